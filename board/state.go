@@ -1,0 +1,414 @@
+package board
+
+import (
+	"sort"
+	"time"
+)
+
+// Entity kinds, as the store files them.
+const (
+	EntSession     = "session"
+	EntParticipant = "participant"
+	EntColumn      = "column"
+	EntGroup       = "group"
+	EntNote        = "note"
+	EntLink        = "link"
+	EntAction      = "action"
+	EntRecord      = "record"
+	EntVote        = "vote"
+	EntScore       = "score"
+)
+
+// Put is one row the store must write (Value non-nil) or delete (Value nil).
+type Put struct {
+	Kind  string
+	ID    string
+	Value any
+}
+
+// State is the live board of one session. Only the room that owns the
+// session touches it, so it has no locks. Mutations go through the put*
+// and del* helpers, which keep the aggregates and record what the store
+// must write.
+type State struct {
+	Session      Session
+	Participants map[string]*Participant
+	Columns      map[string]*Column
+	Groups       map[string]*Group
+	Notes        map[string]*Note
+	Links        map[string]*Link
+	Actions      map[string]*Action
+	Records      map[string]*Record // by target id; "" is the session
+	Votes        map[string]*Vote   // by voteKey
+	Scores       map[string]*Score  // by voteKey
+	Seq          int64
+
+	votesUsed map[string]int // participant id -> votes cast
+	usgSums   map[string]*usgSum
+	pending   []Put
+}
+
+type usgSum struct{ u, s, g, n int }
+
+func voteKey(participantID, targetID string) string { return participantID + "/" + targetID }
+
+// NewState builds an empty state for a session.
+func NewState(s Session) *State {
+	return &State{
+		Session: s, Participants: map[string]*Participant{}, Columns: map[string]*Column{},
+		Groups: map[string]*Group{}, Notes: map[string]*Note{}, Links: map[string]*Link{},
+		Actions: map[string]*Action{}, Records: map[string]*Record{}, Votes: map[string]*Vote{},
+		Scores: map[string]*Score{}, votesUsed: map[string]int{}, usgSums: map[string]*usgSum{},
+	}
+}
+
+// Load adds a stored entity to a state being rebuilt; it records no Put.
+func (s *State) Load(kind string, v any) {
+	switch x := v.(type) {
+	case *Participant:
+		s.Participants[x.ID] = x
+	case *Column:
+		s.Columns[x.ID] = x
+	case *Group:
+		s.Groups[x.ID] = x
+	case *Note:
+		s.Notes[x.ID] = x
+	case *Link:
+		s.Links[x.ID] = x
+	case *Action:
+		s.Actions[x.ID] = x
+	case *Record:
+		s.Records[x.TargetID] = x
+	case *Vote:
+		s.Votes[voteKey(x.ParticipantID, x.TargetID)] = x
+	case *Score:
+		s.Scores[voteKey(x.ParticipantID, x.TargetID)] = x
+	}
+}
+
+// Recount rebuilds the vote and USG aggregates after Load.
+func (s *State) Recount() {
+	s.votesUsed = map[string]int{}
+	s.usgSums = map[string]*usgSum{}
+	for _, n := range s.Notes {
+		n.Votes, n.USG = 0, USG{}
+	}
+	for _, g := range s.Groups {
+		g.Votes, g.USG = 0, USG{}
+	}
+	for _, v := range s.Votes {
+		s.votesUsed[v.ParticipantID] += v.Count
+		s.addTargetVotes(v.TargetID, v.Count)
+	}
+	for _, sc := range s.Scores {
+		s.addScore(sc, 1)
+	}
+}
+
+// takePending returns and clears the puts recorded since the last call.
+func (s *State) takePending() []Put {
+	p := s.pending
+	s.pending = nil
+	return p
+}
+
+func (s *State) put(kind, id string, v any) { s.pending = append(s.pending, Put{kind, id, v}) }
+
+func (s *State) putSession() { cp := s.Session; s.put(EntSession, cp.ID, &cp) }
+
+func (s *State) putParticipant(p *Participant) {
+	s.Participants[p.ID] = p
+	cp := *p
+	s.put(EntParticipant, p.ID, &cp)
+}
+
+func (s *State) putColumn(c *Column) { s.Columns[c.ID] = c; cp := *c; s.put(EntColumn, c.ID, &cp) }
+func (s *State) putGroup(g *Group)   { s.Groups[g.ID] = g; cp := *g; s.put(EntGroup, g.ID, &cp) }
+func (s *State) putNote(n *Note)     { s.Notes[n.ID] = n; cp := *n; s.put(EntNote, n.ID, &cp) }
+func (s *State) putLink(l *Link)     { s.Links[l.ID] = l; cp := *l; s.put(EntLink, l.ID, &cp) }
+func (s *State) putAction(a *Action) { s.Actions[a.ID] = a; cp := *a; s.put(EntAction, a.ID, &cp) }
+
+func (s *State) putRecord(r *Record) {
+	s.Records[r.TargetID] = r
+	cp := *r
+	s.put(EntRecord, recordID(r.TargetID), &cp)
+}
+
+func recordID(target string) string {
+	if target == "" {
+		return "session"
+	}
+	return target
+}
+
+func (s *State) delRecord(target string) {
+	if _, ok := s.Records[target]; ok {
+		delete(s.Records, target)
+		s.put(EntRecord, recordID(target), nil)
+	}
+}
+
+// setVotes sets one participant's dots on a target and keeps the totals.
+func (s *State) setVotes(pid, target string, count int) {
+	k := voteKey(pid, target)
+	old := 0
+	if v, ok := s.Votes[k]; ok {
+		old = v.Count
+	}
+	s.votesUsed[pid] += count - old
+	s.addTargetVotes(target, count-old)
+	if count == 0 {
+		delete(s.Votes, k)
+		s.put(EntVote, k, nil)
+		return
+	}
+	v := &Vote{ParticipantID: pid, TargetID: target, Count: count}
+	s.Votes[k] = v
+	cp := *v
+	s.put(EntVote, k, &cp)
+}
+
+func (s *State) addTargetVotes(target string, d int) {
+	if n, ok := s.Notes[target]; ok {
+		n.Votes += d
+	} else if g, ok := s.Groups[target]; ok {
+		g.Votes += d
+	}
+}
+
+// setScore replaces one participant's USG score on a target (nil removes it).
+func (s *State) setScore(pid, target string, sc *Score) {
+	k := voteKey(pid, target)
+	if old, ok := s.Scores[k]; ok {
+		s.addScore(old, -1)
+		delete(s.Scores, k)
+	}
+	if sc == nil {
+		s.put(EntScore, k, nil)
+		return
+	}
+	s.Scores[k] = sc
+	s.addScore(sc, 1)
+	cp := *sc
+	s.put(EntScore, k, &cp)
+}
+
+func (s *State) addScore(sc *Score, sign int) {
+	sum := s.usgSums[sc.TargetID]
+	if sum == nil {
+		sum = &usgSum{}
+		s.usgSums[sc.TargetID] = sum
+	}
+	sum.u += sign * sc.U
+	sum.s += sign * sc.S
+	sum.g += sign * sc.G
+	sum.n += sign
+	u := sum.usg()
+	if n, ok := s.Notes[sc.TargetID]; ok {
+		n.USG = u
+	} else if g, ok := s.Groups[sc.TargetID]; ok {
+		g.USG = u
+	}
+}
+
+func (m *usgSum) usg() USG {
+	if m.n <= 0 {
+		return USG{}
+	}
+	n := float64(m.n)
+	return USG{U: round2(float64(m.u) / n), S: round2(float64(m.s) / n), G: round2(float64(m.g) / n),
+		Total: round2(float64(m.u+m.s+m.g) / n), Raters: m.n}
+}
+
+func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
+
+// VotesUsed returns how many dots a participant has placed.
+func (s *State) VotesUsed(pid string) int { return s.votesUsed[pid] }
+
+// VotesLeft returns a participant's remaining budget.
+func (s *State) VotesLeft(pid string) int {
+	left := s.Session.Settings.VotesPerParticipant - s.votesUsed[pid]
+	if left < 0 {
+		return 0
+	}
+	return left
+}
+
+// dropTarget removes what hangs on a deleted note or group: votes, scores,
+// links, its record, action targets and the spotlight.
+func (s *State) dropTarget(id string, now time.Time) {
+	for k, v := range s.Votes {
+		if v.TargetID == id {
+			s.setVotes(v.ParticipantID, id, 0)
+			_ = k
+		}
+	}
+	for _, sc := range s.Scores {
+		if sc.TargetID == id {
+			s.setScore(sc.ParticipantID, id, nil)
+		}
+	}
+	delete(s.usgSums, id)
+	for _, l := range s.Links {
+		if l.FromID == id || l.ToID == id {
+			delete(s.Links, l.ID)
+			s.put(EntLink, l.ID, nil)
+		}
+	}
+	s.delRecord(id)
+	for _, a := range s.Actions {
+		if a.TargetID == id {
+			a.TargetID = ""
+			s.putAction(a)
+		}
+	}
+	if s.Session.Spotlight != nil && *s.Session.Spotlight == id {
+		s.Session.Spotlight = nil
+		s.putSession()
+	}
+}
+
+func (s *State) deleteNote(id string, now time.Time) {
+	s.dropTarget(id, now)
+	delete(s.Notes, id)
+	s.put(EntNote, id, nil)
+}
+
+func (s *State) deleteGroup(id string, now time.Time) {
+	for _, n := range s.Notes {
+		if n.GroupID == id {
+			n.GroupID = ""
+			s.putNote(n)
+		}
+	}
+	s.dropTarget(id, now)
+	delete(s.Groups, id)
+	s.put(EntGroup, id, nil)
+}
+
+// SortedColumns returns the columns in board order.
+func (s *State) SortedColumns() []*Column {
+	out := make([]*Column, 0, len(s.Columns))
+	for _, c := range s.Columns {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Position != out[j].Position {
+			return out[i].Position < out[j].Position
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// SortedGroups returns the groups by column order, then position.
+func (s *State) SortedGroups() []*Group {
+	out := make([]*Group, 0, len(s.Groups))
+	for _, g := range s.Groups {
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Position != b.Position {
+			return a.Position < b.Position
+		}
+		return a.ID < b.ID
+	})
+	return out
+}
+
+// SortedNotes returns the notes by position, then creation.
+func (s *State) SortedNotes() []*Note {
+	out := make([]*Note, 0, len(s.Notes))
+	for _, n := range s.Notes {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Position != b.Position {
+			return a.Position < b.Position
+		}
+		if !a.CreatedAt.Equal(b.CreatedAt) {
+			return a.CreatedAt.Before(b.CreatedAt)
+		}
+		return a.ID < b.ID
+	})
+	return out
+}
+
+// SortedParticipants returns participants in join order.
+func (s *State) SortedParticipants() []*Participant {
+	out := make([]*Participant, 0, len(s.Participants))
+	for _, p := range s.Participants {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].JoinedAt.Equal(out[j].JoinedAt) {
+			return out[i].JoinedAt.Before(out[j].JoinedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Target reports whether id is a note or a group.
+func (s *State) Target(id string) bool {
+	_, n := s.Notes[id]
+	_, g := s.Groups[id]
+	return n || g
+}
+
+// nextPosition returns a position after every item in the column.
+func (s *State) nextNotePosition(columnID string) float64 {
+	max := 0.0
+	for _, n := range s.Notes {
+		if n.ColumnID == columnID && n.Position > max {
+			max = n.Position
+		}
+	}
+	return max + 1
+}
+
+// SortedLinks returns links in a stable order.
+func (s *State) SortedLinks() []*Link {
+	out := make([]*Link, 0, len(s.Links))
+	for _, l := range s.Links {
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// SortedActions returns actions by deadline, then text.
+func (s *State) SortedActions() []*Action {
+	out := make([]*Action, 0, len(s.Actions))
+	for _, a := range s.Actions {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Due != b.Due {
+			return a.Due < b.Due
+		}
+		if a.Text != b.Text {
+			return a.Text < b.Text
+		}
+		return a.ID < b.ID
+	})
+	return out
+}
+
+// SortedRecords returns records by time written.
+func (s *State) SortedRecords() []*Record {
+	out := make([]*Record, 0, len(s.Records))
+	for _, r := range s.Records {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].At.Equal(out[j].At) {
+			return out[i].At.Before(out[j].At)
+		}
+		return out[i].TargetID < out[j].TargetID
+	})
+	return out
+}

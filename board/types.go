@@ -1,0 +1,175 @@
+// Package board holds Rembuk's domain: the board's types, the commands that
+// change it, the rules that decide them, and what each viewer may see.
+// It does no I/O and imports nothing of the project's, so the store, the
+// server, the minutes and any future adapter all ask the same single place.
+package board
+
+import "time"
+
+// Role is what a participant may do in a session.
+type Role string
+
+const (
+	RoleFacilitator Role = "facilitator"
+	RoleNotulis     Role = "notulis"
+	RoleParticipant Role = "participant"
+)
+
+// Phase is the soft stage of the discussion the facilitator walks through.
+type Phase string
+
+const (
+	PhaseBrainstorm Phase = "brainstorm"
+	PhaseGroup      Phase = "group"
+	PhaseVote       Phase = "vote"
+	PhaseDiscuss    Phase = "discuss"
+	PhaseActions    Phase = "actions"
+)
+
+// Phases lists the phases in their usual order.
+var Phases = []Phase{PhaseBrainstorm, PhaseGroup, PhaseVote, PhaseDiscuss, PhaseActions}
+
+// Column kinds.
+const (
+	KindProblem    = "problem"
+	KindCause      = "cause"
+	KindInnovation = "innovation"
+	KindOther      = "other"
+)
+
+// Settings are the facilitator's switches for a session.
+type Settings struct {
+	Anonymous           bool `json:"anonymous"`
+	PrivateBrainstorm   bool `json:"privateBrainstorm"`
+	VotesPerParticipant int  `json:"votesPerParticipant"`
+	Locked              bool `json:"locked"`
+}
+
+// DefaultSettings are those of a new session.
+func DefaultSettings() Settings { return Settings{VotesPerParticipant: 5} }
+
+// Timer is a countdown in server time.
+type Timer struct {
+	EndsAt time.Time `json:"endsAt"`
+}
+
+// Session is the session's header and live switches.
+type Session struct {
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Agenda      string    `json:"agenda"`
+	Place       string    `json:"place"`
+	Unit        string    `json:"unit"`
+	ScheduledAt string    `json:"scheduledAt"`
+	Template    string    `json:"template"`
+	Lang        string    `json:"lang"`
+	TimeZone    string    `json:"timeZone"`
+	JoinCode    string    `json:"joinCode,omitempty"`
+	Phase       Phase     `json:"phase"`
+	Closed      bool      `json:"closed"`
+	ClosedAt    time.Time `json:"closedAt,omitzero"`
+	Settings    Settings  `json:"settings"`
+	Timer       *Timer    `json:"timer"`
+	Spotlight   *string   `json:"spotlight"`
+	Revealed    bool      `json:"revealed"`
+	CreatedAt   time.Time `json:"createdAt"`
+	HasPasscode bool      `json:"hasPasscode"`
+}
+
+// Column is a lane of the board.
+type Column struct {
+	ID       string  `json:"id"`
+	Title    string  `json:"title"`
+	Kind     string  `json:"kind"`
+	Position float64 `json:"position"`
+}
+
+// Group is an affinity cluster of notes inside a column.
+type Group struct {
+	ID       string  `json:"id"`
+	ColumnID string  `json:"columnId"`
+	Title    string  `json:"title"`
+	Position float64 `json:"position"`
+	Votes    int     `json:"votes"`
+	USG      USG     `json:"usg"`
+}
+
+// Note is a sticky note. Votes and USG are aggregates kept by State.
+// Revealed records whether the note may be read by everyone while the
+// private brainstorm is on: notes written before it started, or after a
+// reveal, are born revealed.
+type Note struct {
+	ID         string    `json:"id"`
+	ColumnID   string    `json:"columnId"`
+	GroupID    string    `json:"groupId"`
+	Text       string    `json:"text"`
+	Color      string    `json:"color"`
+	Position   float64   `json:"position"`
+	AuthorID   string    `json:"authorId"`
+	AuthorName string    `json:"authorName"`
+	Revealed   bool      `json:"revealed"`
+	Votes      int       `json:"votes"`
+	USG        USG       `json:"usg"`
+	CreatedAt  time.Time `json:"createdAt"`
+}
+
+// USG is the team's mean Urgency, Seriousness and Growth for a target.
+type USG struct {
+	U      float64 `json:"u"`
+	S      float64 `json:"s"`
+	G      float64 `json:"g"`
+	Total  float64 `json:"total"`
+	Raters int     `json:"raters"`
+}
+
+// Score is one participant's USG score for a target.
+type Score struct {
+	ParticipantID string `json:"participantId"`
+	TargetID      string `json:"targetId"`
+	U             int    `json:"u"`
+	S             int    `json:"s"`
+	G             int    `json:"g"`
+}
+
+// Vote is how many dots one participant put on one target.
+type Vote struct {
+	ParticipantID string `json:"participantId"`
+	TargetID      string `json:"targetId"`
+	Count         int    `json:"count"`
+}
+
+// Link says an innovation (From) answers a problem (To).
+type Link struct {
+	ID     string `json:"id"`
+	FromID string `json:"fromId"`
+	ToID   string `json:"toId"`
+}
+
+// Action is a follow-up (tindak lanjut) with a person in charge and a deadline.
+type Action struct {
+	ID       string `json:"id"`
+	Text     string `json:"text"`
+	Owner    string `json:"owner"`
+	Due      string `json:"due"`
+	TargetID string `json:"targetId"`
+	Done     bool   `json:"done"`
+}
+
+// Record is the conclusion written for a note, a group, or ("" target) the session.
+type Record struct {
+	TargetID string    `json:"targetId"`
+	Text     string    `json:"text"`
+	At       time.Time `json:"at"`
+}
+
+// Participant is someone who joined. TokenHash never leaves the store and
+// the server; it is here so a room can authenticate without a query.
+type Participant struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Unit      string    `json:"unit"`
+	Role      Role      `json:"role"`
+	JoinedAt  time.Time `json:"joinedAt"`
+	Removed   bool      `json:"removed"`
+	TokenHash []byte    `json:"-"`
+}

@@ -1,0 +1,262 @@
+package board
+
+import "time"
+
+// Viewer is who a frame or snapshot is projected for.
+type Viewer struct {
+	ID   string
+	Role Role
+}
+
+// ViewerOf returns the viewer a participant is.
+func ViewerOf(p *Participant) Viewer { return Viewer{ID: p.ID, Role: p.Role} }
+
+// This file is the single place that decides what a viewer may see. Every
+// outbound frame, snapshot, resume replay, HTTP answer and the minutes go
+// through CanRead, CanSeeAuthor, ClassOf/Project and Snapshot.
+
+// CanRead reports whether v may read note n's text. While the private
+// brainstorm is on, an unrevealed note reaches only its author and the
+// facilitator.
+func (s *State) CanRead(n *Note, v Viewer) bool {
+	if !s.Session.Settings.PrivateBrainstorm || s.revealed(n) {
+		return true
+	}
+	return v.ID == n.AuthorID || v.Role == RoleFacilitator
+}
+
+// revealed uses the note's current flag when it still exists, so a replay
+// of an old event follows today's reveal, never an older, looser state.
+func (s *State) revealed(n *Note) bool {
+	if cur, ok := s.Notes[n.ID]; ok {
+		return cur.Revealed
+	}
+	return n.Revealed
+}
+
+// CanSeeAuthor reports whether v may learn who wrote n. In anonymous mode
+// only the author does — the facilitator included.
+func (s *State) CanSeeAuthor(n *Note, v Viewer) bool {
+	if !s.CanRead(n, v) {
+		return false
+	}
+	return !s.Session.Settings.Anonymous || v.ID == n.AuthorID
+}
+
+// actorVisible reports whether v may learn who acted. In anonymous mode
+// only the facilitator's own acts are attributed; a note's author is never
+// revealed through the actor of an event about that note.
+func (s *State) actorVisible(ev *Event, v Viewer, note *Note) bool {
+	if ev.ActorID == "" || ev.ActorID == v.ID {
+		return true
+	}
+	actorRole := RoleParticipant
+	if p, ok := s.Participants[ev.ActorID]; ok {
+		actorRole = p.Role
+	}
+	if s.Session.Settings.Anonymous && actorRole != RoleFacilitator {
+		return false
+	}
+	if note != nil && note.AuthorID == ev.ActorID && !s.CanSeeAuthor(note, v) {
+		return false
+	}
+	return true
+}
+
+// Class is what decides the bytes of one event for one viewer: viewers of
+// the same Class get the same encoding, so the server encodes an event
+// once per class, not once per connection. Events that carry every note are
+// projected per viewer (PerViewer set).
+type Class struct {
+	Text, Author, Actor, Self bool
+	PerViewer                 Viewer
+}
+
+// ClassOf returns the class of viewer v for event ev.
+func (s *State) ClassOf(ev *Event, v Viewer) Class {
+	switch d := ev.Data.(type) {
+	case NoteData:
+		return Class{Text: s.CanRead(&d.Note, v), Author: s.CanSeeAuthor(&d.Note, v), Actor: s.actorVisible(ev, v, &d.Note)}
+	case NotesData:
+		if d.Notes != nil {
+			return Class{PerViewer: v, Actor: true}
+		}
+	case VoteData:
+		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil)}
+	case USGData:
+		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil)}
+	}
+	return Class{Actor: s.actorVisible(ev, v, nil)}
+}
+
+// OutEvent is an event frame as a viewer receives it.
+type OutEvent struct {
+	Type    string  `json:"type"`
+	Seq     int64   `json:"seq"`
+	Event   string  `json:"event"`
+	Data    any     `json:"data"`
+	ActorID *string `json:"actorId"`
+}
+
+// Project returns ev as viewers of class c receive it.
+func (s *State) Project(ev *Event, c Class) OutEvent {
+	out := OutEvent{Type: "event", Seq: ev.Seq, Event: ev.Name}
+	if c.Actor && ev.ActorID != "" {
+		a := ev.ActorID
+		out.ActorID = &a
+	}
+	switch d := ev.Data.(type) {
+	case NoteData:
+		out.Data = map[string]any{"note": s.noteView(&d.Note, c.Text, c.Author, nil)}
+	case NotesData:
+		notes := make([]any, len(d.Notes))
+		for i := range d.Notes {
+			n := &d.Notes[i]
+			notes[i] = s.noteView(n, s.CanRead(n, c.PerViewer), s.CanSeeAuthor(n, c.PerViewer), nil)
+		}
+		m := map[string]any{"revealed": d.Revealed}
+		if d.Settings != nil {
+			m["settings"] = d.Settings
+		}
+		if d.Notes != nil {
+			m["notes"] = notes
+		}
+		out.Data = m
+	case VoteData:
+		m := map[string]any{"targetId": d.TargetID, "votes": d.Votes}
+		if c.Self {
+			m["myVotes"] = d.VoterVotes
+		}
+		out.Data = m
+	case USGData:
+		m := map[string]any{"targetId": d.TargetID, "usg": d.USG}
+		if c.Self {
+			m["myUsg"] = map[string]int{"u": d.Score.U, "s": d.Score.S, "g": d.Score.G}
+		}
+		out.Data = m
+	case RecordData:
+		out.Data = map[string]any{"record": recordView(&d.Record)}
+	case ActionData:
+		out.Data = map[string]any{"action": actionView(&d.Action)}
+	case ParticipantData:
+		out.Data = map[string]any{"participant": participantView(&d.Participant, false)}
+	default:
+		out.Data = d
+	}
+	return out
+}
+
+// NoteView is a readable note as a viewer receives it.
+type NoteView struct {
+	ID         string  `json:"id"`
+	ColumnID   string  `json:"columnId"`
+	GroupID    *string `json:"groupId"`
+	Text       string  `json:"text"`
+	Color      string  `json:"color"`
+	Position   float64 `json:"position"`
+	AuthorID   *string `json:"authorId"`
+	AuthorName *string `json:"authorName"`
+	Votes      int     `json:"votes"`
+	USG        USG     `json:"usg"`
+	Mine       bool    `json:"mine,omitempty"`
+	MyVotes    int     `json:"myVotes,omitempty"`
+	MyUSG      *MyUSG  `json:"myUsg,omitempty"`
+}
+
+// HiddenNote is the whole of what a viewer who may not read a note gets.
+type HiddenNote struct {
+	ID       string `json:"id"`
+	ColumnID string `json:"columnId"`
+	Hidden   bool   `json:"hidden"`
+}
+
+// MyUSG is the viewer's own score.
+type MyUSG struct {
+	U int `json:"u"`
+	S int `json:"s"`
+	G int `json:"g"`
+}
+
+// noteView projects n. The aggregates come from the live note when it
+// exists (an event's copy may be older); mine adds the viewer's own votes
+// and score (snapshot only).
+func (s *State) noteView(n *Note, text, author bool, mine *Viewer) any {
+	if !text {
+		return HiddenNote{ID: n.ID, ColumnID: n.ColumnID, Hidden: true}
+	}
+	v := NoteView{ID: n.ID, ColumnID: n.ColumnID, Text: n.Text, Color: n.Color, Position: n.Position,
+		Votes: n.Votes, USG: n.USG}
+	if n.GroupID != "" {
+		g := n.GroupID
+		v.GroupID = &g
+	}
+	if author {
+		id, name := n.AuthorID, n.AuthorName
+		v.AuthorID, v.AuthorName = &id, &name
+	}
+	if mine != nil {
+		v.Mine = n.AuthorID == mine.ID
+		v.MyVotes, v.MyUSG = s.mine(mine.ID, n.ID)
+	}
+	return v
+}
+
+func (s *State) mine(pid, target string) (int, *MyUSG) {
+	votes := 0
+	if x := s.Votes[voteKey(pid, target)]; x != nil {
+		votes = x.Count
+	}
+	if sc := s.Scores[voteKey(pid, target)]; sc != nil {
+		return votes, &MyUSG{sc.U, sc.S, sc.G}
+	}
+	return votes, nil
+}
+
+// RecordView is a record with a null target for the whole session.
+type RecordView struct {
+	TargetID *string   `json:"targetId"`
+	Text     string    `json:"text"`
+	At       time.Time `json:"at"`
+}
+
+func recordView(r *Record) RecordView {
+	v := RecordView{Text: r.Text, At: r.At}
+	if r.TargetID != "" {
+		t := r.TargetID
+		v.TargetID = &t
+	}
+	return v
+}
+
+// ActionView is an action with a null target when it has none.
+type ActionView struct {
+	ID       string  `json:"id"`
+	Text     string  `json:"text"`
+	Owner    string  `json:"owner"`
+	Due      string  `json:"due"`
+	TargetID *string `json:"targetId"`
+	Done     bool    `json:"done"`
+}
+
+func actionView(a *Action) ActionView {
+	v := ActionView{ID: a.ID, Text: a.Text, Owner: a.Owner, Due: a.Due, Done: a.Done}
+	if a.TargetID != "" {
+		t := a.TargetID
+		v.TargetID = &t
+	}
+	return v
+}
+
+// ParticipantView is a participant as everyone may see them.
+type ParticipantView struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Unit     string    `json:"unit"`
+	Role     Role      `json:"role"`
+	JoinedAt time.Time `json:"joinedAt"`
+	Online   bool      `json:"online"`
+}
+
+func participantView(p *Participant, online bool) ParticipantView {
+	return ParticipantView{ID: p.ID, Name: p.Name, Unit: p.Unit, Role: p.Role, JoinedAt: p.JoinedAt, Online: online}
+}

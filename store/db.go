@@ -1,0 +1,323 @@
+// Package store keeps Rembuk's sessions in SQLite: embedded migrations, the
+// event log, and one writer goroutine that group-commits the changes of
+// every room (one fsync per batch). It speaks board types and nothing of
+// HTTP.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver (cgo)
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// timeFormat is the one representation of time in the database.
+const timeFormat = time.RFC3339Nano
+
+// maxBatchJobs bounds one group commit so a flood cannot grow a
+// transaction without end.
+const maxBatchJobs = 2000
+
+// ErrUnavailable is returned for writes after a failed commit: SQLite's
+// state after a failed fsync is unknown, so the store refuses rather than
+// retries (the "fsyncgate" lesson).
+var ErrUnavailable = errors.New("store: writes refused after a failed commit")
+
+// DB is the SQLite store: one writer connection driven by one goroutine, and
+// a pool of readers.
+type DB struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+	log    *slog.Logger
+
+	jobs    chan *job
+	quit    chan struct{}
+	done    chan struct{}
+	failed  atomic.Pointer[error]
+	closeMu sync.Mutex
+	closed  bool
+}
+
+// job is one unit of work for the writer; it runs inside the batch's
+// transaction under its own savepoint, so a job that fails alone does not
+// fail the others.
+type job struct {
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+func dsn(path string, writer bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	if writer {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path, applies the
+// migrations and starts the writer.
+func Open(path string, log *slog.Logger) (*DB, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+	}
+	w, err := sql.Open("sqlite3", dsn(path, true))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(4)
+	db := &DB{path: path, writer: w, reader: r, log: log,
+		jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{})}
+	if err := db.migrate(); err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	go db.run()
+	return db, nil
+}
+
+// migrate applies, in name order, each embedded migration not yet recorded,
+// one transaction each.
+func (db *DB) migrate() error {
+	if _, err := db.writer.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	names, err := migrations.ReadDir("migrations")
+	if err != nil {
+		return err
+	}
+	sort.Slice(names, func(i, j int) bool { return names[i].Name() < names[j].Name() })
+	for _, f := range names {
+		var n int
+		if err := db.writer.QueryRow(`SELECT count(*) FROM schema_migrations WHERE name = ?`, f.Name()).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrations.ReadFile("migrations/" + f.Name())
+		if err != nil {
+			return err
+		}
+		tx, err := db.writer.Begin()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", f.Name(), err)
+		}
+		if _, err := tx.Exec(`INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, f.Name(), time.Now().UTC().Format(timeFormat)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", f.Name(), err)
+		}
+	}
+	return nil
+}
+
+// Migrations lists the applied migrations (for tests and operators).
+func (db *DB) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// write hands fn to the writer and waits until its batch is committed (or
+// ctx ends; the job may still commit then, and the caller must treat the
+// outcome as unknown).
+func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if p := db.failed.Load(); p != nil {
+		return ErrUnavailable
+	}
+	j := &job{fn: fn, done: make(chan error, 1)}
+	select {
+	case db.jobs <- j:
+	case <-db.quit:
+		return ErrUnavailable
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-j.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// run is the single writer: it takes every job waiting, runs them in one
+// transaction, commits once, and answers each.
+func (db *DB) run() {
+	defer close(db.done)
+	for {
+		var first *job
+		select {
+		case first = <-db.jobs:
+		case <-db.quit:
+			// Finish what was queued before Close, then stop.
+			for {
+				select {
+				case j := <-db.jobs:
+					db.commit([]*job{j})
+				default:
+					return
+				}
+			}
+		}
+		batch := []*job{first}
+	drain:
+		for len(batch) < maxBatchJobs {
+			select {
+			case j := <-db.jobs:
+				batch = append(batch, j)
+			default:
+				break drain
+			}
+		}
+		db.commit(batch)
+	}
+}
+
+func (db *DB) commit(batch []*job) {
+	if db.failed.Load() != nil {
+		for _, j := range batch {
+			j.done <- ErrUnavailable
+		}
+		return
+	}
+	errs := make([]error, len(batch))
+	err := db.runBatch(batch, errs)
+	if err != nil {
+		db.log.Error("store commit failed; refusing further writes", "err", err, "jobs", len(batch))
+		db.failed.Store(&err)
+		for _, j := range batch {
+			j.done <- ErrUnavailable
+		}
+		return
+	}
+	for i, j := range batch {
+		j.done <- errs[i]
+	}
+}
+
+func (db *DB) runBatch(batch []*job, errs []error) error {
+	tx, err := db.writer.Begin()
+	if err != nil {
+		return err
+	}
+	for i, j := range batch {
+		if _, err := tx.Exec(`SAVEPOINT job`); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if errs[i] = j.fn(tx); errs[i] != nil {
+			if _, err := tx.Exec(`ROLLBACK TO job`); err != nil {
+				tx.Rollback()
+				return err
+			}
+		}
+		if _, err := tx.Exec(`RELEASE job`); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Healthy reports whether the store can serve: the database answers and no
+// commit has failed.
+func (db *DB) Healthy(ctx context.Context) error {
+	if p := db.failed.Load(); p != nil {
+		return ErrUnavailable
+	}
+	return db.reader.PingContext(ctx)
+}
+
+// Close stops the writer after the queued jobs and closes the database.
+func (db *DB) Close() error {
+	db.closeMu.Lock()
+	defer db.closeMu.Unlock()
+	if db.closed {
+		return nil
+	}
+	db.closed = true
+	close(db.quit)
+	<-db.done
+	err1 := db.reader.Close()
+	err2 := db.writer.Close()
+	return errors.Join(err1, err2)
+}
+
+// Backup writes a consistent copy of the live database to out (VACUUM INTO
+// reads one snapshot while writers go on).
+func (db *DB) Backup(ctx context.Context, out string) error {
+	if _, err := os.Stat(out); err == nil {
+		return fmt.Errorf("backup: %s already exists", out)
+	}
+	_, err := db.reader.ExecContext(ctx, `VACUUM INTO ?`, out)
+	return err
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns its answer.
+func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
+	var rows []string
+	r, err := db.reader.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return "", err
+	}
+	defer r.Close()
+	for r.Next() {
+		var s string
+		if err := r.Scan(&s); err != nil {
+			return "", err
+		}
+		rows = append(rows, s)
+	}
+	return strings.Join(rows, "\n"), r.Err()
+}
