@@ -181,3 +181,13 @@ type Change struct {
 	ParticipantID string
 	CreatedID     string
 }
+
+// Ack is the first outcome of an accepted command, kept so the same ref
+// sent again is acknowledged with the same seq and id.
+type Ack struct {
+	Seq       int64
+	CreatedID string
+}
+
+// RefKey is the idempotency key of a participant's ref.
+func RefKey(participantID, ref string) string { return participantID + "\x00" + ref }

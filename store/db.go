@@ -21,6 +21,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver (cgo)
+
+	"rembuk/board"
 )
 
 //go:embed migrations/*.sql
@@ -36,7 +38,7 @@ const maxBatchJobs = 2000
 // ErrUnavailable is returned for writes after a failed commit: SQLite's
 // state after a failed fsync is unknown, so the store refuses rather than
 // retries (the "fsyncgate" lesson).
-var ErrUnavailable = errors.New("store: writes refused after a failed commit")
+var ErrUnavailable = board.Errorf(board.CodeUnavailable, "the server cannot store changes right now")
 
 // DB is the SQLite store: one writer connection driven by one goroutine, and
 // a pool of readers.

@@ -14,29 +14,21 @@ import (
 )
 
 // ErrNotFound is returned when a session or code does not exist.
-var ErrNotFound = errors.New("store: not found")
+var ErrNotFound = board.Errorf(board.CodeNotFound, "session not found")
 
 // ErrCodeTaken is returned when a join code is already in use.
-var ErrCodeTaken = errors.New("store: join code taken")
+var ErrCodeTaken = board.Errorf(board.CodeConflict, "join code taken")
 
-// NewSession is what creating a session writes: the session, its
-// facilitator (with the token's hash) and the template's columns.
-type NewSession struct {
-	Session      board.Session
-	PasscodeHash []byte
-	Facilitator  board.Participant
-	Columns      []board.Column
-}
-
-// CreateSession stores a new session at seq 0.
-func (db *DB) CreateSession(ctx context.Context, n NewSession) error {
-	data, err := json.Marshal(n.Session)
+// CreateSession stores a new session at seq 0 with its facilitator (the
+// token's hash only) and the template's columns.
+func (db *DB) CreateSession(ctx context.Context, sess board.Session, passcodeHash []byte, fac board.Participant, columns []board.Column) error {
+	data, err := json.Marshal(sess)
 	if err != nil {
 		return err
 	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO sessions (id, join_code, passcode_hash, seq, data, created_at) VALUES (?, ?, ?, 0, ?, ?)`,
-			n.Session.ID, n.Session.JoinCode, nonNil(n.PasscodeHash), string(data), n.Session.CreatedAt.UTC().Format(timeFormat))
+			sess.ID, sess.JoinCode, nonNil(passcodeHash), string(data), sess.CreatedAt.UTC().Format(timeFormat))
 		var se sqlite3.Error
 		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
 			return ErrCodeTaken
@@ -44,11 +36,11 @@ func (db *DB) CreateSession(ctx context.Context, n NewSession) error {
 		if err != nil {
 			return err
 		}
-		if err := putParticipant(tx, n.Session.ID, &n.Facilitator); err != nil {
+		if err := putParticipant(tx, sess.ID, &fac); err != nil {
 			return err
 		}
-		for i := range n.Columns {
-			if err := putEntity(tx, n.Session.ID, board.EntColumn, n.Columns[i].ID, &n.Columns[i]); err != nil {
+		for i := range columns {
+			if err := putEntity(tx, sess.ID, board.EntColumn, columns[i].ID, &columns[i]); err != nil {
 				return err
 			}
 		}
@@ -79,17 +71,8 @@ func (db *DB) SessionExists(ctx context.Context, id string) (bool, error) {
 	return n > 0, err
 }
 
-// Ack is the first outcome of a command, kept for idempotency.
-type Ack struct {
-	Seq       int64
-	CreatedID string
-}
-
-// RefKey is the idempotency key of a participant's ref.
-func RefKey(participantID, ref string) string { return participantID + "\x00" + ref }
-
 // LoadState rebuilds a session's live state and its idempotency keys.
-func (db *DB) LoadState(ctx context.Context, id string) (*board.State, map[string]Ack, error) {
+func (db *DB) LoadState(ctx context.Context, id string) (*board.State, map[string]board.Ack, error) {
 	var data string
 	var seq int64
 	err := db.reader.QueryRowContext(ctx, `SELECT data, seq FROM sessions WHERE id = ?`, id).Scan(&data, &seq)
@@ -186,20 +169,20 @@ func (db *DB) loadEntities(ctx context.Context, st *board.State) error {
 	return rows.Err()
 }
 
-func (db *DB) loadRefs(ctx context.Context, id string) (map[string]Ack, error) {
+func (db *DB) loadRefs(ctx context.Context, id string) (map[string]board.Ack, error) {
 	rows, err := db.reader.QueryContext(ctx, `SELECT participant_id, ref, seq, created_id FROM command_refs WHERE session_id = ?`, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]Ack{}
+	out := map[string]board.Ack{}
 	for rows.Next() {
 		var p, ref string
-		var a Ack
+		var a board.Ack
 		if err := rows.Scan(&p, &ref, &a.Seq, &a.CreatedID); err != nil {
 			return nil, err
 		}
-		out[RefKey(p, ref)] = a
+		out[board.RefKey(p, ref)] = a
 	}
 	return out, rows.Err()
 }

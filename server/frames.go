@@ -1,0 +1,65 @@
+package server
+
+import (
+	"encoding/json"
+
+	"rembuk/board"
+)
+
+// Server-to-client frames other than events (board.OutEvent).
+type (
+	ackFrame struct {
+		Type string `json:"type"`
+		Ref  string `json:"ref"`
+		Seq  int64  `json:"seq"`
+		ID   string `json:"id,omitempty"`
+	}
+	errorFrame struct {
+		Type    string `json:"type"`
+		Ref     string `json:"ref,omitempty"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	welcomeBoard struct {
+		Type  string          `json:"type"`
+		Board board.BoardView `json:"board"`
+	}
+	welcomeEvents struct {
+		Type   string            `json:"type"`
+		Seq    int64             `json:"seq"`
+		Events []json.RawMessage `json:"events"`
+	}
+	presenceFrame struct {
+		Type         string          `json:"type"`
+		Participants []presenceEntry `json:"participants"`
+	}
+	presenceEntry struct {
+		ID     string `json:"id"`
+		Name   string `json:"name"`
+		Online bool   `json:"online"`
+	}
+	// helloFrame is the client's first frame.
+	helloFrame struct {
+		Type  string `json:"type"`
+		Token string `json:"token"`
+		Since *int64 `json:"since"`
+	}
+)
+
+// encode marshals a frame. Our frame types always encode; a failure is a
+// programming error, and the empty object keeps the connection sane.
+func encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return []byte(`{"type":"error","code":"internal","message":"internal error"}`)
+	}
+	return b
+}
+
+func encodeError(ref, code, msg string) []byte {
+	return encode(errorFrame{Type: "error", Ref: ref, Code: code, Message: msg})
+}
+
+func encodeAck(ref string, a board.Ack) []byte {
+	return encode(ackFrame{Type: "ack", Ref: ref, Seq: a.Seq, ID: a.CreatedID})
+}

@@ -1,0 +1,258 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"rembuk/board"
+)
+
+var errPanic = errors.New("panic")
+
+const requestTimeout = 15 * time.Second
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Healthy(ctx); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (s *Server) templates(c *fiber.Ctx) error { return c.JSON(board.Templates()) }
+
+// decodeBody parses a JSON body strictly into v.
+func decodeBody(c *fiber.Ctx, v any) error {
+	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return board.Errorf(board.CodeInvalid, "the body is not the expected JSON object")
+	}
+	return nil
+}
+
+type createRequest struct {
+	Title           string `json:"title"`
+	Template        string `json:"template"`
+	FacilitatorName string `json:"facilitatorName"`
+	Agenda          string `json:"agenda"`
+	Place           string `json:"place"`
+	Unit            string `json:"unit"`
+	ScheduledAt     string `json:"scheduledAt"`
+	Lang            string `json:"lang"`
+	Passcode        string `json:"passcode"`
+	TimeZone        string `json:"timeZone"`
+}
+
+func (s *Server) createSession(c *fiber.Ctx) error {
+	var req createRequest
+	if err := decodeBody(c, &req); err != nil {
+		return s.writeError(c, err)
+	}
+	sess, fac, cols, err := s.newSession(req)
+	if err != nil {
+		return s.writeError(c, err)
+	}
+	tok := newToken()
+	fac.TokenHash = hashToken(tok)
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	for try := 0; ; try++ {
+		sess.JoinCode = newJoinCode()
+		err = s.store.CreateSession(ctx, sess, hashPasscode(sess.ID, req.Passcode), fac, cols)
+		if board.ErrorCode(err) != board.CodeConflict || try == 5 {
+			break
+		}
+	}
+	if err != nil {
+		return s.writeError(c, err)
+	}
+	s.log.Info("session created", "session", sess.ID, "template", sess.Template)
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
+		"id": sess.ID, "joinCode": sess.JoinCode, "facilitatorToken": tok, "participantId": fac.ID})
+}
+
+// newSession validates a create request and builds what it stores.
+func (s *Server) newSession(req createRequest) (board.Session, board.Participant, []board.Column, error) {
+	var sess board.Session
+	var err error
+	if sess.Title, err = board.CleanText("title", req.Title, 1, board.MaxTitle); err != nil {
+		return sess, board.Participant{}, nil, err
+	}
+	tpl, ok := board.TemplateByID(req.Template)
+	if !ok {
+		return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "unknown template")
+	}
+	name, err := board.CleanText("facilitatorName", req.FacilitatorName, 1, board.MaxName)
+	if err != nil {
+		return sess, board.Participant{}, nil, err
+	}
+	fields := []struct {
+		dst  *string
+		name string
+		val  string
+		max  int
+	}{
+		{&sess.Agenda, "agenda", req.Agenda, board.MaxAgenda}, {&sess.Place, "place", req.Place, board.MaxTitle},
+		{&sess.Unit, "unit", req.Unit, board.MaxUnit}, {&sess.ScheduledAt, "scheduledAt", req.ScheduledAt, 40},
+	}
+	for _, f := range fields {
+		if *f.dst, err = board.CleanText(f.name, f.val, 0, f.max); err != nil {
+			return sess, board.Participant{}, nil, err
+		}
+	}
+	if len([]rune(req.Passcode)) > board.MaxPasscode {
+		return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "passcode is longer than %d characters", board.MaxPasscode)
+	}
+	sess.Lang = "id"
+	if req.Lang == "en" {
+		sess.Lang = "en"
+	} else if req.Lang != "" && req.Lang != "id" {
+		return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "lang must be id or en")
+	}
+	sess.TimeZone = s.cfg.TimeZone
+	switch req.TimeZone {
+	case "":
+	case "WIB", "WITA", "WIT":
+		sess.TimeZone = req.TimeZone
+	default:
+		return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "timeZone must be WIB, WITA or WIT")
+	}
+	now := s.now()
+	sess.ID, sess.Template, sess.Phase, sess.Settings, sess.CreatedAt = s.newID(), tpl.ID, board.PhaseBrainstorm, board.DefaultSettings(), now
+	sess.HasPasscode = req.Passcode != ""
+	fac := board.Participant{ID: s.newID(), Name: name, Unit: sess.Unit, Role: board.RoleFacilitator, JoinedAt: now}
+	cols := make([]board.Column, len(tpl.Columns))
+	for i, tc := range tpl.Columns {
+		cols[i] = board.Column{ID: s.newID(), Title: tc.Title, Kind: tc.Kind, Position: float64(i + 1)}
+	}
+	return sess, fac, cols, nil
+}
+
+type joinRequest struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Unit     string `json:"unit"`
+	Passcode string `json:"passcode"`
+}
+
+func (s *Server) joinSession(c *fiber.Ctx) error {
+	ip := strings.Clone(c.IP())
+	now := s.now()
+	if s.joins.blocked(ip, now) {
+		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many failed joins; wait a minute"))
+	}
+	var req joinRequest
+	if err := decodeBody(c, &req); err != nil {
+		return s.writeError(c, err)
+	}
+	name, err := board.CleanText("name", req.Name, 1, board.MaxName)
+	if err != nil {
+		return s.writeError(c, err)
+	}
+	unit, err := board.CleanText("unit", req.Unit, 0, board.MaxUnit)
+	if err != nil {
+		return s.writeError(c, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	id, passHash, err := s.store.SessionByCode(ctx, normalizeCode(req.Code))
+	if err == nil && !passcodeOK(passHash, id, req.Passcode) {
+		err = board.Errorf(board.CodeForbidden, "wrong passcode")
+	}
+	if err != nil {
+		if code := board.ErrorCode(err); code == board.CodeNotFound || code == board.CodeForbidden {
+			s.joins.fail(ip, now)
+			if code == board.CodeNotFound {
+				err = board.Errorf(board.CodeNotFound, "no session with this code")
+			}
+		}
+		return s.writeError(c, err)
+	}
+	tok := newToken()
+	p := board.Participant{ID: s.newID(), Name: name, Unit: unit, Role: board.RoleParticipant, JoinedAt: now, TokenHash: hashToken(tok)}
+	reply := make(chan error, 1)
+	err, aerr := ask(ctx, s.hub, id, joinMsg{p: p, reply: reply}, reply)
+	if err = errors.Join(aerr, err); err != nil {
+		return s.writeError(c, err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"sessionId": id, "participantId": p.ID, "token": tok})
+}
+
+// sessionID reads and copies the :id parameter (Fiber reuses its buffer).
+func sessionID(c *fiber.Ctx) (string, error) {
+	id := strings.Clone(c.Params("id"))
+	if len(id) != 36 {
+		return "", board.Errorf(board.CodeNotFound, "session not found")
+	}
+	return id, nil
+}
+
+// withState authenticates the bearer token in the session's room and runs
+// fn on the committed state as that participant.
+func (s *Server) withState(c *fiber.Ctx, fn func(st *board.State, p *board.Participant) error) error {
+	id, err := sessionID(c)
+	if err != nil {
+		return err
+	}
+	tok, terr := bearer(c)
+	if terr != nil {
+		// An unknown session is 404 whatever the token.
+		if ok, _ := s.sessionKnown(id); !ok {
+			return board.Errorf(board.CodeNotFound, "session not found")
+		}
+		return terr
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	reply := make(chan error, 1)
+	err, aerr := ask(ctx, s.hub, id, viewMsg{tokenHash: hashToken(tok), fn: fn, reply: reply}, reply)
+	return errors.Join(aerr, err)
+}
+
+func (s *Server) sessionKnown(id string) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	reply := make(chan error, 1)
+	err, aerr := ask(ctx, s.hub, id, viewMsg{tokenHash: nil, fn: nil, reply: reply}, reply)
+	if aerr != nil {
+		return board.ErrorCode(aerr) != board.CodeNotFound, aerr
+	}
+	return true, err
+}
+
+func (s *Server) getBoard(c *fiber.Ctx) error {
+	var out []byte
+	err := s.withState(c, func(st *board.State, p *board.Participant) error {
+		out = encode(st.Snapshot(board.ViewerOf(p), nil, s.now()))
+		return nil
+	})
+	if err != nil {
+		return s.writeError(c, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(out)
+}
+
+// qr draws a QR code of a join link as PNG, so the page needs no QR library.
+func (s *Server) qr(c *fiber.Ctx) error {
+	data := strings.Clone(c.Query("data"))
+	if data == "" || len(data) > 300 {
+		return s.writeError(c, board.Errorf(board.CodeInvalid, "data must be 1 to 300 bytes"))
+	}
+	png, err := qrcode.Encode(data, qrcode.Medium, 512)
+	if err != nil {
+		return s.writeError(c, board.Errorf(board.CodeInvalid, "cannot encode this as a QR code"))
+	}
+	c.Set(fiber.HeaderContentType, "image/png")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(png)
+}

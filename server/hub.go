@@ -1,0 +1,147 @@
+package server
+
+import (
+	"context"
+	"sync"
+
+	"rembuk/board"
+)
+
+// hub finds, starts and unloads rooms. It is the only shared map of the
+// server, guarded by one mutex held only for map operations.
+type hub struct {
+	srv     *Server
+	mu      sync.Mutex
+	rooms   map[string]*room
+	closing bool
+	wg      sync.WaitGroup
+}
+
+func newHub(srv *Server) *hub { return &hub{srv: srv, rooms: map[string]*room{}} }
+
+var errShuttingDown = board.Errorf(board.CodeUnavailable, "the server is shutting down")
+
+// get returns the session's room, starting it if needed.
+func (h *hub) get(id string) (*room, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closing {
+		return nil, errShuttingDown
+	}
+	r, ok := h.rooms[id]
+	if !ok {
+		r = newRoom(h.srv, id)
+		h.rooms[id] = r
+		h.wg.Add(1)
+		go r.run()
+	}
+	return r, nil
+}
+
+// send delivers a message to the session's room. A room that stopped in the
+// meantime is replaced; a session that does not exist gives its load error.
+func (h *hub) send(ctx context.Context, id string, m any) error {
+	for {
+		r, err := h.get(id)
+		if err != nil {
+			return err
+		}
+		select {
+		case r.inbox <- m:
+			return nil
+		case <-r.done:
+			if r.loadErr != nil {
+				return r.loadErr
+			}
+		case <-ctx.Done():
+			return board.Errorf(board.CodeUnavailable, "the session is busy; try again")
+		}
+	}
+}
+
+// remove forgets a room (it stops on its own).
+func (h *hub) remove(r *room) {
+	h.mu.Lock()
+	if h.rooms[r.id] == r {
+		delete(h.rooms, r.id)
+	}
+	h.mu.Unlock()
+}
+
+// unloadIfIdle removes an idle room when nothing waits in its inbox.
+func (h *hub) unloadIfIdle(r *room) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(r.inbox) > 0 {
+		return false
+	}
+	if h.rooms[r.id] == r {
+		delete(h.rooms, r.id)
+	}
+	return true
+}
+
+// exited is the room goroutine's last act: it closes done, then answers
+// whatever slipped into the inbox after the room stopped looking.
+func (h *hub) exited(r *room) {
+	close(r.done)
+	for {
+		select {
+		case m := <-r.inbox:
+			if r.loadErr != nil {
+				r.fail(m, r.loadErr)
+				continue
+			}
+			go func() {
+				if err := h.send(context.Background(), r.id, m); err != nil {
+					r.fail(m, err)
+				}
+			}()
+		default:
+			h.wg.Done()
+			return
+		}
+	}
+}
+
+// shutdown stops every room: each flushes its pending changes and closes
+// its clients with 1001. New requests get unavailable.
+func (h *hub) shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	h.closing = true
+	rooms := make([]*room, 0, len(h.rooms))
+	for _, r := range h.rooms {
+		rooms = append(rooms, r)
+	}
+	h.mu.Unlock()
+	for _, r := range rooms {
+		select {
+		case r.inbox <- stopMsg{}:
+		case <-r.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	done := make(chan struct{})
+	go func() { h.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ask sends a message with a reply channel and waits for the answer.
+func ask[T any](ctx context.Context, h *hub, id string, m any, reply chan T) (T, error) {
+	var zero T
+	if err := h.send(ctx, id, m); err != nil {
+		return zero, err
+	}
+	select {
+	case v := <-reply:
+		return v, nil
+	case <-ctx.Done():
+		return zero, board.Errorf(board.CodeUnavailable, "the session did not answer in time")
+	}
+}

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"sync"
+
+	"rembuk/board"
+)
+
+// Limits and deadlines of live connections, together.
+const (
+	// maxQueueBytes bounds what waits for one connection. A paste of 1,000
+	// notes is ~400 KB of frames; 8 MiB lets a healthy client on a slow
+	// link absorb that several times over, while a client that stopped
+	// reading is cut off instead of holding the room's memory.
+	maxQueueBytes = 8 << 20
+)
+
+// Close codes the rooms use.
+const (
+	closeGoingAway = 1001 // server shutting down
+	closePolicy    = 1008 // bad token, or too many bad frames
+	closeTooBig    = 1009
+	closeInternal  = 1011 // a panic in this connection's handler
+	closeTryLater  = 1013 // too slow: the queue passed its byte limit
+	closeRemoved   = 4003 // the facilitator removed this participant
+)
+
+// outbox is a connection's queue, bounded in bytes. The room pushes frames
+// without ever blocking; the transport's single writer drains it. Frames are
+// shared, immutable byte slices: one encoding serves every connection of a
+// visibility class.
+type outbox struct {
+	mu        sync.Mutex
+	frames    [][]byte
+	bytes     int
+	closed    bool
+	closeCode int
+	closeText string
+	notify    chan struct{}
+}
+
+func newOutbox() *outbox { return &outbox{notify: make(chan struct{}, 1)} }
+
+func (o *outbox) wake() {
+	select {
+	case o.notify <- struct{}{}:
+	default:
+	}
+}
+
+// push queues a frame. It returns false, and closes the outbox with 1013,
+// when the frame would pass the byte limit.
+func (o *outbox) push(frame []byte) bool {
+	o.mu.Lock()
+	if o.closed {
+		o.mu.Unlock()
+		return false
+	}
+	if o.bytes+len(frame) > maxQueueBytes {
+		o.closed, o.closeCode, o.closeText = true, closeTryLater, "too slow"
+		o.frames, o.bytes = nil, 0
+		o.mu.Unlock()
+		o.wake()
+		return false
+	}
+	o.frames = append(o.frames, frame)
+	o.bytes += len(frame)
+	o.mu.Unlock()
+	o.wake()
+	return true
+}
+
+// close asks the writer to send what is queued, then a close frame.
+func (o *outbox) close(code int, text string) {
+	o.mu.Lock()
+	if !o.closed {
+		o.closed, o.closeCode, o.closeText = true, code, text
+	}
+	o.mu.Unlock()
+	o.wake()
+}
+
+// take returns the queued frames and, once closed, the close code (0 while
+// open).
+func (o *outbox) take(buf [][]byte) ([][]byte, int, string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	buf = append(buf[:0], o.frames...)
+	for i := range o.frames {
+		o.frames[i] = nil
+	}
+	o.frames, o.bytes = o.frames[:0], 0
+	if o.closed {
+		return buf, o.closeCode, o.closeText
+	}
+	return buf, 0, ""
+}
+
+// client is one live connection of a participant to a room, whatever the
+// transport (WebSocket or SSE).
+type client struct {
+	participantID string
+	viewer        board.Viewer
+	out           *outbox
+}

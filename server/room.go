@@ -1,0 +1,372 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/hex"
+	"log/slog"
+	"time"
+
+	"rembuk/board"
+)
+
+// Room tuning, together.
+const (
+	roomInbox      = 1024 // messages waiting for a room
+	roomBatch      = 512  // messages decided per group commit at most
+	replayInMemory = 1024 // recent events kept for resume without a query
+	replayFromLog  = 5000 // older gaps up to this are read from the log; beyond, a full board
+	submitTimeout  = 30 * time.Second
+)
+
+// room owns one session's live state and its clients. Only its goroutine
+// touches st, clients, refs and recent: no locks.
+type room struct {
+	id      string
+	srv     *Server
+	log     *slog.Logger
+	inbox   chan any
+	done    chan struct{} // closed when the goroutine has stopped taking messages
+	loadErr error         // set before done closes when loading failed
+
+	st            *board.State
+	refs          map[string]board.Ack
+	byToken       map[string]string // hex(token hash) -> participant id
+	clients       map[*client]struct{}
+	online        map[string]int // participant id -> live clients
+	recent        []board.Event  // the last events, for resume
+	pending       []pendingChange
+	dirtyPresence bool
+	broken        bool
+}
+
+// pendingChange is a decided change waiting for the group commit, with
+// what to do once it is stored (or not).
+type pendingChange struct {
+	ch   *board.Change
+	done func(seq int64, err error)
+}
+
+// Messages a room takes.
+type (
+	attachMsg struct {
+		tokenHash []byte
+		since     *int64
+		cl        *client
+		reply     chan error
+	}
+	detachMsg  struct{ cl *client }
+	commandMsg struct {
+		cl        *client // nil for the HTTP fallback
+		tokenHash []byte  // used when cl is nil
+		cmd       board.Command
+		reply     chan cmdReply // for the HTTP fallback
+	}
+	// cmdReply is the answer to an HTTP command: the frame and its code
+	// ("" for an ack).
+	cmdReply struct {
+		frame []byte
+		code  string
+	}
+	joinMsg struct {
+		p     board.Participant
+		reply chan error
+	}
+	// viewMsg runs fn on the committed state as the token's participant.
+	viewMsg struct {
+		tokenHash []byte
+		fn        func(st *board.State, p *board.Participant) error
+		reply     chan error
+	}
+	stopMsg struct{}
+)
+
+func newRoom(srv *Server, id string) *room {
+	return &room{id: id, srv: srv, log: srv.log.With("session", id), inbox: make(chan any, roomInbox),
+		done: make(chan struct{}), clients: map[*client]struct{}{}, online: map[string]int{}}
+}
+
+// run loads the session and then serves messages until stopped or idle.
+func (r *room) run() {
+	defer r.srv.hub.exited(r)
+	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+	st, refs, err := r.srv.store.LoadState(ctx, r.id)
+	cancel()
+	if err != nil {
+		r.loadErr = err
+		r.srv.hub.remove(r)
+		r.failAll(err)
+		return
+	}
+	r.st, r.refs = st, refs
+	r.byToken = map[string]string{}
+	for _, p := range st.Participants {
+		r.byToken[hex.EncodeToString(p.TokenHash)] = p.ID
+	}
+	idle := time.NewTimer(r.srv.cfg.RoomIdle)
+	defer idle.Stop()
+	batch := make([]any, 0, roomBatch)
+	for {
+		select {
+		case m := <-r.inbox:
+			batch = append(batch[:0], m)
+		drain:
+			for len(batch) < roomBatch {
+				select {
+				case m := <-r.inbox:
+					batch = append(batch, m)
+				default:
+					break drain
+				}
+			}
+			if r.handle(batch) {
+				return
+			}
+			if !idle.Stop() {
+				select {
+				case <-idle.C:
+				default:
+				}
+			}
+			idle.Reset(r.srv.cfg.RoomIdle)
+		case <-idle.C:
+			if len(r.clients) == 0 && r.srv.hub.unloadIfIdle(r) {
+				return // hub.exited hands on what arrives now
+			}
+			idle.Reset(r.srv.cfg.RoomIdle)
+		}
+	}
+}
+
+// handle decides a batch in order and group-commits its changes. Anything
+// that reads the state (attach, view) first flushes what is pending, so
+// nobody ever sees an uncommitted change. It returns true when the room
+// must stop.
+func (r *room) handle(batch []any) (stop bool) {
+	for _, m := range batch {
+		switch m := m.(type) {
+		case commandMsg:
+			r.command(m)
+		case joinMsg:
+			r.join(m)
+		case attachMsg:
+			r.flush()
+			r.attach(m)
+		case detachMsg:
+			r.detach(m.cl)
+		case viewMsg:
+			r.flush()
+			r.view(m)
+		case stopMsg:
+			stop = true
+		}
+		if r.broken {
+			break
+		}
+	}
+	r.flush()
+	if r.dirtyPresence {
+		r.sendPresence()
+	}
+	if r.broken || stop {
+		r.shutdown(stop)
+		return true
+	}
+	return false
+}
+
+// participantByToken finds the live participant holding a token hash.
+func (r *room) participantByToken(hash []byte) *board.Participant {
+	id, ok := r.byToken[hex.EncodeToString(hash)]
+	if !ok {
+		return nil
+	}
+	p := r.st.Participants[id]
+	if p == nil || p.Removed || subtle.ConstantTimeCompare(p.TokenHash, hash) != 1 {
+		return nil
+	}
+	return p
+}
+
+func (r *room) command(m commandMsg) {
+	reply := func(frame []byte, code string) {
+		if m.cl != nil {
+			r.pushTo(m.cl, frame)
+		} else {
+			m.reply <- cmdReply{frame, code}
+		}
+	}
+	var pid string
+	if m.cl != nil {
+		pid = m.cl.participantID
+	} else if p := r.participantByToken(m.tokenHash); p != nil {
+		pid = p.ID
+	} else {
+		reply(encodeError(m.cmd.Ref, board.CodeUnauthorized, "unknown or removed participant"), board.CodeUnauthorized)
+		return
+	}
+	key := board.RefKey(pid, m.cmd.Ref)
+	if r.isPending(key) {
+		r.flush()
+	}
+	if ack, ok := r.refs[key]; ok {
+		reply(encodeAck(m.cmd.Ref, ack), "")
+		return
+	}
+	ch, err := r.st.Execute(pid, m.cmd, r.srv.now(), r.srv.newID)
+	if err != nil {
+		code, msg := safeError(r.log, err)
+		reply(encodeError(m.cmd.Ref, code, msg), code)
+		return
+	}
+	ref, created := m.cmd.Ref, ch.CreatedID
+	r.pending = append(r.pending, pendingChange{ch: ch, done: func(seq int64, err error) {
+		if err != nil {
+			code, msg := safeError(r.log, err)
+			reply(encodeError(ref, code, msg), code)
+			return
+		}
+		reply(encodeAck(ref, board.Ack{Seq: seq, CreatedID: created}), "")
+	}})
+}
+
+func (r *room) isPending(key string) bool {
+	for _, p := range r.pending {
+		if p.ch.Ref != "" && board.RefKey(p.ch.ParticipantID, p.ch.Ref) == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *room) join(m joinMsg) {
+	ch, err := r.st.Join(m.p)
+	if err != nil {
+		m.reply <- err
+		return
+	}
+	hash := hex.EncodeToString(m.p.TokenHash)
+	r.pending = append(r.pending, pendingChange{ch: ch, done: func(_ int64, err error) {
+		if err == nil {
+			r.byToken[hash] = m.p.ID
+		}
+		m.reply <- err
+	}})
+}
+
+// flush stores the pending changes in one Submit (the store merges rooms'
+// submits into one transaction), then acks and fans out each in seq order.
+// If storing fails, nothing was applied for anyone: every sender gets an
+// error, and the room stops so its state is reloaded from disk.
+func (r *room) flush() {
+	if len(r.pending) == 0 || r.broken {
+		return
+	}
+	changes := make([]*board.Change, len(r.pending))
+	for i, p := range r.pending {
+		changes[i] = p.ch
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+	err := r.srv.store.Submit(ctx, r.id, changes)
+	cancel()
+	pend := r.pending
+	r.pending = nil
+	if err != nil {
+		r.log.Error("storing changes failed; reloading the room", "err", err, "changes", len(pend))
+		r.broken = true
+		fail := board.Errorf(board.CodeUnavailable, "the change could not be stored; try again")
+		if board.ErrorCode(err) == board.CodeUnavailable {
+			fail = err.(*board.Error)
+		}
+		for _, p := range pend {
+			p.done(0, fail)
+		}
+		return
+	}
+	for _, p := range pend {
+		ev := &p.ch.Event
+		r.st.Commit(ev.Seq)
+		if p.ch.Ref != "" {
+			r.refs[board.RefKey(p.ch.ParticipantID, p.ch.Ref)] = board.Ack{Seq: ev.Seq, CreatedID: p.ch.CreatedID}
+		}
+		r.remember(*ev)
+		r.broadcast(ev)
+		p.done(ev.Seq, nil)
+		r.afterEvent(ev)
+	}
+}
+
+func (r *room) remember(ev board.Event) {
+	if len(r.recent) >= replayInMemory {
+		copy(r.recent, r.recent[1:])
+		r.recent = r.recent[:len(r.recent)-1]
+	}
+	r.recent = append(r.recent, ev)
+}
+
+// afterEvent keeps the clients in step with role changes and removals.
+func (r *room) afterEvent(ev *board.Event) {
+	switch d := ev.Data.(type) {
+	case board.ParticipantData:
+		for cl := range r.clients {
+			if cl.participantID == d.Participant.ID {
+				cl.viewer.Role = d.Participant.Role
+			}
+		}
+		r.dirtyPresence = true
+	case board.RemovedData:
+		for cl := range r.clients {
+			if cl.participantID == d.ID {
+				cl.out.close(closeRemoved, "removed by the facilitator")
+				r.detach(cl)
+			}
+		}
+	case board.ClosedData:
+		r.dirtyPresence = true
+	}
+}
+
+func (r *room) failAll(err error) {
+	for {
+		select {
+		case m := <-r.inbox:
+			r.fail(m, err)
+		default:
+			return
+		}
+	}
+}
+
+// fail answers a message the room cannot serve.
+func (r *room) fail(m any, err error) {
+	code, msg := safeError(r.log, err)
+	switch m := m.(type) {
+	case attachMsg:
+		m.reply <- err
+	case commandMsg:
+		if m.cl != nil {
+			r.pushTo(m.cl, encodeError(m.cmd.Ref, code, msg))
+		} else {
+			m.reply <- cmdReply{encodeError(m.cmd.Ref, code, msg), code}
+		}
+	case joinMsg:
+		m.reply <- err
+	case viewMsg:
+		m.reply <- err
+	}
+}
+
+// shutdown closes every client: 1001 when the server stops, 1013 when the
+// room broke (the clients reconnect and get the state from disk).
+func (r *room) shutdown(stopping bool) {
+	code, text := closeTryLater, "reloading"
+	if stopping {
+		code, text = closeGoingAway, "server shutting down"
+	}
+	r.srv.hub.remove(r)
+	for cl := range r.clients {
+		cl.out.close(code, text)
+	}
+	r.clients = map[*client]struct{}{}
+	r.failAll(board.Errorf(board.CodeUnavailable, "the session is reloading; try again"))
+}

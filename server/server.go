@@ -1,0 +1,117 @@
+// Package server is Rembuk's transport: Fiber HTTP handlers, the WebSocket
+// and SSE endpoints, and the rooms that own each live session. It asks
+// board for every rule and the Store for every byte on disk.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+)
+
+// Config is what the server needs from main.
+type Config struct {
+	Store  Store
+	Logger *slog.Logger
+	// Clock returns the time; tests inject a fixed one.
+	Clock func() time.Time
+	// RoomIdle is how long a room without clients stays loaded.
+	RoomIdle time.Duration
+	// AllowedOrigins widens the WebSocket origin check beyond the same host.
+	AllowedOrigins []string
+	// TrustedProxies are addresses whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	// TimeZone is the default zone of new sessions' minutes (WIB, WITA, WIT).
+	TimeZone string
+	// RefuseUpgrades makes every WebSocket upgrade fail (tests of the
+	// HTTP fallback only).
+	RefuseUpgrades bool
+}
+
+// Server serves Rembuk over HTTP and WebSocket.
+type Server struct {
+	cfg   Config
+	store Store
+	log   *slog.Logger
+	app   *fiber.App
+	hub   *hub
+	joins *failLimiter
+
+	// sockets tracks live socket handlers so Shutdown can wait for them:
+	// Fiber does not, for hijacked connections.
+	sockets sync.WaitGroup
+}
+
+// New builds a server; Serve starts it.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.RoomIdle == 0 {
+		cfg.RoomIdle = 5 * time.Minute
+	}
+	if cfg.TimeZone == "" {
+		cfg.TimeZone = "WIB"
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, joins: newFailLimiter(10, time.Minute)}
+	s.hub = newHub(s)
+	s.app = fiber.New(fiber.Config{
+		AppName:                 "rembuk",
+		BodyLimit:               64 << 10,
+		DisableStartupMessage:   true,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             2 * time.Minute,
+		ErrorHandler:            func(c *fiber.Ctx, err error) error { return s.writeError(c, err) },
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+	})
+	s.routes()
+	return s
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+func (s *Server) now() time.Time { return s.cfg.Clock().UTC() }
+func (s *Server) newID() string  { return uuid.NewString() }
+
+// Serve serves on ln until Shutdown. Binding is the caller's, so an
+// address like 127.0.0.1:0 can be printed before serving.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.app.Listener(ln)
+	if err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// Shutdown stops taking requests, closes every live socket with 1001 after
+// the rooms flushed their pending changes, and waits for the socket
+// handlers. The store is closed by the caller afterwards.
+func (s *Server) Shutdown(ctx context.Context) error {
+	errRooms := s.hub.shutdown(ctx)
+	errApp := s.app.ShutdownWithContext(ctx)
+	done := make(chan struct{})
+	go func() { s.sockets.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return errors.Join(errRooms, errApp, ctx.Err())
+	}
+	return errors.Join(errRooms, errApp)
+}

@@ -1,0 +1,20 @@
+package server
+
+import (
+	"context"
+
+	"rembuk/board"
+)
+
+// Store is what the server needs of storage. SQLite implements it today
+// (store.DB); a Postgres adapter would implement the same. Errors that a
+// client may see are *board.Error (not_found, conflict, unavailable).
+type Store interface {
+	CreateSession(ctx context.Context, s board.Session, passcodeHash []byte, facilitator board.Participant, columns []board.Column) error
+	SessionByCode(ctx context.Context, code string) (id string, passcodeHash []byte, err error)
+	LoadState(ctx context.Context, id string) (*board.State, map[string]board.Ack, error)
+	Submit(ctx context.Context, sessionID string, changes []*board.Change) error
+	EventsSince(ctx context.Context, sessionID string, since int64, limit int) ([]board.Event, error)
+	DeleteSession(ctx context.Context, id string) error
+	Healthy(ctx context.Context) error
+}

@@ -1,0 +1,218 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+
+	"rembuk/board"
+)
+
+// Socket limits and deadlines, together.
+const (
+	helloWait     = 10 * time.Second
+	pongWait      = 60 * time.Second
+	pingPeriod    = 25 * time.Second
+	writeWait     = 10 * time.Second
+	readLimit     = 64 << 10 // hard cap; frames over 16 KiB get too_large first
+	maxBadFrames  = 10       // consecutive bad frames before a 1008 close
+	commandRate   = 20       // per second, per connection
+	commandBurst  = 40
+	attachTimeout = 15 * time.Second
+)
+
+// upgradeCheck lets only same-host (or allowed) origins upgrade.
+func (s *Server) upgradeCheck(c *fiber.Ctx) error {
+	if s.cfg.RefuseUpgrades || !websocket.IsWebSocketUpgrade(c) {
+		return fiber.ErrUpgradeRequired
+	}
+	if !s.originAllowed(c.Get(fiber.HeaderOrigin), c.Hostname()) {
+		return s.writeError(c, board.Errorf(board.CodeForbidden, "origin not allowed"))
+	}
+	return c.Next()
+}
+
+// originAllowed: no Origin (non-browser clients) or the same host, or one
+// of the allowed origins.
+func (s *Server) originAllowed(origin, host string) bool {
+	if origin == "" {
+		return true
+	}
+	for _, o := range s.cfg.AllowedOrigins {
+		if o == "*" || strings.EqualFold(o, origin) {
+			return true
+		}
+	}
+	u, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(u.Host, host)
+}
+
+func (s *Server) websocketHandler() fiber.Handler {
+	return websocket.New(s.serveSocket, websocket.Config{
+		ReadBufferSize:  4096,
+		WriteBufferSize: 4096,
+		// Our handler recovers its own panics; this only runs if that fails.
+		RecoverHandler: func(*websocket.Conn) {},
+	})
+}
+
+// serveSocket is the connection's reader. It never writes to the socket:
+// its writer goroutine does, and it returns only after the writer ended.
+func (s *Server) serveSocket(ws *websocket.Conn) {
+	s.sockets.Add(1)
+	defer s.sockets.Done()
+	id := ws.Params("id")
+	out := newOutbox()
+	cl := &client{out: out}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	stopWriter := make(chan struct{})
+	go func() { defer wg.Done(); s.socketWriter(ws, out, stopWriter) }()
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("panic in socket handler", "panic", v, "session", id)
+			out.close(closeInternal, "internal error")
+		}
+		// Tell the room, stop the writer, wait for it: the Conn is
+		// recycled by the websocket package when we return.
+		if cl.participantID != "" {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			s.hub.send(ctx, id, detachMsg{cl: cl})
+			cancel()
+		}
+		out.close(1000, "")
+		close(stopWriter)
+		wg.Wait()
+	}()
+	ws.SetReadLimit(readLimit)
+	if !s.hello(ws, id, cl) {
+		return
+	}
+	ws.SetReadDeadline(time.Now().Add(pongWait))
+	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(pongWait)) })
+	s.readCommands(ws, id, cl)
+}
+
+// hello reads the first frame and attaches the client to its room.
+func (s *Server) hello(ws *websocket.Conn, id string, cl *client) bool {
+	ws.SetReadDeadline(time.Now().Add(helloWait))
+	_, data, err := ws.ReadMessage()
+	if err != nil {
+		return false
+	}
+	var h helloFrame
+	if json.Unmarshal(data, &h) != nil || h.Type != "hello" || h.Token == "" {
+		cl.out.push(encodeError("", board.CodeInvalid, "the first frame must be hello with a token"))
+		cl.out.close(closePolicy, "hello expected")
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
+	defer cancel()
+	reply := make(chan error, 1)
+	err, aerr := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(h.Token), since: h.Since, cl: cl, reply: reply}, reply)
+	if err = errors.Join(aerr, err); err != nil {
+		code, msg := safeError(s.log, err)
+		if code == board.CodeNotFound {
+			code, msg = board.CodeUnauthorized, "unknown session or token"
+		}
+		cl.out.push(encodeError("", code, msg))
+		closeCode := closePolicy
+		if code == board.CodeUnavailable {
+			closeCode = closeTryLater
+		}
+		cl.out.close(closeCode, code)
+		return false
+	}
+	return true
+}
+
+// readCommands decodes each frame and hands it to the room, answering bad
+// frames itself (through the outbox: only the writer writes).
+func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
+	bucket := newTokenBucket(commandRate, commandBurst)
+	bad := 0
+	for {
+		mt, data, err := ws.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				cl.out.push(encodeError("", board.CodeTooLarge, "frame too large"))
+				cl.out.close(closeTooBig, "frame too large")
+			}
+			return
+		}
+		ws.SetReadDeadline(time.Now().Add(pongWait))
+		var cmd board.Command
+		switch {
+		case mt != websocket.TextMessage:
+			err = board.Errorf(board.CodeInvalid, "only JSON text frames are accepted")
+		case !utf8.Valid(data):
+			err = board.Errorf(board.CodeInvalid, "frame is not valid UTF-8")
+		case !bucket.allow(time.Now()):
+			err = board.Errorf(board.CodeRateLimited, "too many commands; slow down")
+		default:
+			cmd, err = board.DecodeCommand(data)
+		}
+		if err != nil {
+			cl.out.push(encodeError(cmd.Ref, board.ErrorCode(err), board.ErrorMessage(err)))
+			if board.ErrorCode(err) != board.CodeRateLimited {
+				if bad++; bad >= maxBadFrames {
+					cl.out.close(closePolicy, "too many bad frames")
+					return
+				}
+			}
+			continue
+		}
+		bad = 0
+		ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
+		err = s.hub.send(ctx, id, commandMsg{cl: cl, cmd: cmd})
+		cancel()
+		if err != nil {
+			code, msg := safeError(s.log, err)
+			cl.out.push(encodeError(cmd.Ref, code, msg))
+		}
+	}
+}
+
+// socketWriter is the connection's only writer: it drains the outbox with a
+// deadline per frame, pings, and ends with a close frame.
+func (s *Server) socketWriter(ws *websocket.Conn, out *outbox, stop <-chan struct{}) {
+	ping := time.NewTicker(pingPeriod)
+	defer ping.Stop()
+	var buf [][]byte
+	for {
+		select {
+		case <-out.notify:
+		case <-ping.C:
+			if ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)) != nil {
+				ws.NetConn().Close()
+				return
+			}
+			continue
+		case <-stop:
+		}
+		var code int
+		var text string
+		buf, code, text = out.take(buf)
+		for _, f := range buf {
+			ws.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := ws.WriteMessage(websocket.TextMessage, f); err != nil {
+				ws.NetConn().Close()
+				return
+			}
+		}
+		if code != 0 {
+			ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(writeWait))
+			// Closing the socket ends the reader's ReadMessage too.
+			ws.NetConn().Close()
+			return
+		}
+	}
+}
