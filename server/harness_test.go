@@ -148,14 +148,14 @@ func (ts *testServer) join(code, name string) joined {
 
 // wsClient is a real WebSocket client that records every raw frame.
 type wsClient struct {
-	t      testing.TB
-	c      *websocket.Conn
-	frames chan []byte
-	raw    *bytes.Buffer // every frame received, for leak scans
-	closed chan struct{}
+	t        testing.TB
+	c        *websocket.Conn
+	frames   chan []byte
+	raw      *bytes.Buffer // every frame received, for leak scans
+	closed   chan struct{}
 	closeErr error
-	n      int
-	backlog []map[string]any // frames read past by cmd, returned first by next
+	n        int
+	backlog  []map[string]any // frames read past by cmd, returned first by next
 }
 
 func (ts *testServer) dial(sessionID string) *wsClient {
