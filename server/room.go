@@ -143,7 +143,15 @@ func (r *room) run() {
 // nobody ever sees an uncommitted change. It returns true when the room
 // must stop.
 func (r *room) handle(batch []any) (stop bool) {
-	for _, m := range batch {
+	for i, m := range batch {
+		if r.broken {
+			// Storing failed: the state is being thrown away, so what is
+			// left of the batch is refused rather than decided on it.
+			for _, rest := range batch[i:] {
+				r.fail(rest, board.Errorf(board.CodeUnavailable, "the session is reloading; try again"))
+			}
+			break
+		}
 		switch m := m.(type) {
 		case commandMsg:
 			r.command(m)
@@ -159,9 +167,6 @@ func (r *room) handle(batch []any) (stop bool) {
 			r.view(m)
 		case stopMsg:
 			stop = true
-		}
-		if r.broken {
-			break
 		}
 	}
 	r.flush()
