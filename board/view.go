@@ -50,17 +50,21 @@ func (s *State) actorVisible(ev *Event, v Viewer, note *Note) bool {
 	if ev.ActorID == "" || ev.ActorID == v.ID {
 		return true
 	}
-	actorRole := RoleParticipant
-	if p, ok := s.Participants[ev.ActorID]; ok {
-		actorRole = p.Role
-	}
-	if s.Session.Settings.Anonymous && actorRole != RoleFacilitator {
+	if s.Session.Settings.Anonymous && s.roleOf(ev.ActorID) != RoleFacilitator {
 		return false
 	}
 	if note != nil && note.AuthorID == ev.ActorID && !s.CanSeeAuthor(note, v) {
 		return false
 	}
 	return true
+}
+
+// roleOf returns a participant's role; an unknown id counts as a participant.
+func (s *State) roleOf(id string) Role {
+	if p, ok := s.Participants[id]; ok {
+		return p.Role
+	}
+	return RoleParticipant
 }
 
 // Class is what decides the bytes of one event for one viewer: viewers of
@@ -85,6 +89,18 @@ func (s *State) ClassOf(ev *Event, v Viewer) Class {
 		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil)}
 	case USGData:
 		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil)}
+	case IDData:
+		// The actor of a note.deleted is most often the note's author, and
+		// the note (with its author and flag) is gone by the time this is
+		// projected: while notes may be private or anonymous, that actor
+		// reaches only itself (and, private but not anonymous, the
+		// facilitator, who may read every author anyway).
+		if ev.Name == "note.deleted" && ev.ActorID != v.ID {
+			st := s.Session.Settings
+			if st.Anonymous || st.PrivateBrainstorm && v.Role != RoleFacilitator {
+				return Class{}
+			}
+		}
 	}
 	return Class{Actor: s.actorVisible(ev, v, nil)}
 }
