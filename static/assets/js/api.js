@@ -1,0 +1,86 @@
+// api.js — the HTTP side: JSON requests with a bearer token, errors turned
+// into ApiError {status, code}, and file downloads through fetch + Blob.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function request(method, path, body, token) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = 'Bearer ' + token;
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (_) {
+    throw new ApiError(0, 'network', 'network');
+  }
+  let data = null;
+  const text = await res.text();
+  if (text) {
+    try { data = JSON.parse(text); } catch (_) { data = null; }
+  }
+  if (!res.ok) {
+    const e = (data && data.error) || {};
+    throw new ApiError(res.status, e.code || codeFor(res.status), e.message);
+  }
+  return data;
+}
+
+function codeFor(status) {
+  return { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 423: 'locked', 429: 'rate_limited' }[status] || 'unknown';
+}
+
+export const getTemplates = () => request('GET', '/api/templates');
+export const createSession = (body) => request('POST', '/api/sessions', body);
+export const joinSession = (body) => request('POST', '/api/join', body);
+export const getBoard = (id, token) => request('GET', `/api/sessions/${encodeURIComponent(id)}/board`, undefined, token);
+
+/** qrURL is the address of a PNG QR code of data. */
+export const qrURL = (data) => '/api/qr?data=' + encodeURIComponent(data);
+
+/** joinURL is the link participants open for a join code. */
+export const joinURL = (code) => `${location.origin}/join/${encodeURIComponent(code)}`;
+
+/** downloadMinutes fetches the minutes and saves them under the server's file name. */
+export async function downloadMinutes(id, token, format, lang) {
+  let res;
+  try {
+    res = await fetch(`/api/sessions/${encodeURIComponent(id)}/minutes?format=${encodeURIComponent(format)}&lang=${encodeURIComponent(lang)}`, {
+      headers: { Authorization: 'Bearer ' + token },
+    });
+  } catch (_) {
+    throw new ApiError(0, 'network');
+  }
+  if (!res.ok) {
+    let code = codeFor(res.status);
+    try { code = (await res.json()).error.code || code; } catch (_) { /* keep */ }
+    throw new ApiError(res.status, code);
+  }
+  const blob = await res.blob();
+  const name = fileName(res.headers.get('Content-Disposition')) || `notulen.${format}`;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return name;
+}
+
+function fileName(cd) {
+  if (!cd) return '';
+  const star = /filename\*\s*=\s*([^']*)''([^;]+)/i.exec(cd);
+  if (star) {
+    try { return decodeURIComponent(star[2].trim().replace(/^"|"$/g, '')); } catch (_) { /* fall through */ }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(cd);
+  return plain ? plain[1].trim() : '';
+}

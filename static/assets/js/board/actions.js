@@ -1,0 +1,84 @@
+// actions.js — follow-up actions (tindak lanjut): what, PIC, deadline,
+// linked note, done. Everyone sees the list; the facilitator and the
+// notulis add, edit, tick and delete.
+import { h } from '../dom.js';
+import { t, fmtDate } from '../i18n.js';
+import { icon } from '../ui/icons.js';
+import { openMenu } from '../ui/menu.js';
+import { confirmDialog } from '../ui/dialog.js';
+import { label, targets } from './derive.js';
+import { actionDialog } from './dialogs.js';
+
+export function actionsView(ctx, p) {
+  const s = ctx.state;
+  const list = [...s.actions.values()];
+  const done = list.filter((a) => a.done).length;
+  return [
+    h('h2', { class: 'panel-h' }, t('action.title'), list.length ? h('span', { class: 'panel-h-count' }, t('action.progress', { done, n: list.length })) : null),
+    list.length
+      ? h('ul', { class: 'actions', 'data-testid': 'actions-list' }, list.map((a) => actionItem(ctx, p, a)))
+      : h('p', { class: 'empty', 'data-testid': 'actions-empty' }, t(p.staff ? 'action.emptyStaff' : 'action.empty')),
+    p.staffEdit ? actionForm(ctx, null, null, 'action-form') : null,
+  ];
+}
+
+function actionItem(ctx, p, a) {
+  const s = ctx.state;
+  const today = new Date().toISOString().slice(0, 10);
+  const late = !a.done && a.due && a.due < today;
+  return h('li', { key: a.id, class: 'action' + (a.done ? ' done' : ''), 'data-testid': 'action', 'data-action-id': a.id },
+    h('input', { type: 'checkbox', class: 'action-check', checked: !!a.done, disabled: !p.staffEdit, 'data-testid': 'action-done', 'aria-label': t('action.done'),
+      onchange: (e) => ctx.cmd('action.update', { id: a.id, done: e.target.checked }) }),
+    h('div', { class: 'action-body' },
+      h('p', { class: 'action-text', 'data-testid': 'action-text' }, a.text),
+      h('p', { class: 'action-meta' },
+        h('span', { class: 'action-owner', 'data-testid': 'action-owner' }, icon('users', 12), ' ', t('action.pic'), ': ', a.owner),
+        h('span', { class: 'action-due' + (late ? ' late' : ''), 'data-testid': 'action-due' }, icon('clock', 12), ' ', fmtDate(a.due))),
+      a.targetId && (s.notes.has(a.targetId) || s.groups.has(a.targetId))
+        ? h('p', { class: 'action-target' }, icon('link', 12), ' ', label(s, a.targetId, 70)) : null),
+    p.staffEdit ? h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'data-testid': 'action-menu', 'aria-haspopup': 'menu', 'aria-label': t('action.menu'),
+      onclick: (e) => openMenu(e.currentTarget, [
+        { label: t('common.edit'), testid: 'action-edit', onSelect: () => actionDialog(ctx, a) },
+        { label: t('common.delete'), testid: 'action-delete', danger: true, onSelect: async () => {
+          if (await confirmDialog(t('action.deleteConfirm'), { danger: true, ok: t('common.delete') })) ctx.cmd('action.delete', { id: a.id });
+        } },
+      ], { title: t('action.menu') }) }, icon('more', 16)) : null);
+}
+
+/** actionForm is the add/edit form; a given a = edit, targetId = preset link. */
+export function actionForm(ctx, a, targetId, testid, onDone) {
+  const s = ctx.state;
+  const people = [...s.participants.values()].map((x) => x.name);
+  const tg = a ? a.targetId || '' : targetId || '';
+  const submit = (form) => {
+    const f = form.elements;
+    const text = f.text.value.trim();
+    const owner = f.owner.value.trim();
+    const due = f.due.value;
+    if (!text || !owner || !due) {
+      form.reportValidity();
+      return;
+    }
+    const fields = { text, owner, due, targetId: f.target.value || null };
+    const p = a ? ctx.cmd('action.update', { id: a.id, ...fields }) : ctx.cmd('action.add', fields);
+    p.then(() => { if (!a) form.reset(); });
+    if (onDone) onDone();
+  };
+  return h('form', { key: testid, class: 'action-form', 'data-testid': testid, onsubmit: (e) => { e.preventDefault(); submit(e.target); } },
+    a ? null : h('h3', { class: 'form-h' }, t('action.new')),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('action.what')),
+      h('textarea', { name: 'text', rows: 2, maxlength: 1000, required: true, defaultValue: a ? a.text : '', 'data-testid': 'action-text-input', placeholder: t('action.whatPlaceholder') })),
+    h('div', { class: 'field-row' },
+      h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('action.pic')),
+        h('input', { name: 'owner', type: 'text', maxlength: 80, required: true, list: 'people-list', defaultValue: a ? a.owner : '', 'data-testid': 'action-owner-input', autocomplete: 'off' })),
+      h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('action.due')),
+        h('input', { name: 'due', type: 'date', required: true, defaultValue: a ? a.due : '', 'data-testid': 'action-due-input' }))),
+    h('datalist', { id: 'people-list' }, people.map((n, i) => h('option', { key: 'p' + i, value: n }))),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('action.target')),
+      h('select', { name: 'target', 'data-testid': 'action-target-input', defaultValue: tg, ref: (node) => { node.value = tg; } },
+        h('option', { value: '' }, t('action.noTarget')),
+        targets(s).map((x) => h('option', { key: x.id, value: x.id }, `${x.column.title} — ${x.group ? '▣ ' : ''}${cut(x.label)}`)))),
+    h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'action-submit' }, icon(a ? 'check' : 'plus', 16), t(a ? 'common.save' : 'action.add')));
+}
+
+const cut = (x) => { const v = String(x || '').replace(/\s+/g, ' '); return v.length > 60 ? v.slice(0, 59) + '…' : v; };

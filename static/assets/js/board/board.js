@@ -1,0 +1,214 @@
+// board.js — the board page's controller: owns the state, the connection
+// and the local UI state; every change goes through schedule() → one
+// render of view.js. Commands go out through ctx.cmd (outbox first).
+import { render } from '../dom.js';
+import { Conn } from '../conn.js';
+import { fromSnapshot, applyEvent, applyPresence } from '../state.js';
+import { getSession, saveSession, forgetSession, getPref, setPref } from '../storage.js';
+import { t, errorText, onLangChange } from '../i18n.js';
+import { toast } from '../ui/toast.js';
+import { updateDialogs, closeAllDialogs } from '../ui/dialog.js';
+import { closeMenu } from '../ui/menu.js';
+import { boardView, gateView } from './view.js';
+import { Ticker } from './timer.js';
+import { defaultPanel } from './panels.js';
+
+export function mountBoard(root, sessionId, app) {
+  const saved = getSession(sessionId);
+  if (!saved || !saved.token) {
+    const draw = () => render(root, gateView('noAccess', app));
+    draw();
+    const off = onLangChange(draw);
+    return { unmount: off };
+  }
+
+  const ctx = {
+    sessionId,
+    token: saved.token,
+    saved,
+    app,
+    state: null,
+    status: 'connecting',
+    fatal: null,
+    acked: new Map(),
+    forceFull: false,
+    ui: {
+      panel: 'people',
+      panelOpen: getPref('panelOpen', true),
+      mobileView: 'board',
+      composer: new Set(),
+      color: getPref('color', 'yellow'),
+      editing: null,
+      selecting: false,
+      selected: new Set(),
+      usgDraft: new Map(),
+      projector: false,
+      flash: false,
+      lastSpot: null,
+    },
+  };
+
+  let frame = 0;
+  ctx.schedule = () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      draw();
+    });
+  };
+
+  function draw() {
+    if (ctx.fatal) {
+      render(root, gateView(ctx.fatal, app));
+      return;
+    }
+    render(root, boardView(ctx));
+    updateDialogs();
+    afterRender();
+  }
+
+  function afterRender() {
+    const s = ctx.state;
+    if (!s) return;
+    const spot = s.session.spotlight || null;
+    if (spot && spot !== ctx.ui.lastSpot) {
+      const node = root.querySelector(`[data-target-id="${CSS.escape(spot)}"]`);
+      if (node) {
+        if (ctx.ui.mobileView !== 'board') ctx.ui.mobileView = 'board';
+        node.scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth', block: 'center', inline: 'center' });
+      }
+    }
+    ctx.ui.lastSpot = spot;
+  }
+
+  ctx.cmd = (type, fields = {}) => {
+    const p = ctx.conn.send({ type, ...fields });
+    p.catch(() => { /* shown by the error handler */ });
+    ctx.schedule();
+    return p;
+  };
+
+  ctx.setUI = (patch) => {
+    Object.assign(ctx.ui, patch);
+    if ('panelOpen' in patch) setPref('panelOpen', patch.panelOpen);
+    if ('color' in patch) setPref('color', patch.color);
+    ctx.schedule();
+  };
+
+  const ticker = new Ticker(ctx, root);
+
+  function onPhase(prev, next) {
+    if (prev !== next) {
+      ctx.ui.panel = defaultPanel(next);
+      ctx.ui.selecting = false;
+      ctx.ui.selected.clear();
+    }
+  }
+
+  const handlers = {
+    seq: () => (ctx.forceFull || !ctx.state ? null : ctx.state.seq),
+    welcome(msg) {
+      ctx.forceFull = false;
+      if (msg.board) {
+        const prevPhase = ctx.state && ctx.state.session.phase;
+        const prev = ctx.state;
+        ctx.state = fromSnapshot(msg.board);
+        if (prev) {
+          for (const id of prev.privateIds) if (ctx.state.notes.has(id)) ctx.state.privateIds.add(id);
+        }
+        if (prevPhase !== ctx.state.session.phase) onPhase(prevPhase, ctx.state.session.phase);
+        const se = ctx.state.session;
+        saveSession(sessionId, { joinCode: se.joinCode || ctx.saved.joinCode, title: se.title, name: ctx.state.you.name, role: ctx.state.you.role });
+      } else if (ctx.state) {
+        for (const ev of msg.events || []) {
+          if (ev.seq <= ctx.state.seq) continue;
+          if (ev.seq !== ctx.state.seq + 1) {
+            ctx.forceFull = true;
+            setTimeout(() => ctx.conn.reconnectNow(), 0);
+            return;
+          }
+          applyOne(ev);
+        }
+      }
+      ticker.sync();
+      ctx.schedule();
+    },
+    event(msg) {
+      const s = ctx.state;
+      if (!s) return true;
+      if (msg.seq <= s.seq) return true;
+      if (msg.seq !== s.seq + 1) return false;
+      applyOne(msg);
+      ctx.schedule();
+      return true;
+    },
+    presence(msg) {
+      if (!ctx.state) return;
+      applyPresence(ctx.state, msg);
+      ctx.schedule();
+    },
+    ack(msg, cmd) {
+      if (cmd && cmd.type === 'note.add' && msg.id && ctx.state && !ctx.state.notes.has(msg.id)) ctx.acked.set(msg.id, cmd);
+      ctx.schedule();
+    },
+    error(msg) {
+      toast(errorText(msg.code), 'error');
+      ctx.schedule();
+    },
+    status(st) {
+      ctx.status = st;
+      ctx.schedule();
+    },
+    fatal(reason) {
+      forgetSession(sessionId);
+      closeAllDialogs();
+      closeMenu();
+      if (reason === 'unauthorized') {
+        toast(t('gate.badToken'), 'error');
+        app.navigate('/');
+        return;
+      }
+      ctx.fatal = reason;
+      ctx.schedule();
+    },
+    outbox() {
+      ctx.schedule();
+    },
+  };
+
+  function applyOne(ev) {
+    const s = ctx.state;
+    const prevPhase = s.session.phase;
+    applyEvent(s, ev);
+    if (ev.event === 'phase.changed') onPhase(prevPhase, s.session.phase);
+    if (ev.event === 'timer.changed') ticker.sync();
+    if (ev.event === 'session.closed') {
+      ticker.sync();
+      toast(t('closed.toast'), 'info');
+    }
+    if (ev.event === 'participant.changed' && ev.data.participant.id === s.you.id) {
+      toast(t('role.changed.' + s.you.role), 'info');
+    }
+    for (const id of [...ctx.ui.selected]) if (!s.notes.has(id)) ctx.ui.selected.delete(id);
+    if (ctx.ui.editing && !s.notes.has(ctx.ui.editing)) ctx.ui.editing = null;
+  }
+
+  ctx.conn = new Conn(sessionId, ctx.token, handlers);
+  ctx.conn.start();
+  const offLang = onLangChange(() => ctx.schedule());
+  const onResize = () => ctx.schedule();
+  window.addEventListener('resize', onResize);
+  draw();
+
+  return {
+    unmount() {
+      ctx.conn.stop();
+      ticker.stop();
+      offLang();
+      window.removeEventListener('resize', onResize);
+      closeAllDialogs();
+      closeMenu();
+      if (frame) cancelAnimationFrame(frame);
+    },
+  };
+}

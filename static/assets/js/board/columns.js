@@ -1,0 +1,179 @@
+// columns.js — the lanes: one column per template column, each with its
+// composer, groups and notes; horizontal scroll with snap on a phone;
+// drag and drop of notes on a desktop (a menu does the same everywhere).
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+import { icon } from '../ui/icons.js';
+import { columns, groupsIn, displayNotes, notesByColumn, hiddenCounts } from './derive.js';
+import { noteCard, voteControl, usgPicker, recordBox, COLORS } from './note.js';
+import { columnMenu, groupMenu } from './menus.js';
+import { addColumnDialog } from './dialogs.js';
+import { usgKind } from './perm.js';
+
+const DRAG_TYPE = 'application/x-rembuk-note';
+let dragging = null;
+
+export function lanes(ctx, p) {
+  const s = ctx.state;
+  const cols = columns(s);
+  const notes = displayNotes(s, ctx.conn.pending(), ctx.acked);
+  const byCol = notesByColumn(notes);
+  const hidden = hiddenCounts(s);
+  const narrow = window.innerWidth < 900;
+  return h('main', { class: 'lanes-wrap', 'aria-label': t('board.columns') },
+    narrow && cols.length > 1 ? h('div', { class: 'lane-tabs', role: 'tablist', 'aria-label': t('board.columns') },
+      cols.map((c, i) => h('button', {
+        key: c.id, type: 'button', class: 'lane-tab', 'data-testid': 'lane-tab',
+        onclick: () => document.querySelector(`[data-column-id="${CSS.escape(c.id)}"]`)?.scrollIntoView({ behavior: 'smooth', inline: 'start', block: 'nearest' }),
+      }, `${i + 1}. ${c.title}`, h('span', { class: 'lane-tab-count' }, String((byCol.get(c.id) || []).length))))) : null,
+    h('div', { class: 'lanes', 'data-testid': 'columns' },
+      cols.map((c) => lane(ctx, p, c, byCol.get(c.id) || [], hidden.get(c.id) || 0)),
+      p.facEdit ? h('div', { key: 'add-col', class: 'lane lane-add' },
+        h('button', { type: 'button', class: 'btn btn-ghost add-column', 'data-testid': 'add-column', onclick: () => addColumnDialog(ctx) }, icon('plus'), t('column.add'))) : null));
+}
+
+function lane(ctx, p, c, list, hiddenN) {
+  const s = ctx.state;
+  const visible = list.filter((n) => !n.hidden);
+  const facesDown = list.filter((n) => n.hidden);
+  const groups = groupsIn(s, c.id);
+  const inGroup = new Map(groups.map((g) => [g.id, []]));
+  const loose = [];
+  for (const n of visible) {
+    if (n.groupId && inGroup.has(n.groupId)) inGroup.get(n.groupId).push(n);
+    else loose.push(n);
+  }
+  const open = ctx.ui.composer.has(c.id);
+  const count = list.length;
+  return h('section', {
+    key: c.id, class: 'lane kind-' + c.kind, 'data-testid': 'column', 'data-column-id': c.id, 'data-kind': c.kind, 'aria-label': c.title,
+    ...dropZone(ctx, p, c.id, ''),
+  },
+  h('header', { class: 'lane-head' },
+    h('div', { class: 'lane-title-row' },
+      h('h2', { class: 'lane-title', 'data-testid': 'column-title' }, c.title),
+      h('span', { class: 'lane-count', 'aria-label': t('column.count', { n: count }) }, String(count)),
+      p.facEdit ? h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'data-testid': 'column-menu', 'aria-haspopup': 'menu', 'aria-label': t('column.menu', { name: c.title }), onclick: (e) => columnMenu(ctx, c, e.currentTarget) }, icon('more', 16)) : null),
+    h('div', { class: 'lane-sub' },
+      h('span', { class: 'kind-badge kind-badge-' + c.kind }, t('kind.' + c.kind)),
+      p.fac && hiddenN ? h('span', { class: 'hidden-badge', 'data-testid': 'column-hidden-count', 'data-count': hiddenN }, icon('eyeOff', 12), t('hidden.count', { n: hiddenN })) : null)),
+  h('div', { class: 'lane-body' },
+    p.addNote ? (open ? composer(ctx, c) : h('button', {
+      type: 'button', class: 'add-note', 'data-testid': 'add-note', 'data-column-id': c.id,
+      onclick: () => { ctx.ui.composer.add(c.id); ctx.schedule(); },
+    }, icon('plus', 16), t('note.add'))) : null,
+    facesDown.length ? h('div', { class: 'hidden-stack', 'data-testid': 'hidden-count', 'data-count': facesDown.length },
+      h('span', { class: 'hidden-cards', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')),
+      h('span', null, t('hidden.cards', { n: facesDown.length }))) : null,
+    groups.map((g) => groupBox(ctx, p, c, g, inGroup.get(g.id))),
+    h('div', { class: 'note-list', 'data-testid': 'note-list' }, loose.map((n) => noteCard(ctx, p, c, n, true))),
+    !count && !open ? h('p', { class: 'lane-empty' }, t('column.empty')) : null));
+}
+
+function composer(ctx, c) {
+  const submit = (form) => {
+    const ta = form.elements.text;
+    const text = ta.value.trim();
+    if (!text) { ta.focus(); return; }
+    if ([...text].length > 1000) return;
+    ctx.cmd('note.add', { columnId: c.id, text, color: ctx.ui.color });
+    ta.value = '';
+    ta.focus();
+  };
+  const close = () => { ctx.ui.composer.delete(c.id); ctx.schedule(); };
+  return h('form', {
+    key: 'composer', class: 'composer note-' + ctx.ui.color, 'data-testid': 'composer',
+    onsubmit: (e) => { e.preventDefault(); submit(e.target); },
+  },
+  h('label', { class: 'sr-only', for: 'compose-' + c.id }, t('note.inputLabel', { column: c.title })),
+  h('textarea', {
+    id: 'compose-' + c.id, name: 'text', rows: 3, maxlength: 1000, placeholder: t('note.placeholder'), 'data-testid': 'note-input',
+    ref: (node) => setTimeout(() => node.focus(), 0),
+    onkeydown: (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(e.target.form); }
+      if (e.key === 'Escape') { e.preventDefault(); close(); }
+    },
+  }),
+  h('div', { class: 'composer-foot' },
+    colorPicker(ctx.ui.color, (col) => ctx.setUI({ color: col }), 'compose-' + c.id),
+    h('div', { class: 'composer-btns' },
+      h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'note-cancel', onclick: close }, t('common.close')),
+      h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'note-submit' }, t('note.save')))),
+  h('p', { class: 'composer-hint' }, t('note.hint')));
+}
+
+/** colorPicker is a radio group of the six note colors. */
+export function colorPicker(current, onPick, name) {
+  return h('div', { class: 'colors', role: 'radiogroup', 'aria-label': t('note.color') },
+    COLORS.map((col) => h('button', {
+      key: col, type: 'button', role: 'radio', class: 'swatch note-' + col + (col === current ? ' on' : ''),
+      'aria-checked': String(col === current), 'aria-label': t('color.' + col), 'data-testid': 'color-' + col, name,
+      onclick: () => onPick(col),
+    })));
+}
+
+function groupBox(ctx, p, c, g, notes) {
+  const s = ctx.state;
+  const spot = s.session.spotlight === g.id;
+  const phase = s.session.phase;
+  return h('section', {
+    key: 'g-' + g.id, class: 'group' + (spot ? ' spotlight' : ''), 'data-testid': 'group', 'data-group-id': g.id, 'data-target-id': g.id, 'aria-label': g.title,
+    ...dropZone(ctx, p, c.id, g.id),
+  },
+  h('header', { class: 'group-head' },
+    icon('layers', 14),
+    h('h3', { class: 'group-title', 'data-testid': 'group-title' }, g.title),
+    h('span', { class: 'group-count' }, String(notes.length)),
+    g.votes && phase !== 'vote' ? h('span', { class: 'votes-badge', 'data-testid': 'group-votes', title: t('vote.count', { n: g.votes }) }, h('span', { class: 'dot-icon' }), String(g.votes)) : null,
+    g.usg && g.usg.raters && phase !== 'vote' ? h('span', { class: 'usg-badge', title: t('usg.total') }, 'USG ' + fmt(g.usg.total)) : null,
+    h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'data-testid': 'group-menu', 'aria-haspopup': 'menu', 'aria-label': t('group.menu', { name: g.title }), onclick: (e) => groupMenu(ctx, p, g, e.currentTarget) }, icon('more', 16))),
+  recordBox(s, g.id),
+  phase === 'vote' ? h('div', { class: 'target-controls' }, p.vote ? voteControl(ctx, p, g) : null, usgKind(c.kind) && p.usg ? usgPicker(ctx, g) : null) : null,
+  h('div', { class: 'group-notes' }, notes.length ? notes.map((n) => noteCard(ctx, p, c, n, false)) : h('p', { class: 'lane-empty' }, t('group.empty'))));
+}
+
+const fmt = (x) => (Math.round(x * 10) / 10).toLocaleString();
+
+function dropZone(ctx, p, columnId, groupId) {
+  if (!window.matchMedia('(pointer: fine)').matches) return {};
+  return {
+    ondragover: (e) => {
+      if (!dragging) return;
+      e.preventDefault();
+      e.stopPropagation();
+      e.currentTarget.classList.add('drop-over');
+    },
+    ondragleave: (e) => { if (!e.currentTarget.contains(e.relatedTarget)) e.currentTarget.classList.remove('drop-over'); },
+    ondrop: (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      e.currentTarget.classList.remove('drop-over');
+      const id = dragging || e.dataTransfer.getData(DRAG_TYPE);
+      dragging = null;
+      const n = ctx.state.notes.get(id);
+      if (!n) return;
+      const gid = groupId || null;
+      if (n.columnId === columnId && (n.groupId || null) === gid) return;
+      ctx.cmd('note.move', { id, columnId, groupId: groupId || '' });
+    },
+  };
+}
+
+/** dragProps makes a note draggable where it may move (desktop pointers only). */
+export function dragProps(p, n) {
+  if (!p.moveNote(n) || n.pending || !window.matchMedia('(pointer: fine)').matches) return {};
+  return {
+    draggable: true,
+    ondragstart: (e) => {
+      dragging = n.id;
+      e.dataTransfer.setData(DRAG_TYPE, n.id);
+      e.dataTransfer.effectAllowed = 'move';
+      e.currentTarget.classList.add('dragging');
+    },
+    ondragend: (e) => {
+      dragging = null;
+      e.currentTarget.classList.remove('dragging');
+      document.querySelectorAll('.drop-over').forEach((x) => x.classList.remove('drop-over'));
+    },
+  };
+}

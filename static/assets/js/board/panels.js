@@ -1,0 +1,134 @@
+// panels.js — the side panel (a tab of its own on a phone): people with the
+// invite card, the USG ranking, conclusions, and follow-up actions.
+import { h } from '../dom.js';
+import { t, fmtTime } from '../i18n.js';
+import { icon } from '../ui/icons.js';
+import { toast } from '../ui/toast.js';
+import { qrURL, joinURL } from '../api.js';
+import { ranking, label } from './derive.js';
+import { personMenu } from './menus.js';
+import { actionsView } from './actions.js';
+import { recordDialog } from './dialogs.js';
+
+export const PANELS = [
+  { id: 'people', icon: 'users' },
+  { id: 'rank', icon: 'chart' },
+  { id: 'notes', icon: 'message' },
+  { id: 'actions', icon: 'actions' },
+];
+
+/** defaultPanel is the tab that fits a phase. */
+export function defaultPanel(phase) {
+  return { vote: 'rank', discuss: 'notes', actions: 'actions' }[phase] || 'people';
+}
+
+export function panel(ctx, p, narrow) {
+  const cur = ctx.ui.panel;
+  return h('aside', { class: 'panel', 'data-testid': 'panel', 'aria-label': t('panel.' + cur) },
+    narrow ? null : h('div', { class: 'panel-tabs', role: 'tablist' },
+      PANELS.map((it) => h('button', {
+        key: it.id, type: 'button', role: 'tab', class: 'panel-tab' + (cur === it.id ? ' current' : ''), 'aria-selected': String(cur === it.id),
+        'data-testid': 'tab-' + it.id, onclick: () => ctx.setUI({ panel: it.id }),
+      }, icon(it.icon, 16), h('span', null, t('panel.' + it.id))))),
+    h('div', { class: 'panel-body', role: 'tabpanel' },
+      cur === 'people' ? peopleView(ctx, p) : null,
+      cur === 'rank' ? rankingView(ctx) : null,
+      cur === 'notes' ? conclusionsView(ctx, p) : null,
+      cur === 'actions' ? actionsView(ctx, p) : null));
+}
+
+function inviteCard(ctx, p) {
+  const code = ctx.state.session.joinCode;
+  if (!code) return null;
+  const url = joinURL(code);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+      toast(t('invite.copied'), 'ok');
+    } catch (_) {
+      toast(url, 'info', 8000);
+    }
+  };
+  return h('section', { class: 'invite' + (p.fac ? ' invite-fac' : ''), 'data-testid': 'invite' },
+    h('div', { class: 'invite-text' },
+      h('p', { class: 'invite-label' }, t('invite.code')),
+      h('p', { class: 'invite-code', 'data-testid': 'join-code' }, code),
+      h('p', { class: 'invite-url' }, location.host + '/join/' + code),
+      h('div', { class: 'invite-btns' },
+        h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'copy-link', onclick: copy }, icon('link', 14), t('invite.copy')),
+        h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'projector-toggle', 'aria-pressed': String(!!ctx.ui.projector), onclick: () => ctx.setUI({ projector: true }) }, icon('monitor', 14), t('invite.projector')))),
+    p.fac ? h('img', { class: 'invite-qr', src: qrURL(url), alt: t('invite.qrAlt', { url }), width: 132, height: 132, 'data-testid': 'join-qr' }) : null);
+}
+
+function peopleView(ctx, p) {
+  const s = ctx.state;
+  const list = [...s.participants.values()].sort((a, b) => roleRank(a.role) - roleRank(b.role) || (b.online - a.online) || a.name.localeCompare(b.name));
+  const online = list.filter((x) => x.online).length;
+  return [
+    inviteCard(ctx, p),
+    h('h2', { class: 'panel-h' }, t('people.title'), h('span', { class: 'panel-h-count', 'data-testid': 'online-count' }, t('people.online', { n: online, total: list.length }))),
+    h('ul', { class: 'people', 'data-testid': 'participants' },
+      list.map((x) => h('li', { key: x.id, class: 'person' + (x.online ? ' online' : ''), 'data-testid': 'participant', 'data-participant-id': x.id, 'data-online': String(!!x.online), 'data-role': x.role },
+        h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(x.name), h('span', { class: 'presence-dot' })),
+        h('span', { class: 'person-text' },
+          h('span', { class: 'person-name' }, x.name, x.id === s.you.id ? h('span', { class: 'you-tag' }, t('people.you')) : null),
+          h('span', { class: 'person-sub' }, [x.unit, x.online ? t('people.isOnline') : t('people.isOffline')].filter(Boolean).join(' · '))),
+        x.role !== 'participant' ? h('span', { class: 'role-badge role-' + x.role }, t('role.' + x.role)) : null,
+        p.facEdit && x.role !== 'facilitator' ? h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'data-testid': 'participant-menu', 'aria-haspopup': 'menu', 'aria-label': t('people.menu', { name: x.name }), onclick: (e) => personMenu(ctx, x, e.currentTarget) }, icon('more', 16)) : null))),
+  ];
+}
+
+const roleRank = (r) => ({ facilitator: 0, notulis: 1 }[r] ?? 2);
+
+function initials(name) {
+  const parts = String(name || '?').trim().split(/\s+/).slice(0, 2);
+  return parts.map((x) => [...x][0] || '').join('').toUpperCase();
+}
+
+const f1 = (x) => (Math.round((x || 0) * 10) / 10).toLocaleString(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+function rankingView(ctx) {
+  const s = ctx.state;
+  const rows = ranking(s);
+  return [
+    h('h2', { class: 'panel-h' }, t('rank.title')),
+    h('p', { class: 'panel-note' }, t('rank.help')),
+    rows.length
+      ? h('div', { class: 'table-wrap' },
+        h('table', { class: 'rank-table', 'data-testid': 'ranking' },
+          h('thead', null, h('tr', null,
+            h('th', { scope: 'col' }, '#'), h('th', { scope: 'col', class: 'left' }, t('rank.problem')),
+            h('th', { scope: 'col', title: t('usg.u') }, 'U'), h('th', { scope: 'col', title: t('usg.s') }, 'S'), h('th', { scope: 'col', title: t('usg.g') }, 'G'),
+            h('th', { scope: 'col' }, t('rank.total')), h('th', { scope: 'col' }, t('rank.raters')), h('th', { scope: 'col' }, t('rank.votes')))),
+          h('tbody', null, rows.map((r, i) => h('tr', { key: r.id, 'data-testid': 'ranking-row', 'data-target-id-row': r.id, class: s.session.spotlight === r.id ? 'spot-row' : '' },
+            h('td', { class: 'rank-n' }, String(i + 1)),
+            h('td', { class: 'left rank-label' }, r.group ? icon('layers', 12) : null, ' ', label(s, r.id, 80)),
+            h('td', null, f1(r.usg.u)), h('td', null, f1(r.usg.s)), h('td', null, f1(r.usg.g)),
+            h('td', { class: 'rank-total', 'data-testid': 'ranking-total' }, f1(r.usg.total)),
+            h('td', null, String(r.usg.raters || 0)), h('td', { 'data-testid': 'ranking-votes' }, String(r.votes || 0)))))))
+      : h('p', { class: 'empty', 'data-testid': 'ranking-empty' }, t('rank.empty')),
+  ];
+}
+
+function conclusionsView(ctx, p) {
+  const s = ctx.state;
+  const sessionRec = s.records.get('');
+  const list = [...s.records.values()].filter((r) => r.targetId).sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  return [
+    h('h2', { class: 'panel-h' }, t('record.session')),
+    p.staffEdit
+      ? h('form', { class: 'stack', 'data-testid': 'session-record-form', onsubmit: (e) => { e.preventDefault(); ctx.cmd('record.set', { targetId: null, text: e.target.elements.text.value.trim() }).then(() => toast(t('record.saved'), 'ok')); } },
+        h('label', { class: 'sr-only', for: 'session-rec' }, t('record.session')),
+        h('textarea', { id: 'session-rec', name: 'text', rows: 4, maxlength: 5000, placeholder: t('record.sessionPlaceholder'), defaultValue: sessionRec ? sessionRec.text : '', 'data-testid': 'session-record-input' }),
+        h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'session-record-save' }, t('record.save')))
+      : h('p', { class: sessionRec ? 'record-text' : 'empty', 'data-testid': 'session-record' }, sessionRec ? sessionRec.text : t('record.none')),
+    h('h2', { class: 'panel-h' }, t('record.perTopic')),
+    list.length
+      ? h('ul', { class: 'records', 'data-testid': 'records' }, list.map((r) => h('li', { key: r.targetId, class: 'record-item', 'data-testid': 'record-item' },
+        h('p', { class: 'record-target' }, label(s, r.targetId, 90)),
+        h('p', { class: 'record-text' }, r.text),
+        h('p', { class: 'record-meta' }, fmtTime(r.at),
+          p.staffEdit ? h('button', { type: 'button', class: 'link-btn', onclick: () => recordDialog(ctx, r.targetId) }, t('common.edit')) : null))))
+      : h('p', { class: 'empty' }, t(p.staff ? 'record.emptyStaff' : 'record.empty')),
+  ];
+}

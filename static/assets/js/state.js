@@ -1,0 +1,253 @@
+// state.js — the one reducer: a welcome snapshot replaces the state, each
+// event changes it in seq order. The page renders only from this state (plus
+// the outbox overlay and local UI state). What the server does silently on a
+// deletion (votes, links, records, action targets, spotlight) is mirrored here.
+
+/** fromSnapshot builds a fresh state from a board snapshot. */
+export function fromSnapshot(b) {
+  const s = {
+    seq: b.seq,
+    session: { ...b.session },
+    columns: new Map(),
+    groups: new Map(),
+    notes: new Map(),
+    links: new Map(),
+    actions: new Map(),
+    records: new Map(),
+    participants: new Map(),
+    you: { ...b.you },
+    myVotes: new Map(),
+    myUsg: new Map(),
+    mine: new Set(),
+    privateIds: new Set(),
+    clockOffset: 0,
+    version: 0,
+  };
+  if (b.session && b.session.serverTime) {
+    const st = Date.parse(b.session.serverTime);
+    if (!Number.isNaN(st)) s.clockOffset = st - Date.now();
+  }
+  for (const c of b.columns || []) s.columns.set(c.id, { ...c });
+  for (const g of b.groups || []) {
+    s.groups.set(g.id, normGroup(g));
+    if (g.myVotes) s.myVotes.set(g.id, g.myVotes);
+    if (g.myUsg) s.myUsg.set(g.id, g.myUsg);
+  }
+  const privateOn = isPrivate(s);
+  for (const n of b.notes || []) {
+    s.notes.set(n.id, normNote(n));
+    if (n.mine || (n.authorId && n.authorId === s.you.id)) s.mine.add(n.id);
+    if (n.myVotes) s.myVotes.set(n.id, n.myVotes);
+    if (n.myUsg) s.myUsg.set(n.id, n.myUsg);
+    if (privateOn && !n.hidden) s.privateIds.add(n.id);
+  }
+  for (const l of b.links || []) s.links.set(l.id, { ...l });
+  for (const a of b.actions || []) s.actions.set(a.id, { ...a });
+  for (const r of b.records || []) if (r.text) s.records.set(r.targetId || '', { ...r });
+  for (const p of b.participants || []) s.participants.set(p.id, { ...p });
+  return s;
+}
+
+function isPrivate(s) {
+  return !!(s.session.settings && s.session.settings.privateBrainstorm && !s.session.revealed);
+}
+
+function normNote(n) {
+  if (n.hidden) return { id: n.id, columnId: n.columnId, hidden: true };
+  return {
+    ...n,
+    groupId: n.groupId || null,
+    votes: n.votes || 0,
+    usg: n.usg || { u: 0, s: 0, g: 0, total: 0, raters: 0 },
+  };
+}
+
+function normGroup(g) {
+  return {
+    id: g.id, columnId: g.columnId, title: g.title, position: g.position,
+    votes: g.votes || 0, usg: g.usg || { u: 0, s: 0, g: 0, total: 0, raters: 0 },
+  };
+}
+
+/** dropTarget removes what hangs on a deleted note or group, as the server does. */
+function dropTarget(s, id) {
+  s.myVotes.delete(id);
+  s.myUsg.delete(id);
+  for (const [lid, l] of s.links) if (l.fromId === id || l.toId === id) s.links.delete(lid);
+  s.records.delete(id);
+  for (const a of s.actions.values()) if (a.targetId === id) a.targetId = null;
+  if (s.session.spotlight === id) s.session.spotlight = null;
+}
+
+function deleteNote(s, id) {
+  dropTarget(s, id);
+  s.notes.delete(id);
+  s.mine.delete(id);
+  s.privateIds.delete(id);
+}
+
+function deleteGroup(s, id) {
+  for (const n of s.notes.values()) if (n.groupId === id) n.groupId = null;
+  dropTarget(s, id);
+  s.groups.delete(id);
+}
+
+function replaceNotes(s, notes) {
+  const old = s.notes;
+  s.notes = new Map();
+  for (const n of notes) {
+    s.notes.set(n.id, normNote(n));
+    if (!n.hidden && n.authorId && n.authorId === s.you.id) s.mine.add(n.id);
+  }
+  for (const id of old.keys()) if (!s.notes.has(id)) { s.mine.delete(id); s.myVotes.delete(id); s.myUsg.delete(id); }
+}
+
+function target(s, id) {
+  return s.notes.get(id) || s.groups.get(id) || null;
+}
+
+/** applyEvent applies one event frame to s in place. */
+export function applyEvent(s, msg) {
+  const d = msg.data || {};
+  switch (msg.event) {
+    case 'note.added':
+    case 'note.updated':
+    case 'note.moved': {
+      const n = normNote(d.note);
+      s.notes.set(n.id, n);
+      if (msg.event === 'note.added') {
+        if ((msg.actorId && msg.actorId === s.you.id) || (n.authorId && n.authorId === s.you.id)) s.mine.add(n.id);
+        if (isPrivate(s)) s.privateIds.add(n.id);
+      } else if (n.authorId && n.authorId === s.you.id) {
+        s.mine.add(n.id);
+      }
+      break;
+    }
+    case 'note.deleted':
+      deleteNote(s, d.id);
+      break;
+    case 'group.added': {
+      s.groups.set(d.group.id, normGroup(d.group));
+      for (const id of d.noteIds || []) {
+        const n = s.notes.get(id);
+        if (n) n.groupId = d.group.id;
+      }
+      break;
+    }
+    case 'group.updated': {
+      const prev = s.groups.get(d.group.id);
+      const g = normGroup(d.group);
+      if (prev && d.group.votes == null) { g.votes = prev.votes; g.usg = prev.usg; }
+      s.groups.set(g.id, g);
+      break;
+    }
+    case 'group.deleted':
+      deleteGroup(s, d.id);
+      break;
+    case 'column.added':
+    case 'column.updated':
+      s.columns.set(d.column.id, { ...d.column });
+      break;
+    case 'column.deleted':
+      for (const n of [...s.notes.values()]) if (n.columnId === d.id) deleteNote(s, n.id);
+      for (const g of [...s.groups.values()]) if (g.columnId === d.id) deleteGroup(s, g.id);
+      s.columns.delete(d.id);
+      break;
+    case 'vote.changed': {
+      const tg = target(s, d.targetId);
+      if (tg) tg.votes = d.votes;
+      if (d.myVotes != null) {
+        if (d.myVotes > 0) s.myVotes.set(d.targetId, d.myVotes);
+        else s.myVotes.delete(d.targetId);
+      }
+      break;
+    }
+    case 'usg.changed': {
+      const tg = target(s, d.targetId);
+      if (tg) tg.usg = d.usg;
+      if (d.myUsg) s.myUsg.set(d.targetId, d.myUsg);
+      break;
+    }
+    case 'link.added':
+      s.links.set(d.link.id, { ...d.link });
+      break;
+    case 'link.deleted':
+      s.links.delete(d.id);
+      break;
+    case 'action.added':
+    case 'action.updated':
+      s.actions.set(d.action.id, { ...d.action });
+      break;
+    case 'action.deleted':
+      s.actions.delete(d.id);
+      break;
+    case 'record.set': {
+      const r = d.record || {};
+      const k = r.targetId || '';
+      if (r.text) s.records.set(k, { ...r });
+      else s.records.delete(k);
+      break;
+    }
+    case 'participant.joined':
+    case 'participant.changed': {
+      const p = d.participant;
+      const prev = s.participants.get(p.id);
+      s.participants.set(p.id, { ...(prev || {}), ...p, online: prev ? prev.online : p.online });
+      if (p.id === s.you.id) s.you = { ...s.you, role: p.role, name: p.name };
+      break;
+    }
+    case 'participant.removed':
+      s.participants.delete(d.id);
+      break;
+    case 'phase.changed':
+      s.session.phase = d.phase;
+      break;
+    case 'settings.changed': {
+      const wasPrivate = s.session.settings && s.session.settings.privateBrainstorm;
+      s.session.settings = { ...d.settings };
+      s.session.revealed = !!d.revealed;
+      if (d.notes) replaceNotes(s, d.notes);
+      if (!d.settings.privateBrainstorm || (!wasPrivate && d.settings.privateBrainstorm)) s.privateIds.clear();
+      break;
+    }
+    case 'notes.revealed':
+      s.session.revealed = true;
+      if (d.notes) replaceNotes(s, d.notes);
+      s.privateIds.clear();
+      break;
+    case 'timer.changed':
+      s.session.timer = d.timer || null;
+      break;
+    case 'spotlight.changed':
+      s.session.spotlight = d.targetId || null;
+      break;
+    case 'session.closed':
+      s.session.closed = true;
+      s.session.closedAt = d.closedAt;
+      s.session.timer = null;
+      break;
+    default:
+      break;
+  }
+  s.seq = msg.seq;
+  s.version++;
+}
+
+/** applyPresence merges who is online. */
+export function applyPresence(s, msg) {
+  const online = new Set();
+  for (const p of msg.participants || []) {
+    if (p.online) online.add(p.id);
+    if (!s.participants.has(p.id)) s.participants.set(p.id, { id: p.id, name: p.name, unit: '', role: 'participant', online: !!p.online });
+  }
+  for (const p of s.participants.values()) p.online = online.has(p.id);
+  s.version++;
+}
+
+/** votesLeft is the budget less the viewer's votes on what still exists. */
+export function votesLeft(s) {
+  const budget = (s.session.settings && s.session.settings.votesPerParticipant) || 0;
+  let used = 0;
+  for (const [id, n] of s.myVotes) if (s.notes.has(id) || s.groups.has(id)) used += n;
+  return Math.max(0, budget - used);
+}

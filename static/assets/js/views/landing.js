@@ -1,0 +1,130 @@
+// landing.js — the front page: "Buat sesi" (create) and "Gabung" (join by
+// code), plus the sessions this browser already holds a token for.
+import { h, render } from '../dom.js';
+import { t, onLangChange, errorText } from '../i18n.js';
+import { icon } from '../ui/icons.js';
+import { getTemplates, createSession } from '../api.js';
+import { saveSession, recentSessions, getMe, saveMe } from '../storage.js';
+import { appHeader, joinForm, submitJoin } from './join.js';
+
+const ZONES = { WIB: '+07:00', WITA: '+08:00', WIT: '+09:00' };
+
+export function mountLanding(root, app) {
+  const st = { templates: null, tplError: false, template: 'masalah-inovasi', busy: false, error: '', join: { busy: false, error: '', needPass: false } };
+  const draw = () => render(root, view(st, app, draw));
+  getTemplates().then((list) => {
+    st.templates = list || [];
+    if (st.templates.length && !st.templates.some((x) => x.id === st.template)) st.template = st.templates[0].id;
+    draw();
+  }).catch(() => { st.tplError = true; draw(); });
+  draw();
+  const off = onLangChange(draw);
+  return { unmount: off };
+}
+
+function view(st, app, draw) {
+  const recent = recentSessions().slice(0, 6);
+  return h('div', { class: 'page landing', 'data-testid': 'landing' },
+    appHeader(app),
+    h('main', { class: 'landing-main' },
+      h('section', { class: 'hero' },
+        h('h1', { class: 'hero-title' }, t('landing.title')),
+        h('p', { class: 'hero-sub' }, t('landing.subtitle'))),
+      h('div', { class: 'landing-grid' },
+        createCard(st, app, draw),
+        h('div', { class: 'landing-side' },
+          h('section', { class: 'card', 'aria-labelledby': 'join-h' },
+            h('h2', { class: 'card-title', id: 'join-h' }, icon('users'), t('join.title')),
+            h('p', { class: 'card-sub' }, t('join.sub')),
+            joinForm(st.join, null, (form) => submitJoin(form, st.join, app, draw))),
+          recent.length ? h('section', { class: 'card', 'aria-labelledby': 'recent-h' },
+            h('h2', { class: 'card-title', id: 'recent-h' }, t('landing.recent')),
+            h('ul', { class: 'recent' }, recent.map((r) => h('li', { key: r.id },
+              h('a', { class: 'recent-item', href: '/s/' + encodeURIComponent(r.id), 'data-testid': 'recent-session',
+                onclick: (e) => { e.preventDefault(); app.navigate('/s/' + encodeURIComponent(r.id)); } },
+              h('span', { class: 'recent-title' }, r.title || r.joinCode || '—'),
+              h('span', { class: 'recent-meta' }, [r.joinCode, r.role ? t('role.' + r.role) : '', r.name].filter(Boolean).join(' · ')),
+              icon('right', 16)))))) : null)),
+      h('p', { class: 'landing-foot' }, t('landing.foot'))));
+}
+
+function createCard(st, app, draw) {
+  const me = getMe();
+  const tpl = (st.templates || []).find((x) => x.id === st.template);
+  return h('section', { class: 'card card-create', 'aria-labelledby': 'create-h' },
+    h('h2', { class: 'card-title', id: 'create-h' }, icon('plus'), t('create.title')),
+    h('p', { class: 'card-sub' }, t('create.sub')),
+    h('form', { class: 'stack', 'data-testid': 'create-form', onsubmit: (e) => { e.preventDefault(); submitCreate(e.target, st, app, draw); } },
+      h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.sessionTitle')),
+        h('input', { name: 'title', type: 'text', required: true, maxlength: 200, placeholder: t('create.titlePlaceholder'), 'data-testid': 'create-title', autocomplete: 'off' })),
+      h('fieldset', { class: 'templates' },
+        h('legend', { class: 'field-label' }, t('create.template')),
+        st.templates == null
+          ? h('p', { class: 'muted' }, st.tplError ? t('err.network') : t('common.loading'))
+          : h('div', { class: 'tpl-grid', role: 'radiogroup' }, st.templates.map((x) => h('label', { key: x.id, class: 'tpl' + (x.id === st.template ? ' on' : '') },
+            h('input', { type: 'radio', name: 'template', value: x.id, checked: x.id === st.template, 'data-testid': 'template-' + x.id, onchange: () => { st.template = x.id; draw(); } }),
+            h('span', { class: 'tpl-name' }, tplTitle(x)),
+            h('span', { class: 'tpl-cols' }, t('create.columns', { n: x.columns.length }))))),
+        tpl ? h('div', { class: 'tpl-preview', 'aria-label': t('create.preview') }, tpl.columns.map((c, i) => h('span', { key: 'c' + i, class: 'tpl-col kind-badge kind-badge-' + c.kind }, c.title))) : null),
+      h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.facilitator')),
+        h('input', { name: 'facilitatorName', type: 'text', required: true, maxlength: 80, defaultValue: me.name || '', 'data-testid': 'create-name', autocomplete: 'name' })),
+      h('details', { class: 'more' },
+        h('summary', null, t('create.more')),
+        h('div', { class: 'stack' },
+          h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.agenda')),
+            h('textarea', { name: 'agenda', rows: 3, maxlength: 2000, 'data-testid': 'create-agenda' })),
+          h('div', { class: 'field-row' },
+            h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.place')), h('input', { name: 'place', type: 'text', maxlength: 200, 'data-testid': 'create-place' })),
+            h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.unit')), h('input', { name: 'unit', type: 'text', maxlength: 120, defaultValue: me.unit || '', 'data-testid': 'create-unit' }))),
+          h('div', { class: 'field-row' },
+            h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.when')), h('input', { name: 'scheduledAt', type: 'datetime-local', 'data-testid': 'create-when' })),
+            h('label', { class: 'field field-narrow' }, h('span', { class: 'field-label' }, t('create.zone')),
+              h('select', { name: 'timeZone', 'data-testid': 'create-zone' }, Object.keys(ZONES).map((z) => h('option', { key: z, value: z }, z))))),
+          h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.passcode')),
+            h('input', { name: 'passcode', type: 'text', maxlength: 64, autocomplete: 'off', 'data-testid': 'create-passcode' }),
+            h('span', { class: 'field-hint' }, t('create.passcodeHint'))))),
+      st.error ? h('p', { class: 'form-error', role: 'alert', 'data-testid': 'create-error' }, st.error) : null,
+      h('button', { type: 'submit', class: 'btn btn-primary btn-lg', disabled: st.busy, 'data-testid': 'create-submit' }, st.busy ? t('common.wait') : t('create.submit'))));
+}
+
+function tplTitle(x) {
+  const k = 'tpl.' + x.id;
+  const v = t(k);
+  return v === k ? x.title : v;
+}
+
+async function submitCreate(form, st, app, draw) {
+  if (st.busy) return;
+  const f = form.elements;
+  const body = {
+    title: f.title.value.trim(),
+    template: st.template,
+    facilitatorName: f.facilitatorName.value.trim(),
+    lang: document.documentElement.lang === 'en' ? 'en' : 'id',
+    timeZone: f.timeZone.value,
+  };
+  for (const k of ['agenda', 'place', 'unit', 'passcode']) {
+    const v = f[k].value.trim();
+    if (v) body[k] = v;
+  }
+  if (f.scheduledAt.value) {
+    const d = new Date(f.scheduledAt.value + ':00' + ZONES[f.timeZone.value]);
+    if (!Number.isNaN(d.getTime())) body.scheduledAt = d.toISOString();
+  }
+  if (!body.title || !body.facilitatorName) { form.reportValidity(); return; }
+  st.busy = true;
+  st.error = '';
+  draw();
+  try {
+    const r = await createSession(body);
+    saveMe({ name: body.facilitatorName, unit: body.unit || '' });
+    saveSession(r.id, { token: r.facilitatorToken, participantId: r.participantId, joinCode: r.joinCode, title: body.title, name: body.facilitatorName, role: 'facilitator' });
+    st.busy = false;
+    app.navigate('/s/' + encodeURIComponent(r.id));
+  } catch (e) {
+    st.busy = false;
+    st.error = errorText(e.code);
+    draw();
+  }
+}
+
