@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -49,6 +50,11 @@ func safeError(log *slog.Logger, err error) (code, msg string) {
 
 // writeError answers an HTTP request with the contract's error.
 func (s *Server) writeError(c *fiber.Ctx, err error) error {
+	if c.Method() == fiber.MethodPost && strings.HasSuffix(c.Path(), "/commands") {
+		// Refusals before the handler (an oversized body) keep the
+		// command endpoint's error shape.
+		return s.writeCommandError(c, "", err)
+	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		err = fiberToBoard(fe)

@@ -3,6 +3,9 @@ package server
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -17,29 +20,67 @@ import (
 func (s *Server) postCommand(c *fiber.Ctx) error {
 	id, err := sessionID(c)
 	if err != nil {
-		return s.writeError(c, err)
+		return s.writeCommandError(c, "", err)
 	}
-	tok, err := bearer(c)
+	tok, err := s.liveToken(c, id, false)
 	if err != nil {
-		return s.writeError(c, err)
+		return s.writeCommandError(c, "", err)
 	}
 	cmd, err := board.DecodeCommand(c.Body())
 	if err != nil {
-		return s.writeError(c, err)
+		return s.writeCommandError(c, strings.Clone(cmd.Ref), err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
 	reply := make(chan cmdReply, 1)
 	r, err := ask(ctx, s.hub, id, commandMsg{tokenHash: hashToken(tok), cmd: cmd, reply: reply}, reply)
 	if err != nil {
-		return s.writeError(c, err)
-	}
-	status := fiber.StatusOK
-	if r.code != "" {
-		status = httpStatus[r.code]
+		return s.writeCommandError(c, cmd.Ref, err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Status(status).Send(r.frame)
+	if r.code == "" {
+		return c.Status(fiber.StatusOK).Send(r.frame)
+	}
+	var f errorFrame
+	if json.Unmarshal(r.frame, &f) != nil {
+		f = errorFrame{Type: "error", Ref: cmd.Ref, Code: r.code, Message: "the command was refused"}
+	}
+	return c.Status(httpStatus[r.code]).JSON(commandErrorBody{f, errorDetail{f.Code, f.Message}})
+}
+
+// commandErrorBody is a refusal of POST /commands: the WebSocket's error
+// frame (type, ref, code, message) and the contract's {"error":{...}} in
+// one object, so a client may read either.
+type commandErrorBody struct {
+	errorFrame
+	Error errorDetail `json:"error"`
+}
+
+// writeCommandError answers POST /commands with a commandErrorBody.
+func (s *Server) writeCommandError(c *fiber.Ctx, ref string, err error) error {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		err = fiberToBoard(fe)
+	}
+	code, msg := safeError(s.log, err)
+	return c.Status(httpStatus[code]).JSON(commandErrorBody{errorFrame{Type: "error", Ref: ref, Code: code, Message: msg}, errorDetail{code, msg}})
+}
+
+// liveToken returns the request's bearer token (or, for SSE, ?token=). An
+// unknown session is not_found whatever the token, also when it is missing.
+func (s *Server) liveToken(c *fiber.Ctx, id string, query bool) (string, error) {
+	tok, err := bearer(c)
+	if err != nil && query {
+		if q := c.Query("token"); q != "" {
+			return strings.Clone(q), nil
+		}
+	}
+	if err != nil {
+		if ok, _ := s.sessionKnown(id); !ok {
+			return "", board.Errorf(board.CodeNotFound, "session not found")
+		}
+	}
+	return tok, err
 }
 
 // sseEvents streams the same frames as the WebSocket as Server-Sent Events:
@@ -49,12 +90,9 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return s.writeError(c, err)
 	}
-	tok, err := bearer(c)
+	tok, err := s.liveToken(c, id, true)
 	if err != nil {
-		tok = strings.Clone(c.Query("token"))
-		if tok == "" {
-			return s.writeError(c, err)
-		}
+		return s.writeError(c, err)
 	}
 	var since *int64
 	if v := c.Query("since"); v != "" {
@@ -85,9 +123,10 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Accel-Buffering", "no")
 	s.sockets.Add(1)
+	conn := c.Context().Conn()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.sockets.Done()
-		s.streamEvents(w, cl)
+		s.streamEvents(w, conn, cl)
 		dctx, dcancel := context.WithTimeout(context.Background(), time.Second)
 		s.hub.send(dctx, id, detachMsg{cl: cl})
 		dcancel()
@@ -97,15 +136,23 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 
 // streamEvents writes the outbox as SSE until the client goes or the room
 // closes it. A comment line every pingPeriod keeps proxies from timing out.
-func (s *Server) streamEvents(w *bufio.Writer, cl *client) {
+// Each flush moves the connection's write deadline to writeWait ahead:
+// fasthttp sets it once per response (the server's 30 s WriteTimeout),
+// which would cut every stream after 30 s, while a client that stops
+// reading is still cut off after writeWait.
+func (s *Server) streamEvents(w *bufio.Writer, conn net.Conn, cl *client) {
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
+	flush := func() error {
+		conn.SetWriteDeadline(time.Now().Add(writeWait))
+		return w.Flush()
+	}
 	var buf [][]byte
 	for {
 		select {
 		case <-cl.out.notify:
 		case <-ping.C:
-			if _, err := w.WriteString(": ping\n\n"); err != nil || w.Flush() != nil {
+			if _, err := w.WriteString(": ping\n\n"); err != nil || flush() != nil {
 				return
 			}
 			continue
@@ -117,7 +164,7 @@ func (s *Server) streamEvents(w *bufio.Writer, cl *client) {
 			w.Write(f)
 			w.WriteString("\n\n")
 		}
-		if w.Flush() != nil || code != 0 {
+		if flush() != nil || code != 0 {
 			return
 		}
 	}
