@@ -1,0 +1,76 @@
+package minutes
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"rembuk/board"
+)
+
+// csvHeader is the contract's header row.
+var csvHeader = []string{"column", "group", "text", "author", "votes", "u", "s", "g", "total"}
+
+// renderCSV writes one row per note, in discussion order, with a UTF-8 BOM
+// so spreadsheet programs read the Indonesian names right. Groups are not
+// rows (the contract counts notes); a note's group is its second cell.
+// Scores are blank for a note nobody rated: unrated is not zero.
+func renderCSV(m *Model) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	if err := w.Write(csvHeader); err != nil {
+		return nil, err
+	}
+	row := make([]string, len(csvHeader))
+	var err error
+	walkItems(m.Discussion, func(c *Column, g *Group, it *Item, isGroup bool) {
+		if err != nil || isGroup {
+			return
+		}
+		row[0], row[1], row[2], row[3] = c.Title, "", it.Text, it.Author
+		if g != nil {
+			row[1] = g.Text
+		}
+		row[4] = strconv.Itoa(it.Votes)
+		row[5], row[6], row[7], row[8] = "", "", "", ""
+		if it.USG.Raters > 0 {
+			row[5], row[6], row[7], row[8] = num(it.USG.U), num(it.USG.S), num(it.USG.G), num(it.USG.Total)
+		}
+		err = w.Write(row)
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// attendee is the contract's attendance entry.
+type attendee struct {
+	ID       string     `json:"id"`
+	Name     string     `json:"name"`
+	Unit     string     `json:"unit"`
+	Role     board.Role `json:"role"`
+	JoinedAt time.Time  `json:"joinedAt"`
+}
+
+// renderJSON writes {"board":BOARD,"attendance":[...]}: the snapshot board
+// projected for the minutes' viewer, and everyone who joined.
+func renderJSON(m *Model) ([]byte, error) {
+	out := struct {
+		Board      board.BoardView `json:"board"`
+		Attendance []attendee      `json:"attendance"`
+	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance))}
+	for _, a := range m.Attendance {
+		out.Attendance = append(out.Attendance, attendee{a.ID, a.Name, a.Unit, a.Role, a.JoinedAt.UTC()})
+	}
+	return json.Marshal(out)
+}

@@ -1,0 +1,144 @@
+package minutes
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Labels holds every user-facing string of the minutes in one language.
+// Renderers take all their words from here, so a new language is one more
+// table and no renderer changes.
+type Labels struct {
+	Minutes, Date, Time, Place, Chair, MinuteTaker, Participants string
+	Agenda, Discussion, Priorities, Innovations, Conclusions     string
+	Actions, Attendance                                          string
+
+	// Table headers.
+	No, Problem, U, S, G, Total, Raters, Votes string
+	Activity, PIC, Due, Status, Name, Unit     string
+	Role, JoinedAt, Signature, Links           string
+
+	// Values and phrases.
+	Done, NotDone, NotRevealed, NoNotes, None, WholeSession string
+	SeeAttendance                                           string // "%d orang (lihat daftar hadir)"
+	ClosedAt, OpenAt                                        string // "... pukul %s"
+	NIP, Page, Generated                                    string
+	Answers                                                 string // prefix of an innovation's links
+	Anonymous                                               string // said once when authors are withheld
+	VoteOne, VoteMany, RaterOne, RaterMany                  string // "%d suara", "%d penilai"
+
+	RoleFacilitator, RoleNotulis, RoleParticipant string
+
+	Days   [7]string  // Sunday first, as time.Weekday counts
+	Months [12]string // January first
+	// Decimal is the decimal separator for scores shown to people.
+	Decimal string
+	// Tag is the BCP 47 tag documents declare, for spell checkers and readers.
+	Tag string
+}
+
+// labels is the translation table: one entry per language.
+var labels = map[string]*Labels{
+	"id": {
+		Minutes: "Notulen", Date: "Hari/Tanggal", Time: "Waktu", Place: "Tempat", Chair: "Pimpinan Rapat",
+		MinuteTaker: "Notulis", Participants: "Peserta", Agenda: "Agenda", Discussion: "Pembahasan",
+		Priorities: "Prioritas Masalah", Innovations: "Usulan Inovasi", Conclusions: "Kesimpulan",
+		Actions: "Tindak Lanjut", Attendance: "Daftar Hadir",
+		No: "No", Problem: "Masalah", U: "U", S: "S", G: "G", Total: "Total", Raters: "Penilai", Votes: "Suara",
+		Activity: "Kegiatan", PIC: "PIC", Due: "Tenggat", Status: "Status", Name: "Nama", Unit: "Unit",
+		Role: "Peran", JoinedAt: "Waktu Hadir", Signature: "Tanda Tangan", Links: "Menjawab",
+		Done: "Selesai", NotDone: "Belum", NotRevealed: "(belum dibuka)", NoNotes: "(tidak ada catatan)",
+		None: "-", WholeSession: "Rapat secara umum",
+		SeeAttendance: "%d orang (lihat daftar hadir)",
+		ClosedAt:      "Rapat ditutup pukul %s.", OpenAt: "Notulen dibuat pukul %s; rapat belum ditutup.",
+		NIP: "NIP. ....................", Page: "Halaman %d dari %s", Generated: "Dibuat dengan Rembuk",
+		Answers:   "menjawab",
+		Anonymous: "Sesi anonim: penulis catatan tidak dicantumkan.",
+		VoteOne:   "%d suara", VoteMany: "%d suara", RaterOne: "%d penilai", RaterMany: "%d penilai",
+		RoleFacilitator: "Pimpinan Rapat", RoleNotulis: "Notulis", RoleParticipant: "Peserta",
+		Days:    [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"},
+		Months:  [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
+		Decimal: ",", Tag: "id-ID",
+	},
+	"en": {
+		Minutes: "Minutes", Date: "Date", Time: "Time", Place: "Place", Chair: "Chair",
+		MinuteTaker: "Minute-taker", Participants: "Participants", Agenda: "Agenda", Discussion: "Discussion",
+		Priorities: "Problem Priorities", Innovations: "Proposed Innovations", Conclusions: "Conclusions",
+		Actions: "Follow-up Actions", Attendance: "Attendance List",
+		No: "No", Problem: "Problem", U: "U", S: "S", G: "G", Total: "Total", Raters: "Raters", Votes: "Votes",
+		Activity: "Action", PIC: "PIC", Due: "Deadline", Status: "Status", Name: "Name", Unit: "Unit",
+		Role: "Role", JoinedAt: "Time Joined", Signature: "Signature", Links: "Answers",
+		Done: "Done", NotDone: "Open", NotRevealed: "(not yet revealed)", NoNotes: "(no notes)",
+		None: "-", WholeSession: "The meeting as a whole",
+		SeeAttendance: "%d people (see attendance list)",
+		ClosedAt:      "The meeting closed at %s.", OpenAt: "Minutes written at %s; the meeting is still open.",
+		NIP: "NIP. ....................", Page: "Page %d of %s", Generated: "Made with Rembuk",
+		Answers:   "answers",
+		Anonymous: "Anonymous session: note authors are not named.",
+		VoteOne:   "%d vote", VoteMany: "%d votes", RaterOne: "%d rater", RaterMany: "%d raters",
+		RoleFacilitator: "Chair", RoleNotulis: "Minute-taker", RoleParticipant: "Participant",
+		Days:    [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+		Months:  [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+		Decimal: ".", Tag: "en-GB",
+	},
+}
+
+// DefaultLang is the language of the minutes when none (or an unknown one) is asked for.
+const DefaultLang = "id"
+
+// Lang returns lang when the minutes speak it, else DefaultLang, so the
+// HTTP handler can check a query parameter the same way Build does.
+func Lang(lang string) string {
+	if _, ok := labels[lang]; ok {
+		return lang
+	}
+	return DefaultLang
+}
+
+// zones are Indonesia's three time zones. Fixed offsets, because the
+// country keeps no daylight saving and the binary then needs no tzdata.
+var zones = map[string]*time.Location{
+	"WIB":  time.FixedZone("WIB", 7*3600),
+	"WITA": time.FixedZone("WITA", 8*3600),
+	"WIT":  time.FixedZone("WIT", 9*3600),
+}
+
+// DefaultZone is the zone used when neither the session nor the caller names one.
+const DefaultZone = "WIB"
+
+// zoneOf picks the session's zone, then the caller's, then WIB.
+func zoneOf(session, opt string) (string, *time.Location) {
+	for _, z := range []string{strings.ToUpper(session), strings.ToUpper(opt)} {
+		if loc, ok := zones[z]; ok {
+			return z, loc
+		}
+	}
+	return DefaultZone, zones[DefaultZone]
+}
+
+// longDate writes a date out as officials do: "Jumat, 27 November 2026".
+func (l *Labels) longDate(t time.Time) string {
+	return l.Days[t.Weekday()] + ", " + strconv.Itoa(t.Day()) + " " + l.Months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
+// dueDate writes an action's YYYY-MM-DD deadline out; a value that is not
+// a date (older data) is shown as it is rather than dropped.
+func (l *Labels) dueDate(s string) string {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		if s == "" {
+			return l.None
+		}
+		return s
+	}
+	return l.longDate(t)
+}
+
+// clock writes a time with a dot, as Indonesian documents do: "09.00".
+func clock(t time.Time) string { return t.Format("15.04") }
+
+// score writes a USG mean with two decimals and the language's separator.
+func (l *Labels) score(f float64) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', 2, 64), ".", l.Decimal, 1)
+}
