@@ -1,0 +1,276 @@
+// Package e2e drives the real server binary with headless Chromium: each
+// test starts its own server on a random port and one browser process per
+// participant (a fresh profile each), and saves screenshots of what a
+// person would see.
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// binPath is the server binary TestMain builds.
+var binPath string
+
+// shotsDir is where screenshots are copied so a person can look at them.
+const shotsDir = "/tmp/rembuk-shots"
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "rembuk-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binPath = filepath.Join(dir, "rembuk")
+	cmd := exec.Command("go", "build", "-o", binPath, "..")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: building the server:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// chromiumPath finds the browser, or skips (fails when REMBUK_REQUIRE_BROWSER=1).
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("REMBUK_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("REMBUK_REQUIRE_BROWSER") == "1" {
+		t.Fatal("chromium not found and REMBUK_REQUIRE_BROWSER=1")
+	}
+	t.Skip("chromium not found; set REMBUK_REQUIRE_BROWSER=1 to make this a failure")
+	return ""
+}
+
+// startServer runs the binary on 127.0.0.1:0 with a fresh database and
+// returns its base URL.
+func startServer(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "r.db")
+	cmd := exec.Command(binPath, "-addr", "127.0.0.1:0", "-db", db)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	lines := make(chan string, 1)
+	go func() {
+		r := bufio.NewReader(stdout)
+		line, _ := r.ReadString('\n')
+		lines <- line
+		_, _ = io.Copy(io.Discard, r)
+	}()
+	select {
+	case line := <-lines:
+		const prefix = "rembuk listening on "
+		if !strings.HasPrefix(line, prefix) {
+			t.Fatalf("first line of the server = %q, want %q...", line, prefix)
+		}
+		return strings.TrimSpace(strings.TrimPrefix(line, prefix))
+	case <-time.After(20 * time.Second):
+		t.Fatal("the server printed no address within 20 s")
+	}
+	return ""
+}
+
+// browser is one person's browser: its own Chromium process and profile.
+type browser struct {
+	t    *testing.T
+	name string
+	ctx  context.Context
+}
+
+// newBrowser starts Chromium with a fresh profile and a viewport of w×h;
+// mobile turns on touch and the mobile viewport.
+func newBrowser(t *testing.T, name string, w, h int64, mobile bool) *browser {
+	t.Helper()
+	exe := chromiumPath(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(int(w), int(h)),
+	)
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancel()
+		acancel()
+	})
+	var vopts []chromedp.EmulateViewportOption
+	if mobile {
+		vopts = append(vopts, chromedp.EmulateMobile)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h, vopts...)); err != nil {
+		t.Fatalf("%s: starting chromium: %v", name, err)
+	}
+	b := &browser{t: t, name: name, ctx: ctx}
+	b.logConsole()
+	return b
+}
+
+// logConsole reports the page's console errors and uncaught exceptions in
+// the test log (until the test ends).
+func (b *browser) logConsole() {
+	var mu sync.Mutex
+	done := false
+	b.t.Cleanup(func() { mu.Lock(); done = true; mu.Unlock() })
+	msgs := chromedp.Console(b.ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.Type != chromedp.ConsoleError && m.Type != chromedp.ConsoleException && m.Type != chromedp.ConsoleWarning {
+				continue
+			}
+			mu.Lock()
+			if !done {
+				b.t.Logf("%s console %s: %s (%s:%d)", b.name, m.Type, m.Text, m.URL, m.Line+1)
+			}
+			mu.Unlock()
+		}
+	}()
+}
+
+// do runs steps with a timeout, failing the test with the browser's name.
+func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.shot("FAIL-" + sanitize(what))
+		b.t.Fatalf("%s: %s: %v", b.name, what, err)
+	}
+}
+
+// eval evaluates a JavaScript expression and returns its value.
+func eval[T any](b *browser, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("%s: evaluating %q: %v", b.name, expr, err)
+	}
+	return v
+}
+
+// waitJS waits until the expression is truthy.
+func (b *browser) waitJS(what, expr string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+expr+")", chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		b.shot("FAIL-" + sanitize(what))
+		b.t.Fatalf("%s: waiting for %s: %v", b.name, what, err)
+	}
+}
+
+// shot saves a screenshot of the viewport under the test's temp dir and
+// copies it to shotsDir.
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Logf("%s: screenshot %s: %v", b.name, name, err)
+		return
+	}
+	file := sanitize(b.t.Name()) + "-" + name + ".png"
+	dir := filepath.Join(os.TempDir(), "rembuk-e2e-shots", sanitize(b.t.Name()))
+	if d := shotDir(b.t); d != "" {
+		dir = d
+	}
+	for _, d := range []string{dir, shotsDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			b.t.Logf("screenshot dir: %v", err)
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(d, file), buf, 0o644); err != nil {
+			b.t.Logf("screenshot: %v", err)
+		}
+	}
+}
+
+var shotDirs = map[string]string{}
+
+// shotDir is one temp dir per test for its screenshots.
+func shotDir(t *testing.T) string {
+	if d, ok := shotDirs[t.Name()]; ok {
+		return d
+	}
+	d := t.TempDir()
+	shotDirs[t.Name()] = d
+	return d
+}
+
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// js quotes s as a JavaScript string literal.
+func js(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '\n':
+			b.WriteString(`\n`)
+		case '<':
+			b.WriteString(`\u003c`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
