@@ -78,6 +78,17 @@ func settingsUpdate(x *exec) (string, any, error) {
 	if st.PrivateBrainstorm && !before.PrivateBrainstorm {
 		x.s.Session.Revealed = false
 	}
+	// Ending a private round shows every note to everyone (the event below
+	// carries them all), so they count as revealed: a later round must not
+	// hide them again.
+	if !st.PrivateBrainstorm && before.PrivateBrainstorm {
+		for _, n := range x.s.Notes {
+			if !n.Revealed {
+				n.Revealed = true
+				x.s.putNote(n)
+			}
+		}
+	}
 	x.s.Session.Settings = st
 	x.s.putSession()
 	data := NotesData{Settings: &st, Revealed: x.s.Session.Revealed}

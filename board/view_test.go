@@ -699,3 +699,22 @@ func TestNoteDeletedActor(t *testing.T) {
 		})
 	}
 }
+
+// TestPrivateRoundEndedStaysReadable: switching the private brainstorm off
+// shows every note to everyone; switching it on again hides only what is
+// written from then on.
+func TestPrivateRoundEndedStaysReadable(t *testing.T) {
+	b := viewBoard(t)
+	b.settings(Command{PrivateBrainstorm: bp(true)})
+	n := b.note("pa", "col1", "putaran satu")
+	wantHidden(t, b.snapNote(b.viewer("pb"), n), n, "col1")
+	off := b.do("fac", Command{Type: "settings.update", PrivateBrainstorm: bp(false)})
+	wantReadable(t, b.snapNote(b.viewer("pb"), n), "putaran satu", sp("pa"))
+	if !bytes.Contains(project(t, b.s, &off.Event, b.viewer("pb")), []byte("putaran satu")) {
+		t.Errorf("settings.changed (off) does not carry the note to pb")
+	}
+	b.settings(Command{PrivateBrainstorm: bp(true)})
+	wantReadable(t, b.snapNote(b.viewer("pb"), n), "putaran satu", sp("pa"))
+	n2 := b.note("pa", "col1", "putaran dua")
+	wantHidden(t, b.snapNote(b.viewer("pb"), n2), n2, "col1")
+}

@@ -177,6 +177,13 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if p := db.failed.Load(); p != nil {
 		return ErrUnavailable
 	}
+	// After Close the writer takes no more jobs; check first, since the
+	// select below picks at random between a closed quit and a free slot.
+	select {
+	case <-db.quit:
+		return ErrUnavailable
+	default:
+	}
 	j := &job{fn: fn, done: make(chan error, 1)}
 	select {
 	case db.jobs <- j:
@@ -188,6 +195,15 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	select {
 	case err := <-j.done:
 		return err
+	case <-db.done:
+		// The writer has stopped. It answered j if it took j before
+		// stopping; a job queued after its last look is never run.
+		select {
+		case err := <-j.done:
+			return err
+		default:
+			return ErrUnavailable
+		}
 	case <-ctx.Done():
 		return ctx.Err()
 	}

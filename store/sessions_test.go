@@ -1,0 +1,438 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"testing"
+
+	"rembuk/board"
+)
+
+func TestCreateSessionAndLoad(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	s := createSession(t, db, "s1", "KODE01")
+
+	st, refs, err := db.LoadState(ctx, "s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Seq != 0 || len(refs) != 0 {
+		t.Errorf("new session: seq %d, refs %v; want 0 and none", st.Seq, refs)
+	}
+	want := s.st.Session
+	if !reflect.DeepEqual(st.Session, want) {
+		t.Errorf("session = %+v\nwant %+v", st.Session, want)
+	}
+	if st.Session.Title != "Rapat s1" || st.Session.JoinCode != "KODE01" || st.Session.Settings.VotesPerParticipant != 5 ||
+		!st.Session.CreatedAt.Equal(t0) || st.Session.TimeZone != "Asia/Jakarta" {
+		t.Errorf("session fields lost: %+v", st.Session)
+	}
+	fac := st.Participants["fac"]
+	if fac == nil || fac.Role != board.RoleFacilitator || string(fac.TokenHash) != "fac-token-hash" || !fac.JoinedAt.Equal(t0) {
+		t.Errorf("facilitator = %+v", fac)
+	}
+	if len(st.Columns) != 3 || st.Columns["c3"].Kind != board.KindInnovation || st.Columns["c2"].Title != "Akar Masalah" {
+		t.Errorf("columns = %+v", st.Columns)
+	}
+
+	id, hash, err := db.SessionByCode(ctx, "KODE01")
+	if err != nil || id != "s1" || string(hash) != "pass-hash-s1" {
+		t.Errorf("SessionByCode = %q %q %v", id, hash, err)
+	}
+	if _, _, err := db.SessionByCode(ctx, "NOPE"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SessionByCode(unknown) = %v, want ErrNotFound", err)
+	}
+	if ok, err := db.SessionExists(ctx, "s1"); !ok || err != nil {
+		t.Errorf("SessionExists(s1) = %v %v", ok, err)
+	}
+	if ok, err := db.SessionExists(ctx, "nope"); ok || err != nil {
+		t.Errorf("SessionExists(nope) = %v %v", ok, err)
+	}
+	if _, _, err := db.LoadState(ctx, "nope"); !errors.Is(err, ErrNotFound) || board.ErrorCode(err) != board.CodeNotFound {
+		t.Errorf("LoadState(nope) = %v, want ErrNotFound", err)
+	}
+
+	// A join code is unique; the failed create leaves nothing behind.
+	err = db.CreateSession(ctx, board.Session{ID: "s2", JoinCode: "KODE01", CreatedAt: t0}, nil,
+		board.Participant{ID: "f2", JoinedAt: t0}, []board.Column{{ID: "x", Title: "x", Kind: "other"}})
+	if !errors.Is(err, ErrCodeTaken) {
+		t.Errorf("duplicate join code: %v, want ErrCodeTaken", err)
+	}
+	for _, table := range []string{"sessions", "participants", "entities"} {
+		if n := count(t, db, table, "s2"); n != 0 {
+			t.Errorf("failed create left %d rows in %s", n, table)
+		}
+	}
+	// A duplicate id is an error too, and not a taken code.
+	err = db.CreateSession(ctx, board.Session{ID: "s1", JoinCode: "OTHER1", CreatedAt: t0}, nil, board.Participant{ID: "f"}, nil)
+	if err == nil || errors.Is(err, ErrCodeTaken) {
+		t.Errorf("duplicate id: %v, want a non-code error", err)
+	}
+	// No passcode: an empty hash, never NULL.
+	if err := db.CreateSession(ctx, board.Session{ID: "s3", JoinCode: "KODE03", CreatedAt: t0}, nil, board.Participant{ID: "f3", JoinedAt: t0}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, hash, err := db.SessionByCode(ctx, "KODE03"); err != nil || len(hash) != 0 {
+		t.Errorf("no passcode hash = %q %v", hash, err)
+	}
+}
+
+// richSession drives a session through every kind of row.
+func richSession(t *testing.T, db *DB, id, code string) (*session, []*board.Change) {
+	t.Helper()
+	s := createSession(t, db, id, code)
+	s.join("not", "Nia Notulis", board.RoleNotulis)
+	s.join("pa", "Ani", board.RoleParticipant)
+	s.join("pb", "Budi", board.RoleParticipant)
+	s.join("pc", "Cici", board.RoleParticipant)
+	var all []*board.Change
+	do := func(actor string, cmd board.Command) *board.Change {
+		ch := s.do(actor, cmd)
+		all = append(all, ch)
+		return ch
+	}
+	n1 := do("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("Antrean panjang"), Color: sp("pink")}).CreatedID
+	n2 := do("pb", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("Formulir rumit")}).CreatedID
+	n3 := do("pb", board.Command{Type: "note.add", ColumnID: "c2", Text: sp("SDM kurang")}).CreatedID
+	inno := do("pa", board.Command{Type: "note.add", ColumnID: "c3", Text: sp("Antrean daring")}).CreatedID
+	gone := do("pc", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("dihapus nanti")}).CreatedID
+	do("pa", board.Command{Type: "note.update", ID: n1, Text: sp("Antrean sangat panjang")})
+	do("fac", board.Command{Type: "phase.set", Phase: "group"})
+	// A batch of several changes in one Submit, as a room sends them.
+	batch := []*board.Change{
+		s.decide("pb", board.Command{Type: "group.add", ColumnID: "c1", Title: sp("Layanan"), NoteIDs: []string{n1, n2}}),
+		s.decide("pa", board.Command{Type: "note.move", ID: n3, Position: fp(0.5)}),
+		s.decide("fac", board.Command{Type: "phase.set", Phase: "vote"}),
+	}
+	s.submit(batch...)
+	all = append(all, batch...)
+	g := batch[0].CreatedID
+	for _, who := range []string{"pa", "pb", "fac", "pc"} {
+		do(who, board.Command{Type: "vote.cast", TargetID: board.Str(n1)})
+		do(who, board.Command{Type: "vote.cast", TargetID: board.Str(g)})
+		do(who, board.Command{Type: "usg.score", TargetID: board.Str(n1), U: 4, S: 3, G: 5})
+	}
+	do("pa", board.Command{Type: "vote.cast", TargetID: board.Str(gone)})
+	do("pa", board.Command{Type: "vote.cast", TargetID: board.Str(n1)})
+	do("pa", board.Command{Type: "vote.retract", TargetID: board.Str(g)})
+	do("pb", board.Command{Type: "usg.score", TargetID: board.Str(g), U: 1, S: 2, G: 3})
+	do("pa", board.Command{Type: "link.add", FromID: inno, ToID: n1})
+	do("pa", board.Command{Type: "link.add", FromID: inno, ToID: gone})
+	do("fac", board.Command{Type: "phase.set", Phase: "discuss"})
+	do("not", board.Command{Type: "record.set", Text: sp("Kesimpulan sesi")})
+	do("not", board.Command{Type: "record.set", TargetID: board.Str(g), Text: sp("Prioritas")})
+	do("not", board.Command{Type: "record.set", TargetID: board.Str(gone), Text: sp("hilang")})
+	do("not", board.Command{Type: "action.add", Text: sp("Susun SOP"), Owner: sp("Budi"), Due: sp("2026-12-31"), TargetID: board.Str(gone)})
+	do("fac", board.Command{Type: "spotlight.set", TargetID: board.Str(gone)})
+	do("fac", board.Command{Type: "timer.start", Seconds: 300})
+	do("pc", board.Command{Type: "note.delete", ID: gone})
+	do("fac", board.Command{Type: "participant.remove", ID: "pc"})
+	do("fac", board.Command{Type: "settings.update", VotesPerParticipant: ip(3), PrivateBrainstorm: bp(true), Anonymous: bp(true)})
+	do("pb", board.Command{Type: "note.add", ColumnID: "c2", Text: sp("rahasia")})
+	do("fac", board.Command{Type: "column.add", Title: sp("Lain-lain")})
+	return s, all
+}
+
+func TestLoadStateRoundTrip(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	s, changes := richSession(t, db, "s1", "KODE01")
+	check := func(db *DB) {
+		t.Helper()
+		st, refs, err := db.LoadState(ctx, "s1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Seq != s.st.Seq {
+			t.Errorf("loaded seq = %d, want %d", st.Seq, s.st.Seq)
+		}
+		// Every viewer sees the same board from the loaded state as from the live one.
+		for _, id := range []string{"fac", "not", "pa", "pb", "pc"} {
+			v := board.ViewerOf(s.st.Participants[id])
+			live, _ := json.Marshal(s.st.Snapshot(v, nil, t0))
+			loaded, _ := json.Marshal(st.Snapshot(v, nil, t0))
+			if !bytes.Equal(live, loaded) {
+				t.Errorf("snapshot for %s differs\nlive:   %s\nloaded: %s", id, live, loaded)
+			}
+			if st.VotesUsed(id) != s.st.VotesUsed(id) {
+				t.Errorf("VotesUsed(%s) = %d, want %d", id, st.VotesUsed(id), s.st.VotesUsed(id))
+			}
+			if !bytes.Equal(st.Participants[id].TokenHash, s.st.Participants[id].TokenHash) {
+				t.Errorf("token hash of %s = %q, want %q", id, st.Participants[id].TokenHash, s.st.Participants[id].TokenHash)
+			}
+		}
+		if !st.Participants["pc"].Removed || st.Participants["not"].Role != board.RoleNotulis {
+			t.Errorf("participants = %+v", st.Participants)
+		}
+		if !reflect.DeepEqual(st.Session, s.st.Session) {
+			t.Errorf("session = %+v\nwant %+v", st.Session, s.st.Session)
+		}
+		for _, m := range []struct {
+			name      string
+			got, want any
+		}{
+			{"notes", st.Notes, s.st.Notes}, {"groups", st.Groups, s.st.Groups}, {"links", st.Links, s.st.Links},
+			{"actions", st.Actions, s.st.Actions}, {"records", st.Records, s.st.Records},
+			{"votes", st.Votes, s.st.Votes}, {"scores", st.Scores, s.st.Scores}, {"columns", st.Columns, s.st.Columns},
+		} {
+			if !reflect.DeepEqual(m.got, m.want) {
+				g, _ := json.Marshal(m.got)
+				w, _ := json.Marshal(m.want)
+				t.Errorf("%s differ\nloaded: %s\nlive:   %s", m.name, g, w)
+			}
+		}
+		// Every command's first outcome is kept for idempotency.
+		n := 0
+		for _, c := range changes {
+			if c.Ref == "" {
+				continue
+			}
+			n++
+			got, ok := refs[board.RefKey(c.ParticipantID, c.Ref)]
+			if !ok || got != (board.Ack{Seq: c.Event.Seq, CreatedID: c.CreatedID}) {
+				t.Errorf("ref %s of %s = %+v (%v), want seq %d id %q", c.Ref, c.ParticipantID, got, ok, c.Event.Seq, c.CreatedID)
+			}
+		}
+		// The setRole of the notulis's join is a command too.
+		if len(refs) != n+1 {
+			t.Errorf("refs = %d, want %d", len(refs), n+1)
+		}
+	}
+	check(db)
+	// And the same after closing and opening the file again.
+	path := db.path
+	MustClose(t, db)
+	check(MustOpenDBAt(t, path))
+}
+
+func TestSubmitSeqContiguousAndDurable(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	a := createSession(t, db, "sa", "AAAAAA")
+	b := createSession(t, db, "sb", "BBBBBB")
+	// One batch of three gets 1, 2, 3 in order.
+	batch := []*board.Change{
+		a.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("x")}),
+		a.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("y")}),
+		a.decide("fac", board.Command{Type: "phase.set", Phase: "vote"}),
+	}
+	a.submit(batch...)
+	for i, c := range batch {
+		if c.Event.Seq != int64(i+1) {
+			t.Errorf("batch[%d].Seq = %d, want %d", i, c.Event.Seq, i+1)
+		}
+	}
+	a.do("fac", board.Command{Type: "timer.stop"})
+	// Another session counts from 1 on its own.
+	if ch := b.do("fac", board.Command{Type: "timer.stop"}); ch.Event.Seq != 1 {
+		t.Errorf("second session's first seq = %d, want 1", ch.Event.Seq)
+	}
+	// An empty batch stores nothing.
+	if err := db.Submit(ctx, "sa", nil); err != nil {
+		t.Errorf("Submit(empty) = %v", err)
+	}
+	wantGapFree(t, "sa", seqs(t, db, "sa"), 4)
+	wantGapFree(t, "sb", seqs(t, db, "sb"), 1)
+
+	// Close and reopen: the seq goes on.
+	path := db.path
+	MustClose(t, db)
+	db = MustOpenDBAt(t, path)
+	st, _, err := db.LoadState(ctx, "sa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Seq != 4 {
+		t.Errorf("seq after reopen = %d, want 4", st.Seq)
+	}
+	a.db, a.st = db, st
+	if ch := a.do("fac", board.Command{Type: "timer.stop"}); ch.Event.Seq != 5 {
+		t.Errorf("first seq after reopen = %d, want 5", ch.Event.Seq)
+	}
+	wantGapFree(t, "sa after reopen", seqs(t, db, "sa"), 5)
+	var stored int64
+	if err := db.reader.QueryRow(`SELECT seq FROM sessions WHERE id = 'sa'`).Scan(&stored); err != nil || stored != 5 {
+		t.Errorf("sessions.seq = %d %v, want 5", stored, err)
+	}
+}
+
+func TestSubmitUnknownSession(t *testing.T) {
+	db := MustOpenDB(t)
+	s := createSession(t, db, "s1", "KODE01")
+	ch := s.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("x")})
+	if err := db.Submit(context.Background(), "nope", []*board.Change{ch}); err == nil {
+		t.Fatalf("Submit to an unknown session succeeded")
+	}
+	if ch.Event.Seq != 0 {
+		t.Errorf("failed submit set seq %d", ch.Event.Seq)
+	}
+	for _, table := range []string{"entities", "events", "command_refs"} {
+		if n := count(t, db, table, "nope"); n != 0 {
+			t.Errorf("%d rows in %s for an unknown session", n, table)
+		}
+	}
+	if err := db.Healthy(context.Background()); err != nil {
+		t.Errorf("a failed job made the store unhealthy: %v", err)
+	}
+}
+
+func TestEventsSince(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	_, changes := richSession(t, db, "s1", "KODE01")
+	all, err := db.EventsSince(ctx, "s1", 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) == 0 || all[0].Seq != 1 {
+		t.Fatalf("events = %d, first %+v", len(all), all)
+	}
+	for i, ev := range all {
+		if ev.Seq != int64(i+1) {
+			t.Fatalf("event %d has seq %d", i, ev.Seq)
+		}
+	}
+	bySeq := map[int64]board.Event{}
+	for _, ev := range all {
+		bySeq[ev.Seq] = ev
+	}
+	for _, c := range changes {
+		got, ok := bySeq[c.Event.Seq]
+		if !ok {
+			t.Fatalf("seq %d (%s) not in the log", c.Event.Seq, c.Event.Name)
+		}
+		if got.Name != c.Event.Name || got.ActorID != c.Event.ActorID || !got.At.Equal(c.Event.At) {
+			t.Errorf("seq %d = %s by %s at %v, want %s by %s at %v", got.Seq, got.Name, got.ActorID, got.At,
+				c.Event.Name, c.Event.ActorID, c.Event.At)
+		}
+		// Typed data, equal to what Execute made.
+		if reflect.TypeOf(got.Data) != reflect.TypeOf(c.Event.Data) {
+			t.Errorf("seq %d %s data is %T, want %T", got.Seq, got.Name, got.Data, c.Event.Data)
+			continue
+		}
+		gj, _ := json.Marshal(got.Data)
+		wj, _ := json.Marshal(c.Event.Data)
+		if !bytes.Equal(gj, wj) {
+			t.Errorf("seq %d %s data = %s, want %s", got.Seq, got.Name, gj, wj)
+		}
+	}
+	if _, ok := all[0].Data.(board.ParticipantData); !ok || all[0].Name != "participant.joined" {
+		t.Errorf("first event = %s %T", all[0].Name, all[0].Data)
+	}
+	// A page of the log, and the end of it.
+	page, err := db.EventsSince(ctx, "s1", 3, 2)
+	if err != nil || len(page) != 2 || page[0].Seq != 4 || page[1].Seq != 5 {
+		t.Errorf("EventsSince(3, 2) = %+v, %v", page, err)
+	}
+	last := all[len(all)-1].Seq
+	if rest, err := db.EventsSince(ctx, "s1", last, 10); err != nil || len(rest) != 0 {
+		t.Errorf("EventsSince(last) = %d events, %v", len(rest), err)
+	}
+	if rest, err := db.EventsSince(ctx, "other", 0, 10); err != nil || len(rest) != 0 {
+		t.Errorf("EventsSince(other session) = %d events, %v", len(rest), err)
+	}
+}
+
+func TestDeleteSessionCascades(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	richSession(t, db, "s1", "KODE01")
+	richSession(t, db, "s2", "KODE02")
+	tables := []string{"sessions", "participants", "entities", "events", "command_refs"}
+	for _, table := range tables {
+		if count(t, db, table, "s1") == 0 {
+			t.Fatalf("no %s rows before the delete", table)
+		}
+	}
+	before := map[string]int{}
+	for _, table := range tables {
+		before[table] = count(t, db, table, "s2")
+	}
+	if err := db.DeleteSession(ctx, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range tables {
+		if n := count(t, db, table, "s1"); n != 0 {
+			t.Errorf("%d rows of the deleted session left in %s", n, table)
+		}
+		if n := count(t, db, table, "s2"); n != before[table] {
+			t.Errorf("the other session's %s went from %d to %d rows", table, before[table], n)
+		}
+	}
+	if _, _, err := db.LoadState(ctx, "s1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("LoadState(deleted) = %v", err)
+	}
+	if _, _, err := db.SessionByCode(ctx, "KODE01"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SessionByCode(deleted) = %v", err)
+	}
+	if err := db.DeleteSession(ctx, "s1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("DeleteSession twice = %v, want ErrNotFound", err)
+	}
+	// The code is free again.
+	createSession(t, db, "s3", "KODE01")
+}
+
+// TestTokenHashWrittenOnce: later puts of a participant (role, removal)
+// carry the hash in memory but never replace the stored one.
+func TestTokenHashWrittenOnce(t *testing.T) {
+	db := MustOpenDB(t)
+	s := createSession(t, db, "s1", "KODE01")
+	s.join("pa", "Ani", board.RoleNotulis)
+	s.st.Participants["pa"].TokenHash = []byte("something else")
+	s.do("fac", board.Command{Type: "participant.setRole", ID: "pa", Role: "participant"})
+	st, _, err := db.LoadState(context.Background(), "s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(st.Participants["pa"].TokenHash); got != "hash-pa" {
+		t.Errorf("token hash = %q, want the first one", got)
+	}
+	var raw string
+	if err := db.reader.QueryRow(`SELECT data FROM participants WHERE id = 'pa'`).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains([]byte(raw), []byte("hash")) {
+		t.Errorf("participant JSON holds the hash: %s", raw)
+	}
+}
+
+// TestLoadStateCorruptRows: a row the store cannot read fails the load
+// with an error, never a half-built board.
+func TestLoadStateCorruptRows(t *testing.T) {
+	for name, stmt := range map[string]string{
+		"unknown kind": `INSERT INTO entities (session_id, kind, id, data) VALUES ('s1', 'bogus', 'x', '{}')`,
+		"bad entity":   `INSERT INTO entities (session_id, kind, id, data) VALUES ('s1', 'note', 'x', '{"text":5}')`,
+		"bad session":  `UPDATE sessions SET data = 'not json' WHERE id = 's1'`,
+		"bad person":   `UPDATE participants SET data = '[' WHERE id = 'fac'`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			db := MustOpenDB(t)
+			createSession(t, db, "s1", "KODE01")
+			if err := db.write(context.Background(), func(tx *sql.Tx) error {
+				_, err := tx.Exec(stmt)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if st, _, err := db.LoadState(context.Background(), "s1"); err == nil || st != nil {
+				t.Errorf("LoadState = %v, %v; want an error", st, err)
+			}
+		})
+	}
+	db := MustOpenDB(t)
+	createSession(t, db, "s1", "KODE01")
+	if err := db.write(context.Background(), func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO events (session_id, seq, type, payload, actor_id, at) VALUES ('s1', 1, 'note.added', '{"note":5}', 'fac', ?)`, t0.Format(timeFormat))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.EventsSince(context.Background(), "s1", 0, 10); err == nil {
+		t.Errorf("EventsSince over a corrupt payload succeeded")
+	}
+}
