@@ -1,18 +1,56 @@
 package server
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"rembuk/board"
+	"rembuk/minutes"
 )
 
-// getMinutes is wired to the minutes package once it lands.
+// getMinutes serves the minutes to the facilitator and the notulis. The
+// model is built inside the room (the state has no locks); rendering, the
+// slow part, happens here, off the room's goroutine.
 func (s *Server) getMinutes(c *fiber.Ctx) error {
+	format := strings.Clone(c.Query("format", "md"))
+	lang := strings.Clone(c.Query("lang", minutes.DefaultLang))
+	if !validFormat(format) {
+		return s.writeError(c, board.Errorf(board.CodeInvalid, "format must be one of %s", strings.Join(minutes.Formats, ", ")))
+	}
+	if lang != "id" && lang != "en" {
+		return s.writeError(c, board.Errorf(board.CodeInvalid, "lang must be id or en"))
+	}
+	var m minutes.Model
 	err := s.withState(c, func(st *board.State, p *board.Participant) error {
 		if p.Role != board.RoleFacilitator && p.Role != board.RoleNotulis {
 			return board.Errorf(board.CodeForbidden, "only the facilitator or the notulis may download the minutes")
 		}
-		return board.Errorf(board.CodeNotFound, "minutes are not available yet")
+		m = minutes.Build(st, minutes.Options{Now: s.now(), Lang: lang, Zone: s.cfg.TimeZone})
+		return nil
 	})
-	return s.writeError(c, err)
+	if err != nil {
+		return s.writeError(c, err)
+	}
+	body, ctype, ext, err := minutes.Render(m, format)
+	if errors.Is(err, minutes.ErrFormat) {
+		return s.writeError(c, board.Errorf(board.CodeInvalid, "unknown format"))
+	}
+	if err != nil {
+		return s.writeError(c, err)
+	}
+	c.Set(fiber.HeaderContentType, ctype)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+minutes.Filename(m, ext)+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(body)
+}
+
+func validFormat(f string) bool {
+	for _, x := range minutes.Formats {
+		if x == f {
+			return true
+		}
+	}
+	return false
 }
