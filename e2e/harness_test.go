@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -66,24 +67,43 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// server is one running server process with its own database.
+type server struct {
+	t    *testing.T
+	db   string
+	addr string // host:port, fixed after the first start
+	url  string
+	cmd  *exec.Cmd
+}
+
 // startServer runs the binary on 127.0.0.1:0 with a fresh database and
 // returns its base URL.
 func startServer(t *testing.T) string {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "r.db")
-	cmd := exec.Command(binPath, "-addr", "127.0.0.1:0", "-db", db)
+	return newServer(t).url
+}
+
+// newServer starts a server that a test can stop and start again.
+func newServer(t *testing.T) *server {
+	t.Helper()
+	s := &server{t: t, db: filepath.Join(t.TempDir(), "r.db"), addr: "127.0.0.1:0"}
+	s.start()
+	t.Cleanup(s.kill)
+	return s
+}
+
+func (s *server) start() {
+	s.t.Helper()
+	cmd := exec.Command(binPath, "-addr", s.addr, "-db", s.db)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
+	s.cmd = cmd
 	lines := make(chan string, 1)
 	go func() {
 		r := bufio.NewReader(stdout)
@@ -95,13 +115,39 @@ func startServer(t *testing.T) string {
 	case line := <-lines:
 		const prefix = "rembuk listening on "
 		if !strings.HasPrefix(line, prefix) {
-			t.Fatalf("first line of the server = %q, want %q...", line, prefix)
+			s.t.Fatalf("first line of the server = %q, want %q...", line, prefix)
 		}
-		return strings.TrimSpace(strings.TrimPrefix(line, prefix))
+		s.url = strings.TrimSpace(strings.TrimPrefix(line, prefix))
+		s.addr = strings.TrimPrefix(s.url, "http://")
 	case <-time.After(20 * time.Second):
-		t.Fatal("the server printed no address within 20 s")
+		s.t.Fatal("the server printed no address within 20 s")
 	}
-	return ""
+}
+
+// stop ends the server the way an operator does (SIGTERM) and waits.
+func (s *server) stop() {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+	s.cmd = nil
+}
+
+func (s *server) kill() {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
+	s.cmd = nil
 }
 
 // browser is one person's browser: its own Chromium process and profile.
@@ -188,6 +234,18 @@ func eval[T any](b *browser, expr string) T {
 	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("%s: evaluating %q: %v", b.name, expr, err)
+	}
+	return v
+}
+
+// evalAwait evaluates an expression that gives a promise and returns its value.
+func evalAwait[T any](b *browser, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.t.Fatalf("%s: evaluating %q: %v", b.name, expr, err)
 	}

@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { columns, groupsIn, displayNotes, notesByColumn, hiddenCounts } from './derive.js';
-import { noteCard, voteControl, usgPicker, recordBox, COLORS } from './note.js';
+import { noteCard, voteControl, usgPicker, recordBox, linkChips, COLORS } from './note.js';
 import { columnMenu, groupMenu } from './menus.js';
 import { addColumnDialog } from './dialogs.js';
 import { usgKind } from './perm.js';
@@ -54,9 +54,7 @@ function lane(ctx, p, c, list, hiddenN) {
       h('h2', { class: 'lane-title', 'data-testid': 'column-title' }, c.title),
       h('span', { class: 'lane-count', 'aria-label': t('column.count', { n: count }) }, String(count)),
       p.facEdit ? h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'data-testid': 'column-menu', 'aria-haspopup': 'menu', 'aria-label': t('column.menu', { name: c.title }), onclick: (e) => columnMenu(ctx, c, e.currentTarget) }, icon('more', 16)) : null),
-    h('div', { class: 'lane-sub' },
-      h('span', { class: 'kind-badge kind-badge-' + c.kind }, t('kind.' + c.kind)),
-      p.fac && hiddenN ? h('span', { class: 'hidden-badge', 'data-testid': 'column-hidden-count', 'data-count': hiddenN }, icon('eyeOff', 12), t('hidden.count', { n: hiddenN })) : null)),
+    laneSub(c, p.fac ? hiddenN : 0)),
   h('div', { class: 'lane-body' },
     p.addNote ? (open ? composer(ctx, c) : h('button', {
       type: 'button', class: 'add-note', 'data-testid': 'add-note', 'data-column-id': c.id,
@@ -68,6 +66,14 @@ function lane(ctx, p, c, list, hiddenN) {
     groups.map((g) => groupBox(ctx, p, c, g, inGroup.get(g.id))),
     h('div', { class: 'note-list', 'data-testid': 'note-list' }, loose.map((n) => noteCard(ctx, p, c, n, true))),
     !count && !open ? h('p', { class: 'lane-empty' }, t('column.empty')) : null));
+}
+
+function laneSub(c, hiddenN) {
+  const showKind = c.title.trim().toLowerCase() !== t('kind.' + c.kind).toLowerCase();
+  if (!showKind && !hiddenN) return null;
+  return h('div', { class: 'lane-sub' },
+    showKind ? h('span', { class: 'kind-badge kind-badge-' + c.kind }, t('kind.' + c.kind)) : null,
+    hiddenN ? h('span', { class: 'hidden-badge', 'data-testid': 'column-hidden-count', 'data-count': hiddenN }, icon('eyeOff', 12), t('hidden.count', { n: hiddenN })) : null);
 }
 
 function composer(ctx, c) {
@@ -127,6 +133,7 @@ function groupBox(ctx, p, c, g, notes) {
     g.votes && phase !== 'vote' ? h('span', { class: 'votes-badge', 'data-testid': 'group-votes', title: t('vote.count', { n: g.votes }) }, h('span', { class: 'dot-icon' }), String(g.votes)) : null,
     g.usg && g.usg.raters && phase !== 'vote' ? h('span', { class: 'usg-badge', title: t('usg.total') }, 'USG ' + fmt(g.usg.total)) : null,
     h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'data-testid': 'group-menu', 'aria-haspopup': 'menu', 'aria-label': t('group.menu', { name: g.title }), onclick: (e) => groupMenu(ctx, p, g, e.currentTarget) }, icon('more', 16))),
+  linkChips(s, g.id, c),
   recordBox(s, g.id),
   phase === 'vote' ? h('div', { class: 'target-controls' }, p.vote ? voteControl(ctx, p, g) : null, usgKind(c.kind) && p.usg ? usgPicker(ctx, g) : null) : null,
   h('div', { class: 'group-notes' }, notes.length ? notes.map((n) => noteCard(ctx, p, c, n, false)) : h('p', { class: 'lane-empty' }, t('group.empty'))));

@@ -40,7 +40,7 @@ export function noteCard(ctx, p, c, n, loose) {
       onchange: (e) => { if (e.target.checked) ctx.ui.selected.add(n.id); else ctx.ui.selected.delete(n.id); ctx.schedule(); } })) : null,
   editing ? editForm(ctx, n) : h('p', { class: 'note-text', 'data-testid': 'note-text' }, n.text),
   badges(ctx, p, n, mine, priv),
-  links(s, n.id, c),
+  linkChips(s, n.id, c),
   recordBox(s, n.id),
   phase === 'vote' && loose && !n.pending ? h('div', { class: 'target-controls' },
     p.vote ? voteControl(ctx, p, n) : null,
@@ -60,7 +60,7 @@ function badges(ctx, p, n, mine, priv) {
   return out.length ? h('div', { class: 'note-badges' }, out) : null;
 }
 
-function links(s, id, c) {
+export function linkChips(s, id, c) {
   const chips = [];
   for (const l of s.links.values()) {
     if (l.fromId === id) chips.push({ l, other: l.toId, dir: 'to' });
@@ -131,12 +131,12 @@ export function usgPicker(ctx, target) {
   const mine = s.myUsg.get(target.id);
   const draft = ctx.ui.usgDraft.get(target.id) || (mine ? { ...mine } : {});
   const pick = (k, v) => {
-    const d = { ...draft, [k]: v };
+    const mineNow = ctx.state.myUsg.get(target.id);
+    const d = { ...(ctx.ui.usgDraft.get(target.id) || (mineNow ? { ...mineNow } : {})), [k]: v };
     if (d.u && d.s && d.g) {
       ctx.ui.usgDraft.delete(target.id);
       ctx.cmd('usg.score', { targetId: target.id, u: d.u, s: d.s, g: d.g });
-      if (!s.myUsg.has(target.id)) s.myUsg.set(target.id, d);
-      else Object.assign(s.myUsg.get(target.id), d);
+      ctx.state.myUsg.set(target.id, { u: d.u, s: d.s, g: d.g });
     } else {
       ctx.ui.usgDraft.set(target.id, d);
     }

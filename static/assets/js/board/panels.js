@@ -29,7 +29,7 @@ export function panel(ctx, p, narrow) {
       PANELS.map((it) => h('button', {
         key: it.id, type: 'button', role: 'tab', class: 'panel-tab' + (cur === it.id ? ' current' : ''), 'aria-selected': String(cur === it.id),
         'data-testid': 'tab-' + it.id, onclick: () => ctx.setUI({ panel: it.id }),
-      }, icon(it.icon, 16), h('span', null, t('panel.' + it.id))))),
+      }, icon(it.icon, 16), h('span', null, t('tab.' + it.id))))),
     h('div', { class: 'panel-body', role: 'tabpanel' },
       cur === 'people' ? peopleView(ctx, p) : null,
       cur === 'rank' ? rankingView(ctx) : null,

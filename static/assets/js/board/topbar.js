@@ -26,7 +26,7 @@ export function topbar(ctx, p) {
           'aria-label': t('invite.showCode', { code: se.joinCode }),
           onclick: () => ctx.setUI({ projector: true }),
         }, icon('qr', 14), h('span', null, se.joinCode)) : null,
-        h('span', { class: 'role-badge role-' + p.role, 'data-testid': 'my-role' }, t('role.' + p.role)),
+        narrow ? null : h('span', { class: 'role-badge role-' + p.role, 'data-testid': 'my-role' }, t('role.' + p.role)),
         narrow ? null : h('span', { class: 'me-name' }, s.you.name))),
     h('div', { class: 'top-actions' },
       timerChip(ctx, p),
@@ -45,7 +45,7 @@ export function topbar(ctx, p) {
 function timerChip(ctx, p) {
   const ms = remaining(ctx.state);
   if (ms == null) {
-    if (!p.fac || p.closed) return null;
+    if (!p.fac || p.closed || window.innerWidth < 900) return null;
     return h('button', { type: 'button', class: 'btn btn-ghost btn-sm timer-start', 'data-testid': 'timer-open', onclick: () => timerDialog(ctx) }, icon('clock'), window.innerWidth < 900 ? null : t('timer.title'));
   }
   return h('div', { class: 'timer' + (ms <= 0 ? ' timer-done' : ''), 'data-testid': 'timer', role: 'timer', 'aria-label': t('timer.title') },

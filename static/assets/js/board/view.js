@@ -112,7 +112,7 @@ function mobileNav(ctx) {
       key: it.id, type: 'button', class: 'mnav-btn' + (cur === it.id ? ' current' : ''), 'data-testid': 'mnav-' + it.id,
       'aria-current': cur === it.id ? 'page' : null,
       onclick: () => (it.id === 'board' ? ctx.setUI({ mobileView: 'board' }) : ctx.setUI({ mobileView: 'panel', panel: it.id })),
-    }, icon(it.icon, 20), h('span', null, t('panel.' + it.id)))));
+    }, icon(it.icon, 20), h('span', null, t('tab.' + it.id)))));
 }
 
 function projector(ctx) {

@@ -128,6 +128,12 @@ export default {
   'panel.notes': 'Conclusions',
   'panel.actions': 'Actions',
 
+  'tab.board': 'Board',
+  'tab.people': 'People',
+  'tab.rank': 'Ranking',
+  'tab.notes': 'Outcomes',
+  'tab.actions': 'Actions',
+
   'invite.code': 'Join code',
   'invite.copy': 'Copy link',
   'invite.copied': 'Join link copied.',

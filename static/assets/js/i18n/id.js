@@ -126,6 +126,12 @@ export default {
   'panel.notes': 'Kesimpulan',
   'panel.actions': 'Tindak lanjut',
 
+  'tab.board': 'Papan',
+  'tab.people': 'Peserta',
+  'tab.rank': 'Peringkat',
+  'tab.notes': 'Simpulan',
+  'tab.actions': 'Tindakan',
+
   'invite.code': 'Kode gabung',
   'invite.copy': 'Salin tautan',
   'invite.copied': 'Tautan gabung disalin.',

@@ -1,0 +1,198 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestFacilitatedSession walks a whole discussion in three browsers: the
+// facilitator (1280 wide), the notulis (1280) and a participant on a phone
+// (360): private brainstorm, reveal, roles, group by menu, votes until the
+// budget is gone, USG and the ranking, a link, spotlight and record, an
+// action, and closing the session.
+func TestFacilitatedSession(t *testing.T) {
+	base := startServer(t)
+	fac := newBrowser(t, "facilitator", 1280, 800, false)
+	code := createSession(t, fac, base, "Diskusi Terfokus Pelayanan Publik", "Budi Santoso")
+
+	// Settings: private brainstorm on, 3 votes each.
+	fac.do("open settings",
+		chromedp.Click(css(`[data-testid=open-settings]`)),
+		chromedp.WaitVisible(css(`[data-testid=settings-dialog]`)),
+		chromedp.Click(css(`[data-testid=setting-private-input]`)),
+	)
+	fac.waitJS("private brainstorm on", `document.querySelector('[data-testid=banner-private]')`)
+	fac.do("two votes fewer", chromedp.Click(css(`[data-testid=setting-votes-minus]`)))
+	fac.waitJS("4 votes", `document.querySelector('[data-testid=setting-votes]').textContent === '4'`)
+	fac.do("one vote fewer", chromedp.Click(css(`[data-testid=setting-votes-minus]`)))
+	fac.waitJS("3 votes", `document.querySelector('[data-testid=setting-votes]').textContent === '3'`)
+	fac.shot("01-settings")
+	fac.do("close settings", chromedp.Click(css(`[data-testid=settings-done]`)), chromedp.WaitNotPresent(css(`[data-testid=settings-dialog]`)))
+
+	not := newBrowser(t, "notulis", 1280, 800, false)
+	joinSession(t, not, base, code, "Nadia Putri")
+	par := newBrowser(t, "participant", 360, 740, true)
+	joinSession(t, par, base, code, "Sari Dewi")
+
+	const (
+		p1  = "Waktu tunggu layanan lebih dari dua jam"
+		p2  = "Antrean menumpuk karena loket sedikit"
+		p3  = "Informasi persyaratan tidak jelas"
+		inv = "Antrean daring dengan nomor lewat WhatsApp"
+	)
+	addNote(t, par, 1, p1)
+	addNote(t, par, 1, p2)
+	addNote(t, par, 3, inv)
+	par.waitJS("the participant's notes are acked", noteShown(p1)+` && `+noteShown(p2)+` && `+noteShown(inv))
+	addNote(t, not, 1, p3)
+	not.waitJS("the notulis sees the participant's notes face down",
+		`document.querySelector(`+js(col(1)+` [data-testid=hidden-count]`)+`)?.dataset.count === '2'`)
+	if not.waitJS("own note readable", noteShown(p3)); count(not, `[data-testid=note-text]`) != 1 {
+		t.Errorf("the notulis reads %d notes during private brainstorm, want only their own", count(not, `[data-testid=note-text]`))
+	}
+	fac.waitJS("the facilitator reads all and sees hidden counts",
+		noteShown(p1)+` && `+noteShown(p3)+` && document.querySelector(`+js(col(1)+` [data-testid=column-hidden-count]`)+`)?.dataset.count === '3'`)
+	fac.shot("02-private-brainstorm")
+	not.shot("02-private-brainstorm-notulis")
+	par.shot("02-private-brainstorm-phone")
+
+	fac.do("reveal", chromedp.Click(css(`[data-testid=reveal-button]`)))
+	not.waitJS("the notulis reads every note after the reveal", noteShown(p1)+` && `+noteShown(p2)+` && `+noteShown(inv))
+	if n := count(not, `[data-testid=hidden-count]`); n != 0 {
+		t.Errorf("hidden stacks after reveal = %d", n)
+	}
+
+	// Roles: Nadia becomes the notulis.
+	nid := eval[string](fac, `[...document.querySelectorAll('[data-testid=participant]')].find(p => p.textContent.includes('Nadia Putri')).dataset.participantId`)
+	fac.do("make Nadia notulis",
+		chromedp.Click(css(`[data-participant-id="`+nid+`"] [data-testid=participant-menu]`)),
+		chromedp.Click(css(`[data-testid=make-notulis]`)),
+	)
+	not.waitJS("Nadia is notulis", `document.querySelector('[data-testid=board]').dataset.role === 'notulis'`)
+
+	// Group phase: the participant groups by menu on the phone.
+	fac.do("phase group", chromedp.Click(css(`[data-testid=phase-group]`)))
+	par.waitJS("the participant is in phase group", `document.querySelector('[data-testid=board]').dataset.phase === 'group'`)
+	clickNoteMenu(t, par, p1, "note-move-group")
+	par.do("new group with this note",
+		chromedp.Click(css(`[data-testid=move-new-group]`)),
+		chromedp.WaitVisible(css(`[data-testid=prompt-input]`)),
+		chromedp.SendKeys(css(`[data-testid=prompt-input]`), "Antrean panjang"),
+		chromedp.Click(css(`[data-testid=prompt-ok]`)),
+	)
+	par.waitJS("the group exists", `document.querySelector('[data-testid=group-title]')?.textContent === 'Antrean panjang'`)
+	clickNoteMenu(t, par, p2, "note-move-group")
+	par.do("into the group", chromedp.Click(css(`[data-testid=move-to-group]`)))
+	fac.waitJS("two notes in the group", `document.querySelectorAll('[data-testid=group] [data-testid=note]').length === 2`)
+	fac.shot("03-group")
+	par.shot("03-group-phone")
+
+	// Vote phase: votes until the budget is gone, USG scores, ranking.
+	fac.do("phase vote", chromedp.Click(css(`[data-testid=phase-vote]`)))
+	par.waitJS("vote controls on the phone", `document.querySelector('[data-testid=group] [data-testid=vote-plus]')`)
+	for i := 0; i < 3; i++ {
+		par.do("vote", chromedp.Click(css(`[data-testid=group] [data-testid=vote-plus]`)))
+		want := js(string(rune('2' - i)))
+		par.waitJS("votes left", `document.querySelector('[data-testid=votes-left]').dataset.left === `+want)
+	}
+	par.waitJS("the budget is gone", `document.querySelector('[data-testid=group] [data-testid=vote-plus]').disabled`)
+	par.do("score the group",
+		chromedp.Click(css(`[data-testid=group] [data-testid=usg-u-5]`)),
+		chromedp.Click(css(`[data-testid=group] [data-testid=usg-s-4]`)),
+		chromedp.Click(css(`[data-testid=group] [data-testid=usg-g-3]`)),
+	)
+	not.do("the notulis scores the group",
+		chromedp.Click(css(`[data-testid=group] [data-testid=usg-u-3]`)),
+		chromedp.Click(css(`[data-testid=group] [data-testid=usg-s-3]`)),
+		chromedp.Click(css(`[data-testid=group] [data-testid=usg-g-3]`)),
+	)
+	fac.do("open the ranking", chromedp.Click(css(`[data-testid=tab-rank]`)))
+	fac.waitJS("the ranking shows the group first with 2 raters and 3 votes",
+		`(() => { const r = document.querySelector('[data-testid=ranking-row]'); return r && r.textContent.includes('Antrean panjang') && r.querySelector('[data-testid=ranking-total]').textContent.replace(',', '.') === '10.5' && r.querySelector('[data-testid=ranking-votes]').textContent === '3'; })()`)
+	fac.shot("04-vote-ranking")
+	par.shot("04-vote-phone")
+	not.shot("04-vote-notulis")
+
+	// Link the innovation to the group.
+	clickNoteMenu(t, fac, inv, "note-link")
+	gid := eval[string](fac, `document.querySelector('[data-testid=group]').dataset.groupId`)
+	fac.do("link to the group",
+		chromedp.WaitVisible(css(`[data-testid=link-dialog]`)),
+		chromedp.Click(css(`[data-testid=link-option][data-target-id="`+gid+`"]`)),
+	)
+	fac.waitJS("the link is on both", `document.querySelectorAll('[data-testid=link-chip]').length === 2`)
+	fac.do("close the link picker", chromedp.Click(css(`[data-testid=link-done]`)))
+
+	// Discuss: spotlight the group; the notulis records the conclusion.
+	fac.do("phase discuss", chromedp.Click(css(`[data-testid=phase-discuss]`)))
+	fac.do("spotlight the group",
+		chromedp.Click(css(`[data-testid=group] [data-testid=group-menu]`)),
+		chromedp.Click(css(`[data-testid=target-spotlight]`)),
+	)
+	par.waitJS("the participant sees the spotlight", `document.querySelector('[data-testid=group].spotlight') && document.querySelector('[data-testid=banner-spotlight]')`)
+	const conclusion = "Sepakat membuka antrean daring dan menambah satu loket."
+	not.do("record the conclusion",
+		chromedp.WaitVisible(css(`[data-testid=spotlight-record-input]`)),
+		chromedp.SendKeys(css(`[data-testid=spotlight-record-input]`), conclusion),
+		chromedp.Click(css(`[data-testid=spotlight-record-save]`)),
+	)
+	par.waitJS("the conclusion reaches the phone", `document.querySelector('[data-testid=group] [data-testid=record-box]')?.textContent.includes(`+js(conclusion)+`)`)
+	fac.shot("05-discuss")
+	par.shot("05-discuss-phone")
+
+	// Actions: the notulis adds one; the participant sees it.
+	fac.do("phase actions", chromedp.Click(css(`[data-testid=phase-actions]`)))
+	not.waitJS("the actions tab opens by itself", `document.querySelector('[data-testid=action-form]')`)
+	not.do("add an action",
+		chromedp.SendKeys(css(`[data-testid=action-form] [data-testid=action-text-input]`), "Menyusun SOP antrean daring"),
+		chromedp.SendKeys(css(`[data-testid=action-form] [data-testid=action-owner-input]`), "Nadia Putri"),
+		chromedp.SetValue(css(`[data-testid=action-form] [data-testid=action-due-input]`), "2026-12-15"),
+		chromedp.SetValue(css(`[data-testid=action-form] [data-testid=action-target-input]`), gid),
+		chromedp.Click(css(`[data-testid=action-form] [data-testid=action-submit]`)),
+	)
+	par.do("open the actions tab", chromedp.Click(css(`[data-testid=mnav-actions]`)))
+	par.waitJS("the participant sees the action", `document.querySelector('[data-testid=action] [data-testid=action-owner]')?.textContent.includes('Nadia Putri')`)
+	not.do("tick it done", chromedp.Click(css(`[data-testid=action] [data-testid=action-done]`)))
+	par.waitJS("done on the phone", `document.querySelector('[data-testid=action].done')`)
+	not.shot("06-actions-notulis")
+	par.shot("06-actions-phone")
+
+	// Minutes: the notulis may fetch them; the participant may not.
+	if got := evalAwait[int](not, minutesStatusJS); got != 200 {
+		t.Errorf("minutes for the notulis: status %d, want 200", got)
+	}
+	if got := evalAwait[int](par, minutesStatusJS); got != 403 {
+		t.Errorf("minutes for a participant: status %d, want 403", got)
+	}
+	fac.do("open the minutes dialog",
+		chromedp.Click(css(`[data-testid=more-menu]`)),
+		chromedp.Click(css(`[data-testid=menu-minutes]`)),
+		chromedp.WaitVisible(css(`[data-testid=minutes-dialog]`)),
+	)
+	fac.shot("07-minutes-dialog")
+	fac.do("close it", chromedp.Click(css(`[data-testid=minutes-dialog] [data-testid=dialog-close]`)))
+
+	// Close the session: read-only for everyone.
+	fac.do("close the session",
+		chromedp.Click(css(`[data-testid=more-menu]`)),
+		chromedp.Click(css(`[data-testid=menu-close-session]`)),
+		chromedp.WaitVisible(css(`[data-testid=confirm-ok]`)),
+		chromedp.Click(css(`[data-testid=confirm-ok]`)),
+	)
+	for _, b := range []*browser{fac, not, par} {
+		b.waitJS("the board is read-only", `document.querySelector('[data-testid=board]').dataset.closed === 'true' && document.querySelector('[data-testid=banner-closed]')`)
+		if n := count(b, `[data-testid=add-note], [data-testid=vote-plus], [data-testid=action-form]`); n != 0 {
+			t.Errorf("%s: %d editing controls after close", b.name, n)
+		}
+	}
+	fac.shot("08-closed")
+	par.do("back to the board tab", chromedp.Click(css(`[data-testid=mnav-board]`)))
+	par.shot("08-closed-phone")
+	if strings.Contains(eval[string](par, `document.body.textContent`), "undefined") {
+		t.Errorf("the phone shows the word undefined somewhere")
+	}
+}
+
+const minutesStatusJS = `(async () => { const id = location.pathname.split('/')[2]; const tok = JSON.parse(localStorage.getItem('rembuk:session:' + id)).token; const r = await fetch('/api/sessions/' + id + '/minutes?format=md&lang=id', {headers: {Authorization: 'Bearer ' + tok}}); return r.status; })()`
