@@ -73,7 +73,7 @@ func TestFacilitatedSession(t *testing.T) {
 	not.waitJS("Nadia is notulis", `document.querySelector('[data-testid=board]').dataset.role === 'notulis'`)
 
 	// Group phase: the participant groups by menu on the phone.
-	fac.do("phase group", chromedp.Click(css(`[data-testid=phase-group]`)))
+	setPhase(t, fac, "group")
 	par.waitJS("the participant is in phase group", `document.querySelector('[data-testid=board]').dataset.phase === 'group'`)
 	clickNoteMenu(t, par, p1, "note-move-group")
 	par.do("new group with this note",
@@ -90,7 +90,7 @@ func TestFacilitatedSession(t *testing.T) {
 	par.shot("03-group-phone")
 
 	// Vote phase: votes until the budget is gone, USG scores, ranking.
-	fac.do("phase vote", chromedp.Click(css(`[data-testid=phase-vote]`)))
+	setPhase(t, fac, "vote")
 	par.waitJS("vote controls on the phone", `document.querySelector('[data-testid=group] [data-testid=vote-plus]')`)
 	for i := 0; i < 3; i++ {
 		par.do("vote", chromedp.Click(css(`[data-testid=group] [data-testid=vote-plus]`)))
@@ -126,7 +126,7 @@ func TestFacilitatedSession(t *testing.T) {
 	fac.do("close the link picker", chromedp.Click(css(`[data-testid=link-done]`)))
 
 	// Discuss: spotlight the group; the notulis records the conclusion.
-	fac.do("phase discuss", chromedp.Click(css(`[data-testid=phase-discuss]`)))
+	setPhase(t, fac, "discuss")
 	fac.do("spotlight the group",
 		chromedp.Click(css(`[data-testid=group] [data-testid=group-menu]`)),
 		chromedp.Click(css(`[data-testid=target-spotlight]`)),
@@ -143,7 +143,7 @@ func TestFacilitatedSession(t *testing.T) {
 	par.shot("05-discuss-phone")
 
 	// Actions: the notulis adds one; the participant sees it.
-	fac.do("phase actions", chromedp.Click(css(`[data-testid=phase-actions]`)))
+	setPhase(t, fac, "actions")
 	not.waitJS("the actions tab opens by itself", `document.querySelector('[data-testid=action-form]')`)
 	not.do("add an action",
 		chromedp.SendKeys(css(`[data-testid=action-form] [data-testid=action-text-input]`), "Menyusun SOP antrean daring"),
@@ -196,3 +196,10 @@ func TestFacilitatedSession(t *testing.T) {
 }
 
 const minutesStatusJS = `(async () => { const id = location.pathname.split('/')[2]; const tok = JSON.parse(localStorage.getItem('rembuk:session:' + id)).token; const r = await fetch('/api/sessions/' + id + '/minutes?format=md&lang=id', {headers: {Authorization: 'Bearer ' + tok}}); return r.status; })()`
+
+// setPhase clicks a phase step and waits until the board is in it.
+func setPhase(t *testing.T, b *browser, phase string) {
+	t.Helper()
+	b.do("phase "+phase, chromedp.Click(css(`[data-testid=phase-`+phase+`]`)))
+	b.waitJS("phase "+phase, `document.querySelector('[data-testid=board]').dataset.phase === `+js(phase))
+}

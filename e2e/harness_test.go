@@ -152,9 +152,11 @@ func (s *server) kill() {
 
 // browser is one person's browser: its own Chromium process and profile.
 type browser struct {
-	t    *testing.T
-	name string
-	ctx  context.Context
+	t      *testing.T
+	name   string
+	ctx    context.Context
+	mobile bool
+	width  int64
 }
 
 // newBrowser starts Chromium with a fresh profile and a viewport of w×h;
@@ -188,7 +190,7 @@ func newBrowser(t *testing.T, name string, w, h int64, mobile bool) *browser {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h, vopts...)); err != nil {
 		t.Fatalf("%s: starting chromium: %v", name, err)
 	}
-	b := &browser{t: t, name: name, ctx: ctx}
+	b := &browser{t: t, name: name, ctx: ctx, mobile: mobile, width: w}
 	b.logConsole()
 	return b
 }
@@ -269,6 +271,9 @@ func (b *browser) shot(name string) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
 	defer cancel()
+	if !strings.HasPrefix(name, "FAIL") {
+		b.checkNoOverflow(name)
+	}
 	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		b.t.Logf("%s: screenshot %s: %v", b.name, name, err)
@@ -287,6 +292,16 @@ func (b *browser) shot(name string) {
 		if err := os.WriteFile(filepath.Join(d, file), buf, 0o644); err != nil {
 			b.t.Logf("screenshot: %v", err)
 		}
+	}
+}
+
+// checkNoOverflow fails the test when the page is wider than the viewport
+// (on a phone that zooms the whole page out).
+func (b *browser) checkNoOverflow(when string) {
+	b.t.Helper()
+	w := eval[int](b, `Math.max(innerWidth, document.scrollingElement.scrollWidth)`)
+	if int64(w) > b.width {
+		b.t.Errorf("%s: at %s the page is %d px wide in a %d px viewport", b.name, when, w, b.width)
 	}
 }
 

@@ -80,11 +80,11 @@ function composer(ctx, c) {
   const submit = (form) => {
     const ta = form.elements.text;
     const text = ta.value.trim();
-    if (!text) { ta.focus(); return; }
+    if (!text) { focusQuiet(ta); return; }
     if ([...text].length > 1000) return;
     ctx.cmd('note.add', { columnId: c.id, text, color: ctx.ui.color });
     ta.value = '';
-    ta.focus();
+    focusQuiet(ta);
   };
   const close = () => { ctx.ui.composer.delete(c.id); ctx.schedule(); };
   return h('form', {
@@ -94,7 +94,7 @@ function composer(ctx, c) {
   h('label', { class: 'sr-only', for: 'compose-' + c.id }, t('note.inputLabel', { column: c.title })),
   h('textarea', {
     id: 'compose-' + c.id, name: 'text', rows: 3, maxlength: 1000, placeholder: t('note.placeholder'), 'data-testid': 'note-input',
-    ref: (node) => setTimeout(() => node.focus(), 0),
+    ref: (node) => setTimeout(() => focusQuiet(node), 0),
     onkeydown: (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(e.target.form); }
       if (e.key === 'Escape') { e.preventDefault(); close(); }
@@ -106,6 +106,14 @@ function composer(ctx, c) {
       h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'note-cancel', onclick: close }, t('common.close')),
       h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'note-submit' }, t('note.save')))),
   h('p', { class: 'composer-hint' }, t('note.hint')));
+}
+
+/** focusQuiet focuses without the browser's own scrolling (which zooms a
+ * phone's viewport out when the field sits in a horizontally scrolled lane),
+ * then brings the field into view inside its lane. */
+export function focusQuiet(node) {
+  node.focus({ preventScroll: true });
+  node.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
 
 /** colorPicker is a radio group of the six note colors. */

@@ -8,7 +8,7 @@ import { votesLeft } from '../state.js';
 import { isMine, usgKind } from './perm.js';
 import { label } from './derive.js';
 import { noteMenu } from './menus.js';
-import { dragProps, colorPicker } from './columns.js';
+import { dragProps, colorPicker, focusQuiet } from './columns.js';
 
 export const COLORS = ['yellow', 'pink', 'blue', 'green', 'orange', 'purple'];
 
@@ -93,7 +93,7 @@ function editForm(ctx, n) {
   return h('form', { key: 'edit', class: 'note-edit', 'data-testid': 'note-edit', onsubmit: (e) => { e.preventDefault(); save(e.target); } },
     h('label', { class: 'sr-only', for: 'edit-' + n.id }, t('note.editLabel')),
     h('textarea', { id: 'edit-' + n.id, name: 'text', rows: 3, maxlength: 1000, defaultValue: n.text, 'data-testid': 'note-edit-input',
-      ref: (node) => setTimeout(() => { node.focus(); node.setSelectionRange(node.value.length, node.value.length); }, 0),
+      ref: (node) => setTimeout(() => { focusQuiet(node); node.setSelectionRange(node.value.length, node.value.length); }, 0),
       onkeydown: (e) => {
         if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); save(e.target.form); }
         if (e.key === 'Escape') { e.preventDefault(); ctx.setUI({ editing: null }); }
