@@ -90,7 +90,8 @@ function patch(o, n) {
   }
   const op = o.props;
   const np = n.props;
-  for (const k in op) if (!(k in np)) setProp(el, k, k === 'style' ? {} : null, op[k], np.ns);
+  // A dropped value prop leaves the field as the user left it.
+  for (const k in op) if (!(k in np) && k !== 'value') setProp(el, k, k === 'style' ? {} : null, op[k], np.ns);
   for (const k in np) {
     const val = np[k];
     if (k === 'value' || k === 'checked') {

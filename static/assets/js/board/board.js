@@ -79,6 +79,12 @@ export function mountBoard(root, sessionId, app) {
       }
     }
     ctx.ui.lastSpot = spot;
+    if (s.session.phase !== ctx.ui.lastPhase) {
+      ctx.ui.lastPhase = s.session.phase;
+      const bar = root.querySelector('.phases');
+      const cur = bar && bar.querySelector('.phase-step.current');
+      if (cur) bar.scrollLeft = Math.max(0, cur.parentNode.offsetLeft - (bar.clientWidth - cur.offsetWidth) / 2);
+    }
   }
 
   ctx.cmd = (type, fields = {}) => {

@@ -9,6 +9,7 @@ import { ranking, label } from './derive.js';
 import { personMenu } from './menus.js';
 import { actionsView } from './actions.js';
 import { recordDialog } from './dialogs.js';
+import { followValue } from './view.js';
 
 export const PANELS = [
   { id: 'people', icon: 'users' },
@@ -119,7 +120,7 @@ function conclusionsView(ctx, p) {
     p.staffEdit
       ? h('form', { class: 'stack', 'data-testid': 'session-record-form', onsubmit: (e) => { e.preventDefault(); ctx.cmd('record.set', { targetId: null, text: e.target.elements.text.value.trim() }).then(() => toast(t('record.saved'), 'ok')); } },
         h('label', { class: 'sr-only', for: 'session-rec' }, t('record.session')),
-        h('textarea', { id: 'session-rec', name: 'text', rows: 4, maxlength: 5000, placeholder: t('record.sessionPlaceholder'), defaultValue: sessionRec ? sessionRec.text : '', 'data-testid': 'session-record-input' }),
+        h('textarea', { id: 'session-rec', name: 'text', rows: 4, maxlength: 5000, placeholder: t('record.sessionPlaceholder'), ...followValue('session-rec', sessionRec ? sessionRec.text : ''), 'data-testid': 'session-record-input' }),
         h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'session-record-save' }, t('record.save')))
       : h('p', { class: sessionRec ? 'record-text' : 'empty', 'data-testid': 'session-record' }, sessionRec ? sessionRec.text : t('record.none')),
     h('h2', { class: 'panel-h' }, t('record.perTopic')),

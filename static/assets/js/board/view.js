@@ -14,6 +14,14 @@ import { minutesDialog } from './dialogs.js';
 import { promptDialog } from '../ui/dialog.js';
 import { toast } from '../ui/toast.js';
 
+/** followValue makes a text field show the live value unless the user is
+ * editing it (focused), so a remote update never overwrites typing. */
+export function followValue(id, value) {
+  const node = document.getElementById(id);
+  if (node && document.activeElement === node) return {};
+  return node ? { value } : { defaultValue: value };
+}
+
 export function boardView(ctx) {
   const s = ctx.state;
   if (!s) return loadingView(ctx);
@@ -77,7 +85,7 @@ function spotlightBanner(ctx, p) {
     p.staffEdit
       ? h('form', { class: 'spot-record', onsubmit: (e) => { e.preventDefault(); const v = e.target.elements.text.value.trim(); ctx.cmd('record.set', { targetId: id, text: v }).then(() => toast(t('record.saved'), 'ok')); } },
         h('label', { class: 'sr-only', for: 'spot-rec' }, t('record.label')),
-        h('textarea', { id: 'spot-rec', name: 'text', rows: 2, maxlength: 5000, placeholder: t('record.placeholder'), defaultValue: rec ? rec.text : '', 'data-testid': 'spotlight-record-input',
+        h('textarea', { id: 'spot-rec', name: 'text', rows: 2, maxlength: 5000, placeholder: t('record.placeholder'), ...followValue('spot-rec', rec ? rec.text : ''), 'data-testid': 'spotlight-record-input',
           onkeydown: (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); e.target.form.requestSubmit(); } } }),
         h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'spotlight-record-save' }, t('record.save')))
       : rec ? h('p', { class: 'spot-rec-text', 'data-testid': 'spotlight-record' }, h('strong', null, t('record.label') + ': '), rec.text) : null);
