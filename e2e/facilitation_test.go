@@ -111,9 +111,18 @@ func TestFacilitatedSession(t *testing.T) {
 	fac.do("open the ranking", chromedp.Click(css(`[data-testid=tab-rank]`)))
 	fac.waitJS("the ranking shows the group first with 2 raters and 3 votes",
 		`(() => { const r = document.querySelector('[data-testid=ranking-row]'); return r && r.textContent.includes('Antrean panjang') && r.querySelector('[data-testid=ranking-total]').textContent.replace(',', '.') === '10.5' && r.querySelector('[data-testid=ranking-votes]').textContent === '3'; })()`)
+	fac.do("start a one-minute timer",
+		chromedp.Click(css(`[data-testid=timer-open]`)),
+		chromedp.WaitVisible(css(`[data-testid=timer-dialog]`)),
+		chromedp.Click(css(`[data-testid=timer-preset-1]`)),
+	)
+	par.waitJS("the phone shows the countdown", `/^(1:00|0:5\d)$/.test(document.querySelector('[data-testid=timer-text]')?.textContent || '')`)
 	fac.shot("04-vote-ranking")
 	par.shot("04-vote-phone")
 	not.shot("04-vote-notulis")
+
+	fac.do("stop the timer", chromedp.Click(css(`[data-testid=timer-stop]`)))
+	par.waitJS("the countdown is gone", `!document.querySelector('[data-testid=timer]')`)
 
 	// Link the innovation to the group.
 	clickNoteMenu(t, fac, inv, "note-link")

@@ -1,7 +1,7 @@
 // topbar.js — the board's header (title, join code, timer, votes left,
 // connection state, menus) and the phase bar with one line of guidance.
 import { h } from '../dom.js';
-import { t, getLang, setLang } from '../i18n.js';
+import { t, has, getLang, setLang } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { openMenu } from '../ui/menu.js';
 import { votesLeft } from '../state.js';
@@ -82,7 +82,7 @@ export function phasebar(ctx, p) {
   const se = ctx.state.session;
   const cur = PHASES.indexOf(se.phase);
   const canSet = p.fac && !p.closed;
-  const guideKey = `guide.${se.phase}.${p.fac ? 'fac' : 'part'}`;
+  const guideKey = `guide.${se.phase}.${p.fac ? 'fac' : p.role === 'notulis' && has(`guide.${se.phase}.notulis`) ? 'notulis' : 'part'}`;
   const next = PHASES[cur + 1];
   return h('nav', { class: 'phasebar', 'aria-label': t('phase.label'), 'data-testid': 'phasebar' },
     h('ol', { class: 'phases' },

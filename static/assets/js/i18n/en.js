@@ -106,6 +106,8 @@ export default {
   'guide.discuss.part': 'Follow the highlighted note and share your view with the group.',
   'guide.discuss.fac': 'Spotlight the top notes or groups one at a time and record each conclusion.',
   'guide.actions.part': 'See the agreed follow-up actions: what, who (PIC) and by when.',
+  'guide.discuss.notulis': 'Record the conclusion of the highlighted note in the yellow box above the board.',
+  'guide.actions.notulis': 'Record follow-up actions in the Actions panel: what, PIC, deadline and the related note.',
   'guide.actions.fac': 'Agree on follow-up actions: what, who (PIC) and by when. Then download the minutes.',
 
   'role.facilitator': 'Facilitator',

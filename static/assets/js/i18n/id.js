@@ -104,6 +104,8 @@ export default {
   'guide.discuss.part': 'Simak kartu yang disorot; sampaikan pendapat Anda kepada forum.',
   'guide.discuss.fac': 'Sorot kartu atau kelompok teratas satu per satu dan catat kesimpulannya.',
   'guide.actions.part': 'Lihat tindak lanjut yang disepakati: apa, siapa (PIC), dan tenggatnya.',
+  'guide.discuss.notulis': 'Catat kesimpulan kartu yang disorot di kotak kuning di atas papan.',
+  'guide.actions.notulis': 'Catat tindak lanjut di panel Tindakan: apa, PIC, tenggat, dan kartu terkait.',
   'guide.actions.fac': 'Sepakati tindak lanjut: apa, siapa (PIC), dan tenggatnya. Lalu unduh notulen.',
 
   'role.facilitator': 'Fasilitator',
