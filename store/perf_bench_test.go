@@ -1,0 +1,125 @@
+package store_test
+
+// Microbenchmarks of the group commit: rooms submitting their batches
+// from many goroutines to the one writer, on a real file with
+// synchronous=FULL. See docs/performance.md.
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"rembuk/board"
+	"rembuk/store"
+)
+
+var perfT0 = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+// perfRoom is one session's state driven as a room drives it.
+type perfRoom struct {
+	db  *store.DB
+	st  *board.State
+	ids func() string
+	n   int
+}
+
+func newPerfRoom(tb testing.TB, db *store.DB, name string) *perfRoom {
+	tb.Helper()
+	ctx := context.Background()
+	sess := board.Session{ID: name, Title: "Rapat", Template: "kosong", Lang: "id", JoinCode: name,
+		Phase: board.PhaseBrainstorm, Settings: board.DefaultSettings(), CreatedAt: perfT0}
+	fac := board.Participant{ID: name + "-fac", Name: "Fasilitator", Role: board.RoleFacilitator, JoinedAt: perfT0,
+		TokenHash: []byte(name)}
+	cols := []board.Column{{ID: name + "-col", Title: "Catatan", Kind: board.KindOther, Position: 1}}
+	if err := db.CreateSession(ctx, sess, nil, fac, cols); err != nil {
+		tb.Fatal(err)
+	}
+	st, _, err := db.LoadState(ctx, name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n := 0
+	return &perfRoom{db: db, st: st, ids: func() string { n++; return fmt.Sprintf("%s-%d", name, n) }}
+}
+
+// decide makes k note.add changes (the room's batch).
+func (r *perfRoom) decide(tb testing.TB, k int) []*board.Change {
+	out := make([]*board.Change, k)
+	for i := range out {
+		r.n++
+		text := fmt.Sprintf("Antrean loket pelayanan terlalu panjang pada jam sibuk (%d)", r.n)
+		ch, err := r.st.Execute(r.st.Session.ID+"-fac", board.Command{Type: "note.add", Ref: r.ids(),
+			ColumnID: r.st.Session.ID + "-col", Text: &text}, perfT0, r.ids)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out[i] = ch
+	}
+	return out
+}
+
+func (r *perfRoom) submit(tb testing.TB, chs []*board.Change) {
+	if err := r.db.Submit(context.Background(), r.st.Session.ID, chs); err != nil {
+		tb.Error(err)
+		return
+	}
+	for _, c := range chs {
+		r.st.Commit(c.Event.Seq)
+	}
+}
+
+// BenchmarkGroupCommit: rooms goroutines each submit batches of batch
+// note.add changes, as fast as their commits come back. One op is one
+// change; the rooms' submits meet in the store's writer, which commits
+// whatever is waiting in one transaction and one fsync. Boards are
+// replaced before they reach the 5,000-note cap.
+func BenchmarkGroupCommit(b *testing.B) {
+	for _, c := range []struct{ rooms, batch int }{{1, 1}, {1, 100}, {50, 1}, {50, 4}} {
+		b.Run(fmt.Sprintf("rooms=%d/batch=%d", c.rooms, c.batch), func(b *testing.B) {
+			db, err := store.Open(filepath.Join(b.TempDir(), "bench.db"), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			rooms := make([]*perfRoom, c.rooms)
+			for i := range rooms {
+				rooms[i] = newPerfRoom(b, db, fmt.Sprintf("room-%d-%d", i, b.N))
+			}
+			per := (b.N + c.rooms - 1) / c.rooms
+			b.ReportAllocs()
+			b.ResetTimer()
+			start, cpu0 := time.Now(), cpuTime()
+			var wg sync.WaitGroup
+			for i, r := range rooms {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					gen := 0
+					for done := 0; done < per; done += c.batch {
+						if r.n+c.batch > 4000 {
+							gen++
+							r = newPerfRoom(b, db, fmt.Sprintf("room-%d-%d-%d", i, b.N, gen))
+						}
+						r.submit(b, r.decide(b, min(c.batch, per-done)))
+					}
+				}()
+			}
+			wg.Wait()
+			n := float64(per * c.rooms)
+			b.ReportMetric(n/time.Since(start).Seconds(), "changes/s")
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/n, "cpu-µs/change")
+		})
+	}
+}
+
+// cpuTime is the process's user and system CPU time so far: on a shared
+// machine with a noisy disk it is steadier than the wall clock.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
