@@ -11,6 +11,9 @@ import { addColumnDialog } from './dialogs.js';
 import { usgKind } from './perm.js';
 
 const DRAG_TYPE = 'application/x-rembuk-note';
+
+/** canDrag: drag and drop is offered everywhere but on touch screens (the menu works there). */
+const canDrag = () => !window.matchMedia('(pointer: coarse)').matches;
 let dragging = null;
 
 export function lanes(ctx, p) {
@@ -151,7 +154,7 @@ function groupBox(ctx, p, c, g, notes) {
 const fmt = (x) => (Math.round(x * 10) / 10).toLocaleString();
 
 function dropZone(ctx, p, columnId, groupId) {
-  if (!window.matchMedia('(pointer: fine)').matches) return {};
+  if (!canDrag()) return {};
   return {
     ondragover: (e) => {
       if (!dragging) return;
@@ -177,7 +180,7 @@ function dropZone(ctx, p, columnId, groupId) {
 
 /** dragProps makes a note draggable where it may move (desktop pointers only). */
 export function dragProps(p, n) {
-  if (!p.moveNote(n) || n.pending || !window.matchMedia('(pointer: fine)').matches) return {};
+  if (!p.moveNote(n) || n.pending || !canDrag()) return {};
   return {
     draggable: true,
     ondragstart: (e) => {

@@ -1,0 +1,106 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestFacilitatorTools: a passcode session joined through the /join/{CODE}
+// link, anonymous mode, adding/renaming/deleting a column, moving a note
+// by menu and by drag, and removing a participant (who sees why).
+func TestFacilitatorTools(t *testing.T) {
+	base := startServer(t)
+	fac := newBrowser(t, "facilitator", 1280, 800, false)
+	fac.do("create a session with a passcode",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(css(`[data-testid=template-kosong]`)),
+		chromedp.Click(css(`[data-testid=template-kosong]`)),
+		chromedp.SendKeys(css(`[data-testid=create-title]`), "Rapat tertutup"),
+		chromedp.SendKeys(css(`[data-testid=create-name]`), "Budi Santoso"),
+		chromedp.Click(css(`details.more > summary`)),
+		chromedp.SendKeys(css(`[data-testid=create-passcode]`), "rahasia"),
+		chromedp.Click(css(`[data-testid=create-submit]`)),
+		chromedp.WaitVisible(css(selBoard)),
+	)
+	fac.waitJS("connected", connected)
+	code := eval[string](fac, `document.querySelector('[data-testid=topbar-code] span').textContent`)
+
+	par := newBrowser(t, "participant", 360, 740, true)
+	par.do("open the join link",
+		chromedp.Navigate(base+"/join/"+code),
+		chromedp.WaitVisible(css(`[data-testid=join-page]`)),
+		chromedp.SendKeys(css(`[data-testid=join-name]`), "Sari Dewi"),
+		chromedp.Click(css(`[data-testid=join-submit]`)),
+		chromedp.WaitVisible(css(`[data-testid=join-passcode]`)),
+	)
+	par.shot("01-join-needs-passcode")
+	par.do("give the passcode",
+		chromedp.SendKeys(css(`[data-testid=join-passcode]`), "rahasia"),
+		chromedp.Click(css(`[data-testid=join-submit]`)),
+		chromedp.WaitVisible(css(selBoard)),
+	)
+	par.waitJS("connected", connected)
+
+	// Columns: add, rename; anonymous notes.
+	fac.do("add a column",
+		chromedp.Click(css(`[data-testid=add-column]`)),
+		chromedp.WaitVisible(css(`[data-testid=prompt-input]`)),
+		chromedp.SendKeys(css(`[data-testid=prompt-input]`), "Usulan"),
+		chromedp.SetValue(css(`[data-testid=column-kind-input]`), "innovation"),
+		chromedp.Click(css(`[data-testid=prompt-ok]`)),
+	)
+	par.waitJS("the new column reaches the phone", `document.querySelectorAll('[data-testid=column]').length === 2`)
+	fac.do("rename it",
+		chromedp.Click(css(col(2)+` [data-testid=column-menu]`)),
+		chromedp.Click(css(`[data-testid=column-rename]`)),
+		chromedp.WaitVisible(css(`[data-testid=prompt-input]`)),
+		chromedp.SetValue(css(`[data-testid=prompt-input]`), "Usulan Inovasi"),
+		chromedp.Click(css(`[data-testid=prompt-ok]`)),
+	)
+	par.waitJS("renamed on the phone", `document.querySelectorAll('[data-testid=column-title]')[1]?.textContent === 'Usulan Inovasi'`)
+
+	fac.do("turn anonymous on",
+		chromedp.Click(css(`[data-testid=open-settings]`)),
+		chromedp.Click(css(`[data-testid=setting-anonymous-input]`)),
+		chromedp.Click(css(`[data-testid=settings-done]`)),
+	)
+	const secret = "Catatan tanpa nama"
+	par.waitJS("anonymous reaches the phone", `true`)
+	addNote(t, par, 1, secret)
+	fac.waitJS("the facilitator sees the note", noteShown(secret))
+	if got := eval[string](fac, `(`+noteSel(secret)+`).querySelector('[data-testid=note-author]').textContent`); got == "Sari Dewi" {
+		t.Errorf("anonymous mode: the facilitator sees the author's name")
+	}
+	fac.shot("02-anonymous")
+
+	// Move by menu to the new column, then back by drag on the desktop.
+	clickNoteMenu(t, par, secret, "note-move-column")
+	par.do("pick the second column", chromedp.Click(css(`[data-testid=move-column-list] [data-testid=move-to-column]:nth-of-type(2)`)))
+	fac.waitJS("moved by menu", `document.querySelector(`+js(col(2)+` [data-testid=note]`)+`)`)
+	fac.do("drag it back", chromedp.DragAndDrop(css(col(2)+` [data-testid=note]`), css(col(1)+` .lane-body`)))
+	par.waitJS("moved back by drag", `document.querySelector(`+js(col(1)+` [data-testid=note]`)+`)`)
+
+	fac.do("delete the column",
+		chromedp.Click(css(col(2)+` [data-testid=column-menu]`)),
+		chromedp.Click(css(`[data-testid=column-delete]`)),
+		chromedp.WaitVisible(css(`[data-testid=confirm-ok]`)),
+		chromedp.Click(css(`[data-testid=confirm-ok]`)),
+	)
+	par.waitJS("the column is gone on the phone", `document.querySelectorAll('[data-testid=column]').length === 1`)
+
+	// Remove the participant.
+	pid := eval[string](fac, `[...document.querySelectorAll('[data-testid=participant]')].find(p => p.textContent.includes('Sari Dewi')).dataset.participantId`)
+	fac.do("remove Sari",
+		chromedp.Click(css(`[data-participant-id="`+pid+`"] [data-testid=participant-menu]`)),
+		chromedp.Click(css(`[data-testid=remove-participant]`)),
+		chromedp.WaitVisible(css(`[data-testid=confirm-ok]`)),
+		chromedp.Click(css(`[data-testid=confirm-ok]`)),
+	)
+	par.waitJS("the phone says she was removed", `document.querySelector('[data-testid=gate-removed]')`)
+	par.shot("03-removed")
+	if n := eval[int](par, `Object.keys(localStorage).filter(k => k.startsWith('rembuk:session:')).length`); n != 0 {
+		t.Errorf("the removed participant's token is still kept (%d)", n)
+	}
+	fac.waitJS("she is gone from the list", `![...document.querySelectorAll('[data-testid=participant]')].some(p => p.textContent.includes('Sari Dewi'))`)
+}
