@@ -105,6 +105,49 @@ func (s *State) ClassOf(ev *Event, v Viewer) Class {
 	return Class{Actor: s.actorVisible(ev, v, nil)}
 }
 
+// Shared returns a class that projects ev to exactly the bytes c does and
+// that every viewer who would get those bytes shares: the key under which
+// the server keeps one encoding. Only events carrying every note differ
+// from c (ClassOf makes them per viewer), and most viewers of those see the
+// same bytes.
+func (s *State) Shared(ev *Event, c Class) Class {
+	if d, ok := ev.Data.(NotesData); ok && d.Notes != nil {
+		c.PerViewer = s.notesViewer(d.Notes, c.PerViewer)
+	}
+	return c
+}
+
+// notesViewer returns who an event carrying every note is projected for
+// on behalf of v: v itself when v's own authorship changes what v sees of
+// some note (its private unrevealed notes, or any of its notes while
+// anonymous); otherwise a nameless viewer of v's role (facilitator only
+// while a private note is unrevealed, else participant), so that every
+// such viewer shares one encoding. For a note v did not write, v sees
+// exactly what the nameless viewer of its role sees: CanRead and
+// CanSeeAuthor compare the viewer's ID only with the note's author.
+func (s *State) notesViewer(notes []Note, v Viewer) Viewer {
+	st := s.Session.Settings
+	hidden := false // a private note not yet revealed: the facilitator reads it, others do not
+	for i := range notes {
+		n := &notes[i]
+		if n.AuthorID == "" {
+			return v
+		}
+		if n.AuthorID == v.ID {
+			if st.Anonymous || st.PrivateBrainstorm && v.Role != RoleFacilitator && !s.revealed(n) {
+				return v
+			}
+		}
+		if st.PrivateBrainstorm && !hidden && v.Role == RoleFacilitator && !s.revealed(n) {
+			hidden = true
+		}
+	}
+	if hidden {
+		return Viewer{Role: RoleFacilitator}
+	}
+	return Viewer{Role: RoleParticipant}
+}
+
 // OutEvent is an event frame as a viewer receives it.
 type OutEvent struct {
 	Type    string  `json:"type"`

@@ -91,7 +91,7 @@ func (r *room) broadcast(ev *board.Event) {
 	var lastClass board.Class
 	var lastFrame []byte
 	for cl := range r.clients {
-		c := r.st.ClassOf(ev, cl.viewer)
+		c := r.st.Shared(ev, r.st.ClassOf(ev, cl.viewer))
 		frame := lastFrame
 		if frame == nil || c != lastClass {
 			if cache == nil {
