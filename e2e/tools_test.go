@@ -75,6 +75,9 @@ func TestFacilitatorTools(t *testing.T) {
 	fac.shot("02-anonymous")
 
 	// Move by menu to the new column, then back by drag on the desktop.
+	par.do("open the note menu", chromedp.Click(css(`[data-testid=note] [data-testid=note-menu]`)), chromedp.WaitVisible(css(`[data-testid=note-move-column]`)))
+	par.shot("02-note-menu-sheet")
+	par.do("close it", chromedp.KeyEvent("\x1b"), chromedp.WaitNotPresent(css(`[data-testid=note-menu-list]`)))
 	clickNoteMenu(t, par, secret, "note-move-column")
 	par.do("pick the second column", chromedp.Click(css(`[data-testid=move-column-list] [data-testid=move-to-column]:nth-of-type(2)`)))
 	fac.waitJS("moved by menu", `document.querySelector(`+js(col(2)+` [data-testid=note]`)+`)`)
@@ -88,6 +91,36 @@ func TestFacilitatorTools(t *testing.T) {
 		chromedp.Click(css(`[data-testid=confirm-ok]`)),
 	)
 	par.waitJS("the column is gone on the phone", `document.querySelectorAll('[data-testid=column]').length === 1`)
+
+	// Lock: the participant can only read.
+	fac.do("lock the board",
+		chromedp.Click(css(`[data-testid=open-settings]`)),
+		chromedp.Click(css(`[data-testid=setting-locked-input]`)),
+		chromedp.Click(css(`[data-testid=settings-done]`)),
+	)
+	par.waitJS("locked on the phone", `document.querySelector('[data-testid=banner-locked]') && !document.querySelector('[data-testid=add-note]')`)
+	par.shot("03-locked")
+	fac.do("unlock",
+		chromedp.Click(css(`[data-testid=open-settings]`)),
+		chromedp.Click(css(`[data-testid=setting-locked-input]`)),
+		chromedp.Click(css(`[data-testid=settings-done]`)),
+	)
+	par.waitJS("unlocked on the phone", `!document.querySelector('[data-testid=banner-locked]') && document.querySelector('[data-testid=add-note], [data-testid=composer]')`)
+
+	// The facilitator groups by selecting notes (any phase).
+	addNote(t, fac, 1, "Kedua")
+	fac.waitJS("two notes", noteShown("Kedua"))
+	clickNoteMenu(t, fac, secret, "note-select-start")
+	fac.do("select the second note", chromedp.Click(css(`[data-note-id="`+eval[string](fac, `(`+noteSel("Kedua")+`).dataset.noteId`)+`"] [data-testid=note-select]`)))
+	fac.waitJS("two selected", `document.querySelector('[data-testid=selection-count]').textContent.startsWith('2')`)
+	fac.shot("04-selecting")
+	fac.do("create the group",
+		chromedp.Click(css(`[data-testid=group-create]`)),
+		chromedp.WaitVisible(css(`[data-testid=prompt-input]`)),
+		chromedp.SendKeys(css(`[data-testid=prompt-input]`), "Dua kartu"),
+		chromedp.Click(css(`[data-testid=prompt-ok]`)),
+	)
+	par.waitJS("the group with two notes on the phone", `document.querySelectorAll('[data-testid=group] [data-testid=note]').length === 2`)
 
 	// Remove the participant.
 	pid := eval[string](fac, `[...document.querySelectorAll('[data-testid=participant]')].find(p => p.textContent.includes('Sari Dewi')).dataset.participantId`)

@@ -46,10 +46,18 @@ export function noteCard(ctx, p, c, n, loose) {
     p.vote ? voteControl(ctx, p, n) : null,
     usgKind(c.kind) && p.usg ? usgPicker(ctx, n) : null) : null,
   editing ? null : h('footer', { class: 'note-foot' },
-    h('span', { class: 'note-author', 'data-testid': 'note-author' }, n.pending ? '' : (n.authorName ? n.authorName : (n.authorId === null && s.session.settings.anonymous ? t('note.anonymous') : ''))),
+    h('span', { class: 'note-author', 'data-testid': 'note-author' }, authorLabel(s, n, mine)),
     n.votes && !(phase === 'vote' && loose) ? h('span', { class: 'votes-badge', 'data-testid': 'note-votes', title: t('vote.count', { n: n.votes }) }, h('span', { class: 'dot-icon' }), String(n.votes)) : null,
     n.usg && n.usg.raters && !(phase === 'vote' && loose) ? h('span', { class: 'usg-badge', title: t('usg.total') }, 'USG ' + fmt1(n.usg.total)) : null,
     n.pending ? null : h('button', { type: 'button', class: 'icon-btn icon-btn-sm note-menu-btn', 'data-testid': 'note-menu', 'aria-haspopup': 'menu', 'aria-label': t('note.menu'), onclick: (e) => noteMenu(ctx, p, c, n, e.currentTarget) }, icon('more', 16))));
+}
+
+function authorLabel(s, n, mine) {
+  if (n.pending) return '';
+  const anon = s.session.settings.anonymous;
+  if (mine && anon) return t('note.youAnon');
+  if (n.authorName) return n.authorName;
+  return anon ? t('note.anonymous') : '';
 }
 
 function badges(ctx, p, n, mine, priv) {

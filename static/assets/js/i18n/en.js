@@ -190,6 +190,7 @@ export default {
   'note.privateMine': 'Only you & facilitator',
   'note.privateHint': 'Other participants cannot see it until the facilitator reveals the notes.',
   'note.anonymous': 'Anonymous',
+  'note.youAnon': 'You (anonymous to others)',
 
   'color.yellow': 'Yellow',
   'color.pink': 'Pink',

@@ -188,6 +188,7 @@ export default {
   'note.privateMine': 'Hanya Anda & fasilitator',
   'note.privateHint': 'Belum terlihat oleh peserta lain sampai fasilitator membuka kartu.',
   'note.anonymous': 'Anonim',
+  'note.youAnon': 'Anda (anonim bagi yang lain)',
 
   'color.yellow': 'Kuning',
   'color.pink': 'Merah muda',

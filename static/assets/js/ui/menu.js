@@ -62,7 +62,7 @@ export function openMenu(anchor, items, { title, testid } = {}) {
   buttons.push(root.lastChild);
   document.body.appendChild(backdrop);
   document.body.appendChild(root);
-  place(root, anchor);
+  if (place(root, anchor)) backdrop.classList.add('dim');
   const onKey = (e) => {
     const enabled = buttons.filter((b) => !b.disabled);
     const i = enabled.indexOf(document.activeElement);
@@ -82,7 +82,7 @@ export function openMenu(anchor, items, { title, testid } = {}) {
 function place(root, anchor) {
   if (window.innerWidth < 640 || !anchor) {
     root.classList.add('menu-sheet');
-    return;
+    return true;
   }
   const r = anchor.getBoundingClientRect();
   const w = root.offsetWidth;
@@ -93,4 +93,5 @@ function place(root, anchor) {
   if (top + hgt > window.innerHeight - 8) top = Math.max(8, r.top - hgt - 4);
   root.style.left = left + 'px';
   root.style.top = top + 'px';
+  return false;
 }
