@@ -24,6 +24,7 @@ function route() {
   closeMenu();
   root.textContent = '';
   root.__vkids = [];
+  document.title = 'Rembuk';
   const path = location.pathname;
   let m;
   if ((m = /^\/s\/([^/]+)\/?$/.exec(path))) {

@@ -36,8 +36,13 @@ export class Conn {
     this.waiters = new Map();
     this.onOnline = () => { if (!this.stopped) this.reconnectNow(); };
     this.onOffline = () => this.setStatus('offline');
+    // A phone that slept may have lost its socket without a close event.
+    this.onVisible = () => {
+      if (document.visibilityState === 'visible' && !this.stopped && (!this.ws || this.ws.readyState > WebSocket.OPEN)) this.reconnectNow();
+    };
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
+    document.addEventListener('visibilitychange', this.onVisible);
   }
 
   start() {
@@ -49,6 +54,7 @@ export class Conn {
     clearTimeout(this.timer);
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
+    document.removeEventListener('visibilitychange', this.onVisible);
     if (this.ws) {
       const ws = this.ws;
       this.ws = null;

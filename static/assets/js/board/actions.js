@@ -61,7 +61,7 @@ export function actionForm(ctx, a, targetId, testid, onDone) {
     }
     const fields = { text, owner, due, targetId: f.target.value || null };
     const p = a ? ctx.cmd('action.update', { id: a.id, ...fields }) : ctx.cmd('action.add', fields);
-    p.then(() => { if (!a) form.reset(); });
+    p.then((ack) => { if (ack && !a) form.reset(); });
     if (onDone) onDone();
   };
   return h('form', { key: testid, class: 'action-form', 'data-testid': testid, onsubmit: (e) => { e.preventDefault(); submit(e.target); } },

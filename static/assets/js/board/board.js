@@ -63,6 +63,7 @@ export function mountBoard(root, sessionId, app) {
       return;
     }
     render(root, boardView(ctx));
+    if (ctx.state) document.title = `${ctx.state.session.title} · Rembuk`;
     updateDialogs();
     afterRender();
   }
@@ -87,9 +88,11 @@ export function mountBoard(root, sessionId, app) {
     }
   }
 
+  // cmd sends a command through the outbox. The promise resolves with the
+  // ack, or with null when the server refused it (the error toast is shown
+  // by the error handler), so callers never see a rejection.
   ctx.cmd = (type, fields = {}) => {
-    const p = ctx.conn.send({ type, ...fields });
-    p.catch(() => { /* shown by the error handler */ });
+    const p = ctx.conn.send({ type, ...fields }).then((ack) => ack, () => null);
     ctx.schedule();
     return p;
   };

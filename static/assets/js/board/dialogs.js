@@ -167,7 +167,7 @@ export function recordDialog(ctx, targetId) {
       h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'record-save' }, t('record.save')),
     ],
     onSubmit: (fd, d) => {
-      ctx.cmd('record.set', { targetId, text: String(fd.get('text') || '').trim() }).then(() => toast(t('record.saved'), 'ok'));
+      ctx.cmd('record.set', { targetId, text: String(fd.get('text') || '').trim() }).then((ack) => ack && toast(t('record.saved'), 'ok'));
       d.close();
     },
   });

@@ -120,7 +120,7 @@ function conclusionsView(ctx, p) {
   return [
     h('h2', { class: 'panel-h' }, t('record.session')),
     p.staffEdit
-      ? h('form', { class: 'stack', 'data-testid': 'session-record-form', onsubmit: (e) => { e.preventDefault(); ctx.cmd('record.set', { targetId: null, text: e.target.elements.text.value.trim() }).then(() => toast(t('record.saved'), 'ok')); } },
+      ? h('form', { class: 'stack', 'data-testid': 'session-record-form', onsubmit: (e) => { e.preventDefault(); ctx.cmd('record.set', { targetId: null, text: e.target.elements.text.value.trim() }).then((ack) => ack && toast(t('record.saved'), 'ok')); } },
         h('label', { class: 'sr-only', for: 'session-rec' }, t('record.session')),
         h('textarea', { id: 'session-rec', name: 'text', rows: 4, maxlength: 5000, placeholder: t('record.sessionPlaceholder'), ...followValue('session-rec', sessionRec ? sessionRec.text : ''), 'data-testid': 'session-record-input' }),
         h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'session-record-save' }, t('record.save')))

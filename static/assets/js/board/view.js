@@ -83,7 +83,7 @@ function spotlightBanner(ctx, p) {
       h('button', { type: 'button', class: 'spot-target', 'data-testid': 'spotlight-goto', onclick: () => { ctx.ui.lastSpot = null; ctx.ui.mobileView = 'board'; ctx.schedule(); } }, label(s, id, 120)),
       p.fac && !p.closed ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'spotlight-clear', onclick: () => ctx.cmd('spotlight.set', { targetId: null }) }, t('spot.clear')) : null),
     p.staffEdit
-      ? h('form', { class: 'spot-record', onsubmit: (e) => { e.preventDefault(); const v = e.target.elements.text.value.trim(); ctx.cmd('record.set', { targetId: id, text: v }).then(() => toast(t('record.saved'), 'ok')); } },
+      ? h('form', { class: 'spot-record', onsubmit: (e) => { e.preventDefault(); const v = e.target.elements.text.value.trim(); ctx.cmd('record.set', { targetId: id, text: v }).then((ack) => ack && toast(t('record.saved'), 'ok')); } },
         h('label', { class: 'sr-only', for: 'spot-rec' }, t('record.label')),
         h('textarea', { id: 'spot-rec', name: 'text', rows: 2, maxlength: 5000, placeholder: t('record.placeholder'), ...followValue('spot-rec', rec ? rec.text : ''), 'data-testid': 'spotlight-record-input',
           onkeydown: (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); e.target.form.requestSubmit(); } } }),
@@ -101,7 +101,8 @@ function selectionBar(ctx, p) {
     if (cols.size !== 1) { toast(t('group.oneColumn'), 'error'); return; }
     const r = await promptDialog({ title: t('group.new'), label: t('group.name'), ok: t('group.create'), testid: 'group-dialog' });
     if (!r) return;
-    ctx.cmd('group.add', { columnId: [...cols][0], title: r.text, noteIds: ids }).then(() => {
+    ctx.cmd('group.add', { columnId: [...cols][0], title: r.text, noteIds: ids }).then((ack) => {
+      if (!ack) return;
       ctx.ui.selected.clear();
       ctx.setUI({ selecting: false });
     });

@@ -21,6 +21,10 @@ export default {
 
   'landing.title': 'Focused discussions, live on one shared board',
   'landing.subtitle': 'Put the join code on the projector; participants write notes from their phones or laptops. Cluster, vote, score USG, agree on follow-up actions — then download the minutes.',
+  'landing.art1': 'Counter queues are too long',
+  'landing.art2': 'No complaints procedure yet',
+  'landing.art3': 'Online queue service',
+  'landing.art4': 'PIC: General Affairs · 15 Dec',
   'landing.recent': 'Your sessions on this device',
   'landing.foot': 'Rembuk keeps all data on your own meeting server.',
 

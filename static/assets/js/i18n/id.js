@@ -19,6 +19,10 @@ export default {
 
   'landing.title': 'Diskusi terfokus, langsung di papan bersama',
   'landing.subtitle': 'Tampilkan kode gabung di proyektor; peserta menulis kartu dari ponsel atau laptop. Kelompokkan, beri suara, nilai USG, sepakati tindak lanjut — lalu unduh notulennya.',
+  'landing.art1': 'Antrean loket terlalu lama',
+  'landing.art2': 'SOP pengaduan belum ada',
+  'landing.art3': 'Layanan antrean daring',
+  'landing.art4': 'PIC: Bagian Umum · 15 Des',
   'landing.recent': 'Sesi Anda di perangkat ini',
   'landing.foot': 'Rembuk menyimpan semua data di server rapat Anda sendiri.',
 
