@@ -134,6 +134,28 @@ func liveBoard(t *testing.T, w, h int64, mobile bool) {
 		t.Errorf("%d JavaScript dialogs opened, want none", n)
 	}
 
+	// An open editor survives live updates: half-typed text and focus stay.
+	part.do("type without posting", chromedp.SendKeys(chromedp.CSS(`[data-testid=note-input]`), "setengah ditulis"))
+	addNote(t, fac, 1, "Catatan fasilitator")
+	part.waitJS("the facilitator's note arrives", noteShown("Catatan fasilitator"))
+	fac.do("turn the private brainstorm on (a banner appears)",
+		chromedp.Click(chromedp.CSS(`[data-testid=more-menu]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=menu-settings], [data-testid=menu-timer]`)),
+	)
+	if eval[bool](fac, `!!document.querySelector('[data-testid=settings-dialog]')`) {
+		fac.do("toggle private", chromedp.Click(chromedp.CSS(`[data-testid=setting-private-input]`)), chromedp.Click(chromedp.CSS(`[data-testid=settings-done]`)))
+	} else {
+		fac.do("close the timer dialog", chromedp.Click(chromedp.CSS(`[data-testid=dialog-close]`)))
+		fac.do("toggle private",
+			chromedp.Click(chromedp.CSS(`[data-testid=open-settings]`)),
+			chromedp.Click(chromedp.CSS(`[data-testid=setting-private-input]`)),
+			chromedp.Click(chromedp.CSS(`[data-testid=settings-done]`)))
+	}
+	part.waitJS("the banner reaches the participant", `document.querySelector('[data-testid=banner-private]')`)
+	part.waitJS("the half-typed text and the focus are kept",
+		`document.activeElement?.dataset.testid === 'note-input' && document.activeElement.value === 'setengah ditulis'`)
+	part.shot("04b-editor-kept")
+
 	if mobile {
 		fac.do("open the people tab", chromedp.Click(chromedp.CSS(`[data-testid=mnav-people]`)))
 	}

@@ -30,6 +30,10 @@ function flatten(list, out) {
   return out;
 }
 
+function sig(v) {
+  return v.tag === '#text' ? '#text' : v.tag + '.' + (v.props.class || '');
+}
+
 /** render patches container's children to match vnodes. */
 export function render(container, vnodes) {
   const list = flatten(Array.isArray(vnodes) ? vnodes : [vnodes], []);
@@ -112,17 +116,26 @@ function patchChildren(parent, oldKids, newKids) {
     if (o.key != null) keyed.set(o.key, o);
     else unkeyed.push(o);
   }
-  let ui = 0;
+  // Unkeyed children match the first unused old child of the same tag and
+  // class, in order, so a conditional sibling appearing or going away does
+  // not make the elements after it be rebuilt (which would drop focus,
+  // scroll positions and half-typed text).
+  // An element whose class changed still matches by tag, unless its old
+  // class is what a later new sibling asks for.
   const used = new Set();
+  const want = new Map();
+  for (const n of newKids) if (n.key == null) want.set(sig(n), (want.get(sig(n)) || 0) + 1);
   for (const n of newKids) {
     let o = null;
     if (n.key != null) {
       o = keyed.get(n.key) || null;
       if (o && o.tag !== n.tag) o = null;
       if (o) keyed.delete(n.key);
-    } else if (ui < unkeyed.length) {
-      o = unkeyed[ui++];
-      if (o.tag !== n.tag) o = null;
+    } else {
+      const s = sig(n);
+      want.set(s, want.get(s) - 1);
+      o = unkeyed.find((c) => !used.has(c) && sig(c) === s) || null;
+      if (!o) o = unkeyed.find((c) => !used.has(c) && c.tag === n.tag && !(want.get(sig(c)) > 0)) || null;
     }
     if (o) {
       patch(o, n);

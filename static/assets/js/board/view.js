@@ -33,7 +33,7 @@ export function boardView(ctx) {
   if (p.closed) cls.push('is-closed');
   if (narrow) cls.push('narrow', 'mview-' + ctx.ui.mobileView);
   if (showPanel) cls.push('with-panel');
-  return h('div', { class: cls.join(' '), 'data-testid': 'board', 'data-role': p.role, 'data-phase': s.session.phase, 'data-closed': String(p.closed) },
+  return h('div', { key: 'board', class: cls.join(' '), 'data-testid': 'board', 'data-role': p.role, 'data-phase': s.session.phase, 'data-closed': String(p.closed) },
     topbar(ctx, p),
     phasebar(ctx, p),
     banners(ctx, p),
