@@ -181,7 +181,11 @@ func TestFacilitatedSession(t *testing.T) {
 		chromedp.WaitVisible(css(`[data-testid=minutes-dialog]`)),
 	)
 	fac.shot("07-minutes-dialog")
-	fac.do("close it", chromedp.Click(css(`[data-testid=minutes-dialog] [data-testid=dialog-close]`)))
+	fac.do("download Markdown minutes",
+		chromedp.Click(css(`[data-testid=minutes-format-md]`)),
+		chromedp.Click(css(`[data-testid=minutes-download]`)),
+	)
+	fac.waitJS("the download succeeded", `document.querySelector('[data-testid=toast][data-kind=ok]') && !document.querySelector('[data-testid=minutes-dialog]')`)
 
 	// Close the session: read-only for everyone.
 	fac.do("close the session",
@@ -202,6 +206,15 @@ func TestFacilitatedSession(t *testing.T) {
 	if strings.Contains(eval[string](par, `document.body.textContent`), "undefined") {
 		t.Errorf("the phone shows the word undefined somewhere")
 	}
+
+	// Joining a closed session explains itself in the user's language.
+	fac.do("try to join the closed session",
+		chromedp.Navigate(base+"/join/"+code),
+		chromedp.WaitVisible(css(`[data-testid=join-name]`)),
+		chromedp.SendKeys(css(`[data-testid=join-name]`), "Terlambat"),
+		chromedp.Click(css(`[data-testid=join-submit]`)),
+	)
+	fac.waitJS("the closed message", `document.querySelector('[data-testid=join-error]')?.textContent === 'Sesi ini sudah ditutup.'`)
 }
 
 const minutesStatusJS = `(async () => { const id = location.pathname.split('/')[2]; const tok = JSON.parse(localStorage.getItem('rembuk:session:' + id)).token; const r = await fetch('/api/sessions/' + id + '/minutes?format=md&lang=id', {headers: {Authorization: 'Bearer ' + tok}}); return r.status; })()`
