@@ -73,11 +73,14 @@ export function mountBoard(root, sessionId, app) {
     if (!s) return;
     const spot = s.session.spotlight || null;
     if (spot && spot !== ctx.ui.lastSpot) {
-      const node = root.querySelector(`[data-target-id="${CSS.escape(spot)}"]`);
-      if (node) {
-        if (ctx.ui.mobileView !== 'board') ctx.ui.mobileView = 'board';
-        node.scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth', block: 'center', inline: 'center' });
+      if (ctx.ui.mobileView !== 'board' && window.innerWidth < 900) {
+        // Show the board first; the next render scrolls to the note.
+        ctx.ui.mobileView = 'board';
+        ctx.schedule();
+        return;
       }
+      const node = root.querySelector(`[data-target-id="${CSS.escape(spot)}"]`);
+      if (node) node.scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth', block: 'center', inline: 'center' });
     }
     ctx.ui.lastSpot = spot;
     if (s.session.phase !== ctx.ui.lastPhase) {

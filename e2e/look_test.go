@@ -1,0 +1,43 @@
+package e2e
+
+import (
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestTemplateLook opens the seven-column Zona Integritas template on a
+// desktop and on a phone (facilitator), for the screenshots and the
+// overflow check.
+func TestTemplateLook(t *testing.T) {
+	base := startServer(t)
+	for _, vp := range []struct {
+		name   string
+		w, h   int64
+		mobile bool
+	}{{"desktop", 1280, 800, false}, {"phone", 360, 740, true}} {
+		b := newBrowser(t, vp.name, vp.w, vp.h, vp.mobile)
+		b.do("create a Zona Integritas session",
+			chromedp.Navigate(base+"/"),
+			chromedp.WaitVisible(css(`[data-testid=template-zona-integritas]`)),
+			chromedp.Click(css(`[data-testid=template-zona-integritas]`)),
+			chromedp.SendKeys(css(`[data-testid=create-title]`), "Pembangunan Zona Integritas menuju WBK"),
+			chromedp.SendKeys(css(`[data-testid=create-name]`), "Budi Santoso"),
+			chromedp.Click(css(`[data-testid=create-submit]`)),
+			chromedp.WaitVisible(css(selBoard)),
+		)
+		b.waitJS("connected", connected)
+		if n := count(b, `[data-testid=column]`); n != 7 {
+			t.Errorf("%s: %d columns, want 7", vp.name, n)
+		}
+		addNote(t, b, 1, "Agen perubahan belum ditetapkan dengan SK")
+		b.waitJS("note", noteShown("Agen perubahan belum ditetapkan dengan SK"))
+		b.shot(vp.name + "-01-zona-integritas")
+		b.do("open the more menu", chromedp.Click(css(`[data-testid=more-menu]`)), chromedp.WaitVisible(css(`[data-testid=more-menu-list]`)))
+		time.Sleep(300 * time.Millisecond) // let the sheet finish sliding in
+		b.shot(vp.name + "-02-more-menu")
+		b.do("open the timer", chromedp.Click(css(`[data-testid=menu-timer]`)), chromedp.WaitVisible(css(`[data-testid=timer-dialog]`)))
+		b.shot(vp.name + "-03-timer-dialog")
+	}
+}
