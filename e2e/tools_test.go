@@ -122,6 +122,37 @@ func TestFacilitatorTools(t *testing.T) {
 	)
 	par.waitJS("the group with two notes on the phone", `document.querySelectorAll('[data-testid=group] [data-testid=note]').length === 2`)
 
+	fac.do("rename the group",
+		chromedp.Click(css(`[data-testid=group] [data-testid=group-menu]`)),
+		chromedp.Click(css(`[data-testid=group-rename]`)),
+		chromedp.WaitVisible(css(`[data-testid=prompt-input]`)),
+		chromedp.SetValue(css(`[data-testid=prompt-input]`), "Kelompok baru"),
+		chromedp.Click(css(`[data-testid=prompt-ok]`)),
+	)
+	par.waitJS("renamed on the phone", `document.querySelector('[data-testid=group-title]')?.textContent === 'Kelompok baru'`)
+	fac.do("delete the group",
+		chromedp.Click(css(`[data-testid=group] [data-testid=group-menu]`)),
+		chromedp.Click(css(`[data-testid=group-delete]`)),
+		chromedp.WaitVisible(css(`[data-testid=confirm-ok]`)),
+		chromedp.Click(css(`[data-testid=confirm-ok]`)),
+	)
+	par.waitJS("the group is gone and its notes stay", `!document.querySelector('[data-testid=group]') && document.querySelectorAll('[data-testid=note]').length === 2`)
+	clickNoteMenu(t, fac, "Kedua", "note-delete")
+	fac.do("confirm the delete", chromedp.WaitVisible(css(`[data-testid=confirm-ok]`)), chromedp.Click(css(`[data-testid=confirm-ok]`)))
+	par.waitJS("the note is gone on the phone", `document.querySelectorAll('[data-testid=note]').length === 1`)
+
+	const overall = "Rapat sepakat menata ulang alur pengaduan."
+	fac.do("write the session conclusion",
+		chromedp.Click(css(`[data-testid=tab-notes]`)),
+		chromedp.SendKeys(css(`[data-testid=session-record-input]`), overall),
+		chromedp.Click(css(`[data-testid=session-record-save]`)),
+	)
+	par.do("open the conclusions tab", chromedp.Click(css(`[data-testid=mnav-notes]`)))
+	par.waitJS("the phone shows the session conclusion", `document.querySelector('[data-testid=session-record]')?.textContent === `+js(overall))
+	par.shot("05-conclusion-phone")
+	fac.do("back to people", chromedp.Click(css(`[data-testid=tab-people]`)))
+	fac.waitJS("the people list", `[...document.querySelectorAll('[data-testid=participant]')].some(p => p.textContent.includes('Sari Dewi'))`)
+
 	// Remove the participant.
 	pid := eval[string](fac, `[...document.querySelectorAll('[data-testid=participant]')].find(p => p.textContent.includes('Sari Dewi')).dataset.participantId`)
 	fac.do("remove Sari",
