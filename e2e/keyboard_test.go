@@ -39,6 +39,15 @@ func TestKeyboardAndLanguage(t *testing.T) {
 	par.do("append and save", chromedp.KeyEvent(" (diubah)"), chromedp.KeyEvent(kb.Enter))
 	fac.waitJS("the edit reaches the facilitator", noteShown(text+" (diubah)"))
 
+	// A two-second timer (sent through the HTTP command fallback) reaches
+	// zero on the participant's screen with a flash.
+	if st := evalAwait[int](fac, `(async () => { const id = location.pathname.split('/')[2]; const tok = JSON.parse(localStorage.getItem('rembuk:session:' + id)).token; const r = await fetch('/api/sessions/' + id + '/commands', {method: 'POST', headers: {Authorization: 'Bearer ' + tok, 'Content-Type': 'application/json'}, body: JSON.stringify({type: 'timer.start', ref: 'e2e-timer', seconds: 2})}); return r.status; })()`); st != 200 {
+		t.Fatalf("timer.start over HTTP: status %d", st)
+	}
+	par.waitJS("the countdown shows", `document.querySelector('[data-testid=timer-text]')`)
+	par.waitJS("it reaches zero and flashes", `document.querySelector('[data-testid=board]').classList.contains('flash') && document.querySelector('[data-testid=timer-text]').textContent === '0:00'`)
+	par.shot("00-timer-zero")
+
 	if got := eval[string](par, `document.querySelector('[data-testid=phase-brainstorm] .phase-name').textContent`); got != "Curah gagasan" {
 		t.Errorf("phase name in Indonesian = %q", got)
 	}
