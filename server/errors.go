@@ -50,6 +50,7 @@ func safeError(log *slog.Logger, err error) (code, msg string) {
 
 // writeError answers an HTTP request with the contract's error.
 func (s *Server) writeError(c *fiber.Ctx, err error) error {
+	setSecurityHeaders(c)
 	if c.Method() == fiber.MethodPost && strings.HasSuffix(c.Path(), "/commands") {
 		// Refusals before the handler (an oversized body) keep the
 		// command endpoint's error shape.

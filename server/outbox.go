@@ -80,6 +80,14 @@ func (o *outbox) close(code int, text string) {
 	o.wake()
 }
 
+// isClosed reports whether the outbox was closed (by the room, or by the
+// transport's writer when it ended).
+func (o *outbox) isClosed() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.closed
+}
+
 // take returns the queued frames and, once closed, the close code (0 while
 // open).
 func (o *outbox) take(buf [][]byte) ([][]byte, int, string) {

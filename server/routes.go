@@ -26,11 +26,18 @@ func (s *Server) routes() {
 // securityHeaders: no inline script or style anywhere, no framing, no
 // sniffing, no referrer (join links carry codes).
 func securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders sets the headers of every answer. writeError sets
+// them too: refusals made before routing (a body over the limit) reach the
+// error handler without passing the middleware.
+func setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "no-referrer")
 	c.Set("X-Frame-Options", "DENY")
-	return c.Next()
 }
 
 // recoverHTTP turns a panic in a handler into a 500 without its text.

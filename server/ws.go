@@ -97,7 +97,13 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 		return
 	}
 	ws.SetReadDeadline(time.Now().Add(pongWait))
-	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(pongWait)) })
+	ws.SetPongHandler(func(string) error {
+		ws.SetReadDeadline(time.Now().Add(pongWait))
+		if cl.out.isClosed() {
+			return errHungUp // the writer ended: stop reading (see hangUp)
+		}
+		return nil
+	})
 	s.readCommands(ws, id, cl)
 }
 
@@ -149,6 +155,9 @@ func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
 			return
 		}
 		ws.SetReadDeadline(time.Now().Add(pongWait))
+		if cl.out.isClosed() {
+			return // the writer ended or is closing (see hangUp)
+		}
 		var cmd board.Command
 		switch {
 		case mt != websocket.TextMessage:
@@ -192,7 +201,7 @@ func (s *Server) socketWriter(ws *websocket.Conn, out *outbox, stop <-chan struc
 		case <-out.notify:
 		case <-ping.C:
 			if ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)) != nil {
-				ws.NetConn().Close()
+				hangUp(ws, out)
 				return
 			}
 			continue
@@ -204,15 +213,27 @@ func (s *Server) socketWriter(ws *websocket.Conn, out *outbox, stop <-chan struc
 		for _, f := range buf {
 			ws.SetWriteDeadline(time.Now().Add(writeWait))
 			if err := ws.WriteMessage(websocket.TextMessage, f); err != nil {
-				ws.NetConn().Close()
+				hangUp(ws, out)
 				return
 			}
 		}
 		if code != 0 {
 			ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(writeWait))
-			// Closing the socket ends the reader's ReadMessage too.
-			ws.NetConn().Close()
+			hangUp(ws, out)
 			return
 		}
 	}
+}
+
+var errHungUp = errors.New("connection hung up")
+
+// hangUp ends the reader's ReadMessage when the writer stops (a close sent,
+// a failed or timed-out write). Closing NetConn does not do it: a hijacked
+// fasthttp connection ignores Close and is closed only after the handler
+// returns. So the outbox is marked closed and the read deadline set to now;
+// the reader checks the outbox after each frame and pong, so a deadline it
+// extends concurrently cannot keep it waiting.
+func hangUp(ws *websocket.Conn, out *outbox) {
+	out.close(closeGoingAway, "")
+	ws.NetConn().SetReadDeadline(time.Now())
 }

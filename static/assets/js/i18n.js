@@ -62,6 +62,12 @@ export function errorText(code) {
   return has(k) ? t(k) : t('err.unknown');
 }
 
+/** fmtNum writes a score with one decimal in the user's language (10,5 / 10.5). */
+export function fmtNum(x, fixed = false) {
+  const v = Math.round((x || 0) * 10) / 10;
+  return v.toLocaleString(locale(), fixed ? { minimumFractionDigits: 1, maximumFractionDigits: 1 } : { maximumFractionDigits: 1 });
+}
+
 /** fmtDate writes a YYYY-MM-DD date out in the user's language. */
 export function fmtDate(ymd) {
   if (!ymd) return '';

@@ -2,7 +2,7 @@
 // composer, groups and notes; horizontal scroll with snap on a phone;
 // drag and drop of notes on a desktop (a menu does the same everywhere).
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, fmtNum } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { columns, groupsIn, displayNotes, notesByColumn, hiddenCounts } from './derive.js';
 import { noteCard, voteControl, usgPicker, recordBox, linkChips, COLORS } from './note.js';
@@ -151,7 +151,7 @@ function groupBox(ctx, p, c, g, notes) {
   h('div', { class: 'group-notes' }, notes.length ? notes.map((n) => noteCard(ctx, p, c, n, false)) : h('p', { class: 'lane-empty' }, t('group.empty'))));
 }
 
-const fmt = (x) => (Math.round(x * 10) / 10).toLocaleString();
+const fmt = (x) => fmtNum(x);
 
 function dropZone(ctx, p, columnId, groupId) {
   if (!canDrag()) return {};

@@ -2,7 +2,7 @@
 // private badges, links, conclusion, dot votes and the U/S/G pickers in the
 // vote phase, and its menu button (always visible: nothing is hover-only).
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, fmtNum } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { votesLeft } from '../state.js';
 import { isMine, usgKind } from './perm.js';
@@ -163,4 +163,4 @@ export function usgPicker(ctx, target) {
       team ? h('span', { class: 'usg-team' }, t('usg.team', { n: fmt1(team.total), r: team.raters })) : null));
 }
 
-const fmt1 = (x) => (Math.round((x || 0) * 10) / 10).toLocaleString();
+const fmt1 = (x) => fmtNum(x);

@@ -1,7 +1,7 @@
 // panels.js — the side panel (a tab of its own on a phone): people with the
 // invite card, the USG ranking, conclusions, and follow-up actions.
 import { h } from '../dom.js';
-import { t, fmtTime } from '../i18n.js';
+import { t, fmtTime, fmtNum } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { toast } from '../ui/toast.js';
 import { qrURL, joinURL } from '../api.js';
@@ -86,7 +86,7 @@ function initials(name) {
   return parts.map((x) => [...x][0] || '').join('').toUpperCase();
 }
 
-const f1 = (x) => (Math.round((x || 0) * 10) / 10).toLocaleString(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const f1 = (x) => fmtNum(x, true);
 
 function rankingView(ctx) {
   const s = ctx.state;
