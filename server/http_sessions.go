@@ -223,9 +223,11 @@ func (s *Server) sessionKnown(id string) (bool, error) {
 	reply := make(chan error, 1)
 	err, aerr := ask(ctx, s.hub, id, viewMsg{tokenHash: nil, fn: nil, reply: reply}, reply)
 	if aerr != nil {
-		return board.ErrorCode(aerr) != board.CodeNotFound, aerr
+		err = aerr
 	}
-	return true, err
+	// A room that fails to load answers the queued view with its load
+	// error (not_found), so the reply decides as much as the send.
+	return board.ErrorCode(err) != board.CodeNotFound, err
 }
 
 func (s *Server) getBoard(c *fiber.Ctx) error {
