@@ -20,7 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the SQLite driver (cgo)
+	"github.com/mattn/go-sqlite3" // the SQLite driver (cgo)
 
 	"rembuk/board"
 )
@@ -279,9 +279,15 @@ func (db *DB) runBatch(batch []*job, errs []error) error {
 			return err
 		}
 		if errs[i] = j.fn(tx); errs[i] != nil {
+			if diskError(errs[i]) {
+				// The disk failed under a statement (a cache spill that
+				// filled it): the batch fails as a failed commit would.
+				tx.Rollback()
+				return errs[i]
+			}
 			if _, err := tx.Exec(`ROLLBACK TO job`); err != nil {
 				tx.Rollback()
-				return err
+				return errors.Join(errs[i], err)
 			}
 		}
 		if _, err := tx.Exec(`RELEASE job`); err != nil {
@@ -290,6 +296,20 @@ func (db *DB) runBatch(batch []*job, errs []error) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// diskError reports whether err is SQLite saying the disk or the file
+// failed (full, I/O error, corrupt), as opposed to a refusal of one job.
+func diskError(err error) bool {
+	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code {
+	case sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrCorrupt, sqlite3.ErrNotADB, sqlite3.ErrCantOpen:
+		return true
+	}
+	return false
 }
 
 // Healthy reports whether the store can serve: the database answers and no
