@@ -13,6 +13,11 @@ const (
 	// link absorb that several times over, while a client that stopped
 	// reading is cut off instead of holding the room's memory.
 	maxQueueBytes = 8 << 20
+	// keepQueueCap is the most frame slots a queue (and its writer's
+	// batch) keeps between bursts; larger ones are let go, so that 2,000
+	// idle connections do not each hold the slots of the last crowd's
+	// presence frames (docs/performance.md, W5).
+	keepQueueCap = 32
 )
 
 // Close codes the rooms use.
@@ -94,10 +99,11 @@ func (o *outbox) take(buf [][]byte) ([][]byte, int, string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	buf = append(buf[:0], o.frames...)
-	for i := range o.frames {
-		o.frames[i] = nil
-	}
+	clear(o.frames)
 	o.frames, o.bytes = o.frames[:0], 0
+	if cap(o.frames) > keepQueueCap {
+		o.frames = nil // a burst is over: an idle connection keeps no large queue
+	}
 	if o.closed {
 		return buf, o.closeCode, o.closeText
 	}

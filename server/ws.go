@@ -57,8 +57,13 @@ func (s *Server) originAllowed(origin, host string) bool {
 
 func (s *Server) websocketHandler() fiber.Handler {
 	return websocket.New(s.serveSocket, websocket.Config{
-		ReadBufferSize:  4096,
+		// Client frames are small commands; a larger frame is read
+		// through the buffer, not into it. Write buffers come from a pool
+		// and are held only while a frame is written, so an idle
+		// connection holds neither (docs/performance.md, W5).
+		ReadBufferSize:  1024,
 		WriteBufferSize: 4096,
+		WriteBufferPool: writeBufferPool,
 		// Our handler recovers its own panics; this only runs if that fails.
 		RecoverHandler: func(*websocket.Conn) {},
 	})
@@ -190,6 +195,9 @@ func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
 	}
 }
 
+// writeBufferPool lends the sockets their write buffers (one size).
+var writeBufferPool = &sync.Pool{}
+
 // socketWriter is the connection's only writer: it drains the outbox with a
 // deadline per frame, pings, and ends with a close frame.
 func (s *Server) socketWriter(ws *websocket.Conn, out *outbox, stop <-chan struct{}) {
@@ -216,6 +224,10 @@ func (s *Server) socketWriter(ws *websocket.Conn, out *outbox, stop <-chan struc
 				hangUp(ws, out)
 				return
 			}
+		}
+		clear(buf) // keep no written frame alive until the next wake
+		if cap(buf) > keepQueueCap {
+			buf = nil
 		}
 		if code != 0 {
 			ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(writeWait))
