@@ -100,7 +100,13 @@ func DecodeCommand(frame []byte) (Command, error) {
 		return c, Errorf(CodeInvalid, "frame is not valid UTF-8")
 	}
 	if err := json.Unmarshal(frame, &c); err != nil {
-		return Command{}, Errorf(CodeInvalid, "frame is not a valid command object")
+		// A field of the wrong type still leaves the ref decoded: keep it,
+		// so the client learns which of its commands was refused.
+		ref := c.Ref
+		if len(ref) > MaxRefLen {
+			ref = ""
+		}
+		return Command{Ref: ref}, Errorf(CodeInvalid, "frame is not a valid command object")
 	}
 	if !IsCommandType(c.Type) {
 		return Command{Ref: c.Ref}, Errorf(CodeInvalid, "unknown command type")

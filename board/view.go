@@ -19,10 +19,18 @@ func ViewerOf(p *Participant) Viewer { return Viewer{ID: p.ID, Role: p.Role} }
 // brainstorm is on, an unrevealed note reaches only its author and the
 // facilitator.
 func (s *State) CanRead(n *Note, v Viewer) bool {
-	if !s.Session.Settings.PrivateBrainstorm || s.revealed(n) {
+	if s.revealed(n) || !s.Session.Settings.PrivateBrainstorm && s.exists(n) {
 		return true
 	}
 	return v.ID == n.AuthorID || v.Role == RoleFacilitator
+}
+
+// exists reports whether n is still on the board. Ending a private round
+// reveals the notes then on the board, not those deleted before it: a
+// replay of such a note's old events must keep them hidden.
+func (s *State) exists(n *Note) bool {
+	_, ok := s.Notes[n.ID]
+	return ok
 }
 
 // revealed uses the note's current flag when it still exists, so a replay

@@ -35,6 +35,9 @@ func (h *hub) get(id string) (*room, error) {
 		h.wg.Add(1)
 		go r.run()
 	}
+	// The caller sends now; exited waits for that send before its last
+	// drain, so no message lands in an inbox nobody reads.
+	r.senders.Add(1)
 	return r, nil
 }
 
@@ -48,12 +51,15 @@ func (h *hub) send(ctx context.Context, id string, m any) error {
 		}
 		select {
 		case r.inbox <- m:
+			r.senders.Done()
 			return nil
 		case <-r.done:
+			r.senders.Done()
 			if r.loadErr != nil {
 				return r.loadErr
 			}
 		case <-ctx.Done():
+			r.senders.Done()
 			return board.Errorf(board.CodeUnavailable, "the session is busy; try again")
 		}
 	}
@@ -85,6 +91,12 @@ func (h *hub) unloadIfIdle(r *room) bool {
 // whatever slipped into the inbox after the room stopped looking.
 func (h *hub) exited(r *room) {
 	close(r.done)
+	// The room is out of the map, so no new sender finds it; the ones that
+	// did finish their select at once now that done is closed. Waiting for
+	// them means a message they put in the inbox is in the drain below
+	// (before, a send racing a room that failed to load at once could
+	// pick the inbox and wait for an answer until its timeout).
+	r.senders.Wait()
 	for {
 		select {
 		case m := <-r.inbox:

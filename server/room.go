@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"log/slog"
+	"sync"
 	"time"
 
 	"rembuk/board"
@@ -26,8 +27,9 @@ type room struct {
 	srv     *Server
 	log     *slog.Logger
 	inbox   chan any
-	done    chan struct{} // closed when the goroutine has stopped taking messages
-	loadErr error         // set before done closes when loading failed
+	done    chan struct{}  // closed when the goroutine has stopped taking messages
+	loadErr error          // set before done closes when loading failed
+	senders sync.WaitGroup // hub.send calls that found this room and have not yet sent
 
 	st            *board.State
 	refs          map[string]board.Ack

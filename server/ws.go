@@ -169,10 +169,12 @@ func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
 			err = board.Errorf(board.CodeInvalid, "only JSON text frames are accepted")
 		case !utf8.Valid(data):
 			err = board.Errorf(board.CodeInvalid, "frame is not valid UTF-8")
-		case !bucket.allow(time.Now()):
-			err = board.Errorf(board.CodeRateLimited, "too many commands; slow down")
 		default:
 			cmd, err = board.DecodeCommand(data)
+			// Decoded first, so a rate_limited error carries its ref.
+			if err == nil && !bucket.allow(time.Now()) {
+				err = board.Errorf(board.CodeRateLimited, "too many commands; slow down")
+			}
 		}
 		if err != nil {
 			cl.out.push(encodeError(cmd.Ref, board.ErrorCode(err), board.ErrorMessage(err)))

@@ -1,0 +1,195 @@
+package server_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Creating a session refuses missing fields and unknown templates with 400
+// invalid, and stores nothing.
+func TestHTTPCreateInvalid(t *testing.T) {
+	ts := startServer(t, "")
+	full := map[string]any{"title": "Rapat", "template": "kosong", "facilitatorName": "Fasilitator"}
+	without := func(k string) map[string]any {
+		m := map[string]any{}
+		for kk, v := range full {
+			if kk != k {
+				m[kk] = v
+			}
+		}
+		return m
+	}
+	with := func(k string, v any) map[string]any {
+		m := without(k)
+		m[k] = v
+		return m
+	}
+	cases := []struct {
+		name string
+		body []byte
+	}{
+		{"no title", qaJSON(without("title"))},
+		{"blank title", qaJSON(with("title", "   "))},
+		{"no template", qaJSON(without("template"))},
+		{"unknown template", qaJSON(with("template", "nope"))},
+		{"no facilitatorName", qaJSON(without("facilitatorName"))},
+		{"blank facilitatorName", qaJSON(with("facilitatorName", "\t"))},
+		{"title too long", qaJSON(with("title", strings.Repeat("x", 201)))},
+		{"title not a string", qaJSON(with("title", 5))},
+		{"unknown field", qaJSON(with("extra", true))},
+		{"not JSON", []byte("{title:")},
+		{"empty body", []byte{}},
+		{"array", []byte("[]")},
+	}
+	for _, c := range cases {
+		st, body := ts.qaHTTP("POST", "/api/sessions", map[string]string{"Content-Type": "application/json"}, c.body)
+		qaErrorBody(t, c.name, st, body, 400, "invalid")
+	}
+	// The same request with every field is created.
+	st, body := ts.qaHTTP("POST", "/api/sessions", map[string]string{"Content-Type": "application/json"}, qaJSON(full))
+	if st != 201 {
+		t.Fatalf("valid create: status %d, body %s", st, body)
+	}
+}
+
+// Join errors: unknown code 404, wrong passcode 403, closed 409 closed.
+func TestHTTPJoinErrors(t *testing.T) {
+	ts := startServer(t, "")
+	var s created
+	if st := ts.do("POST", "/api/sessions", "", map[string]any{"title": "Rahasia", "template": "kosong",
+		"facilitatorName": "Fasilitator", "passcode": "sandi-123"}, &s); st != 201 {
+		t.Fatalf("create with passcode: status %d", st)
+	}
+	hdr := map[string]string{"Content-Type": "application/json"}
+	join := func(body map[string]any) (int, []byte) { return ts.qaHTTP("POST", "/api/join", hdr, qaJSON(body)) }
+
+	st, b := join(map[string]any{"code": "ZZZZZZ", "name": "Ani"})
+	qaErrorBody(t, "unknown code", st, b, 404, "not_found")
+	st, b = join(map[string]any{"code": s.JoinCode, "name": "Ani", "passcode": "salah"})
+	qaErrorBody(t, "wrong passcode", st, b, 403, "forbidden")
+	st, b = join(map[string]any{"code": s.JoinCode, "name": "Ani"})
+	qaErrorBody(t, "missing passcode", st, b, 403, "forbidden")
+	st, b = join(map[string]any{"code": s.JoinCode, "passcode": "sandi-123"})
+	qaErrorBody(t, "missing name", st, b, 400, "invalid")
+	st, b = join(map[string]any{"code": s.JoinCode, "name": strings.Repeat("n", 81), "passcode": "sandi-123"})
+	qaErrorBody(t, "name too long", st, b, 400, "invalid")
+
+	// The right passcode joins, with the code typed loosely.
+	loose := strings.ToLower(s.JoinCode[:3]) + "-" + s.JoinCode[3:]
+	st, b = join(map[string]any{"code": loose, "name": "Ani", "passcode": "sandi-123"})
+	if st != 201 {
+		t.Fatalf("join with passcode: status %d, body %s", st, b)
+	}
+
+	c, _ := ts.connect(s.ID, s.FacilitatorToken, nil)
+	c.ack("session.close", "close", nil)
+	st, b = join(map[string]any{"code": s.JoinCode, "name": "Budi", "passcode": "sandi-123"})
+	qaErrorBody(t, "closed session", st, b, 409, "closed")
+}
+
+// More than ten failed joins from one address in a minute are refused with
+// 429, even with a right code; failures of other kinds do not count.
+func TestHTTPJoinRateLimit(t *testing.T) {
+	ts := startServer(t, "")
+	s := ts.create("kosong")
+	hdr := map[string]string{"Content-Type": "application/json"}
+	// Invalid bodies are not failed joins.
+	for i := 0; i < 5; i++ {
+		st, b := ts.qaHTTP("POST", "/api/join", hdr, qaJSON(map[string]any{"code": s.JoinCode}))
+		qaErrorBody(t, "no name", st, b, 400, "invalid")
+	}
+	for i := 0; i < 10; i++ {
+		st, b := ts.qaHTTP("POST", "/api/join", hdr, qaJSON(map[string]any{"code": fmt.Sprintf("QQQQ%02d", i), "name": "Ani"}))
+		qaErrorBody(t, fmt.Sprint("failed join ", i+1), st, b, 404, "not_found")
+	}
+	st, b := ts.qaHTTP("POST", "/api/join", hdr, qaJSON(map[string]any{"code": s.JoinCode, "name": "Ani"}))
+	qaErrorBody(t, "11th join", st, b, 429, "rate_limited")
+	st, b = ts.qaHTTP("POST", "/api/join", hdr, qaJSON(map[string]any{"code": "QQQQQQ", "name": "Ani"}))
+	qaErrorBody(t, "12th join", st, b, 429, "rate_limited")
+	// Other endpoints are not affected.
+	var tpl []any
+	if st := ts.do("GET", "/api/templates", "", nil, &tpl); st != 200 || len(tpl) != 4 {
+		t.Fatalf("templates after the limit: status %d, %d templates", st, len(tpl))
+	}
+}
+
+// A body over 64 KiB is refused with 413 too_large on every JSON endpoint.
+func TestHTTPBodyTooLarge(t *testing.T) {
+	ts := startServer(t, "")
+	s := ts.create("kosong")
+	big := qaJSON(map[string]any{"title": strings.Repeat("x", 64<<10), "template": "kosong", "facilitatorName": "F"})
+	hdr := map[string]string{"Content-Type": "application/json"}
+	for _, path := range []string{"/api/sessions", "/api/join"} {
+		st, b := ts.qaHTTP("POST", path, hdr, big)
+		qaErrorBody(t, path, st, b, 413, "too_large")
+	}
+	// The command endpoint answers with its error frame, which carries
+	// the contract's error object too.
+	st, b := ts.qaHTTP("POST", "/api/sessions/"+s.ID+"/commands", qaBearer(s.FacilitatorToken), big)
+	var cb struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	if err := json.Unmarshal(b, &cb); err != nil || st != 413 || cb.Error.Code != "too_large" || cb.Error.Message == "" {
+		t.Errorf("commands: status %d, body %s, want 413 with error too_large", st, b)
+	}
+	qaNoInternals(t, "commands", b)
+	// Just under the limit is read (and refused for its content only).
+	under := qaJSON(map[string]any{"title": strings.Repeat("x", 60<<10), "template": "kosong", "facilitatorName": "F"})
+	st, b = ts.qaHTTP("POST", "/api/sessions", hdr, under)
+	qaErrorBody(t, "under the limit", st, b, 400, "invalid")
+}
+
+// GET board: 401 without a token or with another session's token, 404 for
+// an unknown session whatever the token.
+func TestHTTPBoardAuth(t *testing.T) {
+	ts := startServer(t, "")
+	s1 := ts.create("kosong")
+	s2 := ts.create("kosong")
+	p := ts.join(s1.JoinCode, "Ani")
+	path := func(id string) string { return "/api/sessions/" + id + "/board" }
+	unknown := "00000000-0000-4000-8000-000000000000"
+	cases := []struct {
+		name   string
+		id     string
+		hdr    map[string]string
+		status int
+		code   string
+	}{
+		{"no token", s1.ID, nil, 401, "unauthorized"},
+		{"empty bearer", s1.ID, map[string]string{"Authorization": "Bearer "}, 401, "unauthorized"},
+		{"basic auth", s1.ID, map[string]string{"Authorization": "Basic YTpi"}, 401, "unauthorized"},
+		{"garbage token", s1.ID, qaBearer("not-a-token"), 401, "unauthorized"},
+		{"other session's facilitator", s1.ID, qaBearer(s2.FacilitatorToken), 401, "unauthorized"},
+		{"participant of s1 on s2", s2.ID, qaBearer(p.Token), 401, "unauthorized"},
+		{"unknown session, no token", unknown, nil, 404, "not_found"},
+		{"unknown session, garbage token", unknown, qaBearer("x"), 404, "not_found"},
+		{"unknown session, real token", unknown, qaBearer(s1.FacilitatorToken), 404, "not_found"},
+		{"malformed id, real token", "abc", qaBearer(s1.FacilitatorToken), 404, "not_found"},
+		{"malformed id, no token", "abc", nil, 404, "not_found"},
+	}
+	for _, c := range cases {
+		st, b := ts.qaHTTP("GET", path(c.id), c.hdr, nil)
+		qaErrorBody(t, c.name, st, b, c.status, c.code)
+	}
+	// And the right tokens see their boards.
+	for _, tok := range []string{s1.FacilitatorToken, p.Token} {
+		st, b := ts.qaHTTP("GET", path(s1.ID), qaBearer(tok), nil)
+		if st != 200 || !strings.Contains(string(b), `"you"`) {
+			t.Fatalf("GET board with a right token: status %d, body %.200s", st, b)
+		}
+	}
+}
+
+// Unknown routes and methods answer with the contract's JSON error.
+func TestHTTPUnknownRoute(t *testing.T) {
+	ts := startServer(t, "")
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/api/nope"}, {"GET", "/api/sessions"}, {"POST", "/healthz"}, {"PUT", "/api/sessions"},
+		{"GET", "/assets/../../etc/passwd"}, {"GET", "/assets/nope.js"}, {"DELETE", "/api/templates"},
+	} {
+		st, b := ts.qaHTTP(c.method, c.path, nil, nil)
+		qaErrorBody(t, c.method+" "+c.path, st, b, 404, "not_found")
+	}
+}
