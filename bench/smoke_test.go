@@ -1,0 +1,85 @@
+package main
+
+import (
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestSmoke is the CI version of the benchmark: a few seconds of steady
+// load and a small paste against the real server binary on 127.0.0.1, and
+// the same against the baseline hub. It asserts only that every event
+// reached every reader and nobody was cut off; timings are printed, never
+// asserted (they belong to docs/performance.md, not to a test).
+func TestSmoke(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go toolchain to build the server with")
+	}
+	repo, err := findRepo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "rembuk")
+	build := exec.Command(goBin, "build", "-o", bin, ".")
+	build.Dir, build.Env = repo, append(os.Environ(), "CGO_ENABLED=1")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	rembuk, err := startTarget(&builds{rembuk: bin}, variant{Name: "rembuk", Kind: "rembuk"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rembuk.stop)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: baselineHandler()}
+	go srv.Serve(ln)
+	baseline := &target{v: variant{Name: "baseline", Kind: "baseline"}, base: "http://" + ln.Addr().String(),
+		closeFn: func() { srv.Close() }}
+	t.Cleanup(baseline.stop)
+
+	for _, tg := range []*target{baseline, rembuk} {
+		t.Run(tg.v.Name, func(t *testing.T) { smoke(t, tg) })
+	}
+}
+
+func smoke(t *testing.T, tg *target) {
+	o := &options{quick: true}
+	r, err := newRig(tg, 2, 20, 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	m := r.steady(stepSpec{rate: 2, textLen: 60, warmup: 500 * time.Millisecond, measure: 2 * time.Second,
+		drain: 10 * time.Second})
+	t.Logf("steady 2×20 at 2/s: %s", brief("W1", m))
+	check(t, "steady", m)
+
+	m, err = w3(tg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("paste 1,000 into 50: %s", brief("W3", m))
+	check(t, "paste", m)
+}
+
+func check(t *testing.T, what string, m metrics) {
+	t.Helper()
+	if m["reach"] != 1 {
+		t.Errorf("%s: reach = %v, want 1 (every event to every reader)", what, m["reach"])
+	}
+	if m["errors"] != 0 || m["disconnects"] != 0 {
+		t.Errorf("%s: %v error frames, %v disconnects, want none", what, m["errors"], m["disconnects"])
+	}
+	if m["sent"] == 0 {
+		t.Errorf("%s: nothing was sent", what)
+	}
+}
