@@ -137,17 +137,10 @@ func backup(args []string, stdout io.Writer) error {
 	if *out == "" {
 		return errors.New("backup: -out is required")
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	db, err := store.Open(*dbPath, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	// Read-only and without migrations: the server may be running.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	if err := db.Backup(ctx, *out); err != nil {
+	if err := store.BackupFile(ctx, *dbPath, *out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "backup written to %s\n", *out)

@@ -44,46 +44,6 @@ func MountTinyFS(tb testing.TB, size int) string {
 	return dir
 }
 
-// faultRoom drives one session through the store as a room does.
-type faultRoom struct {
-	db *store.DB
-	st *board.State
-	n  int
-}
-
-func newFaultRoom(tb testing.TB, db *store.DB, id string) *faultRoom {
-	tb.Helper()
-	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	sess := board.Session{ID: id, Title: "Rapat", Template: "kosong", Lang: "id", JoinCode: "K" + id,
-		Phase: board.PhaseBrainstorm, Settings: board.DefaultSettings(), CreatedAt: t0}
-	fac := board.Participant{ID: "fac", Name: "Fasilitator", Role: board.RoleFacilitator, JoinedAt: t0, TokenHash: []byte("h")}
-	if err := db.CreateSession(context.Background(), sess, nil, fac, []board.Column{{ID: "col", Title: "Catatan", Kind: board.KindOther, Position: 1}}); err != nil {
-		tb.Fatal(err)
-	}
-	st, _, err := db.LoadState(context.Background(), id)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return &faultRoom{db: db, st: st}
-}
-
-// add decides and submits one note of ~1,000 characters; it commits the
-// seq only when the store says the change is on disk.
-func (r *faultRoom) add(tb testing.TB) error {
-	r.n++
-	text := fmt.Sprintf("%05d %s", r.n, strings.Repeat("penuh ", 160))
-	ch, err := r.st.Execute("fac", board.Command{Type: "note.add", Ref: fmt.Sprint("r", r.n), ColumnID: "col", Text: &text},
-		time.Now(), func() string { return fmt.Sprintf("note-%05d", r.n) })
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := r.db.Submit(context.Background(), r.st.Session.ID, []*board.Change{ch}); err != nil {
-		return err
-	}
-	r.st.Commit(ch.Event.Seq)
-	return nil
-}
-
 // When the disk fills, the failing commit gets an error, every later
 // write is refused without touching the disk (no retry of a failed
 // fsync, even once space is free again), Healthy reports it, reads go on,
