@@ -613,5 +613,13 @@ func TestAbuseFailedJoins(t *testing.T) {
 		if st := joinAs(ts, "198.51.100.2", s.JoinCode); st != 201 {
 			t.Fatalf("another client behind the proxy: %d, want 201", st)
 		}
+		// A proxy that appends (nginx's $proxy_add_x_forwarded_for) passes
+		// on what the client wrote: only the last entry counts.
+		for i := 0; i < 10; i++ {
+			joinAs(ts, fmt.Sprintf("10.9.8.%d, 198.51.100.3", i), "ZZZZZZ")
+		}
+		if st := joinAs(ts, "10.9.8.200, 198.51.100.3", s.JoinCode); st != 429 {
+			t.Fatalf("a client varying its own X-Forwarded-For entry: %d, want 429", st)
+		}
 	})
 }

@@ -144,9 +144,10 @@ type joinRequest struct {
 }
 
 func (s *Server) joinSession(c *fiber.Ctx) error {
-	ip := strings.Clone(c.IP())
+	ip := s.clientAddr(c)
 	now := s.now()
 	if s.joins.blocked(ip, now) {
+		s.log.Warn("join refused: too many failed joins", "addr", ip)
 		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many failed joins; wait a minute"))
 	}
 	var req joinRequest

@@ -1,9 +1,31 @@
 package server
 
 import (
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 )
+
+// clientAddr is the address the failed-join limiter counts. Behind a
+// trusted proxy it is the last X-Forwarded-For entry, the one that proxy
+// added: entries before it come from the client (a proxy that appends,
+// like nginx's $proxy_add_x_forwarded_for, passes them on) and would let
+// a client pick a new address for every try. Fiber's c.IP() takes the
+// first entry.
+func (s *Server) clientAddr(c *fiber.Ctx) string {
+	if len(s.cfg.TrustedProxies) > 0 && c.IsProxyTrusted() {
+		h := c.Get(fiber.HeaderXForwardedFor)
+		if i := strings.LastIndexByte(h, ','); i >= 0 {
+			h = h[i+1:]
+		}
+		if h = strings.TrimSpace(h); h != "" {
+			return strings.Clone(h)
+		}
+	}
+	return c.Context().RemoteIP().String()
+}
 
 // failLimiter counts failures per key (a client address) in a sliding
 // window: more than max in the window and the key is refused until it ages.
