@@ -1,0 +1,169 @@
+package crashtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/fasthttp/websocket"
+)
+
+// slowFsyncLib builds ../shared/tools/slowfsync.c (or takes
+// REMBUK_SLOWFSYNC_SO) and returns the library's path.
+func slowFsyncLib(t *testing.T) string {
+	t.Helper()
+	if so := os.Getenv("REMBUK_SLOWFSYNC_SO"); so != "" {
+		return so
+	}
+	src := os.Getenv("REMBUK_SLOWFSYNC_C")
+	if src == "" {
+		src = "../../shared/tools/slowfsync.c"
+	}
+	if _, err := os.Stat(src); err != nil {
+		t.Skipf("no slowfsync.c at %s (set REMBUK_SLOWFSYNC_C)", src)
+	}
+	so := filepath.Join(t.TempDir(), "slowfsync.so")
+	if out, err := exec.Command("gcc", "-shared", "-fPIC", "-O2", "-o", so, src, "-ldl").CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	return so
+}
+
+// The real binary's edits per second, with this machine's fsync and with a
+// 2 ms fsync (LD_PRELOAD), over the HTTP fallback (64 senders, each
+// waiting for its ack) and over WebSockets (clients at the per-connection
+// rate limit). Set REMBUK_MEASURE=1; the numbers go to docs/operations.md.
+func TestThroughputSlowFsync(t *testing.T) {
+	if os.Getenv("REMBUK_MEASURE") != "1" {
+		t.Skip("set REMBUK_MEASURE=1 to measure (about a minute)")
+	}
+	so := slowFsyncLib(t)
+	us := os.Getenv("SLOW_FSYNC_US")
+	if us == "" {
+		us = "2000"
+	}
+	for _, c := range []struct {
+		name string
+		env  []string
+	}{
+		{"this machine's fsync", nil},
+		{"fsync slowed by " + us + " µs", []string{"LD_PRELOAD=" + so, "SLOW_FSYNC_US=" + us}},
+	} {
+		db := filepath.Join(t.TempDir(), "rembuk.db")
+		p := startProc(t, db, c.env...)
+		serial := measureHTTP(t, p.URL, 1, 1, 3*time.Second)
+		httpRate := measureHTTP(t, p.URL, 16, 64, 5*time.Second)
+		wsRate, conns := measureWS(t, p.URL, 100, 5, 19, 5*time.Second)
+		p.stop(t, 5*time.Second)
+		t.Logf("%s: one sender waiting for each ack: %.0f edits/s; HTTP fallback, 64 senders in 16 sessions: %.0f edits/s; WebSocket, %d connections at 19/s each (%d/s offered): %.0f edits/s",
+			c.name, serial, httpRate, conns, conns*19, wsRate)
+	}
+}
+
+// measureHTTP posts note.add from senders goroutines spread over sessions
+// sessions for d and returns acked edits per second.
+func measureHTTP(t *testing.T, url string, sessions, senders int, d time.Duration) float64 {
+	seats := setupSessions(t, url, sessions, 1)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: senders}}
+	var acked atomic.Int64
+	stop := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for g := 0; g < senders; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seat := seats[g%sessions][0]
+			for i := 0; time.Now().Before(stop); i++ {
+				body, _ := json.Marshal(map[string]any{"type": "note.add", "ref": fmt.Sprintf("g%d-%d", g, i), "columnId": seat.Column,
+					"text": fmt.Sprintf("Antrean loket pelayanan terlalu panjang (%d/%d)", g, i)})
+				req, _ := http.NewRequest("POST", url+"/api/sessions/"+seat.Session+"/commands", bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+seat.Token)
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					acked.Add(1)
+				}
+			}
+		}()
+	}
+	start := time.Now()
+	wg.Wait()
+	return float64(acked.Load()) / time.Since(start).Seconds()
+}
+
+// measureWS opens per connections in each of sessions sessions, each
+// sending note.add at rate per second (under the 20/s limit) for d, and
+// returns acked edits per second and the number of connections.
+func measureWS(t *testing.T, url string, sessions, per int, rate float64, d time.Duration) (float64, int) {
+	seats := setupSessions(t, url, sessions, per)
+	var acked atomic.Int64
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	conns := 0
+	var ready sync.WaitGroup
+	for _, s := range seats {
+		for _, seat := range s {
+			conns++
+			wg.Add(1)
+			ready.Add(1)
+			go func(n int) {
+				defer wg.Done()
+				ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(url, "http")+"/ws/sessions/"+seat.Session, nil)
+				if err != nil {
+					ready.Done()
+					t.Error(err)
+					return
+				}
+				defer ws.Close()
+				ws.WriteJSON(map[string]any{"type": "hello", "token": seat.Token})
+				ws.ReadMessage()
+				ready.Done()
+				go func() {
+					for {
+						_, data, err := ws.ReadMessage()
+						if err != nil {
+							return
+						}
+						if bytes.HasPrefix(data, []byte(`{"type":"ack"`)) {
+							acked.Add(1)
+						}
+					}
+				}()
+				tick := time.NewTicker(time.Duration(float64(time.Second) / rate))
+				defer tick.Stop()
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					case <-tick.C:
+					}
+					if ws.WriteJSON(map[string]any{"type": "note.add", "ref": fmt.Sprintf("w%d-%d", n, i), "columnId": seat.Column,
+						"text": fmt.Sprintf("Antrean loket pelayanan terlalu panjang (%d/%d)", n, i)}) != nil {
+						return
+					}
+				}
+			}(conns)
+		}
+	}
+	ready.Wait()
+	a0 := acked.Load()
+	start := time.Now()
+	time.Sleep(d)
+	rate0 := float64(acked.Load()-a0) / time.Since(start).Seconds()
+	close(stop)
+	wg.Wait()
+	return rate0, conns
+}
