@@ -64,15 +64,15 @@ func liveBoard(t *testing.T, w, h int64, mobile bool) {
 	watchDialogs(fac, &dialogs)
 	fac.do("open the landing page",
 		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(chromedp.CSS(selCreateForm)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=template-masalah-inovasi]`)),
+		waitVisible(chromedp.CSS(selCreateForm)),
+		waitVisible(chromedp.CSS(`[data-testid=template-masalah-inovasi]`)),
 	)
 	fac.shot("01-landing")
 	fac.do("create a session",
-		chromedp.SendKeys(chromedp.CSS(`[data-testid=create-title]`), "Pemetaan Masalah Pelayanan Publik"),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid=create-name]`), "Budi Santoso"),
-		chromedp.Click(chromedp.CSS(`[data-testid=create-submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(selBoard)),
+		typeInto(chromedp.CSS(`[data-testid=create-title]`), "Pemetaan Masalah Pelayanan Publik"),
+		typeInto(chromedp.CSS(`[data-testid=create-name]`), "Budi Santoso"),
+		click(chromedp.CSS(`[data-testid=create-submit]`)),
+		waitVisible(chromedp.CSS(selBoard)),
 	)
 	fac.waitJS("the facilitator is connected", connected)
 	fac.waitJS("three template columns", `document.querySelectorAll('[data-testid=column]').length === 3`)
@@ -93,12 +93,12 @@ func liveBoard(t *testing.T, w, h int64, mobile bool) {
 	watchDialogs(part, &dialogs)
 	part.do("join by code",
 		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=join-code-input]`)),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid=join-code-input]`), code),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid=join-name]`), "Sari Dewi"),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid=join-unit]`), "Bagian Umum"),
-		chromedp.Click(chromedp.CSS(`[data-testid=join-submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(selBoard)),
+		waitVisible(chromedp.CSS(`[data-testid=join-code-input]`)),
+		typeInto(chromedp.CSS(`[data-testid=join-code-input]`), code),
+		typeInto(chromedp.CSS(`[data-testid=join-name]`), "Sari Dewi"),
+		typeInto(chromedp.CSS(`[data-testid=join-unit]`), "Bagian Umum"),
+		click(chromedp.CSS(`[data-testid=join-submit]`)),
+		waitVisible(chromedp.CSS(selBoard)),
 	)
 	part.waitJS("the participant is connected", connected)
 	if role := eval[string](part, `document.querySelector('[data-testid=board]').dataset.role`); role != "participant" {
@@ -107,10 +107,10 @@ func liveBoard(t *testing.T, w, h int64, mobile bool) {
 
 	const first = "Antrean layanan di loket terlalu panjang pada pagi hari"
 	part.do("add a note",
-		chromedp.Click(chromedp.CSS(`[data-testid=column] [data-testid=add-note]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=note-input]`)),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid=note-input]`), first),
-		chromedp.Click(chromedp.CSS(`[data-testid=note-submit]`)),
+		click(chromedp.CSS(`[data-testid=column] [data-testid=add-note]`)),
+		waitVisible(chromedp.CSS(`[data-testid=note-input]`)),
+		typeInto(chromedp.CSS(`[data-testid=note-input]`), first),
+		click(chromedp.CSS(`[data-testid=note-submit]`)),
 	)
 	part.waitJS("the participant's note is acked", noteShown(first))
 	fac.waitJS("the facilitator sees the participant's note", noteShown(first))
@@ -119,8 +119,8 @@ func liveBoard(t *testing.T, w, h int64, mobile bool) {
 	}
 
 	part.do("add a note that looks like HTML",
-		chromedp.SendKeys(chromedp.CSS(`[data-testid=note-input]`), xssText),
-		chromedp.Click(chromedp.CSS(`[data-testid=note-submit]`)),
+		typeInto(chromedp.CSS(`[data-testid=note-input]`), xssText),
+		click(chromedp.CSS(`[data-testid=note-submit]`)),
 	)
 	part.waitJS("the HTML-looking note shows as text", noteShown(xssText))
 	fac.waitJS("the facilitator sees it as text", noteShown(xssText))
@@ -135,21 +135,21 @@ func liveBoard(t *testing.T, w, h int64, mobile bool) {
 	}
 
 	// An open editor survives live updates: half-typed text and focus stay.
-	part.do("type without posting", chromedp.SendKeys(chromedp.CSS(`[data-testid=note-input]`), "setengah ditulis"))
+	part.do("type without posting", typeInto(chromedp.CSS(`[data-testid=note-input]`), "setengah ditulis"))
 	addNote(t, fac, 1, "Catatan fasilitator")
 	part.waitJS("the facilitator's note arrives", noteShown("Catatan fasilitator"))
 	fac.do("turn the private brainstorm on (a banner appears)",
-		chromedp.Click(chromedp.CSS(`[data-testid=more-menu]`)),
-		chromedp.Click(chromedp.CSS(`[data-testid=menu-settings], [data-testid=menu-timer]`)),
+		click(chromedp.CSS(`[data-testid=more-menu]`)),
+		click(chromedp.CSS(`[data-testid=menu-settings], [data-testid=menu-timer]`)),
 	)
 	if eval[bool](fac, `!!document.querySelector('[data-testid=settings-dialog]')`) {
-		fac.do("toggle private", chromedp.Click(chromedp.CSS(`[data-testid=setting-private-input]`)), chromedp.Click(chromedp.CSS(`[data-testid=settings-done]`)))
+		fac.do("toggle private", click(chromedp.CSS(`[data-testid=setting-private-input]`)), click(chromedp.CSS(`[data-testid=settings-done]`)))
 	} else {
-		fac.do("close the timer dialog", chromedp.Click(chromedp.CSS(`[data-testid=dialog-close]`)))
+		fac.do("close the timer dialog", click(chromedp.CSS(`[data-testid=dialog-close]`)))
 		fac.do("toggle private",
-			chromedp.Click(chromedp.CSS(`[data-testid=open-settings]`)),
-			chromedp.Click(chromedp.CSS(`[data-testid=setting-private-input]`)),
-			chromedp.Click(chromedp.CSS(`[data-testid=settings-done]`)))
+			click(chromedp.CSS(`[data-testid=open-settings]`)),
+			click(chromedp.CSS(`[data-testid=setting-private-input]`)),
+			click(chromedp.CSS(`[data-testid=settings-done]`)))
 	}
 	part.waitJS("the banner reaches the participant", `document.querySelector('[data-testid=banner-private]')`)
 	part.waitJS("the half-typed text and the focus are kept",
@@ -157,25 +157,25 @@ func liveBoard(t *testing.T, w, h int64, mobile bool) {
 	part.shot("04b-editor-kept")
 
 	if mobile {
-		fac.do("open the people tab", chromedp.Click(chromedp.CSS(`[data-testid=mnav-people]`)))
+		fac.do("open the people tab", click(chromedp.CSS(`[data-testid=mnav-people]`)))
 	}
 	fac.waitJS("the facilitator sees the participant online",
 		`document.querySelectorAll('[data-testid=participant][data-online=true]').length === 2`)
 	fac.shot("03-facilitator-people")
 	if mobile {
-		fac.do("back to the board", chromedp.Click(chromedp.CSS(`[data-testid=mnav-board]`)))
+		fac.do("back to the board", click(chromedp.CSS(`[data-testid=mnav-board]`)))
 	}
 	fac.shot("04-facilitator-sees-notes")
 	part.shot("05-participant-board")
 
 	fac.do("open the projector view",
-		chromedp.Click(chromedp.CSS(`[data-testid=topbar-code]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=projector]`)),
+		click(chromedp.CSS(`[data-testid=topbar-code]`)),
+		waitVisible(chromedp.CSS(`[data-testid=projector]`)),
 	)
 	fac.waitJS("the projector shows the code", `document.querySelector('[data-testid=projector-code]').textContent === `+js(code))
 	fac.shot("06-projector")
 	fac.do("close the projector with Escape",
 		chromedp.KeyEvent("\x1b"),
-		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid=projector]`)),
+		waitGone(chromedp.CSS(`[data-testid=projector]`)),
 	)
 }

@@ -19,17 +19,17 @@ func TestFacilitatedSession(t *testing.T) {
 
 	// Settings: private brainstorm on, 3 votes each.
 	fac.do("open settings",
-		chromedp.Click(css(`[data-testid=open-settings]`)),
-		chromedp.WaitVisible(css(`[data-testid=settings-dialog]`)),
-		chromedp.Click(css(`[data-testid=setting-private-input]`)),
+		click(css(`[data-testid=open-settings]`)),
+		waitVisible(css(`[data-testid=settings-dialog]`)),
+		click(css(`[data-testid=setting-private-input]`)),
 	)
 	fac.waitJS("private brainstorm on", `document.querySelector('[data-testid=banner-private]')`)
-	fac.do("two votes fewer", chromedp.Click(css(`[data-testid=setting-votes-minus]`)))
+	fac.do("two votes fewer", click(css(`[data-testid=setting-votes-minus]`)))
 	fac.waitJS("4 votes", `document.querySelector('[data-testid=setting-votes]').textContent === '4'`)
-	fac.do("one vote fewer", chromedp.Click(css(`[data-testid=setting-votes-minus]`)))
+	fac.do("one vote fewer", click(css(`[data-testid=setting-votes-minus]`)))
 	fac.waitJS("3 votes", `document.querySelector('[data-testid=setting-votes]').textContent === '3'`)
 	fac.shot("01-settings")
-	fac.do("close settings", chromedp.Click(css(`[data-testid=settings-done]`)), chromedp.WaitNotPresent(css(`[data-testid=settings-dialog]`)))
+	fac.do("close settings", click(css(`[data-testid=settings-done]`)), waitGone(css(`[data-testid=settings-dialog]`)))
 
 	not := newBrowser(t, "notulis", 1280, 800, false)
 	joinSession(t, not, base, code, "Nadia Putri")
@@ -58,7 +58,7 @@ func TestFacilitatedSession(t *testing.T) {
 	not.shot("02-private-brainstorm-notulis")
 	par.shot("02-private-brainstorm-phone")
 
-	fac.do("reveal", chromedp.Click(css(`[data-testid=reveal-button]`)))
+	fac.do("reveal", click(css(`[data-testid=reveal-button]`)))
 	not.waitJS("the notulis reads every note after the reveal", noteShown(p1)+` && `+noteShown(p2)+` && `+noteShown(inv))
 	if n := count(not, `[data-testid=hidden-count]`); n != 0 {
 		t.Errorf("hidden stacks after reveal = %d", n)
@@ -67,8 +67,8 @@ func TestFacilitatedSession(t *testing.T) {
 	// Roles: Nadia becomes the notulis.
 	nid := eval[string](fac, `[...document.querySelectorAll('[data-testid=participant]')].find(p => p.textContent.includes('Nadia Putri')).dataset.participantId`)
 	fac.do("make Nadia notulis",
-		chromedp.Click(css(`[data-participant-id="`+nid+`"] [data-testid=participant-menu]`)),
-		chromedp.Click(css(`[data-testid=make-notulis]`)),
+		click(css(`[data-participant-id="`+nid+`"] [data-testid=participant-menu]`)),
+		click(css(`[data-testid=make-notulis]`)),
 	)
 	not.waitJS("Nadia is notulis", `document.querySelector('[data-testid=board]').dataset.role === 'notulis'`)
 
@@ -77,14 +77,14 @@ func TestFacilitatedSession(t *testing.T) {
 	par.waitJS("the participant is in phase group", `document.querySelector('[data-testid=board]').dataset.phase === 'group'`)
 	clickNoteMenu(t, par, p1, "note-move-group")
 	par.do("new group with this note",
-		chromedp.Click(css(`[data-testid=move-new-group]`)),
-		chromedp.WaitVisible(css(`[data-testid=prompt-input]`)),
-		chromedp.SendKeys(css(`[data-testid=prompt-input]`), "Antrean panjang"),
-		chromedp.Click(css(`[data-testid=prompt-ok]`)),
+		click(css(`[data-testid=move-new-group]`)),
+		waitVisible(css(`[data-testid=prompt-input]`)),
+		typeInto(css(`[data-testid=prompt-input]`), "Antrean panjang"),
+		click(css(`[data-testid=prompt-ok]`)),
 	)
 	par.waitJS("the group exists", `document.querySelector('[data-testid=group-title]')?.textContent === 'Antrean panjang'`)
 	clickNoteMenu(t, par, p2, "note-move-group")
-	par.do("into the group", chromedp.Click(css(`[data-testid=move-to-group]`)))
+	par.do("into the group", click(css(`[data-testid=move-to-group]`)))
 	fac.waitJS("two notes in the group", `document.querySelectorAll('[data-testid=group] [data-testid=note]').length === 2`)
 	fac.shot("03-group")
 	par.shot("03-group-phone")
@@ -93,59 +93,59 @@ func TestFacilitatedSession(t *testing.T) {
 	setPhase(t, fac, "vote")
 	par.waitJS("vote controls on the phone", `document.querySelector('[data-testid=group] [data-testid=vote-plus]')`)
 	for i := 0; i < 3; i++ {
-		par.do("vote", chromedp.Click(css(`[data-testid=group] [data-testid=vote-plus]`)))
+		par.do("vote", click(css(`[data-testid=group] [data-testid=vote-plus]`)))
 		want := js(string(rune('2' - i)))
 		par.waitJS("votes left", `document.querySelector('[data-testid=votes-left]').dataset.left === `+want)
 	}
 	par.waitJS("the budget is gone", `document.querySelector('[data-testid=group] [data-testid=vote-plus]').disabled`)
 	par.do("score the group",
-		chromedp.Click(css(`[data-testid=group] [data-testid=usg-u-5]`)),
-		chromedp.Click(css(`[data-testid=group] [data-testid=usg-s-4]`)),
-		chromedp.Click(css(`[data-testid=group] [data-testid=usg-g-3]`)),
+		click(css(`[data-testid=group] [data-testid=usg-u-5]`)),
+		click(css(`[data-testid=group] [data-testid=usg-s-4]`)),
+		click(css(`[data-testid=group] [data-testid=usg-g-3]`)),
 	)
 	not.do("the notulis scores the group",
-		chromedp.Click(css(`[data-testid=group] [data-testid=usg-u-3]`)),
-		chromedp.Click(css(`[data-testid=group] [data-testid=usg-s-3]`)),
-		chromedp.Click(css(`[data-testid=group] [data-testid=usg-g-3]`)),
+		click(css(`[data-testid=group] [data-testid=usg-u-3]`)),
+		click(css(`[data-testid=group] [data-testid=usg-s-3]`)),
+		click(css(`[data-testid=group] [data-testid=usg-g-3]`)),
 	)
-	fac.do("open the ranking", chromedp.Click(css(`[data-testid=tab-rank]`)))
+	fac.do("open the ranking", click(css(`[data-testid=tab-rank]`)))
 	fac.waitJS("the ranking shows the group first with 2 raters and 3 votes",
 		`(() => { const r = document.querySelector('[data-testid=ranking-row]'); return r && r.textContent.includes('Antrean panjang') && r.querySelector('[data-testid=ranking-total]').textContent.replace(',', '.') === '10.5' && r.querySelector('[data-testid=ranking-votes]').textContent === '3'; })()`)
 	fac.do("start a one-minute timer",
-		chromedp.Click(css(`[data-testid=timer-open]`)),
-		chromedp.WaitVisible(css(`[data-testid=timer-dialog]`)),
-		chromedp.Click(css(`[data-testid=timer-preset-1]`)),
+		click(css(`[data-testid=timer-open]`)),
+		waitVisible(css(`[data-testid=timer-dialog]`)),
+		click(css(`[data-testid=timer-preset-1]`)),
 	)
 	par.waitJS("the phone shows the countdown", `/^(1:00|0:5\d)$/.test(document.querySelector('[data-testid=timer-text]')?.textContent || '')`)
 	fac.shot("04-vote-ranking")
 	par.shot("04-vote-phone")
 	not.shot("04-vote-notulis")
 
-	fac.do("stop the timer", chromedp.Click(css(`[data-testid=timer-stop]`)))
+	fac.do("stop the timer", click(css(`[data-testid=timer-stop]`)))
 	par.waitJS("the countdown is gone", `!document.querySelector('[data-testid=timer]')`)
 
 	// Link the innovation to the group.
 	clickNoteMenu(t, fac, inv, "note-link")
 	gid := eval[string](fac, `document.querySelector('[data-testid=group]').dataset.groupId`)
 	fac.do("link to the group",
-		chromedp.WaitVisible(css(`[data-testid=link-dialog]`)),
-		chromedp.Click(css(`[data-testid=link-option][data-target-id="`+gid+`"]`)),
+		waitVisible(css(`[data-testid=link-dialog]`)),
+		click(css(`[data-testid=link-option][data-target-id="`+gid+`"]`)),
 	)
 	fac.waitJS("the link is on both", `document.querySelectorAll('[data-testid=link-chip]').length === 2`)
-	fac.do("close the link picker", chromedp.Click(css(`[data-testid=link-done]`)))
+	fac.do("close the link picker", click(css(`[data-testid=link-done]`)))
 
 	// Discuss: spotlight the group; the notulis records the conclusion.
 	setPhase(t, fac, "discuss")
 	fac.do("spotlight the group",
-		chromedp.Click(css(`[data-testid=group] [data-testid=group-menu]`)),
-		chromedp.Click(css(`[data-testid=target-spotlight]`)),
+		click(css(`[data-testid=group] [data-testid=group-menu]`)),
+		click(css(`[data-testid=target-spotlight]`)),
 	)
 	par.waitJS("the participant sees the spotlight", `document.querySelector('[data-testid=group].spotlight') && document.querySelector('[data-testid=banner-spotlight]')`)
 	const conclusion = "Sepakat membuka antrean daring dan menambah satu loket."
 	not.do("record the conclusion",
-		chromedp.WaitVisible(css(`[data-testid=spotlight-record-input]`)),
-		chromedp.SendKeys(css(`[data-testid=spotlight-record-input]`), conclusion),
-		chromedp.Click(css(`[data-testid=spotlight-record-save]`)),
+		waitVisible(css(`[data-testid=spotlight-record-input]`)),
+		typeInto(css(`[data-testid=spotlight-record-input]`), conclusion),
+		click(css(`[data-testid=spotlight-record-save]`)),
 	)
 	par.waitJS("the conclusion reaches the phone", `document.querySelector('[data-testid=group] [data-testid=record-box]')?.textContent.includes(`+js(conclusion)+`)`)
 	fac.shot("05-discuss")
@@ -155,15 +155,15 @@ func TestFacilitatedSession(t *testing.T) {
 	setPhase(t, fac, "actions")
 	not.waitJS("the actions tab opens by itself", `document.querySelector('[data-testid=action-form]')`)
 	not.do("add an action",
-		chromedp.SendKeys(css(`[data-testid=action-form] [data-testid=action-text-input]`), "Menyusun SOP antrean daring"),
-		chromedp.SendKeys(css(`[data-testid=action-form] [data-testid=action-owner-input]`), "Nadia Putri"),
-		chromedp.SetValue(css(`[data-testid=action-form] [data-testid=action-due-input]`), "2026-12-15"),
-		chromedp.SetValue(css(`[data-testid=action-form] [data-testid=action-target-input]`), gid),
-		chromedp.Click(css(`[data-testid=action-form] [data-testid=action-submit]`)),
+		typeInto(css(`[data-testid=action-form] [data-testid=action-text-input]`), "Menyusun SOP antrean daring"),
+		typeInto(css(`[data-testid=action-form] [data-testid=action-owner-input]`), "Nadia Putri"),
+		setValue(css(`[data-testid=action-form] [data-testid=action-due-input]`), "2026-12-15"),
+		setValue(css(`[data-testid=action-form] [data-testid=action-target-input]`), gid),
+		click(css(`[data-testid=action-form] [data-testid=action-submit]`)),
 	)
-	par.do("open the actions tab", chromedp.Click(css(`[data-testid=mnav-actions]`)))
+	par.do("open the actions tab", click(css(`[data-testid=mnav-actions]`)))
 	par.waitJS("the participant sees the action", `document.querySelector('[data-testid=action] [data-testid=action-owner]')?.textContent.includes('Nadia Putri')`)
-	not.do("tick it done", chromedp.Click(css(`[data-testid=action] [data-testid=action-done]`)))
+	not.do("tick it done", click(css(`[data-testid=action] [data-testid=action-done]`)))
 	par.waitJS("done on the phone", `document.querySelector('[data-testid=action].done')`)
 	not.shot("06-actions-notulis")
 	par.shot("06-actions-phone")
@@ -176,23 +176,23 @@ func TestFacilitatedSession(t *testing.T) {
 		t.Errorf("minutes for a participant: status %d, want 403", got)
 	}
 	fac.do("open the minutes dialog",
-		chromedp.Click(css(`[data-testid=more-menu]`)),
-		chromedp.Click(css(`[data-testid=menu-minutes]`)),
-		chromedp.WaitVisible(css(`[data-testid=minutes-dialog]`)),
+		click(css(`[data-testid=more-menu]`)),
+		click(css(`[data-testid=menu-minutes]`)),
+		waitVisible(css(`[data-testid=minutes-dialog]`)),
 	)
 	fac.shot("07-minutes-dialog")
 	fac.do("download Markdown minutes",
-		chromedp.Click(css(`[data-testid=minutes-format-md]`)),
-		chromedp.Click(css(`[data-testid=minutes-download]`)),
+		click(css(`[data-testid=minutes-format-md]`)),
+		click(css(`[data-testid=minutes-download]`)),
 	)
 	fac.waitJS("the download succeeded", `document.querySelector('[data-testid=toast][data-kind=ok]') && !document.querySelector('[data-testid=minutes-dialog]')`)
 
 	// Close the session: read-only for everyone.
 	fac.do("close the session",
-		chromedp.Click(css(`[data-testid=more-menu]`)),
-		chromedp.Click(css(`[data-testid=menu-close-session]`)),
-		chromedp.WaitVisible(css(`[data-testid=confirm-ok]`)),
-		chromedp.Click(css(`[data-testid=confirm-ok]`)),
+		click(css(`[data-testid=more-menu]`)),
+		click(css(`[data-testid=menu-close-session]`)),
+		waitVisible(css(`[data-testid=confirm-ok]`)),
+		click(css(`[data-testid=confirm-ok]`)),
 	)
 	for _, b := range []*browser{fac, not, par} {
 		b.waitJS("the board is read-only", `document.querySelector('[data-testid=board]').dataset.closed === 'true' && document.querySelector('[data-testid=banner-closed]')`)
@@ -201,7 +201,7 @@ func TestFacilitatedSession(t *testing.T) {
 		}
 	}
 	fac.shot("08-closed")
-	par.do("back to the board tab", chromedp.Click(css(`[data-testid=mnav-board]`)))
+	par.do("back to the board tab", click(css(`[data-testid=mnav-board]`)))
 	par.shot("08-closed-phone")
 	if strings.Contains(eval[string](par, `document.body.textContent`), "undefined") {
 		t.Errorf("the phone shows the word undefined somewhere")
@@ -210,9 +210,9 @@ func TestFacilitatedSession(t *testing.T) {
 	// Joining a closed session explains itself in the user's language.
 	fac.do("try to join the closed session",
 		chromedp.Navigate(base+"/join/"+code),
-		chromedp.WaitVisible(css(`[data-testid=join-name]`)),
-		chromedp.SendKeys(css(`[data-testid=join-name]`), "Terlambat"),
-		chromedp.Click(css(`[data-testid=join-submit]`)),
+		waitVisible(css(`[data-testid=join-name]`)),
+		typeInto(css(`[data-testid=join-name]`), "Terlambat"),
+		click(css(`[data-testid=join-submit]`)),
 	)
 	fac.waitJS("the closed message", `document.querySelector('[data-testid=join-error]')?.textContent === 'Sesi ini sudah ditutup.'`)
 }
@@ -222,6 +222,6 @@ const minutesStatusJS = `(async () => { const id = location.pathname.split('/')[
 // setPhase clicks a phase step and waits until the board is in it.
 func setPhase(t *testing.T, b *browser, phase string) {
 	t.Helper()
-	b.do("phase "+phase, chromedp.Click(css(`[data-testid=phase-`+phase+`]`)))
+	b.do("phase "+phase, click(css(`[data-testid=phase-`+phase+`]`)))
 	b.waitJS("phase "+phase, `document.querySelector('[data-testid=board]').dataset.phase === `+js(phase))
 }

@@ -226,8 +226,19 @@ func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.shot("FAIL-" + sanitize(what))
-		b.t.Fatalf("%s: %s: %v", b.name, what, err)
+		b.t.Fatalf("%s: %s: %v (page: %s)", b.name, what, err, b.diagnose())
 	}
+}
+
+// diagnose describes the page's state for a failure message.
+func (b *browser) diagnose() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({visibility: document.visibilityState, focus: document.hasFocus(), active: document.activeElement && (document.activeElement.dataset.testid || document.activeElement.tagName), dialogs: document.querySelectorAll('dialog[open]').length, menus: document.querySelectorAll('.menu').length, chipHit: (() => { const c = document.querySelector('[data-testid=topbar-code]'); if (!c) return 'none'; const r = c.getBoundingClientRect(); const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2); return e ? (e.dataset.testid || e.tagName + '.' + e.className) : 'null'; })(), projector: !!document.querySelector('[data-testid=projector]'), frames: window.__frames, toasts: [...document.querySelectorAll('[data-testid=toast]')].map(x => x.textContent)})`))
+	if err != nil {
+		return err.Error()
+	}
+	return v
 }
 
 // eval evaluates a JavaScript expression and returns its value.

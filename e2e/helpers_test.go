@@ -21,11 +21,11 @@ func createSession(t *testing.T, b *browser, base, title, name string) string {
 	t.Helper()
 	b.do("create a session",
 		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(css(`[data-testid=template-masalah-inovasi]`)),
-		chromedp.SendKeys(css(`[data-testid=create-title]`), title),
-		chromedp.SendKeys(css(`[data-testid=create-name]`), name),
-		chromedp.Click(css(`[data-testid=create-submit]`)),
-		chromedp.WaitVisible(css(selBoard)),
+		waitVisible(css(`[data-testid=template-masalah-inovasi]`)),
+		typeInto(css(`[data-testid=create-title]`), title),
+		typeInto(css(`[data-testid=create-name]`), name),
+		click(css(`[data-testid=create-submit]`)),
+		waitVisible(css(selBoard)),
 	)
 	b.waitJS("connected", connected)
 	return eval[string](b, `document.querySelector('[data-testid=topbar-code] span').textContent`)
@@ -36,11 +36,11 @@ func joinSession(t *testing.T, b *browser, base, code, name string) {
 	t.Helper()
 	b.do("join by code",
 		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(css(`[data-testid=join-code-input]`)),
-		chromedp.SendKeys(css(`[data-testid=join-code-input]`), code),
-		chromedp.SendKeys(css(`[data-testid=join-name]`), name),
-		chromedp.Click(css(`[data-testid=join-submit]`)),
-		chromedp.WaitVisible(css(selBoard)),
+		waitVisible(css(`[data-testid=join-code-input]`)),
+		typeInto(css(`[data-testid=join-code-input]`), code),
+		typeInto(css(`[data-testid=join-name]`), name),
+		click(css(`[data-testid=join-submit]`)),
+		waitVisible(css(selBoard)),
 	)
 	b.waitJS("connected", connected)
 }
@@ -49,12 +49,12 @@ func joinSession(t *testing.T, b *browser, base, code, name string) {
 func addNote(t *testing.T, b *browser, n int, text string) {
 	t.Helper()
 	if !eval[bool](b, `!!document.querySelector(`+js(col(n)+` [data-testid=note-input]`)+`)`) {
-		b.do("open the composer", chromedp.Click(css(col(n)+` [data-testid=add-note]`)))
+		b.do("open the composer", click(css(col(n)+` [data-testid=add-note]`)))
 	}
 	b.do("post a note",
-		chromedp.WaitVisible(css(col(n)+` [data-testid=note-input]`)),
-		chromedp.SendKeys(css(col(n)+` [data-testid=note-input]`), text),
-		chromedp.Click(css(col(n)+` [data-testid=note-submit]`)),
+		waitVisible(css(col(n)+` [data-testid=note-input]`)),
+		typeInto(css(col(n)+` [data-testid=note-input]`), text),
+		click(css(col(n)+` [data-testid=note-submit]`)),
 	)
 }
 
@@ -72,9 +72,9 @@ func clickNoteMenu(t *testing.T, b *browser, text, item string) {
 		t.Fatalf("%s: no note %q", b.name, text)
 	}
 	b.do("open the note menu",
-		chromedp.Click(css(`[data-note-id="`+id+`"] [data-testid=note-menu]`)),
-		chromedp.WaitVisible(css(`[data-testid=`+item+`]`)),
-		chromedp.Click(css(`[data-testid=`+item+`]`)),
+		click(css(`[data-note-id="`+id+`"] [data-testid=note-menu]`)),
+		waitVisible(css(`[data-testid=`+item+`]`)),
+		click(css(`[data-testid=`+item+`]`)),
 	)
 }
 

@@ -17,7 +17,7 @@ func TestKeyboardAndLanguage(t *testing.T) {
 	joinSession(t, par, base, code, "Sari Dewi")
 
 	const text = "Ditulis hanya dengan papan ketik"
-	par.do("focus the add button", chromedp.Focus(css(col(1)+` [data-testid=add-note]`)))
+	par.do("focus the add button", focusOn(css(col(1)+` [data-testid=add-note]`)))
 	par.do("Enter opens the composer", chromedp.KeyEvent(kb.Enter))
 	par.waitJS("the composer has focus", `document.activeElement?.dataset.testid === 'note-input'`)
 	par.do("type and press Enter", chromedp.KeyEvent(text), chromedp.KeyEvent(kb.Enter))
@@ -26,7 +26,7 @@ func TestKeyboardAndLanguage(t *testing.T) {
 	par.do("Escape closes the composer", chromedp.KeyEvent(kb.Escape))
 	par.waitJS("composer closed", `!document.querySelector('[data-testid=note-input]')`)
 
-	par.do("focus the note menu button", chromedp.Focus(css(`[data-testid=note] [data-testid=note-menu]`)))
+	par.do("focus the note menu button", focusOn(css(`[data-testid=note] [data-testid=note-menu]`)))
 	par.do("Enter opens the menu", chromedp.KeyEvent(kb.Enter))
 	par.waitJS("focus is in the menu", `document.activeElement?.closest('[role=menu]')`)
 	par.do("arrow down", chromedp.KeyEvent(kb.ArrowDown))
@@ -34,7 +34,7 @@ func TestKeyboardAndLanguage(t *testing.T) {
 	par.waitJS("menu closed and focus back on its button", `!document.querySelector('[role=menu]') && document.activeElement?.dataset.testid === 'note-menu'`)
 
 	par.do("edit by keyboard", chromedp.KeyEvent(kb.Enter))
-	par.do("choose edit", chromedp.Click(css(`[data-testid=note-menu-list] [data-testid=note-edit]`)))
+	par.do("choose edit", click(css(`[data-testid=note-menu-list] [data-testid=note-edit]`)))
 	par.waitJS("the editor has focus", `document.activeElement?.dataset.testid === 'note-edit-input'`)
 	par.do("append and save", chromedp.KeyEvent(" (diubah)"), chromedp.KeyEvent(kb.Enter))
 	fac.waitJS("the edit reaches the facilitator", noteShown(text+" (diubah)"))
@@ -51,9 +51,9 @@ func TestKeyboardAndLanguage(t *testing.T) {
 	if got := eval[string](par, `document.querySelector('[data-testid=phase-brainstorm] .phase-name').textContent`); got != "Curah gagasan" {
 		t.Errorf("phase name in Indonesian = %q", got)
 	}
-	par.do("switch to English", chromedp.Click(css(`[data-testid=lang-toggle]`)))
+	par.do("switch to English", click(css(`[data-testid=lang-toggle]`)))
 	par.waitJS("the page is in English", `document.querySelector('[data-testid=phase-brainstorm] .phase-name').textContent === 'Brainstorm' && document.documentElement.lang === 'en'`)
-	par.do("reload", chromedp.Reload(), chromedp.WaitVisible(css(selBoard)))
+	par.do("reload", chromedp.Reload(), waitVisible(css(selBoard)))
 	par.waitJS("English is remembered", `document.querySelector('[data-testid=phase-brainstorm] .phase-name')?.textContent === 'Brainstorm'`)
 	par.shot("01-english")
 }

@@ -20,12 +20,12 @@ func TestTemplateLook(t *testing.T) {
 		b := newBrowser(t, vp.name, vp.w, vp.h, vp.mobile)
 		b.do("create a Zona Integritas session",
 			chromedp.Navigate(base+"/"),
-			chromedp.WaitVisible(css(`[data-testid=template-zona-integritas]`)),
-			chromedp.Click(css(`[data-testid=template-zona-integritas]`)),
-			chromedp.SendKeys(css(`[data-testid=create-title]`), "Pembangunan Zona Integritas menuju WBK"),
-			chromedp.SendKeys(css(`[data-testid=create-name]`), "Budi Santoso"),
-			chromedp.Click(css(`[data-testid=create-submit]`)),
-			chromedp.WaitVisible(css(selBoard)),
+			waitVisible(css(`[data-testid=template-zona-integritas]`)),
+			click(css(`[data-testid=template-zona-integritas]`)),
+			typeInto(css(`[data-testid=create-title]`), "Pembangunan Zona Integritas menuju WBK"),
+			typeInto(css(`[data-testid=create-name]`), "Budi Santoso"),
+			click(css(`[data-testid=create-submit]`)),
+			waitVisible(css(selBoard)),
 		)
 		b.waitJS("connected", connected)
 		if n := count(b, `[data-testid=column]`); n != 7 {
@@ -34,10 +34,10 @@ func TestTemplateLook(t *testing.T) {
 		addNote(t, b, 1, "Agen perubahan belum ditetapkan dengan SK")
 		b.waitJS("note", noteShown("Agen perubahan belum ditetapkan dengan SK"))
 		b.shot(vp.name + "-01-zona-integritas")
-		b.do("open the more menu", chromedp.Click(css(`[data-testid=more-menu]`)), chromedp.WaitVisible(css(`[data-testid=more-menu-list]`)))
+		b.do("open the more menu", click(css(`[data-testid=more-menu]`)), waitVisible(css(`[data-testid=more-menu-list]`)))
 		time.Sleep(300 * time.Millisecond) // let the sheet finish sliding in
 		b.shot(vp.name + "-02-more-menu")
-		b.do("open the timer", chromedp.Click(css(`[data-testid=menu-timer]`)), chromedp.WaitVisible(css(`[data-testid=timer-dialog]`)))
+		b.do("open the timer", click(css(`[data-testid=menu-timer]`)), waitVisible(css(`[data-testid=timer-dialog]`)))
 		b.shot(vp.name + "-03-timer-dialog")
 	}
 }

@@ -44,7 +44,7 @@ func TestOfflineOutbox(t *testing.T) {
 	}
 	par.shot("02-reconnected")
 
-	par.do("reload the page", chromedp.Reload(), chromedp.WaitVisible(css(selBoard)))
+	par.do("reload the page", chromedp.Reload(), waitVisible(css(selBoard)))
 	par.waitJS("the same identity after a reload", connected+` && document.querySelectorAll('[data-testid=note][data-mine]').length === 2`)
 	if role := eval[string](par, `document.querySelector('[data-testid=board]').dataset.role`); role != "participant" {
 		t.Errorf("role after reload = %q", role)

@@ -14,14 +14,14 @@ func TestFacilitatorTools(t *testing.T) {
 	fac := newBrowser(t, "facilitator", 1280, 800, false)
 	fac.do("create a session with a passcode",
 		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(css(`[data-testid=template-kosong]`)),
-		chromedp.Click(css(`[data-testid=template-kosong]`)),
-		chromedp.SendKeys(css(`[data-testid=create-title]`), "Rapat tertutup"),
-		chromedp.SendKeys(css(`[data-testid=create-name]`), "Budi Santoso"),
-		chromedp.Click(css(`details.more > summary`)),
-		chromedp.SendKeys(css(`[data-testid=create-passcode]`), "rahasia"),
-		chromedp.Click(css(`[data-testid=create-submit]`)),
-		chromedp.WaitVisible(css(selBoard)),
+		waitVisible(css(`[data-testid=template-kosong]`)),
+		click(css(`[data-testid=template-kosong]`)),
+		typeInto(css(`[data-testid=create-title]`), "Rapat tertutup"),
+		typeInto(css(`[data-testid=create-name]`), "Budi Santoso"),
+		click(css(`details.more > summary`)),
+		typeInto(css(`[data-testid=create-passcode]`), "rahasia"),
+		click(css(`[data-testid=create-submit]`)),
+		waitVisible(css(selBoard)),
 	)
 	fac.waitJS("connected", connected)
 	code := eval[string](fac, `document.querySelector('[data-testid=topbar-code] span').textContent`)
@@ -29,41 +29,41 @@ func TestFacilitatorTools(t *testing.T) {
 	par := newBrowser(t, "participant", 360, 740, true)
 	par.do("open the join link",
 		chromedp.Navigate(base+"/join/"+code),
-		chromedp.WaitVisible(css(`[data-testid=join-page]`)),
-		chromedp.SendKeys(css(`[data-testid=join-name]`), "Sari Dewi"),
-		chromedp.Click(css(`[data-testid=join-submit]`)),
-		chromedp.WaitVisible(css(`[data-testid=join-passcode]`)),
+		waitVisible(css(`[data-testid=join-page]`)),
+		typeInto(css(`[data-testid=join-name]`), "Sari Dewi"),
+		click(css(`[data-testid=join-submit]`)),
+		waitVisible(css(`[data-testid=join-passcode]`)),
 	)
 	par.shot("01-join-needs-passcode")
 	par.do("give the passcode",
-		chromedp.SendKeys(css(`[data-testid=join-passcode]`), "rahasia"),
-		chromedp.Click(css(`[data-testid=join-submit]`)),
-		chromedp.WaitVisible(css(selBoard)),
+		typeInto(css(`[data-testid=join-passcode]`), "rahasia"),
+		click(css(`[data-testid=join-submit]`)),
+		waitVisible(css(selBoard)),
 	)
 	par.waitJS("connected", connected)
 
 	// Columns: add, rename; anonymous notes.
 	fac.do("add a column",
-		chromedp.Click(css(`[data-testid=add-column]`)),
-		chromedp.WaitVisible(css(`[data-testid=prompt-input]`)),
-		chromedp.SendKeys(css(`[data-testid=prompt-input]`), "Usulan"),
-		chromedp.SetValue(css(`[data-testid=column-kind-input]`), "innovation"),
-		chromedp.Click(css(`[data-testid=prompt-ok]`)),
+		click(css(`[data-testid=add-column]`)),
+		waitVisible(css(`[data-testid=prompt-input]`)),
+		typeInto(css(`[data-testid=prompt-input]`), "Usulan"),
+		setValue(css(`[data-testid=column-kind-input]`), "innovation"),
+		click(css(`[data-testid=prompt-ok]`)),
 	)
 	par.waitJS("the new column reaches the phone", `document.querySelectorAll('[data-testid=column]').length === 2`)
 	fac.do("rename it",
-		chromedp.Click(css(col(2)+` [data-testid=column-menu]`)),
-		chromedp.Click(css(`[data-testid=column-rename]`)),
-		chromedp.WaitVisible(css(`[data-testid=prompt-input]`)),
-		chromedp.SetValue(css(`[data-testid=prompt-input]`), "Usulan Inovasi"),
-		chromedp.Click(css(`[data-testid=prompt-ok]`)),
+		click(css(col(2)+` [data-testid=column-menu]`)),
+		click(css(`[data-testid=column-rename]`)),
+		waitVisible(css(`[data-testid=prompt-input]`)),
+		setValue(css(`[data-testid=prompt-input]`), "Usulan Inovasi"),
+		click(css(`[data-testid=prompt-ok]`)),
 	)
 	par.waitJS("renamed on the phone", `document.querySelectorAll('[data-testid=column-title]')[1]?.textContent === 'Usulan Inovasi'`)
 
 	fac.do("turn anonymous on",
-		chromedp.Click(css(`[data-testid=open-settings]`)),
-		chromedp.Click(css(`[data-testid=setting-anonymous-input]`)),
-		chromedp.Click(css(`[data-testid=settings-done]`)),
+		click(css(`[data-testid=open-settings]`)),
+		click(css(`[data-testid=setting-anonymous-input]`)),
+		click(css(`[data-testid=settings-done]`)),
 	)
 	const secret = "Catatan tanpa nama"
 	par.waitJS("anonymous reaches the phone", `true`)
@@ -75,35 +75,35 @@ func TestFacilitatorTools(t *testing.T) {
 	fac.shot("02-anonymous")
 
 	// Move by menu to the new column, then back by drag on the desktop.
-	par.do("open the note menu", chromedp.Click(css(`[data-testid=note] [data-testid=note-menu]`)), chromedp.WaitVisible(css(`[data-testid=note-move-column]`)))
+	par.do("open the note menu", click(css(`[data-testid=note] [data-testid=note-menu]`)), waitVisible(css(`[data-testid=note-move-column]`)))
 	par.shot("02-note-menu-sheet")
-	par.do("close it", chromedp.KeyEvent("\x1b"), chromedp.WaitNotPresent(css(`[data-testid=note-menu-list]`)))
+	par.do("close it", chromedp.KeyEvent("\x1b"), waitGone(css(`[data-testid=note-menu-list]`)))
 	clickNoteMenu(t, par, secret, "note-move-column")
-	par.do("pick the second column", chromedp.Click(css(`[data-testid=move-column-list] [data-testid=move-to-column]:nth-of-type(2)`)))
+	par.do("pick the second column", click(css(`[data-testid=move-column-list] [data-testid=move-to-column]:nth-of-type(2)`)))
 	fac.waitJS("moved by menu", `document.querySelector(`+js(col(2)+` [data-testid=note]`)+`)`)
 	fac.do("drag it back", chromedp.DragAndDrop(css(col(2)+` [data-testid=note]`), css(col(1)+` .lane-body`)))
 	par.waitJS("moved back by drag", `document.querySelector(`+js(col(1)+` [data-testid=note]`)+`)`)
 
 	fac.do("delete the column",
-		chromedp.Click(css(col(2)+` [data-testid=column-menu]`)),
-		chromedp.Click(css(`[data-testid=column-delete]`)),
-		chromedp.WaitVisible(css(`[data-testid=confirm-ok]`)),
-		chromedp.Click(css(`[data-testid=confirm-ok]`)),
+		click(css(col(2)+` [data-testid=column-menu]`)),
+		click(css(`[data-testid=column-delete]`)),
+		waitVisible(css(`[data-testid=confirm-ok]`)),
+		click(css(`[data-testid=confirm-ok]`)),
 	)
 	par.waitJS("the column is gone on the phone", `document.querySelectorAll('[data-testid=column]').length === 1`)
 
 	// Lock: the participant can only read.
 	fac.do("lock the board",
-		chromedp.Click(css(`[data-testid=open-settings]`)),
-		chromedp.Click(css(`[data-testid=setting-locked-input]`)),
-		chromedp.Click(css(`[data-testid=settings-done]`)),
+		click(css(`[data-testid=open-settings]`)),
+		click(css(`[data-testid=setting-locked-input]`)),
+		click(css(`[data-testid=settings-done]`)),
 	)
 	par.waitJS("locked on the phone", `document.querySelector('[data-testid=banner-locked]') && !document.querySelector('[data-testid=add-note]')`)
 	par.shot("03-locked")
 	fac.do("unlock",
-		chromedp.Click(css(`[data-testid=open-settings]`)),
-		chromedp.Click(css(`[data-testid=setting-locked-input]`)),
-		chromedp.Click(css(`[data-testid=settings-done]`)),
+		click(css(`[data-testid=open-settings]`)),
+		click(css(`[data-testid=setting-locked-input]`)),
+		click(css(`[data-testid=settings-done]`)),
 	)
 	par.waitJS("unlocked on the phone", `!document.querySelector('[data-testid=banner-locked]') && document.querySelector('[data-testid=add-note], [data-testid=composer]')`)
 
@@ -111,55 +111,55 @@ func TestFacilitatorTools(t *testing.T) {
 	addNote(t, fac, 1, "Kedua")
 	fac.waitJS("two notes", noteShown("Kedua"))
 	clickNoteMenu(t, fac, secret, "note-select-start")
-	fac.do("select the second note", chromedp.Click(css(`[data-note-id="`+eval[string](fac, `(`+noteSel("Kedua")+`).dataset.noteId`)+`"] [data-testid=note-select]`)))
+	fac.do("select the second note", click(css(`[data-note-id="`+eval[string](fac, `(`+noteSel("Kedua")+`).dataset.noteId`)+`"] [data-testid=note-select]`)))
 	fac.waitJS("two selected", `document.querySelector('[data-testid=selection-count]').textContent.startsWith('2')`)
 	fac.shot("04-selecting")
 	fac.do("create the group",
-		chromedp.Click(css(`[data-testid=group-create]`)),
-		chromedp.WaitVisible(css(`[data-testid=prompt-input]`)),
-		chromedp.SendKeys(css(`[data-testid=prompt-input]`), "Dua kartu"),
-		chromedp.Click(css(`[data-testid=prompt-ok]`)),
+		click(css(`[data-testid=group-create]`)),
+		waitVisible(css(`[data-testid=prompt-input]`)),
+		typeInto(css(`[data-testid=prompt-input]`), "Dua kartu"),
+		click(css(`[data-testid=prompt-ok]`)),
 	)
 	par.waitJS("the group with two notes on the phone", `document.querySelectorAll('[data-testid=group] [data-testid=note]').length === 2`)
 
 	fac.do("rename the group",
-		chromedp.Click(css(`[data-testid=group] [data-testid=group-menu]`)),
-		chromedp.Click(css(`[data-testid=group-rename]`)),
-		chromedp.WaitVisible(css(`[data-testid=prompt-input]`)),
-		chromedp.SetValue(css(`[data-testid=prompt-input]`), "Kelompok baru"),
-		chromedp.Click(css(`[data-testid=prompt-ok]`)),
+		click(css(`[data-testid=group] [data-testid=group-menu]`)),
+		click(css(`[data-testid=group-rename]`)),
+		waitVisible(css(`[data-testid=prompt-input]`)),
+		setValue(css(`[data-testid=prompt-input]`), "Kelompok baru"),
+		click(css(`[data-testid=prompt-ok]`)),
 	)
 	par.waitJS("renamed on the phone", `document.querySelector('[data-testid=group-title]')?.textContent === 'Kelompok baru'`)
 	fac.do("delete the group",
-		chromedp.Click(css(`[data-testid=group] [data-testid=group-menu]`)),
-		chromedp.Click(css(`[data-testid=group-delete]`)),
-		chromedp.WaitVisible(css(`[data-testid=confirm-ok]`)),
-		chromedp.Click(css(`[data-testid=confirm-ok]`)),
+		click(css(`[data-testid=group] [data-testid=group-menu]`)),
+		click(css(`[data-testid=group-delete]`)),
+		waitVisible(css(`[data-testid=confirm-ok]`)),
+		click(css(`[data-testid=confirm-ok]`)),
 	)
 	par.waitJS("the group is gone and its notes stay", `!document.querySelector('[data-testid=group]') && document.querySelectorAll('[data-testid=note]').length === 2`)
 	clickNoteMenu(t, fac, "Kedua", "note-delete")
-	fac.do("confirm the delete", chromedp.WaitVisible(css(`[data-testid=confirm-ok]`)), chromedp.Click(css(`[data-testid=confirm-ok]`)))
+	fac.do("confirm the delete", waitVisible(css(`[data-testid=confirm-ok]`)), click(css(`[data-testid=confirm-ok]`)))
 	par.waitJS("the note is gone on the phone", `document.querySelectorAll('[data-testid=note]').length === 1`)
 
 	const overall = "Rapat sepakat menata ulang alur pengaduan."
 	fac.do("write the session conclusion",
-		chromedp.Click(css(`[data-testid=tab-notes]`)),
-		chromedp.SendKeys(css(`[data-testid=session-record-input]`), overall),
-		chromedp.Click(css(`[data-testid=session-record-save]`)),
+		click(css(`[data-testid=tab-notes]`)),
+		typeInto(css(`[data-testid=session-record-input]`), overall),
+		click(css(`[data-testid=session-record-save]`)),
 	)
-	par.do("open the conclusions tab", chromedp.Click(css(`[data-testid=mnav-notes]`)))
+	par.do("open the conclusions tab", click(css(`[data-testid=mnav-notes]`)))
 	par.waitJS("the phone shows the session conclusion", `document.querySelector('[data-testid=session-record]')?.textContent === `+js(overall))
 	par.shot("05-conclusion-phone")
-	fac.do("back to people", chromedp.Click(css(`[data-testid=tab-people]`)))
+	fac.do("back to people", click(css(`[data-testid=tab-people]`)))
 	fac.waitJS("the people list", `[...document.querySelectorAll('[data-testid=participant]')].some(p => p.textContent.includes('Sari Dewi'))`)
 
 	// Remove the participant.
 	pid := eval[string](fac, `[...document.querySelectorAll('[data-testid=participant]')].find(p => p.textContent.includes('Sari Dewi')).dataset.participantId`)
 	fac.do("remove Sari",
-		chromedp.Click(css(`[data-participant-id="`+pid+`"] [data-testid=participant-menu]`)),
-		chromedp.Click(css(`[data-testid=remove-participant]`)),
-		chromedp.WaitVisible(css(`[data-testid=confirm-ok]`)),
-		chromedp.Click(css(`[data-testid=confirm-ok]`)),
+		click(css(`[data-participant-id="`+pid+`"] [data-testid=participant-menu]`)),
+		click(css(`[data-testid=remove-participant]`)),
+		waitVisible(css(`[data-testid=confirm-ok]`)),
+		click(css(`[data-testid=confirm-ok]`)),
 	)
 	par.waitJS("the phone says she was removed", `document.querySelector('[data-testid=gate-removed]')`)
 	par.shot("03-removed")

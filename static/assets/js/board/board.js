@@ -31,6 +31,7 @@ export function mountBoard(root, sessionId, app) {
     status: 'connecting',
     fatal: null,
     acked: new Map(),
+    seenRefs: new Map(),
     forceFull: false,
     ui: {
       panel: 'people',
@@ -160,10 +161,12 @@ export function mountBoard(root, sessionId, app) {
       ctx.schedule();
     },
     ack(msg, cmd) {
+      ctx.seenRefs.delete(msg.ref);
       if (cmd && cmd.type === 'note.add' && msg.id && ctx.state && !ctx.state.notes.has(msg.id)) ctx.acked.set(msg.id, cmd);
       ctx.schedule();
     },
     error(msg) {
+      ctx.seenRefs.delete(msg.ref);
       toast(errorText(msg.code), 'error');
       ctx.schedule();
     },
@@ -192,6 +195,7 @@ export function mountBoard(root, sessionId, app) {
     const s = ctx.state;
     const prevPhase = s.session.phase;
     applyEvent(s, ev);
+    if (ev.event === 'note.added') matchPending(ev);
     if (ev.event === 'phase.changed') onPhase(prevPhase, s.session.phase);
     if (ev.event === 'timer.changed') ticker.sync();
     if (ev.event === 'session.closed') {
@@ -203,6 +207,19 @@ export function mountBoard(root, sessionId, app) {
     }
     for (const id of [...ctx.ui.selected]) if (!s.notes.has(id)) ctx.ui.selected.delete(id);
     if (ctx.ui.editing && !s.notes.has(ctx.ui.editing)) ctx.ui.editing = null;
+  }
+
+  // matchPending: the event of my own note.add can arrive before its ack;
+  // the pending copy of that command is hidden from then on, so the note
+  // never shows twice.
+  function matchPending(ev) {
+    const n = ev.data.note;
+    const s = ctx.state;
+    if (!n || n.hidden || !(ev.actorId === s.you.id || n.authorId === s.you.id)) return;
+    const taken = new Set(ctx.seenRefs.values());
+    if (taken.has(n.id)) return;
+    const c = ctx.conn.pending().find((x) => x.type === 'note.add' && !ctx.seenRefs.has(x.ref) && x.columnId === n.columnId && String(x.text).trim() === n.text);
+    if (c) ctx.seenRefs.set(c.ref, n.id);
   }
 
   ctx.conn = new Conn(sessionId, ctx.token, handlers);

@@ -19,7 +19,7 @@ let dragging = null;
 export function lanes(ctx, p) {
   const s = ctx.state;
   const cols = columns(s);
-  const notes = displayNotes(s, ctx.conn.pending(), ctx.acked);
+  const notes = displayNotes(s, ctx.conn.pending().filter((c) => !ctx.seenRefs.has(c.ref)), ctx.acked);
   const byCol = notesByColumn(notes);
   const hidden = hiddenCounts(s);
   const narrow = window.innerWidth < 900;
