@@ -234,7 +234,7 @@ func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 func (b *browser) diagnose() string {
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({visibility: document.visibilityState, focus: document.hasFocus(), active: document.activeElement && (document.activeElement.dataset.testid || document.activeElement.tagName), dialogs: document.querySelectorAll('dialog[open]').length, menus: document.querySelectorAll('.menu').length, chipHit: (() => { const c = document.querySelector('[data-testid=topbar-code]'); if (!c) return 'none'; const r = c.getBoundingClientRect(); const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2); return e ? (e.dataset.testid || e.tagName + '.' + e.className) : 'null'; })(), projector: !!document.querySelector('[data-testid=projector]'), frames: window.__frames, toasts: [...document.querySelectorAll('[data-testid=toast]')].map(x => x.textContent)})`))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({visibility: document.visibilityState, focus: document.hasFocus(), active: document.activeElement && (document.activeElement.dataset.testid || document.activeElement.tagName), dialogs: document.querySelectorAll('dialog[open]').length, menus: document.querySelectorAll('.menu').length, toasts: [...document.querySelectorAll('[data-testid=toast]')].map(x => x.textContent)})`))
 	if err != nil {
 		return err.Error()
 	}
