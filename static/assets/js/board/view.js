@@ -50,7 +50,7 @@ function banners(ctx, p) {
   const se = s.session;
   const out = [];
   if (ctx.status === 'offline' || ctx.status === 'reconnecting') {
-    out.push(h('div', { key: 'off', class: 'banner banner-warn', 'data-testid': 'banner-offline' }, icon('clock', 16), t(ctx.status === 'offline' ? 'banner.offline' : 'banner.reconnecting')));
+    out.push(h('div', { key: 'off', class: 'banner banner-warn', 'data-testid': 'banner-offline' }, icon('clock', 16), h('span', null, t(ctx.status === 'offline' ? 'banner.offline' : 'banner.reconnecting'))));
   }
   if (p.closed) {
     out.push(h('div', { key: 'closed', class: 'banner banner-closed', 'data-testid': 'banner-closed' },
@@ -58,7 +58,7 @@ function banners(ctx, p) {
       h('span', null, t('banner.closed', { time: fmtTime(se.closedAt) })),
       p.staff ? h('button', { type: 'button', class: 'btn btn-sm btn-primary', 'data-testid': 'banner-minutes', onclick: () => minutesDialog(ctx) }, icon('download', 16), t('minutes.title')) : null));
   } else if (se.settings.locked) {
-    out.push(h('div', { key: 'locked', class: 'banner banner-warn', 'data-testid': 'banner-locked' }, icon('lock', 16), t(p.fac ? 'banner.lockedFac' : 'banner.locked')));
+    out.push(h('div', { key: 'locked', class: 'banner banner-warn', 'data-testid': 'banner-locked' }, icon('lock', 16), h('span', null, t(p.fac ? 'banner.lockedFac' : 'banner.locked'))));
   }
   if (!p.closed && se.settings.privateBrainstorm && !se.revealed) {
     let n = 0;
