@@ -623,3 +623,46 @@ func TestAbuseFailedJoins(t *testing.T) {
 		}
 	})
 }
+
+// Connections that never send a request (a browser's preconnect, an HTTP
+// client's spare) do not hold up shutdown: fasthttp alone would wait 5 s
+// for each before counting it idle. One stuck half-way through a request
+// is closed after a grace instead of the 30 s read timeout.
+func TestAbuseShutdownWithSilentConnections(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		half   bool
+		within time.Duration
+	}{{"silent", false, time.Second}, {"half a request", true, 4 * time.Second}} {
+		t.Run(c.name, func(t *testing.T) {
+			ts := startServer(t, "")
+			s := ts.create("kosong")
+			ws, _ := ts.connect(s.ID, s.FacilitatorToken, nil)
+			addr := strings.TrimPrefix(ts.URL, "http://")
+			for i := 0; i < 5; i++ {
+				conn, err := net.Dial("tcp", addr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				if c.half && i == 0 {
+					conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\n"))
+				}
+			}
+			time.Sleep(100 * time.Millisecond)
+			start := time.Now()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := ts.Srv.Shutdown(ctx); err != nil {
+				t.Fatalf("shutdown: %v after %v", err, time.Since(start))
+			}
+			if d := time.Since(start); d > c.within {
+				t.Fatalf("shutdown took %v, want under %v", d, c.within)
+			}
+			if code := ws.waitClose(); code != 1001 {
+				t.Fatalf("websocket closed with %d, want 1001", code)
+			}
+			t.Logf("shutdown took %v", time.Since(start).Round(time.Millisecond))
+		})
+	}
+}

@@ -95,7 +95,23 @@ func TestFaultDiskFull(t *testing.T) {
 	if st := ts.do("POST", "/api/sessions", "", map[string]any{"title": "T", "template": "kosong", "facilitatorName": "F"}, nil); st != 503 {
 		t.Errorf("create after the failure: %d, want 503", st)
 	}
-	c, w := ts.connect(s.ID, ani.Token, nil)
+	// A room whose write failed reloads; a hello that lands meanwhile is
+	// told to try again (unavailable, close 1013), as the page does.
+	var c *wsClient
+	var w map[string]any
+	for try := 0; ; try++ {
+		c = ts.dial(s.ID)
+		c.send(map[string]any{"type": "hello", "token": ani.Token})
+		for w = c.next(); w["type"] == "presence"; w = c.next() {
+		}
+		if w["type"] == "welcome" {
+			break
+		}
+		if w["code"] != "unavailable" || try == 20 {
+			t.Fatalf("hello after the failure: %v", w)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if f := c.cmd("note.add", "ws-after", map[string]any{"columnId": col, "text": "x"}); f["type"] != "error" || f["code"] != "unavailable" {
 		t.Errorf("WebSocket command after the failure: %v, want error unavailable", f)
 	}

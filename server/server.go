@@ -46,6 +46,9 @@ type Server struct {
 	// sockets tracks live socket handlers so Shutdown can wait for them:
 	// Fiber does not, for hijacked connections.
 	sockets sync.WaitGroup
+
+	lnMu sync.Mutex
+	ln   *connTracker // set by Serve
 }
 
 // New builds a server; Serve starts it.
@@ -93,7 +96,11 @@ func (s *Server) newID() string  { return uuid.NewString() }
 // Serve serves on ln until Shutdown. Binding is the caller's, so an
 // address like 127.0.0.1:0 can be printed before serving.
 func (s *Server) Serve(ln net.Listener) error {
-	err := s.app.Listener(ln)
+	tl := newConnTracker(ln)
+	s.lnMu.Lock()
+	s.ln = tl
+	s.lnMu.Unlock()
+	err := s.app.Listener(tl)
 	if err != nil && !errors.Is(err, net.ErrClosed) {
 		return err
 	}
@@ -105,7 +112,7 @@ func (s *Server) Serve(ln net.Listener) error {
 // handlers. The store is closed by the caller afterwards.
 func (s *Server) Shutdown(ctx context.Context) error {
 	errRooms := s.hub.shutdown(ctx)
-	errApp := s.app.ShutdownWithContext(ctx)
+	errApp := s.shutdownHTTP(ctx)
 	done := make(chan struct{})
 	go func() { s.sockets.Wait(); close(done) }()
 	select {
@@ -114,4 +121,32 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return errors.Join(errRooms, errApp, ctx.Err())
 	}
 	return errors.Join(errRooms, errApp)
+}
+
+// shutdownHTTP stops accepting, closes connections that never sent a
+// byte, gives requests in flight most of what is left of ctx, then closes
+// whatever is still open (a request stuck half-sent would otherwise hold
+// shutdown for the 30 s read timeout).
+func (s *Server) shutdownHTTP(ctx context.Context) error {
+	s.lnMu.Lock()
+	tl := s.ln
+	s.lnMu.Unlock()
+	if tl == nil {
+		return s.app.ShutdownWithContext(ctx)
+	}
+	tl.Close()
+	tl.closeConns(true)
+	grace := 2 * time.Second
+	if d, ok := ctx.Deadline(); ok && time.Until(d)*3/4 < grace {
+		grace = time.Until(d) * 3 / 4
+	}
+	gctx, cancel := context.WithTimeout(ctx, grace)
+	defer cancel()
+	err := s.app.ShutdownWithContext(gctx)
+	if err != nil && ctx.Err() == nil {
+		n := tl.closeConns(false)
+		s.log.Info("closed connections still open at shutdown", "count", n)
+		return nil
+	}
+	return err
 }
