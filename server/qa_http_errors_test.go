@@ -1,8 +1,11 @@
 package server_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -122,12 +125,12 @@ func TestHTTPBodyTooLarge(t *testing.T) {
 	big := qaJSON(map[string]any{"title": strings.Repeat("x", 64<<10), "template": "kosong", "facilitatorName": "F"})
 	hdr := map[string]string{"Content-Type": "application/json"}
 	for _, path := range []string{"/api/sessions", "/api/join"} {
-		st, b := ts.qaHTTP("POST", path, hdr, big)
+		st, b := ts.qaHTTPBig(path, hdr, big)
 		qaErrorBody(t, path, st, b, 413, "too_large")
 	}
 	// The command endpoint answers with its error frame, which carries
 	// the contract's error object too.
-	st, b := ts.qaHTTP("POST", "/api/sessions/"+s.ID+"/commands", qaBearer(s.FacilitatorToken), big)
+	st, b := ts.qaHTTPBig("/api/sessions/"+s.ID+"/commands", qaBearer(s.FacilitatorToken), big)
 	var cb struct {
 		Error struct{ Code, Message string } `json:"error"`
 	}
@@ -139,6 +142,30 @@ func TestHTTPBodyTooLarge(t *testing.T) {
 	under := qaJSON(map[string]any{"title": strings.Repeat("x", 60<<10), "template": "kosong", "facilitatorName": "F"})
 	st, b = ts.qaHTTP("POST", "/api/sessions", hdr, under)
 	qaErrorBody(t, "under the limit", st, b, 400, "invalid")
+}
+
+// qaHTTPBig sends a body the server refuses before reading it all. The
+// server may answer and close while the client still writes, so a write
+// error ("broken pipe", "reset") is retried: the answer is what counts.
+func (ts *testServer) qaHTTPBig(path string, hdr map[string]string, body []byte) (int, []byte) {
+	ts.t.Helper()
+	var err error
+	for try := 0; try < 10; try++ {
+		req, _ := http.NewRequest("POST", ts.URL+path, bytes.NewReader(body))
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		var resp *http.Response
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, b
+	}
+	ts.t.Fatalf("POST %s: %v", path, err)
+	return 0, nil
 }
 
 // GET board: 401 without a token or with another session's token, 404 for

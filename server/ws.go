@@ -102,6 +102,9 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 		return
 	}
 	ws.SetReadDeadline(time.Now().Add(pongWait))
+	if cl.out.isClosed() {
+		return // closed while attaching: hangUp's deadline was just overwritten
+	}
 	ws.SetPongHandler(func(string) error {
 		ws.SetReadDeadline(time.Now().Add(pongWait))
 		if cl.out.isClosed() {
