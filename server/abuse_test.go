@@ -270,13 +270,14 @@ func relStackSummary(dump string) string {
 
 // During a paste of 1,000 notes (each as large as a note can be), every
 // reading client, WebSocket and SSE, gets every event in order, while a
-// client that stopped reading is cut off (the others see it go offline)
-// and later resumes from the log without a gap.
+// WebSocket and an SSE client that stopped reading are cut off (the
+// others see them go offline), and the WebSocket one later resumes from
+// the log without a gap.
 func TestAbuseStalledClientDuringPaste(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani", "Bayu", "Citra", "Dodi", "Macet")
-	stalledP := js[4]
+	s, js, col := ts.relSetup("kosong", "Ani", "Bayu", "Citra", "Dodi", "Macet", "MacetSSE")
+	stalledP, stalledSSE := js[4], js[5]
 
 	// The stalled client: says hello, reads the welcome, then never reads
 	// again, with a small receive buffer.
@@ -305,6 +306,14 @@ func TestAbuseStalledClientDuringPaste(t *testing.T) {
 	var welcome map[string]any
 	json.Unmarshal(wel, &welcome)
 	seq0 := num(welcome["board"].(map[string]any)["seq"])
+
+	// A stalled event stream: the request, then never a read.
+	rawSSE, err := small.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rawSSE.Close()
+	fmt.Fprintf(rawSSE, "GET /api/sessions/%s/events?token=%s HTTP/1.1\r\nHost: x\r\n\r\n", s.ID, stalledSSE.Token)
 
 	var readers []*wsClient
 	for _, p := range js[:3] {
@@ -344,9 +353,10 @@ func TestAbuseStalledClientDuringPaste(t *testing.T) {
 	}
 	check("sse reader", sse.next)
 
-	// The others see the stalled client go offline.
+	// The others see the stalled clients go offline.
 	deadline := time.Now().Add(30 * time.Second)
-	for offline := false; !offline; {
+	offline := map[string]bool{}
+	for len(offline) < 2 {
 		if time.Now().After(deadline) {
 			buf := make([]byte, 4<<20)
 			buf = buf[:runtime.Stack(buf, true)]
@@ -356,7 +366,7 @@ func TestAbuseStalledClientDuringPaste(t *testing.T) {
 					ws = append(ws, g)
 				}
 			}
-			t.Fatalf("the stalled client was not cut off within 30 s of the paste; socket goroutines:\n%s", strings.Join(ws, "\n\n"))
+			t.Fatalf("stalled clients cut off within 30 s of the paste: %v; socket goroutines:\n%s", offline, strings.Join(ws, "\n\n"))
 		}
 		select {
 		case f := <-readers[0].frames:
@@ -365,15 +375,15 @@ func TestAbuseStalledClientDuringPaste(t *testing.T) {
 			if m["type"] == "presence" {
 				for _, p := range m["participants"].([]any) {
 					pm := p.(map[string]any)
-					if pm["id"] == stalledP.ParticipantID && pm["online"] == false {
-						offline = true
+					if id := pm["id"].(string); (id == stalledP.ParticipantID || id == stalledSSE.ParticipantID) && pm["online"] == false && !offline[id] {
+						offline[id] = true
+						t.Logf("stalled %s cut off %v after the paste began", pm["name"], time.Since(start).Round(time.Millisecond))
 					}
 				}
 			}
 		case <-time.After(time.Second):
 		}
 	}
-	t.Logf("stalled client cut off %v after the paste began", time.Since(start).Round(time.Millisecond))
 
 	// It wakes up: what reached it before the cut ends in an error, and it
 	// resumes with since and gets the rest, without a gap.
