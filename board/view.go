@@ -225,9 +225,12 @@ type NoteView struct {
 	AuthorName *string `json:"authorName"`
 	Votes      int     `json:"votes"`
 	USG        USG     `json:"usg"`
-	Mine       bool    `json:"mine,omitempty"`
-	MyVotes    int     `json:"myVotes,omitempty"`
-	MyUSG      *MyUSG  `json:"myUsg,omitempty"`
+	// Private marks a note only its author and the facilitator read now
+	// (private brainstorm, not yet revealed): the page counts them.
+	Private bool   `json:"private,omitempty"`
+	Mine    bool   `json:"mine,omitempty"`
+	MyVotes int    `json:"myVotes,omitempty"`
+	MyUSG   *MyUSG `json:"myUsg,omitempty"`
 }
 
 // HiddenNote is the whole of what a viewer who may not read a note gets.
@@ -252,7 +255,7 @@ func (s *State) noteView(n *Note, text, author bool, mine *Viewer) any {
 		return HiddenNote{ID: n.ID, ColumnID: n.ColumnID, Hidden: true}
 	}
 	v := NoteView{ID: n.ID, ColumnID: n.ColumnID, Text: n.Text, Color: n.Color, Position: n.Position,
-		Votes: n.Votes, USG: n.USG}
+		Votes: n.Votes, USG: n.USG, Private: s.Session.Settings.PrivateBrainstorm && !s.revealed(n)}
 	if n.GroupID != "" {
 		g := n.GroupID
 		v.GroupID = &g
