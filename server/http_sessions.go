@@ -141,6 +141,9 @@ type joinRequest struct {
 	Name     string `json:"name"`
 	Unit     string `json:"unit"`
 	Passcode string `json:"passcode"`
+	// Token, when the page still holds one for this session, makes the
+	// join a rejoin: the same person, not a new row of the attendance list.
+	Token string `json:"token"`
 }
 
 func (s *Server) joinSession(c *fiber.Ctx) error {
@@ -165,6 +168,11 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
 	id, passHash, err := s.store.SessionByCode(ctx, normalizeCode(req.Code))
+	if err == nil && req.Token != "" {
+		if pid, ok := s.rejoin(ctx, id, req.Token); ok {
+			return c.JSON(fiber.Map{"sessionId": id, "participantId": pid, "token": req.Token})
+		}
+	}
 	if err == nil && !passcodeOK(passHash, id, req.Passcode) {
 		err = board.Errorf(board.CodeForbidden, "wrong passcode")
 	}
@@ -258,4 +266,13 @@ func (s *Server) qr(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "image/png")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	return c.Send(png)
+}
+
+// rejoin reports the participant a token already names in a session.
+func (s *Server) rejoin(ctx context.Context, id, tok string) (string, bool) {
+	var pid string
+	reply := make(chan error, 1)
+	fn := func(_ *board.State, p *board.Participant) error { pid = p.ID; return nil }
+	err, aerr := ask(ctx, s.hub, id, viewMsg{tokenHash: hashToken(tok), fn: fn, reply: reply}, reply)
+	return pid, err == nil && aerr == nil && pid != ""
 }

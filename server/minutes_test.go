@@ -81,3 +81,27 @@ func TestMinutesPermissionsAndFormats(t *testing.T) {
 		}
 	}
 }
+
+// A join that brings a token of the session is the same person again: no
+// new participant, no new row in the attendance list.
+func TestRejoinWithTokenIsSamePerson(t *testing.T) {
+	ts := startServer(t, "")
+	s := ts.create("kosong")
+	a := ts.join(s.JoinCode, "Ani")
+	var again joined
+	if st := ts.do("POST", "/api/join", "", map[string]any{"code": s.JoinCode, "name": "Ani", "token": a.Token}, &again); st != 200 {
+		t.Fatalf("rejoin status %d, want 200", st)
+	}
+	if again.ParticipantID != a.ParticipantID || again.Token != a.Token {
+		t.Fatalf("rejoin gave %+v, want participant %s", again, a.ParticipantID)
+	}
+	var other joined
+	if st := ts.do("POST", "/api/join", "", map[string]any{"code": s.JoinCode, "name": "Budi", "token": "not-a-token"}, &other); st != 201 || other.ParticipantID == a.ParticipantID {
+		t.Fatalf("join with a foreign token: status %d, %+v", st, other)
+	}
+	var b map[string]any
+	ts.do("GET", "/api/sessions/"+s.ID+"/board", s.FacilitatorToken, nil, &b)
+	if n := len(b["participants"].([]any)); n != 3 {
+		t.Fatalf("participants %d, want 3 (facilitator, Ani, Budi)", n)
+	}
+}
