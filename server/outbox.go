@@ -41,6 +41,7 @@ type outbox struct {
 	closed    bool
 	closeCode int
 	closeText string
+	pong      []byte // a ping's payload to answer, nil when none is due
 	notify    chan struct{}
 }
 
@@ -91,6 +92,24 @@ func (o *outbox) isClosed() bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.closed
+}
+
+// answerPing asks the writer to send a pong with data (the reader must
+// not write to the socket itself).
+func (o *outbox) answerPing(data []byte) {
+	o.mu.Lock()
+	o.pong = append([]byte{}, data...) // non-nil even when empty
+	o.mu.Unlock()
+	o.wake()
+}
+
+// takePong returns the payload of a pong that is due (nil if none).
+func (o *outbox) takePong() []byte {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p := o.pong
+	o.pong = nil
+	return p
 }
 
 // take returns the queued frames and, once closed, the close code (0 while

@@ -7,12 +7,20 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/fasthttp/websocket"
+
 	"rembuk/board"
+	"rembuk/store"
 )
 
 // perfStore numbers changes as the real store would, in memory.
@@ -153,5 +161,124 @@ func BenchmarkRoomPaste(b *testing.B) {
 		b.StopTimer()
 		drain(clients)
 		b.StartTimer()
+	}
+}
+
+// TestBatchedWriter drives a real socket through the writer that frames
+// its queue itself: frames of every length encoding (<126, <64 KiB, more)
+// arrive whole and in order, a client's ping is answered with its payload
+// by the writer, and a client's close code is echoed.
+func TestBatchedWriter(t *testing.T) {
+	_, base := perfServer(t)
+	var cr struct{ ID, FacilitatorToken string }
+	perfPost(t, base+"/api/sessions", `{"title":"Rapat","template":"kosong","facilitatorName":"Fasilitator"}`, &cr)
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws/sessions/"+cr.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"hello","token":"`+cr.FacilitatorToken+`"}`))
+	var welcome struct {
+		Board struct {
+			Columns []struct{ ID string }
+		}
+	}
+	if err := ws.ReadJSON(&welcome); err != nil || len(welcome.Board.Columns) == 0 {
+		t.Fatalf("welcome: %v %+v", err, welcome)
+	}
+	col := welcome.Board.Columns[0].ID
+	// Note texts of 10 bytes, then 900 and 1,000 two-byte runes: frames of
+	// about 300 B (7-bit length), 2 KB (16-bit); a welcome of all 32 notes
+	// is over 64 KiB (64-bit length).
+	texts := []string{strings.Repeat("a", 10), strings.Repeat("ā", 900)}
+	for i := 0; i < 30; i++ {
+		texts = append(texts, strings.Repeat("ē", 1000))
+	}
+	for i, text := range texts {
+		ws.WriteJSON(map[string]string{"type": "note.add", "ref": fmt.Sprint("r", i), "columnId": col, "text": text})
+	}
+	pongs := make(chan string, 1)
+	ws.SetPongHandler(func(s string) error { pongs <- s; return nil })
+	ws.WriteControl(websocket.PingMessage, []byte("apa kabar"), time.Now().Add(time.Second))
+	events := 0
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for events < len(texts) {
+		var f struct {
+			Type, Event string
+			Seq         int64
+			Data        struct{ Note struct{ Text string } }
+		}
+		if err := ws.ReadJSON(&f); err != nil {
+			t.Fatalf("after %d events: %v", events, err)
+		}
+		if f.Type == "event" && f.Event == "note.added" {
+			if f.Data.Note.Text != texts[events] {
+				t.Fatalf("event %d: text of %d bytes, want %d", events, len(f.Data.Note.Text), len(texts[events]))
+			}
+			events++
+		}
+	}
+	select {
+	case p := <-pongs:
+		if p != "apa kabar" {
+			t.Errorf("pong payload %q", p)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("no pong")
+	}
+	// A second connection's welcome holds the 32 notes: one frame over 64 KiB.
+	ws2, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws/sessions/"+cr.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws2.Close()
+	ws2.WriteMessage(websocket.TextMessage, []byte(`{"type":"hello","token":"`+cr.FacilitatorToken+`"}`))
+	_, raw, err := ws2.ReadMessage()
+	if err != nil || len(raw) <= 64<<10 || !strings.Contains(string(raw), texts[31]) {
+		t.Fatalf("big welcome: %d bytes, %v", len(raw), err)
+	}
+	ws2.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4321, ""), time.Now().Add(time.Second))
+	ws2.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		if _, _, err := ws2.ReadMessage(); err != nil {
+			if !websocket.IsCloseError(err, 4321) {
+				t.Errorf("close echo: %v, want 4321", err)
+			}
+			break
+		}
+	}
+}
+
+// perfServer serves a real store on 127.0.0.1.
+func perfServer(t *testing.T) (*Server, string) {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "perf.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Config{Store: db})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		db.Close()
+	})
+	return srv, "http://" + ln.Addr().String()
+}
+
+func perfPost(t *testing.T, url, body string, out any) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatal(err)
 	}
 }

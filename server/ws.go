@@ -98,6 +98,17 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 		wg.Wait()
 	}()
 	ws.SetReadLimit(readLimit)
+	// The writer writes frames to the socket directly, in batches, so the
+	// websocket package must never write from this goroutine: pings and
+	// a client's close are handed to the writer instead.
+	ws.SetPingHandler(func(data string) error { out.answerPing([]byte(data)); return nil })
+	ws.SetCloseHandler(func(code int, _ string) error {
+		if code == websocket.CloseNoStatusReceived {
+			code = websocket.CloseNormalClosure
+		}
+		out.close(code, "")
+		return nil
+	})
 	if !s.hello(ws, id, cl) {
 		return
 	}
@@ -220,15 +231,18 @@ func (s *Server) socketWriter(ws *websocket.Conn, out *outbox, stop <-chan struc
 			continue
 		case <-stop:
 		}
-		var code int
-		var text string
-		buf, code, text = out.take(buf)
-		for _, f := range buf {
-			ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := ws.WriteMessage(websocket.TextMessage, f); err != nil {
+		if p := out.takePong(); p != nil {
+			if ws.WriteControl(websocket.PongMessage, p, time.Now().Add(writeWait)) != nil {
 				hangUp(ws, out)
 				return
 			}
+		}
+		var code int
+		var text string
+		buf, code, text = out.take(buf)
+		if writeFrames(ws, buf) != nil {
+			hangUp(ws, out)
+			return
 		}
 		clear(buf) // keep no written frame alive until the next wake
 		if cap(buf) > keepQueueCap {
@@ -240,6 +254,43 @@ func (s *Server) socketWriter(ws *websocket.Conn, out *outbox, stop <-chan struc
 			return
 		}
 	}
+}
+
+// writeBatchBytes bounds one write: the frames of a queue are framed into
+// one buffer and written with one system call (and one deadline) per this
+// many bytes, rather than one call per frame.
+const writeBatchBytes = 64 << 10
+
+// batchPool lends the writers their framing buffers.
+var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, writeBatchBytes); return &b }}
+
+// writeFrames writes frames as text frames, in as few writes as the batch
+// bound allows. Only the connection's writer goroutine calls it, and no
+// other goroutine writes to the socket (see the handlers in serveSocket).
+func writeFrames(ws *websocket.Conn, frames [][]byte) error {
+	if len(frames) == 0 {
+		return nil
+	}
+	bp := batchPool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 4*writeBatchBytes { // a huge welcome's buffer is not kept
+			*bp = (*bp)[:0]
+			batchPool.Put(bp)
+		}
+	}()
+	nc := ws.NetConn()
+	for i := 0; i < len(frames); {
+		b := (*bp)[:0]
+		for ; i < len(frames) && (len(b) == 0 || len(b)+len(frames[i]) <= writeBatchBytes); i++ {
+			b = appendTextFrame(b, frames[i])
+		}
+		*bp = b
+		nc.SetWriteDeadline(time.Now().Add(writeWait))
+		if _, err := nc.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 var errHungUp = errors.New("connection hung up")
