@@ -335,3 +335,5 @@ func num(v any) int64 {
 }
 
 var _ = fmt.Sprintf
+
+func bytesContain(b []byte, s string) bool { return bytes.Contains(b, []byte(s)) }

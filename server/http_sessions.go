@@ -206,7 +206,7 @@ func sessionID(c *fiber.Ctx) (string, error) {
 
 // withState authenticates the bearer token in the session's room and runs
 // fn on the committed state as that participant.
-func (s *Server) withState(c *fiber.Ctx, fn func(st *board.State, p *board.Participant) error) error {
+func (s *Server) withState(c *fiber.Ctx, fn viewFunc) error {
 	id, err := sessionID(c)
 	if err != nil {
 		return err
@@ -241,8 +241,8 @@ func (s *Server) sessionKnown(id string) (bool, error) {
 
 func (s *Server) getBoard(c *fiber.Ctx) error {
 	var out []byte
-	err := s.withState(c, func(st *board.State, p *board.Participant) error {
-		out = encode(st.Snapshot(board.ViewerOf(p), nil, s.now()))
+	err := s.withState(c, func(st *board.State, p *board.Participant, online func(string) bool) error {
+		out = encode(st.Snapshot(board.ViewerOf(p), online, s.now()))
 		return nil
 	})
 	if err != nil {
@@ -272,7 +272,7 @@ func (s *Server) qr(c *fiber.Ctx) error {
 func (s *Server) rejoin(ctx context.Context, id, tok string) (string, bool) {
 	var pid string
 	reply := make(chan error, 1)
-	fn := func(_ *board.State, p *board.Participant) error { pid = p.ID; return nil }
+	fn := func(_ *board.State, p *board.Participant, _ func(string) bool) error { pid = p.ID; return nil }
 	err, aerr := ask(ctx, s.hub, id, viewMsg{tokenHash: hashToken(tok), fn: fn, reply: reply}, reply)
 	return pid, err == nil && aerr == nil && pid != ""
 }

@@ -23,7 +23,7 @@ func (s *Server) getMinutes(c *fiber.Ctx) error {
 		return s.writeError(c, board.Errorf(board.CodeInvalid, "lang must be id or en"))
 	}
 	var m minutes.Model
-	err := s.withState(c, func(st *board.State, p *board.Participant) error {
+	err := s.withState(c, func(st *board.State, p *board.Participant, _ func(string) bool) error {
 		if p.Role != board.RoleFacilitator && p.Role != board.RoleNotulis {
 			return board.Errorf(board.CodeForbidden, "only the facilitator or the notulis may download the minutes")
 		}

@@ -77,11 +77,15 @@ type (
 	// viewMsg runs fn on the committed state as the token's participant.
 	viewMsg struct {
 		tokenHash []byte
-		fn        func(st *board.State, p *board.Participant) error
+		fn        viewFunc
 		reply     chan error
 	}
 	stopMsg struct{}
 )
+
+// viewFunc reads the committed state as participant p; online tells who is
+// connected now.
+type viewFunc func(st *board.State, p *board.Participant, online func(id string) bool) error
 
 func newRoom(srv *Server, id string) *room {
 	return &room{id: id, srv: srv, log: srv.log.With("session", id), inbox: make(chan any, roomInbox),

@@ -18,9 +18,9 @@ func (r *room) attach(m attachMsg) {
 	cl := m.cl
 	cl.participantID = p.ID
 	cl.viewer = board.ViewerOf(p)
+	r.online[p.ID]++
 	r.pushTo(cl, r.welcome(cl.viewer, m.since))
 	r.clients[cl] = struct{}{}
-	r.online[p.ID]++
 	if r.online[p.ID] == 1 {
 		r.dirtyPresence = true
 	} else {
@@ -47,7 +47,7 @@ func (r *room) isOnline(id string) bool { return r.online[id] > 0 }
 // welcome builds the first frame for a viewer.
 func (r *room) welcome(v board.Viewer, since *int64) []byte {
 	if since != nil && *since >= 0 && *since <= r.st.Seq {
-		if evs, ok := r.eventsSince(*since); ok {
+		if evs, ok := r.eventsSince(*since); ok && !changesVisibility(evs) {
 			raw := make([]json.RawMessage, len(evs))
 			for i := range evs {
 				raw[i] = encode(r.st.Project(&evs[i], r.st.ClassOf(&evs[i], v)))
@@ -147,5 +147,18 @@ func (r *room) view(m viewMsg) {
 		m.reply <- board.Errorf(board.CodeUnauthorized, "unknown or removed participant")
 		return
 	}
-	m.reply <- m.fn(r.st, p)
+	m.reply <- m.fn(r.st, p, r.isOnline)
+}
+
+// changesVisibility reports whether a gap holds an event that changed what
+// viewers may read (a reveal, a switch of privacy). Events before it would
+// be projected with today's visibility and could show a note's draft text
+// from before the reveal, so such a gap gets the full board instead.
+func changesVisibility(evs []board.Event) bool {
+	for i := range evs {
+		if d, ok := evs[i].Data.(board.NotesData); ok && d.Notes != nil {
+			return true
+		}
+	}
+	return false
 }

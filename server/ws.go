@@ -129,12 +129,12 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 // hello reads the first frame and attaches the client to its room.
 func (s *Server) hello(ws *websocket.Conn, id string, cl *client) bool {
 	ws.SetReadDeadline(time.Now().Add(helloWait))
-	_, data, err := ws.ReadMessage()
+	mt, data, err := ws.ReadMessage()
 	if err != nil {
 		return false
 	}
 	var h helloFrame
-	if json.Unmarshal(data, &h) != nil || h.Type != "hello" || h.Token == "" {
+	if mt != websocket.TextMessage || json.Unmarshal(data, &h) != nil || h.Type != "hello" || h.Token == "" {
 		cl.out.push(encodeError("", board.CodeInvalid, "the first frame must be hello with a token"))
 		cl.out.close(closePolicy, "hello expected")
 		return false
