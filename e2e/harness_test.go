@@ -74,6 +74,7 @@ type server struct {
 	addr string // host:port, fixed after the first start
 	url  string
 	cmd  *exec.Cmd
+	args []string // extra flags, e.g. -refuse-websockets; a restart may change them
 }
 
 // startServer runs the binary on 127.0.0.1:0 with a fresh database and
@@ -83,10 +84,11 @@ func startServer(t *testing.T) string {
 	return newServer(t).url
 }
 
-// newServer starts a server that a test can stop and start again.
-func newServer(t *testing.T) *server {
+// newServer starts a server that a test can stop and start again; args
+// are extra flags.
+func newServer(t *testing.T, args ...string) *server {
 	t.Helper()
-	s := &server{t: t, db: filepath.Join(t.TempDir(), "r.db"), addr: "127.0.0.1:0"}
+	s := &server{t: t, db: filepath.Join(t.TempDir(), "r.db"), addr: "127.0.0.1:0", args: args}
 	s.start()
 	t.Cleanup(s.kill)
 	return s
@@ -94,7 +96,7 @@ func newServer(t *testing.T) *server {
 
 func (s *server) start() {
 	s.t.Helper()
-	cmd := exec.Command(binPath, "-addr", s.addr, "-db", s.db)
+	cmd := exec.Command(binPath, append([]string{"-addr", s.addr, "-db", s.db}, s.args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		s.t.Fatal(err)
@@ -268,7 +270,14 @@ func evalAwait[T any](b *browser, expr string) T {
 // waitJS waits until the expression is truthy.
 func (b *browser) waitJS(what, expr string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	b.waitJSFor(what, expr, 20*time.Second)
+}
+
+// waitJSFor is waitJS with a longer limit, for what waits on a reconnect's
+// backoff on a loaded machine.
+func (b *browser) waitJSFor(what, expr string, limit time.Duration) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, limit)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+expr+")", chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
 		b.shot("FAIL-" + sanitize(what))

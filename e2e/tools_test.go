@@ -42,6 +42,27 @@ func TestFacilitatorTools(t *testing.T) {
 	)
 	par.waitJS("connected", connected)
 
+	// Opening the join link again on the same phone is a rejoin: the same
+	// person (no passcode asked, no second row in the list), even with
+	// another name typed.
+	myID := `(() => { const id = location.pathname.split('/')[2]; return JSON.parse(localStorage.getItem('rembuk:session:' + id)).participantId; })()`
+	sariID := eval[string](par, myID)
+	fac.waitJS("two people", `document.querySelectorAll('[data-testid=participant]').length === 2`)
+	par.do("open the join link again",
+		chromedp.Navigate(base+"/join/"+code),
+		waitVisible(css(`[data-testid=join-continue]`)),
+		setValue(css(`[data-testid=join-name]`), "Sari D."),
+		click(css(`[data-testid=join-submit]`)),
+		waitVisible(css(selBoard)),
+	)
+	par.waitJS("connected again", connected)
+	if got := eval[string](par, myID); got != sariID {
+		t.Errorf("after rejoining, participant %q, want the same %q", got, sariID)
+	}
+	if got := eval[string](par, `document.querySelector('[data-testid=board]').dataset.role`); got != "participant" {
+		t.Errorf("after rejoining, role %q", got)
+	}
+
 	// Columns: add, rename; anonymous notes.
 	fac.do("add a column",
 		click(css(`[data-testid=add-column]`)),
@@ -69,6 +90,10 @@ func TestFacilitatorTools(t *testing.T) {
 	par.waitJS("anonymous reaches the phone", `true`)
 	addNote(t, par, 1, secret)
 	fac.waitJS("the facilitator sees the note", noteShown(secret))
+	// Events come in seq order: a second row for the rejoin would be here by now.
+	if n := count(fac, `[data-testid=participant]`); n != 2 {
+		t.Errorf("after a rejoin the facilitator lists %d people, want 2", n)
+	}
 	if got := eval[string](fac, `(`+noteSel(secret)+`).querySelector('[data-testid=note-author]').textContent`); got == "Sari Dewi" {
 		t.Errorf("anonymous mode: the facilitator sees the author's name")
 	}

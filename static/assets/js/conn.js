@@ -1,13 +1,27 @@
-// conn.js — the live connection of one session: the WebSocket, the hello /
-// welcome handshake with `since`, automatic reconnect with backoff, and the
-// outbox. Every command goes into the outbox (kept in localStorage) before
-// it is sent; it leaves only on its ack or error, so what is typed offline,
-// or whose ack was lost, goes out again on reconnect with its ORIGINAL ref
-// and the server's ref de-duplication keeps it from being applied twice.
-import { loadOutbox, saveOutbox } from './storage.js';
+// conn.js — the live connection of one session. It keeps the outbox and
+// chooses the transport: a WebSocket (ws-transport.js) when it works, else
+// the HTTP fallback (sse-transport.js: events by Server-Sent Events,
+// commands by POST) when a WebSocket cannot open within a few seconds or
+// keeps dropping while the server answers HTTP. On the fallback it tries a
+// WebSocket again in the background every minute (and when the network
+// changes) and switches back when one is welcomed.
+//
+// Every command goes into the outbox (kept in localStorage) before it is
+// sent; it leaves only on its ack or error, so what is typed offline, or
+// whose ack was lost, or was under way when the transport changed, goes out
+// again with its ORIGINAL ref (the server's ref de-duplication keeps it from
+// being applied twice). A command is under way on at most one transport at
+// a time. Events of every transport pass through one handler that applies
+// them in seq order and resyncs on a gap.
+import { loadOutbox, saveOutbox, getPref, setPref } from './storage.js';
+import { WsTransport } from './ws-transport.js';
+import { SseTransport, postCommand, reachable, authState } from './sse-transport.js';
 
-const WELCOME_TIMEOUT = 10000;
 const MAX_BACKOFF = 15000;
+const SHORT_LIVED = 15000; // a WebSocket that drops sooner than this after its welcome counts as failed
+const WS_FAILS = 3; // failed WebSockets in a row (the server answering HTTP) that make the page fall back
+const PROBE_EVERY = 60000; // on the fallback, try a WebSocket in the background this often
+const REMEMBER = 10 * 60000; // a fallback this recent starts the next page load on HTTP
 
 /** newRef returns a unique ref; crypto.randomUUID needs a secure context, getRandomValues does not. */
 export function newRef() {
@@ -26,19 +40,33 @@ export class Conn {
     this.sessionId = sessionId;
     this.token = token;
     this.h = handlers;
-    this.ws = null;
-    this.welcomed = false;
     this.stopped = false;
+    this.welcomedOnce = false;
+    this.status = 'connecting';
+    this.mode = Date.now() - (getPref('fallbackAt', 0) || 0) < REMEMBER ? 'http' : 'ws';
+    this.live = null; // the transport in use
+    this.probe = null; // a background WebSocket while on the fallback
+    this.wsFails = 0;
     this.attempt = 0;
     this.timer = null;
-    this.status = 'connecting';
+    this.probeTimer = null;
+    this.postTimer = null;
+    this.postFails = 0;
+    this.posting = false;
+    this.gen = 0;
+    this.inflight = new Map(); // ref → 'ws' | 'http': under way, not to be sent again for now
     this.outbox = loadOutbox(sessionId);
     this.waiters = new Map();
-    this.onOnline = () => { if (!this.stopped) this.reconnectNow(); };
+    this.on = { frame: (tr, m) => this.frame(tr, m), close: (tr, info) => this.closed(tr, info) };
+    this.onOnline = () => {
+      if (this.stopped) return;
+      if (!this.ready) this.reconnectNow();
+      if (this.mode === 'http') this.probeNow();
+    };
     this.onOffline = () => this.setStatus('offline');
-    // A phone that slept may have lost its socket without a close event.
+    // A phone that slept may have lost its connection without a close event.
     this.onVisible = () => {
-      if (document.visibilityState === 'visible' && !this.stopped && (!this.ws || this.ws.readyState > WebSocket.OPEN)) this.reconnectNow();
+      if (document.visibilityState === 'visible' && !this.stopped && (!this.live || !this.live.alive())) this.reconnectNow();
     };
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
@@ -47,68 +75,78 @@ export class Conn {
 
   start() {
     this.connect();
+    this.scheduleProbe();
   }
 
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.probeTimer);
+    clearTimeout(this.postTimer);
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
     document.removeEventListener('visibilitychange', this.onVisible);
-    if (this.ws) {
-      const ws = this.ws;
-      this.ws = null;
-      ws.onclose = ws.onmessage = ws.onerror = ws.onopen = null;
-      try { ws.close(1000); } catch (_) { /* ignore */ }
-    }
+    for (const tr of [this.live, this.probe]) if (tr) tr.close();
+    this.live = this.probe = null;
   }
 
-  setStatus(s) {
-    if (this.status === s) return;
+  /** ready: a transport is welcomed and takes commands now. */
+  get ready() {
+    return !!this.live && this.live.ready;
+  }
+
+  /** transport: 'ws' or 'http' (the fallback), the one in use or being tried. */
+  get transport() {
+    return this.mode;
+  }
+
+  setStatus(s, force = false) {
+    if (this.status === s && !force) return;
     this.status = s;
     this.h.status(s);
+  }
+
+  /** waitingStatus is the status while no transport is welcomed. */
+  waitingStatus() {
+    if (navigator.onLine === false) return 'offline';
+    return this.welcomedOnce ? 'reconnecting' : 'connecting';
+  }
+
+  fatal(reason) {
+    this.stop();
+    this.h.fatal(reason);
   }
 
   connect() {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    if (navigator.onLine === false) this.setStatus('offline');
-    else if (this.status !== 'connecting') this.setStatus('reconnecting');
-    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    let ws;
-    try {
-      ws = new WebSocket(`${proto}//${location.host}/ws/sessions/${encodeURIComponent(this.sessionId)}`);
-    } catch (_) {
-      this.schedule();
-      return;
+    if (this.live) this.drop(this.live);
+    this.setStatus(this.waitingStatus());
+    const tr = this.mode === 'ws' ? new WsTransport(this.sessionId, this.token, this.on) : new SseTransport(this.sessionId, this.token, this.on);
+    this.live = tr;
+    tr.start(this.h.seq());
+  }
+
+  /** drop closes a transport without treating it as a failure. */
+  drop(tr) {
+    tr.close();
+    if (tr === this.live) {
+      this.live = null;
+      this.forgetInflight(tr.kind);
     }
-    this.ws = ws;
-    this.welcomed = false;
-    ws.onopen = () => {
-      const hello = { type: 'hello', token: this.token };
-      const since = this.h.seq();
-      if (since != null) hello.since = since;
-      ws.send(JSON.stringify(hello));
-      this.timer = setTimeout(() => { if (!this.welcomed) this.drop(ws); }, WELCOME_TIMEOUT);
-    };
-    ws.onmessage = (e) => this.receive(ws, e.data);
-    ws.onclose = (e) => this.closed(ws, e.code);
-    ws.onerror = () => { /* onclose follows */ };
   }
 
-  drop(ws) {
-    try { ws.close(4000, 'resync'); } catch (_) { /* ignore */ }
+  forgetInflight(kind) {
+    // A POST under way still gets its answer; only a closed socket loses its commands.
+    if (kind !== 'ws') return;
+    for (const [ref, k] of this.inflight) if (k === 'ws') this.inflight.delete(ref);
   }
 
-  /** reconnectNow drops the socket and connects again at once (used to resync). */
+  /** reconnectNow drops the transport and connects again at once (used to resync). */
   reconnectNow() {
+    if (this.stopped) return;
     this.attempt = 0;
-    if (this.ws) {
-      const ws = this.ws;
-      this.ws = null;
-      ws.onclose = ws.onmessage = ws.onerror = ws.onopen = null;
-      try { ws.close(4000, 'resync'); } catch (_) { /* ignore */ }
-    }
+    this.gen++;
     this.connect();
   }
 
@@ -121,37 +159,18 @@ export class Conn {
     this.timer = setTimeout(() => this.connect(), delay);
   }
 
-  closed(ws, code) {
-    if (ws !== this.ws) return;
-    this.ws = null;
-    this.welcomed = false;
-    clearTimeout(this.timer);
-    if (this.stopped) return;
-    if (code === 4003) {
-      this.stopped = true;
-      this.h.fatal('removed');
+  frame(tr, msg) {
+    if (tr === this.probe) {
+      if (msg.type === 'welcome') this.adopt(tr, msg);
       return;
     }
-    if (code === 1008) {
-      this.stopped = true;
-      this.h.fatal('unauthorized');
-      return;
-    }
-    this.setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
-    this.schedule();
-  }
-
-  receive(ws, raw) {
-    if (ws !== this.ws) return;
-    let msg;
-    try { msg = JSON.parse(raw); } catch (_) { return; }
+    if (tr !== this.live || this.stopped) return;
     switch (msg.type) {
       case 'welcome':
-        clearTimeout(this.timer);
-        this.welcomed = true;
         this.attempt = 0;
+        this.welcomedOnce = true;
         this.h.welcome(msg);
-        this.setStatus('connected');
+        this.setStatus('connected', true);
         this.flush();
         break;
       case 'event':
@@ -161,15 +180,100 @@ export class Conn {
         this.h.presence(msg);
         break;
       case 'ack':
+        this.inflight.delete(msg.ref);
         this.settle(msg, true);
         break;
       case 'error':
-        if (msg.ref) this.settle(msg, false);
-        else if (msg.code === 'unauthorized') { this.stopped = true; this.h.fatal('unauthorized'); }
+        if (msg.ref) { this.inflight.delete(msg.ref); this.settle(msg, false); } else if (msg.code === 'unauthorized') this.fatal('unauthorized');
         break;
       default:
         break;
     }
+  }
+
+  closed(tr, info) {
+    if (tr === this.probe) { this.probe = null; return; }
+    if (tr !== this.live) return;
+    this.live = null;
+    this.forgetInflight(tr.kind);
+    if (this.stopped) return;
+    if (info.code === 4003) { this.fatal('removed'); return; }
+    if (info.code === 1008) { this.fatal('unauthorized'); return; }
+    this.setStatus(this.waitingStatus());
+    if (info.welcomed && info.lived >= SHORT_LIVED) {
+      this.attempt = 0;
+      if (tr.kind === 'ws') this.wsFails = 0;
+    }
+    const gen = ++this.gen;
+    const still = () => !this.stopped && gen === this.gen && !this.live;
+    if (tr.kind === 'ws') {
+      // 1001: the server is restarting; 1013: this client fell behind. Neither is the network's fault.
+      if ((info.welcomed && info.lived >= SHORT_LIVED) || info.code === 1001 || info.code === 1013) { this.schedule(); return; }
+      // Only a WebSocket that fails while the server answers HTTP counts
+      // towards the fallback; a server that is away is waited for.
+      reachable().then((ok) => {
+        if (!still()) return;
+        if (!ok) { this.schedule(); return; }
+        this.wsFails++;
+        if (info.timedOut || this.wsFails >= WS_FAILS) { this.fallBack(); return; }
+        // The server is there: retry soon, not after the backoff of its absence.
+        this.attempt = this.wsFails - 1;
+        this.schedule();
+      });
+      return;
+    }
+    if (info.welcomed) { this.schedule(); return; }
+    // The stream was refused or never started: a removed participant or a
+    // forgotten session gets 401/404, which EventSource does not tell.
+    authState(this.sessionId, this.token).then((st) => {
+      if (!still()) return;
+      if (st === 'unauthorized') this.fatal('unauthorized');
+      else this.schedule();
+    });
+  }
+
+  /** fallBack switches to HTTP: events by SSE from the applied seq, commands by POST. */
+  fallBack() {
+    this.mode = 'http';
+    this.wsFails = 0;
+    this.attempt = 0;
+    setPref('fallbackAt', Date.now());
+    this.connect();
+    this.setStatus(this.status, true);
+    this.scheduleProbe();
+  }
+
+  scheduleProbe() {
+    clearTimeout(this.probeTimer);
+    if (this.stopped || this.mode !== 'http') return;
+    this.probeTimer = setTimeout(() => this.probeNow(), PROBE_EVERY);
+  }
+
+  /** probeNow opens a WebSocket in the background; its welcome makes it the transport. */
+  probeNow() {
+    if (this.stopped || this.mode !== 'http') return;
+    this.scheduleProbe();
+    if (this.probe) return;
+    this.probe = new WsTransport(this.sessionId, this.token, this.on);
+    this.probe.start(this.h.seq());
+  }
+
+  /** adopt makes a welcomed background WebSocket the transport and closes the SSE stream. */
+  adopt(tr, msg) {
+    this.probe = null;
+    clearTimeout(this.probeTimer);
+    clearTimeout(this.timer);
+    if (this.live) this.drop(this.live);
+    this.live = tr;
+    this.mode = 'ws';
+    this.wsFails = 0;
+    this.attempt = 0;
+    setPref('fallbackAt', null);
+    // The welcome's events after `since` may overlap what the stream
+    // already applied; the handler skips seqs it has.
+    this.h.welcome(msg);
+    this.setStatus('connected', true);
+    this.flush();
   }
 
   settle(msg, ok) {
@@ -190,18 +294,40 @@ export class Conn {
     this.h.outbox();
   }
 
+  /** flush sends what waits and is not under way, through the transport in use. */
   flush() {
-    for (const c of this.outbox) this.rawSend(c);
+    const tr = this.live;
+    if (!tr || !tr.ready || this.stopped) return;
+    if (tr.kind === 'http') { this.pump(); return; }
+    for (const c of this.outbox) {
+      if (!this.inflight.has(c.ref) && tr.send(c)) this.inflight.set(c.ref, 'ws');
+    }
   }
 
-  rawSend(cmd) {
-    if (!this.ws || !this.welcomed || this.ws.readyState !== WebSocket.OPEN) return false;
-    try {
-      this.ws.send(JSON.stringify(cmd));
-      return true;
-    } catch (_) {
-      return false;
-    }
+  /** pump posts the outbox one command at a time, in order, while the fallback is in use. */
+  pump() {
+    const tr = this.live;
+    if (this.posting || !tr || tr.kind !== 'http' || !tr.ready) return;
+    const c = this.outbox.find((x) => !this.inflight.has(x.ref));
+    if (!c) return;
+    this.posting = true;
+    this.inflight.set(c.ref, 'http');
+    postCommand(this.sessionId, this.token, c).then((r) => {
+      this.posting = false;
+      this.inflight.delete(c.ref);
+      if (this.stopped) return;
+      this.postFails = 0;
+      if (!r.ok && r.frame.code === 'unauthorized') { this.fatal('unauthorized'); return; }
+      this.settle(r.frame, r.ok);
+      this.flush();
+    }, () => {
+      this.posting = false;
+      this.inflight.delete(c.ref);
+      if (this.stopped) return;
+      this.postFails++;
+      clearTimeout(this.postTimer);
+      this.postTimer = setTimeout(() => this.flush(), Math.min(MAX_BACKOFF, 500 * 2 ** this.postFails));
+    });
   }
 
   /** send queues cmd and sends it when connected; resolves with the ack, rejects with the error frame. */
@@ -211,7 +337,7 @@ export class Conn {
     saveOutbox(this.sessionId, this.outbox);
     const p = new Promise((resolve, reject) => this.waiters.set(c.ref, { resolve, reject }));
     p.ref = c.ref;
-    this.rawSend(c);
+    this.flush();
     this.h.outbox();
     return p;
   }

@@ -19,7 +19,6 @@ export function fromSnapshot(b) {
     myVotes: new Map(),
     myUsg: new Map(),
     mine: new Set(),
-    privateIds: new Set(),
     clockOffset: 0,
     version: 0,
   };
@@ -33,13 +32,11 @@ export function fromSnapshot(b) {
     if (g.myVotes) s.myVotes.set(g.id, g.myVotes);
     if (g.myUsg) s.myUsg.set(g.id, g.myUsg);
   }
-  const privateOn = isPrivate(s);
   for (const n of b.notes || []) {
     s.notes.set(n.id, normNote(n));
     if (n.mine || (n.authorId && n.authorId === s.you.id)) s.mine.add(n.id);
     if (n.myVotes) s.myVotes.set(n.id, n.myVotes);
     if (n.myUsg) s.myUsg.set(n.id, n.myUsg);
-    if (privateOn && !n.hidden) s.privateIds.add(n.id);
   }
   for (const l of b.links || []) s.links.set(l.id, { ...l });
   for (const a of b.actions || []) s.actions.set(a.id, { ...a });
@@ -48,14 +45,14 @@ export function fromSnapshot(b) {
   return s;
 }
 
-function isPrivate(s) {
-  return !!(s.session.settings && s.session.settings.privateBrainstorm && !s.session.revealed);
-}
-
+// A readable note carries `private: true` while only its author and the
+// facilitator may read it (private brainstorm, not yet revealed): snapshots
+// and events say so, so the count of such notes is right after a reload.
 function normNote(n) {
   if (n.hidden) return { id: n.id, columnId: n.columnId, hidden: true };
   return {
     ...n,
+    private: !!n.private,
     groupId: n.groupId || null,
     votes: n.votes || 0,
     usg: n.usg || { u: 0, s: 0, g: 0, total: 0, raters: 0 },
@@ -83,7 +80,6 @@ function deleteNote(s, id) {
   dropTarget(s, id);
   s.notes.delete(id);
   s.mine.delete(id);
-  s.privateIds.delete(id);
 }
 
 function deleteGroup(s, id) {
@@ -117,7 +113,6 @@ export function applyEvent(s, msg) {
       s.notes.set(n.id, n);
       if (msg.event === 'note.added') {
         if ((msg.actorId && msg.actorId === s.you.id) || (n.authorId && n.authorId === s.you.id)) s.mine.add(n.id);
-        if (isPrivate(s)) s.privateIds.add(n.id);
       } else if (n.authorId && n.authorId === s.you.id) {
         s.mine.add(n.id);
       }
@@ -203,17 +198,14 @@ export function applyEvent(s, msg) {
       s.session.phase = d.phase;
       break;
     case 'settings.changed': {
-      const wasPrivate = s.session.settings && s.session.settings.privateBrainstorm;
       s.session.settings = { ...d.settings };
       s.session.revealed = !!d.revealed;
       if (d.notes) replaceNotes(s, d.notes);
-      if (!d.settings.privateBrainstorm || (!wasPrivate && d.settings.privateBrainstorm)) s.privateIds.clear();
       break;
     }
     case 'notes.revealed':
       s.session.revealed = true;
       if (d.notes) replaceNotes(s, d.notes);
-      s.privateIds.clear();
       break;
     case 'timer.changed':
       s.session.timer = d.timer || null;

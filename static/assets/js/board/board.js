@@ -124,11 +124,7 @@ export function mountBoard(root, sessionId, app) {
       ctx.forceFull = false;
       if (msg.board) {
         const prevPhase = ctx.state && ctx.state.session.phase;
-        const prev = ctx.state;
         ctx.state = fromSnapshot(msg.board);
-        if (prev) {
-          for (const id of prev.privateIds) if (ctx.state.notes.has(id)) ctx.state.privateIds.add(id);
-        }
         if (prevPhase !== ctx.state.session.phase) onPhase(prevPhase, ctx.state.session.phase);
         const se = ctx.state.session;
         saveSession(sessionId, { joinCode: se.joinCode || ctx.saved.joinCode, title: se.title, name: ctx.state.you.name, role: ctx.state.you.role });
@@ -201,6 +197,12 @@ export function mountBoard(root, sessionId, app) {
     if (ev.event === 'session.closed') {
       ticker.sync();
       toast(t('closed.toast'), 'info');
+    }
+    if (ev.event === 'participant.removed' && ev.data.id === s.you.id) {
+      // Over the WebSocket a close with 4003 follows; the HTTP fallback's stream just ends.
+      ctx.conn.stop();
+      handlers.fatal('removed');
+      return;
     }
     if (ev.event === 'participant.changed' && ev.data.participant.id === s.you.id) {
       toast(t('role.changed.' + s.you.role), 'info');

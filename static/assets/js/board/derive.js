@@ -95,7 +95,7 @@ export function hiddenCounts(s) {
   const m = new Map();
   const fac = s.you.role === 'facilitator';
   for (const n of s.notes.values()) {
-    const hidden = n.hidden || (fac && s.privateIds.has(n.id));
+    const hidden = n.hidden || (fac && n.private);
     if (hidden) m.set(n.columnId, (m.get(n.columnId) || 0) + 1);
   }
   return m;

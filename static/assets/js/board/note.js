@@ -29,7 +29,7 @@ export function noteCard(ctx, p, c, n, loose) {
   if (spot) cls.push('spotlight');
   if (selected) cls.push('selected');
   if (mine) cls.push('mine');
-  const priv = s.privateIds.has(n.id) && s.session.settings.privateBrainstorm && !s.session.revealed;
+  const priv = !!n.private && !n.pending;
   return h('article', {
     key: n.id, class: cls.join(' '), 'data-testid': 'note', 'data-note-id': n.id, 'data-target-id': n.pending ? null : n.id,
     'data-pending': n.pending ? 'true' : null, 'data-mine': mine ? 'true' : null,

@@ -57,10 +57,13 @@ function timerChip(ctx, p) {
 function connStatus(ctx, narrow) {
   const st = ctx.status;
   const waiting = ctx.conn.pending().length;
-  const label = t('conn.' + st);
-  return h('span', { class: 'conn conn-' + st, 'data-testid': 'conn-status', 'data-status': st, role: 'status', title: label, 'aria-label': label },
+  // The HTTP fallback (a proxy blocks WebSockets) says so: it is slower, and
+  // an IT desk helping by phone wants to know.
+  const http = ctx.conn.transport === 'http';
+  const label = t(http && st === 'connected' ? 'conn.connectedHttp' : 'conn.' + st);
+  return h('span', { class: 'conn conn-' + st + (http ? ' conn-http' : ''), 'data-testid': 'conn-status', 'data-status': st, 'data-transport': ctx.conn.transport, role: 'status', title: http ? label + ' — ' + t('conn.httpHint') : label, 'aria-label': label },
     h('span', { class: 'conn-dot', 'aria-hidden': 'true' }),
-    narrow ? null : h('span', { class: 'conn-label' }, label),
+    narrow ? (http ? h('span', { class: 'conn-mode', 'data-testid': 'conn-mode', 'aria-hidden': 'true' }, 'HTTP') : null) : h('span', { class: 'conn-label' }, label),
     waiting ? h('span', { class: 'conn-pending', 'data-testid': 'outbox-count' }, t('conn.waiting', { n: waiting })) : null);
 }
 

@@ -149,7 +149,7 @@ function loadingView(ctx) {
     h('div', { class: 'gate-card' },
       h('div', { class: 'spinner', 'aria-hidden': 'true' }),
       h('p', { class: 'gate-text' }, t(ctx.status === 'offline' ? 'banner.offline' : 'board.connecting')),
-      h('span', { class: 'conn conn-' + ctx.status, 'data-testid': 'conn-status', 'data-status': ctx.status }, h('span', { class: 'conn-dot' }), t('conn.' + ctx.status))));
+      h('span', { class: 'conn conn-' + ctx.status, 'data-testid': 'conn-status', 'data-status': ctx.status, 'data-transport': ctx.conn.transport }, h('span', { class: 'conn-dot' }), t('conn.' + ctx.status))));
 }
 
 /** gateView is a full-page message: no access to this session, or removed from it. */

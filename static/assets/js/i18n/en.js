@@ -61,6 +61,7 @@ export default {
   'join.kicker': 'Join code',
   'join.welcome': 'Welcome! Enter your name to join.',
   'join.known': 'This device has already joined as {name}.',
+  'join.rejoined': 'Welcome back: you are in as {name} again.',
   'join.continue': 'Continue',
   'join.orNew': 'or join as someone else',
   'join.notFound': 'That code was not found. Please check it.',
@@ -81,6 +82,8 @@ export default {
 
   'conn.connecting': 'Connecting',
   'conn.connected': 'Connected',
+  'conn.connectedHttp': 'Connected (HTTP fallback)',
+  'conn.httpHint': 'this network blocks WebSockets, so the board uses HTTP; nothing is missing, it is a little slower',
   'conn.reconnecting': 'Reconnecting…',
   'conn.offline': 'Offline',
   'conn.waiting': '{n} waiting',

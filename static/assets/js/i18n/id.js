@@ -59,6 +59,7 @@ export default {
   'join.kicker': 'Kode gabung',
   'join.welcome': 'Selamat datang! Isi nama Anda untuk bergabung.',
   'join.known': 'Perangkat ini sudah tergabung sebagai {name}.',
+  'join.rejoined': 'Anda masuk kembali sebagai {name}.',
   'join.continue': 'Lanjutkan',
   'join.orNew': 'atau gabung sebagai orang lain',
   'join.notFound': 'Kode tidak ditemukan. Periksa lagi kodenya.',
@@ -79,6 +80,8 @@ export default {
 
   'conn.connecting': 'Menghubungkan',
   'conn.connected': 'Terhubung',
+  'conn.connectedHttp': 'Terhubung (HTTP)',
+  'conn.httpHint': 'jaringan ini memblokir WebSocket, jadi papan memakai HTTP; tetap lengkap, sedikit lebih lambat',
   'conn.reconnecting': 'Menyambung ulang…',
   'conn.offline': 'Luring',
   'conn.waiting': '{n} menunggu',

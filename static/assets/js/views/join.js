@@ -4,6 +4,7 @@
 import { h, render } from '../dom.js';
 import { t, getLang, setLang, onLangChange, errorText } from '../i18n.js';
 import { icon } from '../ui/icons.js';
+import { toast } from '../ui/toast.js';
 import { joinSession } from '../api.js';
 import { saveSession, sessionForCode, getSession, getMe, saveMe } from '../storage.js';
 
@@ -44,13 +45,24 @@ export async function submitJoin(form, jst, app, draw) {
   if (f.unit.value.trim()) body.unit = f.unit.value.trim();
   if (f.passcode && f.passcode.value) body.passcode = f.passcode.value;
   if (!body.code || !body.name) { form.reportValidity(); return; }
+  // Re-opening the join link in a browser that is already in this session
+  // is a rejoin: the server answers with the same person (no second row in
+  // the attendance list) when the token is still valid, else joins anew.
+  const sid = sessionForCode(body.code);
+  const known = sid ? getSession(sid) : null;
+  if (known && known.token) body.token = known.token;
   jst.busy = true;
   jst.error = '';
   draw();
   try {
     const r = await joinSession(body);
-    saveMe({ name: body.name, unit: body.unit || '' });
-    saveSession(r.sessionId, { token: r.token, participantId: r.participantId, joinCode: body.code, name: body.name, role: 'participant' });
+    if (body.token && r.token === body.token) {
+      saveSession(r.sessionId, { token: r.token, participantId: r.participantId, joinCode: body.code });
+      toast(t('join.rejoined', { name: known.name || body.name }), 'info');
+    } else {
+      saveMe({ name: body.name, unit: body.unit || '' });
+      saveSession(r.sessionId, { token: r.token, participantId: r.participantId, joinCode: body.code, name: body.name, role: 'participant' });
+    }
     jst.busy = false;
     app.navigate('/s/' + encodeURIComponent(r.sessionId));
   } catch (e) {
