@@ -68,6 +68,16 @@ func TestHTTPFallback(t *testing.T) {
 			}
 		}
 	}
+
+	// Removed over the fallback: the stream just ends, the page says why.
+	pid := eval[string](fac, `[...document.querySelectorAll('[data-testid=participant]')].find(p => p.textContent.includes('Sari Dewi')).dataset.participantId`)
+	fac.do("remove the participant",
+		click(css(`[data-participant-id="`+pid+`"] [data-testid=participant-menu]`)),
+		click(css(`[data-testid=remove-participant]`)),
+		waitVisible(css(`[data-testid=confirm-ok]`)),
+		click(css(`[data-testid=confirm-ok]`)),
+	)
+	par.waitJS("the phone says she was removed", `document.querySelector('[data-testid=gate-removed]')`)
 }
 
 // TestFallbackSwitch: the server comes back refusing WebSockets while the

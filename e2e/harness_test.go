@@ -299,20 +299,26 @@ func (b *browser) shot(name string) {
 		b.t.Logf("%s: screenshot %s: %v", b.name, name, err)
 		return
 	}
-	file := sanitize(b.t.Name()) + "-" + name + ".png"
-	dir := filepath.Join(os.TempDir(), "rembuk-e2e-shots", sanitize(b.t.Name()))
-	if d := shotDir(b.t); d != "" {
-		dir = d
-	}
+	saveArtifact(b.t, name+".png", buf)
+}
+
+// saveArtifact writes a screenshot (or a printed PDF) under the test's
+// temp dir and copies it to shotsDir, named after the test; it returns the
+// path in the temp dir.
+func saveArtifact(t *testing.T, name string, buf []byte) string {
+	t.Helper()
+	file := sanitize(t.Name()) + "-" + name
+	dir := shotDir(t)
 	for _, d := range []string{dir, shotsDir} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
-			b.t.Logf("screenshot dir: %v", err)
+			t.Logf("screenshot dir: %v", err)
 			continue
 		}
 		if err := os.WriteFile(filepath.Join(d, file), buf, 0o644); err != nil {
-			b.t.Logf("screenshot: %v", err)
+			t.Logf("screenshot: %v", err)
 		}
 	}
+	return filepath.Join(dir, file)
 }
 
 // checkNoOverflow fails the test when the page is wider than the viewport
