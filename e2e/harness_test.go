@@ -279,7 +279,7 @@ func (b *browser) waitJSFor(what, expr string, limit time.Duration) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, limit)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+expr+")", chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+expr+")", chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(limit))); err != nil {
 		b.shot("FAIL-" + sanitize(what))
 		b.t.Fatalf("%s: waiting for %s: %v", b.name, what, err)
 	}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -48,5 +49,31 @@ func TestOfflineOutbox(t *testing.T) {
 	par.waitJS("the same identity after a reload", connected+` && document.querySelectorAll('[data-testid=note][data-mine]').length === 2`)
 	if role := eval[string](par, `document.querySelector('[data-testid=board]').dataset.role`); role != "participant" {
 		t.Errorf("role after reload = %q", role)
+	}
+}
+
+// TestOutboxBurst: more commands waiting than the server takes at once (it
+// allows bursts of 40, then 20 a second per connection): a reload finds 60
+// notes in the outbox, and the page sends them paced, retrying what was
+// refused as too fast, until each is on the board exactly once.
+func TestOutboxBurst(t *testing.T) {
+	base := startServer(t)
+	fac := newBrowser(t, "facilitator", 1280, 800, false)
+	createSession(t, fac, base, "Banyak kartu tertunda", "Budi Santoso")
+	const n = 60
+	eval[bool](fac, `(() => { const id = location.pathname.split('/')[2]; const col = document.querySelector('[data-testid=column]').dataset.columnId;
+		const list = Array.from({length: `+fmt.Sprint(n)+`}, (_, i) => ({type: 'note.add', ref: 'burst-' + i, columnId: col, text: 'Kartu tertunda ' + (i + 1)}));
+		localStorage.setItem('rembuk:outbox:' + id, JSON.stringify(list)); return true; })()`)
+	fac.do("reload with a full outbox", chromedp.Reload(), waitVisible(css(selBoard)))
+	fac.waitJSFor("every waiting note is acked", connected+` && !document.querySelector('[data-testid=note][data-pending]') && document.querySelectorAll('[data-testid=note]').length === `+fmt.Sprint(n), 60*time.Second)
+	if got := eval[int](fac, `new Set([...document.querySelectorAll('[data-testid=note-text]')].map(e => e.textContent)).size`); got != n {
+		t.Errorf("%d distinct notes, want %d", got, n)
+	}
+	if got := count(fac, `[data-testid=toast][data-kind=error]`); got != 0 {
+		t.Errorf("%d error toasts while sending the outbox", got)
+	}
+	if got := evalAwait[int](fac, `(async () => { const id = location.pathname.split('/')[2]; const tok = JSON.parse(localStorage.getItem('rembuk:session:' + id)).token;
+		const b = await (await fetch('/api/sessions/' + id + '/board', {headers: {Authorization: 'Bearer ' + tok}})).json(); return b.notes.length; })()`); got != n {
+		t.Errorf("the server holds %d notes, want %d", got, n)
 	}
 }

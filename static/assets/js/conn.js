@@ -22,6 +22,8 @@ const SHORT_LIVED = 15000; // a WebSocket that drops sooner than this after its 
 const WS_FAILS = 3; // failed WebSockets in a row (the server answering HTTP) that make the page fall back
 const PROBE_EVERY = 60000; // on the fallback, try a WebSocket in the background this often
 const REMEMBER = 10 * 60000; // a fallback this recent starts the next page load on HTTP
+const WS_WINDOW = 20; // commands under way on a socket at once (the server allows bursts of 40)
+const RETRY_CODES = new Set(['rate_limited', 'unavailable']);
 
 /** newRef returns a unique ref; crypto.randomUUID needs a secure context, getRandomValues does not. */
 export function newRef() {
@@ -50,8 +52,8 @@ export class Conn {
     this.attempt = 0;
     this.timer = null;
     this.probeTimer = null;
-    this.postTimer = null;
-    this.postFails = 0;
+    this.retryTimer = null;
+    this.retries = 0;
     this.posting = false;
     this.gen = 0;
     this.inflight = new Map(); // ref → 'ws' | 'http': under way, not to be sent again for now
@@ -82,7 +84,7 @@ export class Conn {
     this.stopped = true;
     clearTimeout(this.timer);
     clearTimeout(this.probeTimer);
-    clearTimeout(this.postTimer);
+    clearTimeout(this.retryTimer);
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
     document.removeEventListener('visibilitychange', this.onVisible);
@@ -171,7 +173,7 @@ export class Conn {
         this.welcomedOnce = true;
         this.h.welcome(msg);
         this.setStatus('connected', true);
-        this.flush();
+        this.resume();
         break;
       case 'event':
         if (this.h.event(msg) === false) this.reconnectNow();
@@ -181,10 +183,20 @@ export class Conn {
         break;
       case 'ack':
         this.inflight.delete(msg.ref);
+        this.retries = 0;
         this.settle(msg, true);
+        this.flush();
         break;
       case 'error':
-        if (msg.ref) { this.inflight.delete(msg.ref); this.settle(msg, false); } else if (msg.code === 'unauthorized') this.fatal('unauthorized');
+        if (!msg.ref) {
+          if (msg.code === 'unauthorized') this.fatal('unauthorized');
+          break;
+        }
+        this.inflight.delete(msg.ref);
+        // Too fast, or the server cannot store now: nothing was applied; the
+        // command stays in the outbox and goes again a little later.
+        if (RETRY_CODES.has(msg.code)) this.retryLater();
+        else { this.settle(msg, false); this.flush(); }
         break;
       default:
         break;
@@ -273,7 +285,7 @@ export class Conn {
     // already applied; the handler skips seqs it has.
     this.h.welcome(msg);
     this.setStatus('connected', true);
-    this.flush();
+    this.resume();
   }
 
   settle(msg, ok) {
@@ -297,11 +309,30 @@ export class Conn {
   /** flush sends what waits and is not under way, through the transport in use. */
   flush() {
     const tr = this.live;
-    if (!tr || !tr.ready || this.stopped) return;
+    // A pause after rate_limited or unavailable holds everything, in order.
+    if (!tr || !tr.ready || this.stopped || this.retryTimer) return;
     if (tr.kind === 'http') { this.pump(); return; }
+    let n = 0;
+    for (const k of this.inflight.values()) if (k === 'ws') n++;
     for (const c of this.outbox) {
-      if (!this.inflight.has(c.ref) && tr.send(c)) this.inflight.set(c.ref, 'ws');
+      if (n >= WS_WINDOW) break;
+      if (!this.inflight.has(c.ref) && tr.send(c)) { this.inflight.set(c.ref, 'ws'); n++; }
     }
+  }
+
+  /** resume sends what waits at once on a new connection (a pause from the old one is over). */
+  resume() {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.flush();
+  }
+
+  /** retryLater sends what waits again after a growing pause. */
+  retryLater() {
+    if (this.retryTimer || this.stopped) return;
+    this.retries++;
+    const delay = Math.min(MAX_BACKOFF, 500 * 2 ** Math.min(this.retries, 5)) * (0.7 + Math.random() * 0.6);
+    this.retryTimer = setTimeout(() => { this.retryTimer = null; this.flush(); }, delay);
   }
 
   /** pump posts the outbox one command at a time, in order, while the fallback is in use. */
@@ -316,17 +347,16 @@ export class Conn {
       this.posting = false;
       this.inflight.delete(c.ref);
       if (this.stopped) return;
-      this.postFails = 0;
       if (!r.ok && r.frame.code === 'unauthorized') { this.fatal('unauthorized'); return; }
+      if (!r.ok && RETRY_CODES.has(r.frame.code)) { this.retryLater(); return; }
+      this.retries = 0;
       this.settle(r.frame, r.ok);
       this.flush();
     }, () => {
+      // No answer to trust (network, proxy): the same command, same ref, later.
       this.posting = false;
       this.inflight.delete(c.ref);
-      if (this.stopped) return;
-      this.postFails++;
-      clearTimeout(this.postTimer);
-      this.postTimer = setTimeout(() => this.flush(), Math.min(MAX_BACKOFF, 500 * 2 ** this.postFails));
+      if (!this.stopped) this.retryLater();
     });
   }
 
