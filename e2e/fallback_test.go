@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -170,5 +171,32 @@ func checkOnce(t *testing.T, texts []string, browsers ...*browser) {
 		if n := evalAwait[int](browsers[0], serverNoteCount(text)); n != 1 {
 			t.Errorf("the server holds %q %d times, want once", text, n)
 		}
+	}
+}
+
+// TestFallbackOnDroppingSockets: WebSockets open but die a moment after
+// their welcome (as behind a proxy that cuts them): after three such
+// sockets in a row, with the server answering HTTP, the page settles on
+// the fallback by itself and works.
+func TestFallbackOnDroppingSockets(t *testing.T) {
+	base := startServer(t)
+	fac := newBrowser(t, "facilitator", 1280, 800, false)
+	// Every socket of the page closes itself 300 ms after its first frame.
+	const cutter = `(() => { const WS = window.WebSocket; window.WebSocket = class extends WS {
+		constructor(...a) { super(...a); window.__sockets = (window.__sockets || 0) + 1;
+			this.addEventListener('message', () => { if (!this.__cut) this.__cut = setTimeout(() => this.close(3001), 300); }); } }; })()`
+	if _, err := chromedp.Call(fac.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cutter}); err != nil {
+		t.Fatalf("installing the socket cutter: %v", err)
+	}
+	createSession(t, fac, base, "Proksi yang memutus soket", "Budi Santoso")
+	fac.waitJSFor("the page falls back to HTTP", onHTTP, 60*time.Second)
+	if n := eval[int](fac, `window.__sockets || 0`); n < 3 {
+		t.Errorf("fell back after %d sockets, want 3 failed in a row first", n)
+	}
+	const text = "Tetap jalan walau soket terputus"
+	addNote(t, fac, 1, text)
+	fac.waitJS("the note is acked over HTTP", onHTTP+` && `+noteShown(text)+` && !document.querySelector('[data-testid=note][data-pending]')`)
+	if n := shownCount(fac, text); n != 1 {
+		t.Errorf("the note shows %d times, want once", n)
 	}
 }
