@@ -160,7 +160,7 @@ func noteDelete(x *exec) (string, any, error) {
 	if err := x.mayEdit(n); err != nil {
 		return "", nil, err
 	}
-	x.s.deleteNote(n.ID, x.now)
+	x.s.deleteNote(n.ID)
 	return "note.deleted", IDData{ID: n.ID}, nil
 }
 
@@ -224,7 +224,7 @@ func groupDelete(x *exec) (string, any, error) {
 	if !ok {
 		return "", nil, Errorf(CodeNotFound, "group not found")
 	}
-	x.s.deleteGroup(g.ID, x.now)
+	x.s.deleteGroup(g.ID)
 	return "group.deleted", IDData{ID: g.ID}, nil
 }
 

@@ -222,12 +222,12 @@ func columnDelete(x *exec) (string, any, error) {
 	}
 	for _, n := range x.s.Notes {
 		if n.ColumnID == c.ID {
-			x.s.deleteNote(n.ID, x.now)
+			x.s.deleteNote(n.ID)
 		}
 	}
 	for _, g := range x.s.Groups {
 		if g.ColumnID == c.ID {
-			x.s.deleteGroup(g.ID, x.now)
+			x.s.deleteGroup(g.ID)
 		}
 	}
 	delete(x.s.Columns, c.ID)
