@@ -1,6 +1,5 @@
 package board
 
-
 // Entity kinds, as the store files them.
 const (
 	EntSession     = "session"
