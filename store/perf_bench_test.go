@@ -7,6 +7,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -122,4 +123,38 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestCheckpointOffCommitPath: the writer does not checkpoint inside its
+// commits (wal_autocheckpoint is off on its connection); the checkpointer
+// copies the WAL into the database file in the background.
+func TestCheckpointOffCommitPath(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cp.db")
+	db, err := store.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r := newPerfRoom(t, db, "cp")
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 40; i++ {
+		r.submit(t, r.decide(t, 50))
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		after, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Size() > before.Size() {
+			break // the 2,000 notes reached the database file, not only the WAL
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("database file still %d bytes after 5 s: nothing was checkpointed", after.Size())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
