@@ -119,6 +119,7 @@ func (r *rig) steady(sp stepSpec) metrics {
 
 	m := r.collect(expected, sp.measure)
 	m["cpu"] = cores(p0, p1)
+	m["cpu_us_deliv"] = 1e6 * m["cpu"] / m["deliv_s"] // steadier than latency on a busy machine
 	m["gen_cpu"] = cores(self0, self1)
 	m["rss_mb"] = float64(p1.rssKB) / 1024
 	m["peak_rss_mb"] = float64(peak) / 1024

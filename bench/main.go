@@ -16,9 +16,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -32,6 +36,7 @@ type options struct {
 	profile   string
 	w5Settle  time.Duration
 	quiet     float64
+	shimSrc   string
 }
 
 func main() {
@@ -43,17 +48,24 @@ func main() {
 	quick := flag.Bool("quick", false, "shorter measurement windows (a third)")
 	repo := flag.String("repo", "", "the Rembuk module root (default: found from the working directory)")
 	out := flag.String("out", "", "also write every raw figure as JSON here (default bench/out/results-TIME.json)")
+	shim := flag.String("shim", "", "source of the fsync shim (default: ../shared/tools/slowfsync.c beside the repo)")
 	quiet := flag.Float64("quiet", 0, "before each workload run, wait (at most 3 min) until the machine is this idle, e.g. 0.9; the idle share seen is recorded either way")
 	w5settle := flag.Duration("w5-settle", 5*time.Second, "W5: idle time after the last connection before reading the RSS")
-	prof := flag.String("cpuprofile", "", "directory: run Rembuk as bench/cmd/profserver and write a CPU and heap profile per workload run")
+	prof := flag.String("cpuprofile", "", "directory: run Rembuk as bench/cmd/profserver and write a CPU and heap profile per workload run (with -serve-baseline: the baseline's CPU profile file)")
 	flag.Parse()
 	if *serve {
 		if err := checkLoopback("http://" + *addr); err != nil {
 			fatal(err)
 		}
+		if *prof != "" {
+			stopProfile := profileBaseline(*prof)
+			sig := make(chan os.Signal, 1)
+			signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+			go func() { <-sig; stopProfile(); os.Exit(0) }()
+		}
 		fatal(serveBaseline(*addr))
 	}
-	o := &options{runs: *runs, quick: *quick, repo: *repo, out: *out, profile: *prof, w5Settle: *w5settle, quiet: *quiet}
+	o := &options{runs: *runs, quick: *quick, repo: *repo, out: *out, profile: *prof, w5Settle: *w5settle, quiet: *quiet, shimSrc: *shim}
 	for _, w := range strings.Split(*wl, ",") {
 		if w = strings.TrimSpace(w); strings.EqualFold(w, "all") {
 			for _, x := range workloads {
@@ -124,7 +136,10 @@ func build(o *options, needShim bool) (*builds, string, error) {
 		return nil, tmp, fmt.Errorf("go build %s: %w", pkg, err)
 	}
 	if needShim {
-		src := filepath.Join(o.repo, "..", "shared", "tools", "slowfsync.c")
+		src := o.shimSrc
+		if src == "" {
+			src = filepath.Join(o.repo, "..", "shared", "tools", "slowfsync.c")
+		}
 		b.shim = filepath.Join(tmp, "slowfsync.so")
 		cmd := exec.Command("gcc", "-shared", "-fPIC", "-O2", "-o", b.shim, src, "-ldl")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
@@ -147,7 +162,29 @@ type result struct {
 	Error    string  `json:"error,omitempty"`
 }
 
+// running is the server being measured, stopped if we are interrupted.
+var running atomic.Pointer[target]
+
+// buildDir holds the binaries this invocation built.
+var buildDir atomic.Value
+
+func stopOnSignal() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		if t := running.Load(); t != nil {
+			t.stop()
+		}
+		if d, ok := buildDir.Load().(string); ok {
+			os.RemoveAll(d)
+		}
+		os.Exit(130)
+	}()
+}
+
 func run(o *options) error {
+	stopOnSignal()
 	variants := []variant{{Name: "baseline", Kind: "baseline"}}
 	needShim := false
 	for _, us := range o.fsync {
@@ -160,6 +197,7 @@ func run(o *options) error {
 	}
 	b, tmp, err := build(o, needShim)
 	if tmp != "" {
+		buildDir.Store(tmp)
 		defer os.RemoveAll(tmp)
 	}
 	if err != nil {
@@ -183,7 +221,9 @@ func run(o *options) error {
 				idle := waitQuiet(o.quiet, 3*time.Minute)
 				t, err := startTarget(b, v, profName)
 				if err == nil {
+					running.Store(t)
 					res.Metrics, err = w.run(t, o)
+					running.Store(nil)
 					t.stop()
 				}
 				if res.Metrics != nil {
@@ -220,4 +260,17 @@ func saveJSON(o *options, results []result) error {
 	}
 	fmt.Fprintln(os.Stderr, "bench: raw figures in", path)
 	return os.WriteFile(path, b, 0o644)
+}
+
+// profileBaseline writes the baseline hub's CPU profile to path until the
+// returned function is called.
+func profileBaseline(path string) func() {
+	f, err := os.Create(path)
+	if err != nil {
+		fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }

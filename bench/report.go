@@ -35,12 +35,15 @@ var rows = []row{
 	{"W1", "p99", "W1 1×200, 1 note/s each: fan-out p99 (ms)", 1.3, false, false},
 	{"W1", "reach", "W1 reach", 1, true, true},
 	{"W1", "ack_p99", "W1 ack p99 (ms)", 0, false, false},
+	{"W1", "cpu_us_deliv", "W1 server CPU per delivery (µs)", 0, false, false},
 	{"W2", "p99", "W2 50×20, 1 note/s each: fan-out p99 (ms)", 2, false, false},
 	{"W2", "cpu", "W2 server CPU (cores)", 1.5, false, false},
 	{"W2", "reach", "W2 reach", 1, true, true},
+	{"W2", "cpu_us_deliv", "W2 server CPU per delivery (µs)", 0, false, false},
 	{"W2", "ack_p99", "W2 ack p99 (ms)", 0, false, false},
 	{"W3", "all_ms", "W3 paste 1,000 notes into 50: all delivered (ms)", 1.3, false, false},
 	{"W3", "disconnects", "W3 disconnected", 0, false, false},
+	{"W3", "cpu_ms", "W3 server CPU for the paste (ms)", 0, false, false},
 	{"W4", "p99", "W4 100 in a room, 10 never read: readers' p99 (ms)", 1.3, false, false},
 	{"W4", "reach", "W4 readers' reach", 1, true, true},
 	{"W4", "stalled_cut", "W4 stalled connections cut off (of 10)", 0, false, false},
@@ -182,7 +185,7 @@ func printReport(w io.Writer, o *options, variants []variant, res []result) {
 // printDetails lists the secondary figures of the steady workloads and the
 // knee's steps.
 func printDetails(w io.Writer, t table, variants []variant, have map[string]bool) {
-	keys := []string{"p50", "p99", "max", "ack_p99", "deliv_s", "cpu", "gen_cpu", "peak_rss_mb", "errors", "disconnects"}
+	keys := []string{"p50", "p99", "max", "ack_p99", "deliv_s", "cpu", "cpu_us_deliv", "gen_cpu", "peak_rss_mb", "errors", "disconnects"}
 	fmt.Fprintf(w, "\n| workload | server | %s |\n|---|---|%s\n", strings.Join(keys, " | "), strings.Repeat("---:|", len(keys)))
 	for _, wl := range []string{"W1", "W2", "W3", "W4"} {
 		if !have[wl] {
@@ -239,7 +242,7 @@ func brief(w string, m metrics) string {
 	var keys []string
 	switch w {
 	case "W3":
-		keys = []string{"all_ms", "p99", "reach", "disconnects", "cpu"}
+		keys = []string{"all_ms", "p99", "reach", "disconnects", "cpu_ms"}
 	case "W4":
 		keys = []string{"p99", "reach", "stalled_cut", "peak_rss_mb", "cpu"}
 	case "knee":

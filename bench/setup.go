@@ -24,7 +24,8 @@ type session struct {
 	log              *sendLog // mixed workload: what each seq was and when it was sent
 }
 
-var httpc = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+// Idle connections are dropped well before the server's 30 s read timeout.
+var httpc = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 10 * time.Second}}
 
 func postJSON(url string, in, out any) error {
 	body, _ := json.Marshal(in)

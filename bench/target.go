@@ -56,6 +56,9 @@ func startTarget(b *builds, v variant, profName string) (*target, error) {
 	switch v.Kind {
 	case "baseline":
 		cmd = exec.Command(b.self, "-serve-baseline", "-addr", "127.0.0.1:0")
+		if b.profDir != "" && profName != "" {
+			cmd.Args = append(cmd.Args, "-cpuprofile", filepath.Join(b.profDir, profName+".cpu.pprof"))
+		}
 	default:
 		args := []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "bench.db"), "-log-level", "error"}
 		if b.profDir != "" && profName != "" {

@@ -101,6 +101,7 @@ func w3(t *target, o *options) (metrics, error) {
 	m := r.collect(expected, time.Duration(last-start))
 	m["all_ms"] = float64(last-start) / 1e6
 	m["cpu"] = cores(p0, p1)
+	m["cpu_ms"] = p1.cpu*1000 - p0.cpu*1000 // server CPU time for the whole paste
 	m["peak_rss_mb"] = float64(p1.peakKB) / 1024
 	return m, nil
 }
@@ -171,15 +172,28 @@ func knee(t *target, o *options) (metrics, error) {
 		return nil, err
 	}
 	m := metrics{"knee": 0}
+	step := func(rate float64) metrics {
+		return r.steady(stepSpec{rate: rate, update: true, textLen: 60, warmup: time.Second,
+			measure: o.scaled(4 * time.Second), drain: 3 * time.Second})
+	}
+	step(1) // settle after the connect storm; not recorded
 	fails := 0
 	for _, rate := range []float64{1, 2, 3, 4, 5, 6, 8, 10, 12, 14, 16} {
-		s := r.steady(stepSpec{rate: rate, update: true, textLen: 60, warmup: time.Second,
-			measure: o.scaled(4 * time.Second), drain: 3 * time.Second})
+		// A step passes with p99 ≤ 50 ms and every event delivered. On a
+		// shared machine one stall can spoil 4 s, so a failed step is
+		// measured once more before it counts.
+		var s metrics
+		for try := 0; try < 2; try++ {
+			s = step(rate)
+			fmt.Fprintf(os.Stderr, "  %s rate %g/s: %.0f deliveries/s, p99 %.1f ms, reach %.4f, server cpu %.2f, generator cpu %.2f\n",
+				t.v.Name, rate, s["deliv_s"], s["p99"], s["reach"], s["cpu"], s["gen_cpu"])
+			if kneeOK(s) || s["reach"] < 0.99 {
+				break
+			}
+		}
 		key := "step" + strconv.FormatFloat(rate, 'f', -1, 64)
 		m[key+"_deliv"], m[key+"_p99"], m[key+"_reach"] = s["deliv_s"], s["p99"], s["reach"]
-		fmt.Fprintf(os.Stderr, "  %s rate %g/s: %.0f deliveries/s, p99 %.1f ms, reach %.4f, server cpu %.2f, generator cpu %.2f\n",
-			t.v.Name, rate, s["deliv_s"], s["p99"], s["reach"], s["cpu"], s["gen_cpu"])
-		if s["p99"] <= 50 && s["reach"] >= 0.9999 {
+		if kneeOK(s) {
 			m["knee"] = max(m["knee"], s["deliv_s"])
 			m["knee_cpu"] = s["cpu"]
 			fails = 0
@@ -191,6 +205,8 @@ func knee(t *target, o *options) (metrics, error) {
 	}
 	return m, nil
 }
+
+func kneeOK(s metrics) bool { return s["p99"] <= 50 && s["reach"] >= 0.9999 }
 
 // w5: 2,000 idle connections (10 sessions × 200): the server's RSS growth
 // from before connecting to after, per connection.
