@@ -40,15 +40,23 @@ func relCmd(typ, ref string, fields map[string]any) map[string]any {
 // relRaw sends a request and returns the response with its body read.
 func (ts *testServer) relRaw(method, path string, hdr map[string]string, body string) (*http.Response, []byte) {
 	ts.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
+	var resp *http.Response
+	var err error
+	// The server may answer an oversized body and close while the client
+	// still writes it ("reset by peer"): retry, the answer is what counts.
+	for try := 0; try < 10; try++ {
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req, _ := http.NewRequest(method, ts.URL+path, rd)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		if resp, err = http.DefaultClient.Do(req); err == nil {
+			break
+		}
 	}
-	req, _ := http.NewRequest(method, ts.URL+path, rd)
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		ts.t.Fatalf("%s %s: %v", method, path, err)
 	}
