@@ -219,7 +219,7 @@ func printDetails(w io.Writer, t table, variants []variant, have map[string]bool
 		b, _ := strconv.ParseFloat(strings.TrimPrefix(names[j], "step"), 64)
 		return a < b
 	})
-	fmt.Fprintf(w, "\nKnee steps (200 senders in one room; deliveries/s, p99 ms; medians of the runs that reached the step):\n\n| rate per sender |")
+	fmt.Fprintf(w, "\nKnee steps (300 senders in one room; deliveries/s, p99 ms; medians of the runs that reached the step):\n\n| rate per sender |")
 	for _, v := range variants {
 		fmt.Fprintf(w, " %s |", v.Name)
 	}
