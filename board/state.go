@@ -40,6 +40,7 @@ type State struct {
 
 	votesUsed map[string]int // participant id -> votes cast
 	usgSums   map[string]*usgSum
+	maxPos    map[string]float64 // column id -> highest note position seen (an upper bound)
 	pending   []Put
 }
 
@@ -53,7 +54,7 @@ func NewState(s Session) *State {
 		Session: s, Participants: map[string]*Participant{}, Columns: map[string]*Column{},
 		Groups: map[string]*Group{}, Notes: map[string]*Note{}, Links: map[string]*Link{},
 		Actions: map[string]*Action{}, Records: map[string]*Record{}, Votes: map[string]*Vote{},
-		Scores: map[string]*Score{}, votesUsed: map[string]int{}, usgSums: map[string]*usgSum{},
+		Scores: map[string]*Score{}, votesUsed: map[string]int{}, usgSums: map[string]*usgSum{}, maxPos: map[string]float64{},
 	}
 }
 
@@ -85,8 +86,10 @@ func (s *State) Load(kind string, v any) {
 func (s *State) Recount() {
 	s.votesUsed = map[string]int{}
 	s.usgSums = map[string]*usgSum{}
+	s.maxPos = map[string]float64{}
 	for _, n := range s.Notes {
 		n.Votes, n.USG = 0, USG{}
+		s.seePosition(n)
 	}
 	for _, g := range s.Groups {
 		g.Votes, g.USG = 0, USG{}
@@ -119,7 +122,20 @@ func (s *State) putParticipant(p *Participant) {
 
 func (s *State) putColumn(c *Column) { s.Columns[c.ID] = c; cp := *c; s.put(EntColumn, c.ID, &cp) }
 func (s *State) putGroup(g *Group)   { s.Groups[g.ID] = g; cp := *g; s.put(EntGroup, g.ID, &cp) }
-func (s *State) putNote(n *Note)     { s.Notes[n.ID] = n; cp := *n; s.put(EntNote, n.ID, &cp) }
+func (s *State) putNote(n *Note) {
+	s.Notes[n.ID] = n
+	s.seePosition(n)
+	cp := *n
+	s.put(EntNote, n.ID, &cp)
+}
+
+// seePosition keeps the column's highest position, so adding a note does
+// not scan the board (a paste into a 5,000-note board would be quadratic).
+func (s *State) seePosition(n *Note) {
+	if n.Position > s.maxPos[n.ColumnID] {
+		s.maxPos[n.ColumnID] = n.Position
+	}
+}
 func (s *State) putLink(l *Link)     { s.Links[l.ID] = l; cp := *l; s.put(EntLink, l.ID, &cp) }
 func (s *State) putAction(a *Action) { s.Actions[a.ID] = a; cp := *a; s.put(EntAction, a.ID, &cp) }
 
@@ -289,11 +305,5 @@ func (s *State) Target(id string) bool {
 
 // nextPosition returns a position after every item in the column.
 func (s *State) nextNotePosition(columnID string) float64 {
-	max := 0.0
-	for _, n := range s.Notes {
-		if n.ColumnID == columnID && n.Position > max {
-			max = n.Position
-		}
-	}
-	return max + 1
+	return s.maxPos[columnID] + 1
 }
