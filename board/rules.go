@@ -164,3 +164,21 @@ func (s *State) Join(p Participant) (*Change, error) {
 
 // Commit records that a change was stored with seq.
 func (s *State) Commit(seq int64) { s.Seq = seq }
+
+// MayReadMinutes decides who downloads the minutes: the facilitator and the
+// notulis. It lives here with the command table so the HTTP handler only asks.
+func MayReadMinutes(p *Participant) error {
+	if p.Role != RoleFacilitator && p.Role != RoleNotulis {
+		return Errorf(CodeForbidden, "only the facilitator or the notulis may download the minutes")
+	}
+	return nil
+}
+
+// MayDeleteSession decides who deletes a session and all its data: the
+// facilitator alone.
+func MayDeleteSession(p *Participant) error {
+	if p.Role != RoleFacilitator {
+		return Errorf(CodeForbidden, "only the facilitator may delete the session")
+	}
+	return nil
+}

@@ -173,10 +173,7 @@ func (s *Server) streamEvents(w *bufio.Writer, conn net.Conn, cl *client) {
 // deleteSession lets the facilitator delete a session and all its data.
 func (s *Server) deleteSession(c *fiber.Ctx) error {
 	err := s.withState(c, func(st *board.State, p *board.Participant, _ func(string) bool) error {
-		if p.Role != board.RoleFacilitator {
-			return board.Errorf(board.CodeForbidden, "only the facilitator may delete the session")
-		}
-		return nil
+		return board.MayDeleteSession(p)
 	})
 	if err != nil {
 		return s.writeError(c, err)

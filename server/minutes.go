@@ -24,8 +24,8 @@ func (s *Server) getMinutes(c *fiber.Ctx) error {
 	}
 	var m minutes.Model
 	err := s.withState(c, func(st *board.State, p *board.Participant, _ func(string) bool) error {
-		if p.Role != board.RoleFacilitator && p.Role != board.RoleNotulis {
-			return board.Errorf(board.CodeForbidden, "only the facilitator or the notulis may download the minutes")
+		if err := board.MayReadMinutes(p); err != nil {
+			return err
 		}
 		m = minutes.Build(st, minutes.Options{Now: s.now(), Lang: lang, Zone: s.cfg.TimeZone})
 		return nil
