@@ -145,17 +145,17 @@ func (p *proc) kill() {
 	<-p.done
 }
 
-// stop sends SIGTERM and returns the exit error and how long it took.
-func (p *proc) stop(t testing.TB, within time.Duration) (error, time.Duration) {
+// stop sends SIGTERM and returns how long it took and the exit error.
+func (p *proc) stop(t testing.TB, within time.Duration) (time.Duration, error) {
 	t.Helper()
 	start := time.Now()
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.done:
-		return p.err, time.Since(start)
+		return time.Since(start), p.err
 	case <-time.After(within):
 		p.kill()
-		return fmt.Errorf("still running %v after SIGTERM", within), time.Since(start)
+		return time.Since(start), fmt.Errorf("still running %v after SIGTERM", within)
 	}
 }
 
