@@ -351,6 +351,8 @@ export default {
   'err.too_large': 'That is too long.',
   'err.locked': 'The facilitator has locked the board.',
   'err.rate_limited': 'Too many attempts. Please wait a moment.',
+  'err.internal': 'Something went wrong on the server. Your change was not saved; try again.',
+  'err.unavailable': 'The server is busy or restarting. Your change will be sent again.',
   'err.network': 'Cannot reach the server. Check your network.',
   'err.unknown': 'Something went wrong. Please try again.',
 };

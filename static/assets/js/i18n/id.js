@@ -349,6 +349,8 @@ export default {
   'err.too_large': 'Terlalu panjang.',
   'err.locked': 'Papan sedang dikunci fasilitator.',
   'err.rate_limited': 'Terlalu banyak percobaan. Tunggu sebentar.',
+  'err.internal': 'Terjadi kesalahan di server. Perubahan Anda belum tersimpan; coba lagi.',
+  'err.unavailable': 'Server sedang sibuk atau dimulai ulang. Perubahan Anda akan dikirim lagi.',
   'err.network': 'Tidak dapat menghubungi server. Periksa jaringan Anda.',
   'err.unknown': 'Terjadi kesalahan. Coba lagi.',
 };
