@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"rembuk/board"
 	"rembuk/server"
 	"rembuk/store"
 )
@@ -63,9 +64,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	switch *zone {
-	case "WIB", "WITA", "WIT":
-	default:
+	if _, ok := board.TimeZone(*zone); !ok {
 		return fmt.Errorf("-timezone must be WIB, WITA or WIT")
 	}
 	var level slog.Level

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"rembuk/board"
 )
 
 // Labels holds every user-facing string of the minutes in one language.
@@ -96,25 +98,18 @@ func Lang(lang string) string {
 	return DefaultLang
 }
 
-// zones are Indonesia's three time zones. Fixed offsets, because the
-// country keeps no daylight saving and the binary then needs no tzdata.
-var zones = map[string]*time.Location{
-	"WIB":  time.FixedZone("WIB", 7*3600),
-	"WITA": time.FixedZone("WITA", 8*3600),
-	"WIT":  time.FixedZone("WIT", 9*3600),
-}
-
 // DefaultZone is the zone used when neither the session nor the caller names one.
 const DefaultZone = "WIB"
 
 // zoneOf picks the session's zone, then the caller's, then WIB.
 func zoneOf(session, opt string) (string, *time.Location) {
 	for _, z := range []string{strings.ToUpper(session), strings.ToUpper(opt)} {
-		if loc, ok := zones[z]; ok {
+		if loc, ok := board.TimeZone(z); ok {
 			return z, loc
 		}
 	}
-	return DefaultZone, zones[DefaultZone]
+	loc, _ := board.TimeZone(DefaultZone)
+	return DefaultZone, loc
 }
 
 // longDate writes a date out as officials do: "Jumat, 27 November 2026".

@@ -118,12 +118,11 @@ func (s *Server) newSession(req createRequest) (board.Session, board.Participant
 		return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "lang must be id or en")
 	}
 	sess.TimeZone = s.cfg.TimeZone
-	switch req.TimeZone {
-	case "":
-	case "WIB", "WITA", "WIT":
+	if req.TimeZone != "" {
+		if _, ok := board.TimeZone(req.TimeZone); !ok {
+			return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "timeZone must be WIB, WITA or WIT")
+		}
 		sess.TimeZone = req.TimeZone
-	default:
-		return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "timeZone must be WIB, WITA or WIT")
 	}
 	now := s.now()
 	sess.ID, sess.Template, sess.Phase, sess.Settings, sess.CreatedAt = s.newID(), tpl.ID, board.PhaseBrainstorm, board.DefaultSettings(), now

@@ -13,6 +13,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
+
+	"rembuk/board"
 )
 
 // Config is what the server needs from main.
@@ -69,7 +71,7 @@ func New(cfg Config) *Server {
 	s.hub = newHub(s)
 	s.app = fiber.New(fiber.Config{
 		AppName:                 "rembuk",
-		BodyLimit:               64 << 10,
+		BodyLimit:               board.MaxRequestBody,
 		DisableStartupMessage:   true,
 		ReadTimeout:             30 * time.Second,
 		WriteTimeout:            30 * time.Second,

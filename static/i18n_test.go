@@ -15,7 +15,7 @@ import (
 // no user ever sees a raw key or the generic fallback by accident.
 
 var (
-	tableKey   = regexp.MustCompile(`(?m)^\s*'([A-Za-z][A-Za-z0-9_.-]*)'\s*:`)
+	tableKey = regexp.MustCompile(`(?m)^\s*'([A-Za-z][A-Za-z0-9_.-]*)'\s*:`)
 	// t('key') or t('usg.' + k): a whole key, or the prefix of one.
 	literalUse = regexp.MustCompile(`\bt\(\s*'([^']+)'\s*(\+?)`)
 	// t(`gate.${kind}.title`): the parts around the placeholder.
