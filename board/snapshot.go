@@ -51,6 +51,8 @@ type BoardView struct {
 	Records      []RecordView      `json:"records"`
 	Participants []ParticipantView `json:"participants"`
 	You          You               `json:"you"`
+	// Rules is the command table's rules, for the page to mirror.
+	Rules map[string]CommandRule `json:"rules"`
 }
 
 // Snapshot returns the board as viewer v may see it. online tells who is
@@ -66,6 +68,7 @@ func (s *State) Snapshot(v Viewer, online func(id string) bool, now time.Time) B
 			Spotlight: ss.Spotlight, Revealed: ss.Revealed, CreatedAt: ss.CreatedAt, ServerTime: now.UTC()},
 		Columns: []Column{}, Groups: []GroupView{}, Notes: []any{}, Links: []Link{},
 		Actions: []ActionView{}, Records: []RecordView{}, Participants: []ParticipantView{},
+		Rules: CommandRules(),
 	}
 	for _, c := range s.SortedColumns() {
 		b.Columns = append(b.Columns, *c)

@@ -13,7 +13,7 @@ func ViewerOf(p *Participant) Viewer { return Viewer{ID: p.ID, Role: p.Role} }
 
 // This file is the single place that decides what a viewer may see. Every
 // outbound frame, snapshot, resume replay, HTTP answer and the minutes go
-// through CanRead, CanSeeAuthor, ClassOf/Project and Snapshot.
+// through CanRead, CanSeeAuthor, ClassKey/Project, Replayable and Snapshot.
 
 // CanRead reports whether v may read note n's text. While the private
 // brainstorm is on, an unrevealed note reaches only its author and the
@@ -84,8 +84,8 @@ type Class struct {
 	PerViewer                 Viewer
 }
 
-// ClassOf returns the class of viewer v for event ev.
-func (s *State) ClassOf(ev *Event, v Viewer) Class {
+// classOf returns the class of viewer v for event ev.
+func (s *State) classOf(ev *Event, v Viewer) Class {
 	switch d := ev.Data.(type) {
 	case NoteData:
 		return Class{Text: s.CanRead(&d.Note, v), Author: s.CanSeeAuthor(&d.Note, v), Actor: s.actorVisible(ev, v, &d.Note)}
@@ -113,12 +113,32 @@ func (s *State) ClassOf(ev *Event, v Viewer) Class {
 	return Class{Actor: s.actorVisible(ev, v, nil)}
 }
 
-// Shared returns a class that projects ev to exactly the bytes c does and
+// ClassKey returns the projection class of ev for viewer v: the key under
+// which the server keeps one encoding of ev for every viewer who gets the
+// same bytes. Live fan-out and resume replays both ask it; it is the one
+// call that turns (event, viewer) into what that viewer may see.
+func (s *State) ClassKey(ev *Event, v Viewer) Class { return s.shared(ev, s.classOf(ev, v)) }
+
+// Replayable reports whether a resuming viewer may be sent the events of a
+// gap one by one. A gap that holds an event which changed what viewers may
+// read (a reveal, a switch of privacy) may not: events before it would be
+// projected with today's visibility and could show a note's draft text from
+// before the reveal, so such a gap gets the full board instead.
+func Replayable(evs []Event) bool {
+	for i := range evs {
+		if d, ok := evs[i].Data.(NotesData); ok && d.Notes != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// shared returns a class that projects ev to exactly the bytes c does and
 // that every viewer who would get those bytes shares: the key under which
 // the server keeps one encoding. Only events carrying every note differ
-// from c (ClassOf makes them per viewer), and most viewers of those see the
+// from c (classOf makes them per viewer), and most viewers of those see the
 // same bytes.
-func (s *State) Shared(ev *Event, c Class) Class {
+func (s *State) shared(ev *Event, c Class) Class {
 	if d, ok := ev.Data.(NotesData); ok && d.Notes != nil {
 		c.PerViewer = s.notesViewer(d.Notes, c.PerViewer)
 	}

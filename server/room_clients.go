@@ -47,10 +47,10 @@ func (r *room) isOnline(id string) bool { return r.online[id] > 0 }
 // welcome builds the first frame for a viewer.
 func (r *room) welcome(v board.Viewer, since *int64) []byte {
 	if since != nil && *since >= 0 && *since <= r.st.Seq {
-		if evs, ok := r.eventsSince(*since); ok && !changesVisibility(evs) {
+		if evs, ok := r.eventsSince(*since); ok && board.Replayable(evs) {
 			raw := make([]json.RawMessage, len(evs))
 			for i := range evs {
-				raw[i] = encode(r.st.Project(&evs[i], r.st.ClassOf(&evs[i], v)))
+				raw[i] = encode(r.st.Project(&evs[i], r.st.ClassKey(&evs[i], v)))
 			}
 			return encode(welcomeEvents{Type: "welcome", Seq: r.st.Seq, Events: raw})
 		}
@@ -91,7 +91,7 @@ func (r *room) broadcast(ev *board.Event) {
 	var lastClass board.Class
 	var lastFrame []byte
 	for cl := range r.clients {
-		c := r.st.Shared(ev, r.st.ClassOf(ev, cl.viewer))
+		c := r.st.ClassKey(ev, cl.viewer)
 		frame := lastFrame
 		if frame == nil || c != lastClass {
 			if cache == nil {
@@ -148,17 +148,4 @@ func (r *room) view(m viewMsg) {
 		return
 	}
 	m.reply <- m.fn(r.st, p, r.isOnline)
-}
-
-// changesVisibility reports whether a gap holds an event that changed what
-// viewers may read (a reveal, a switch of privacy). Events before it would
-// be projected with today's visibility and could show a note's draft text
-// from before the reveal, so such a gap gets the full board instead.
-func changesVisibility(evs []board.Event) bool {
-	for i := range evs {
-		if d, ok := evs[i].Data.(board.NotesData); ok && d.Notes != nil {
-			return true
-		}
-	}
-	return false
 }
