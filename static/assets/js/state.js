@@ -16,6 +16,7 @@ export function fromSnapshot(b) {
     records: new Map(),
     participants: new Map(),
     you: { ...b.you },
+    rules: b.rules || {},
     myVotes: new Map(),
     myUsg: new Map(),
     mine: new Set(),
