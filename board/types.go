@@ -2,6 +2,16 @@
 // change it, the rules that decide them, and what each viewer may see.
 // It does no I/O and imports nothing of the project's, so the store, the
 // server, the minutes and any future adapter all ask the same single place.
+//
+// The edit path. State.Execute decides a command and, if it is accepted,
+// applies it to the in-memory state at once, returning the Change to store.
+// It applies before the store has committed on purpose: the next command of
+// the same batch must be decided against the state as it will be (a vote
+// budget, a cap, a note deleted a moment ago), and a shadow copy of the
+// board per batch would cost more on every edit than the rare failure
+// costs. Nobody sees a change before it is stored: the room sends events,
+// acks and snapshots only after the commit, and a failed commit throws the
+// whole State away and reloads it from the log (server/room.go flush).
 package board
 
 import "time"

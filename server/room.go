@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -290,8 +291,8 @@ func (r *room) flush() {
 		r.log.Error("storing changes failed; reloading the room", "err", err, "changes", len(pend))
 		r.broken = true
 		fail := board.Errorf(board.CodeUnavailable, "the change could not be stored; try again")
-		if board.ErrorCode(err) == board.CodeUnavailable {
-			fail = err.(*board.Error)
+		if be := (*board.Error)(nil); errors.As(err, &be) && be.Code == board.CodeUnavailable {
+			fail = be
 		}
 		for _, p := range pend {
 			p.done(0, fail)
