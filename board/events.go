@@ -41,8 +41,11 @@ type (
 	ParticipantData struct {
 		Participant Participant `json:"participant"`
 	}
+	// IDData names what was deleted. Anonymous (note.deleted only) is kept
+	// in the log for projection and never sent.
 	IDData struct {
-		ID string `json:"id"`
+		ID        string `json:"id"`
+		Anonymous bool   `json:"anonymous,omitempty"`
 	}
 	PhaseData struct {
 		Phase Phase `json:"phase"`

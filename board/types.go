@@ -107,7 +107,10 @@ type Group struct {
 // Note is a sticky note. Votes and USG are aggregates kept by State.
 // Revealed records whether the note may be read by everyone while the
 // private brainstorm is on: notes written before it started, or after a
-// reveal, are born revealed.
+// reveal, are born revealed. Anonymous records that the note was written
+// while the session was anonymous: its author stays withheld for good,
+// even after the facilitator turns anonymity off (the writer was promised
+// anonymity when they wrote it).
 type Note struct {
 	ID         string    `json:"id"`
 	ColumnID   string    `json:"columnId"`
@@ -118,6 +121,7 @@ type Note struct {
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	Revealed   bool      `json:"revealed"`
+	Anonymous  bool      `json:"anonymous,omitempty"`
 	Votes      int       `json:"votes"`
 	USG        USG       `json:"usg"`
 	CreatedAt  time.Time `json:"createdAt"`

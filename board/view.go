@@ -42,13 +42,36 @@ func (s *State) revealed(n *Note) bool {
 	return n.Revealed
 }
 
-// CanSeeAuthor reports whether v may learn who wrote n. In anonymous mode
-// only the author does — the facilitator included.
+// CanSeeAuthor reports whether v may learn who wrote n. For an anonymous
+// note only the author does — the facilitator included.
 func (s *State) CanSeeAuthor(n *Note, v Viewer) bool {
 	if !s.CanRead(n, v) {
 		return false
 	}
-	return !s.Session.Settings.Anonymous || v.ID == n.AuthorID
+	return !s.anonymous(n) || v.ID == n.AuthorID
+}
+
+// anonymous reports whether n's author is withheld: the session is
+// anonymous now, or n was written while it was. The stamp never changes
+// after a note is written; the live note's is asked too, so a replay of an
+// event logged before notes carried it still follows the note.
+func (s *State) anonymous(n *Note) bool {
+	if s.Session.Settings.Anonymous || n.Anonymous {
+		return true
+	}
+	cur, ok := s.Notes[n.ID]
+	return ok && cur.Anonymous
+}
+
+// targetReadable reports whether v may read the vote or score target id:
+// a group always, a note as CanRead says. A target that is gone (a replay
+// after its deletion) can no longer be asked, so it counts as unreadable.
+func (s *State) targetReadable(id string, v Viewer) bool {
+	if n, ok := s.Notes[id]; ok {
+		return s.CanRead(n, v)
+	}
+	_, ok := s.Groups[id]
+	return ok
 }
 
 // actorVisible reports whether v may learn who acted. In anonymous mode
@@ -65,6 +88,12 @@ func (s *State) actorVisible(ev *Event, v Viewer, note *Note) bool {
 		return false
 	}
 	return true
+}
+
+// actorOnTarget reports whether v may learn who acted on target: v itself
+// always, anyone else only when v may read the target.
+func (s *State) actorOnTarget(ev *Event, v Viewer, target string) bool {
+	return ev.ActorID == v.ID || s.targetReadable(target, v)
 }
 
 // roleOf returns a participant's role; an unknown id counts as a participant.
@@ -94,18 +123,20 @@ func (s *State) classOf(ev *Event, v Viewer) Class {
 			return Class{PerViewer: v, Actor: true}
 		}
 	case VoteData:
-		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil)}
+		// Who voted on a note v may not read is not v's to know either.
+		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOnTarget(ev, v, d.TargetID)}
 	case USGData:
-		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil)}
+		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOnTarget(ev, v, d.TargetID)}
 	case IDData:
 		// The actor of a note.deleted is most often the note's author, and
 		// the note (with its author and flag) is gone by the time this is
-		// projected: while notes may be private or anonymous, that actor
-		// reaches only itself (and, private but not anonymous, the
-		// facilitator, who may read every author anyway).
+		// projected: while notes may be private or anonymous, or when the
+		// note itself was anonymous, that actor reaches only itself (and,
+		// private but not anonymous, the facilitator, who may read every
+		// author anyway).
 		if ev.Name == "note.deleted" && ev.ActorID != v.ID {
 			st := s.Session.Settings
-			if st.Anonymous || st.PrivateBrainstorm && v.Role != RoleFacilitator {
+			if st.Anonymous || d.Anonymous || st.PrivateBrainstorm && v.Role != RoleFacilitator {
 				return Class{}
 			}
 		}
@@ -162,7 +193,7 @@ func (s *State) notesViewer(notes []Note, v Viewer) Viewer {
 			return v
 		}
 		if n.AuthorID == v.ID {
-			if st.Anonymous || st.PrivateBrainstorm && v.Role != RoleFacilitator && !s.revealed(n) {
+			if s.anonymous(n) || st.PrivateBrainstorm && v.Role != RoleFacilitator && !s.revealed(n) {
 				return v
 			}
 		}
@@ -227,6 +258,8 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 		out.Data = map[string]any{"action": actionView(&d.Action)}
 	case ParticipantData:
 		out.Data = map[string]any{"participant": participantView(&d.Participant, false)}
+	case IDData:
+		out.Data = IDData{ID: d.ID} // the anonymous flag stays in the log
 	default:
 		out.Data = d
 	}

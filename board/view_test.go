@@ -264,10 +264,14 @@ func TestAnonymous(t *testing.T) {
 	wantHidden(t, b.snapNote(b.viewer("pb"), both), both, "col1")
 	wantReadable(t, b.snapNote(b.viewer("fac"), both), "dua-duanya", nil)
 	wantReadable(t, b.snapNote(b.viewer("pa"), both), "dua-duanya", &pa)
-	// Switching anonymous off attributes again.
+	// Switching anonymous off attributes only what is written afterwards
+	// (issue 9): a note written anonymously stays anonymous for good.
 	b.settings(Command{Anonymous: bp(false)})
-	wantReadable(t, b.snapNote(b.viewer("pb"), n), "anonim", &pa)
-	wantReadable(t, b.snapNote(b.viewer("fac"), both), "dua-duanya", &pa)
+	wantReadable(t, b.snapNote(b.viewer("pb"), n), "anonim", nil)
+	wantReadable(t, b.snapNote(b.viewer("fac"), both), "dua-duanya", nil)
+	wantReadable(t, b.snapNote(b.viewer("pa"), n), "anonim", &pa)
+	after := b.note("pa", "col1", "sesudahnya")
+	wantReadable(t, b.snapNote(b.viewer("fac"), after), "sesudahnya", &pa)
 }
 
 // TestEveryEventProjection runs one command of every kind and checks the

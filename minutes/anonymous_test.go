@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"rembuk/board"
 )
 
 // discussionText returns, per format, the text from the Pembahasan
@@ -31,8 +33,8 @@ func discussionText(t *testing.T, m Model, format string) string {
 // participant id appears outside the json attendance.
 func TestAnonymous(t *testing.T) {
 	authors := []string{nameChair, nameTaker, nameDede, nameSiti, nameBudi}
-	named := Build(newFixture(t, false), Options{Now: fixtureNow})
-	anon := Build(newFixture(t, true), Options{Now: fixtureNow})
+	named := Build(newFixture(t, false), Options{Now: fixtureNow, Role: board.RoleFacilitator})
+	anon := Build(newFixture(t, true), Options{Now: fixtureNow, Role: board.RoleFacilitator})
 	if !anon.Anonymous {
 		t.Fatal("fixture is not anonymous")
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"rembuk/board"
@@ -30,9 +31,9 @@ func renderCSV(m *Model) ([]byte, error) {
 		if err != nil || isGroup {
 			return
 		}
-		row[0], row[1], row[2], row[3] = c.Title, "", it.Text, it.Author
+		row[0], row[1], row[2], row[3] = cell(c.Title), "", cell(it.Text), cell(it.Author)
 		if g != nil {
-			row[1] = g.Text
+			row[1] = cell(g.Text)
 		}
 		row[4] = strconv.Itoa(it.Votes)
 		row[5], row[6], row[7], row[8] = "", "", "", ""
@@ -49,6 +50,18 @@ func renderCSV(m *Model) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// cell neutralises a text cell a spreadsheet program would run as a
+// formula (or as DDE): one that begins with =, +, -, @, a tab or a carriage
+// return gets a leading apostrophe, so the program shows the text instead
+// (OWASP "CSV injection"). Every text cell goes through it, whoever wrote
+// the text: column and group titles, note text, author names.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

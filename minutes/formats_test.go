@@ -12,10 +12,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"rembuk/board"
 )
 
 func fixtureModel(t *testing.T, lang string) Model {
-	return Build(newFixture(t, false), Options{Now: fixtureNow, Lang: lang})
+	return Build(newFixture(t, false), Options{Now: fixtureNow, Role: board.RoleFacilitator, Lang: lang})
 }
 
 func TestDOCX(t *testing.T) {

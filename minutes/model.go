@@ -22,6 +22,12 @@ type Options struct {
 	Lang string
 	// Zone is WIB (default), WITA or WIT; the session's own TimeZone wins.
 	Zone string
+	// Role is the role of whoever downloads the minutes. They hold exactly
+	// what a nameless member of that role reads on the board at that moment
+	// (see Build): the facilitator's minutes keep unrevealed private notes,
+	// marked as such; everyone else's leave them out. The zero value is
+	// the strictest view, a member of the room.
+	Role board.Role
 }
 
 // Model is the minutes of one session, ready to be laid out. Every string
@@ -68,8 +74,9 @@ type Item struct {
 	Text   string // the note's text or the group's title
 	Author string // "" where the author may not be named
 	// Mark is L.NotRevealed for a note the private brainstorm still
-	// hides from participants; the chair may read it, so its text is kept
-	// and the reader is told it was not yet shown to the room.
+	// hides from participants; only the facilitator's minutes hold such a
+	// note (the facilitator reads it on the board), and its reader is told
+	// it was not yet shown to the room.
 	Mark  string
 	Votes int
 	USG   board.USG

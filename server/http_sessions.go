@@ -104,7 +104,11 @@ func (s *Server) newSession(req createRequest) (board.Session, board.Participant
 		{&sess.Unit, "unit", req.Unit, board.MaxUnit}, {&sess.ScheduledAt, "scheduledAt", req.ScheduledAt, 40},
 	}
 	for _, f := range fields {
-		if *f.dst, err = board.CleanText(f.name, f.val, 0, f.max); err != nil {
+		clean := board.CleanText
+		if f.dst == &sess.Agenda {
+			clean = board.CleanLines // the agenda is one item a line
+		}
+		if *f.dst, err = clean(f.name, f.val, 0, f.max); err != nil {
 			return sess, board.Participant{}, nil, err
 		}
 	}
