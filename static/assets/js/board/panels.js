@@ -9,7 +9,8 @@ import { ranking, label } from './derive.js';
 import { personMenu } from './menus.js';
 import { actionsView } from './actions.js';
 import { recordDialog } from './dialogs.js';
-import { followValue } from './view.js';
+import { draftProps, hasDraft, dropDraft } from './drafts.js';
+import { saveRecord, savedRecord } from './records.js';
 
 export const PANELS = [
   { id: 'people', icon: 'users' },
@@ -113,6 +114,9 @@ function rankingView(ctx) {
   ];
 }
 
+// SESSION_REC is the draft key of the session's conclusion (in the "notes" tab).
+const SESSION_REC = 'notes/session-rec';
+
 function conclusionsView(ctx, p) {
   const s = ctx.state;
   const sessionRec = s.records.get('');
@@ -120,10 +124,12 @@ function conclusionsView(ctx, p) {
   return [
     h('h2', { class: 'panel-h' }, t('record.session')),
     p.staffEdit
-      ? h('form', { class: 'stack', 'data-testid': 'session-record-form', onsubmit: (e) => { e.preventDefault(); ctx.cmd('record.set', { targetId: null, text: e.target.elements.text.value.trim() }).then((ack) => ack && toast(t('record.saved'), 'ok')); } },
+      ? h('form', { class: 'stack', 'data-testid': 'session-record-form', onsubmit: (e) => { e.preventDefault(); saveRecord(ctx, null, SESSION_REC); } },
         h('label', { class: 'sr-only', for: 'session-rec' }, t('record.session')),
-        h('textarea', { id: 'session-rec', name: 'text', rows: 4, maxlength: 5000, placeholder: t('record.sessionPlaceholder'), ...followValue('session-rec', sessionRec ? sessionRec.text : ''), 'data-testid': 'session-record-input' }),
-        h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'session-record-save' }, t('record.save')))
+        h('textarea', { id: 'session-rec', name: 'text', rows: 4, maxlength: 5000, placeholder: t('record.sessionPlaceholder'), ...draftProps(ctx, SESSION_REC, savedRecord(ctx, null)), 'data-testid': 'session-record-input' }),
+        h('div', { class: 'form-btns' },
+          hasDraft(ctx, SESSION_REC) ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'session-record-cancel', onclick: () => dropDraft(ctx, SESSION_REC) }, t('common.cancel')) : null,
+          h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'session-record-save' }, t('record.save'))))
       : h('p', { class: sessionRec ? 'record-text' : 'empty', 'data-testid': 'session-record' }, sessionRec ? sessionRec.text : t('record.none')),
     h('h2', { class: 'panel-h' }, t('record.perTopic')),
     list.length
