@@ -13,6 +13,7 @@ import { boardView, gateView } from './view.js';
 import { Ticker } from './timer.js';
 import { defaultPanel } from './panels.js';
 import { typingIn, dropDrafts } from './drafts.js';
+import { loadAddresses } from './reach.js';
 
 export function mountBoard(root, sessionId, app) {
   const saved = getSession(sessionId);
@@ -29,6 +30,7 @@ export function mountBoard(root, sessionId, app) {
     saved,
     app,
     state: null,
+    reach: null, // GET /api/addresses: where phones join (reach.js)
     status: 'connecting',
     fatal: null,
     acked: new Map(),
@@ -231,6 +233,7 @@ export function mountBoard(root, sessionId, app) {
     if (c) ctx.seenRefs.set(c.ref, n.id);
   }
 
+  loadAddresses(ctx);
   ctx.conn = new Conn(sessionId, ctx.token, handlers);
   ctx.conn.start();
   const offLang = onLangChange(() => ctx.schedule());

@@ -15,6 +15,7 @@ import { promptDialog } from '../ui/dialog.js';
 import { toast } from '../ui/toast.js';
 import { draftProps, draftKeys, dropDraft, hasDraft } from './drafts.js';
 import { saveRecord, savedRecord } from './records.js';
+import { joinBase, hostOf } from './reach.js';
 
 export function boardView(ctx) {
   const s = ctx.state;
@@ -147,7 +148,8 @@ function mobileNav(ctx) {
 
 function projector(ctx) {
   const se = ctx.state.session;
-  const url = joinURL(se.joinCode || '');
+  const base = joinBase(ctx).base;
+  const url = joinURL(se.joinCode || '', base);
   const online = [...ctx.state.participants.values()].filter((x) => x.online).length;
   return h('div', { class: 'projector', role: 'dialog', 'aria-modal': 'true', 'aria-label': t('invite.projector'), 'data-testid': 'projector',
     ref: (node) => setTimeout(() => node.querySelector('button')?.focus(), 0),
@@ -158,7 +160,7 @@ function projector(ctx) {
       h('div', { class: 'projector-grid' },
         h('div', { class: 'projector-text' },
           h('p', { class: 'projector-step' }, t('invite.step1')),
-          h('p', { class: 'projector-url', 'data-testid': 'projector-url' }, location.host + '/join'),
+          h('p', { class: 'projector-url', 'data-testid': 'projector-url' }, hostOf(base) + '/join'),
           h('p', { class: 'projector-step' }, t('invite.step2')),
           h('p', { class: 'projector-code', 'data-testid': 'projector-code', 'aria-label': t('invite.code') }, se.joinCode || ''),
           h('p', { class: 'projector-online' }, t('invite.online', { n: online }))),

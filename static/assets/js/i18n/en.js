@@ -154,6 +154,9 @@ export default {
   'invite.step1': 'Open on your phone or laptop:',
   'invite.step2': 'then enter the code:',
   'invite.online': (p) => `${pl(p.n, 'person', 'people')} connected`,
+  'invite.viaLan': 'This page is open as {host}, which phones cannot open. The link and QR code use this computer\'s network address.',
+  'invite.lanPick': 'Address for phones',
+  'invite.unreachable': 'Phones cannot open {host}. Start Rembuk with -addr :8080 to open it to this network, or with -public-url behind a proxy.',
 
   'people.title': 'People',
   'people.online': '{n} of {total} online',

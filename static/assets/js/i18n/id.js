@@ -152,6 +152,9 @@ export default {
   'invite.step1': 'Buka di ponsel atau laptop:',
   'invite.step2': 'lalu masukkan kode:',
   'invite.online': '{n} orang sudah terhubung',
+  'invite.viaLan': 'Halaman ini dibuka lewat {host}, yang tidak bisa dibuka ponsel. Tautan dan kode QR memakai alamat jaringan komputer ini.',
+  'invite.lanPick': 'Alamat untuk ponsel',
+  'invite.unreachable': 'Ponsel tidak dapat membuka {host}. Jalankan Rembuk dengan -addr :8080 supaya terbuka di jaringan ini, atau dengan -public-url bila di balik proxy.',
 
   'people.title': 'Peserta',
   'people.online': '{n} dari {total} daring',
