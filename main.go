@@ -60,12 +60,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 	proxies := fs.String("trusted-proxies", env("REMBUK_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is trusted, comma-separated (env REMBUK_TRUSTED_PROXIES)")
 	zone := fs.String("timezone", env("REMBUK_TIMEZONE", "WIB"), "default zone of the minutes: WIB, WITA or WIT (env REMBUK_TIMEZONE)")
 	refuseWS := fs.Bool("refuse-websockets", false, "refuse every WebSocket upgrade (for testing the HTTP fallback)")
+	publicURL := fs.String("public-url", env("REMBUK_PUBLIC_URL", ""), "base of join links and QR codes, e.g. https://rembuk.example.go.id behind a proxy (env REMBUK_PUBLIC_URL)")
+	lanAddrs := fs.String("lan-addrs", env("REMBUK_LAN_ADDRS", ""), "hosts offered to phones when the page is opened on localhost, comma-separated; default this machine's addresses (env REMBUK_LAN_ADDRS)")
 	logLevel := fs.String("log-level", env("REMBUK_LOG_LEVEL", "info"), "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if _, ok := board.TimeZone(*zone); !ok {
 		return fmt.Errorf("-timezone must be WIB, WITA or WIT")
+	}
+	pub, err := server.CleanPublicURL(*publicURL)
+	if err != nil {
+		return err
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -80,6 +86,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	srv := server.New(server.Config{
 		Store: db, Logger: log, AllowedOrigins: splitList(*origins),
 		TrustedProxies: splitList(*proxies), TimeZone: *zone, RefuseUpgrades: *refuseWS,
+		PublicURL: pub, LANAddrs: splitList(*lanAddrs),
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

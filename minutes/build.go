@@ -104,23 +104,19 @@ func orNone(s string, l *Labels) string {
 func (b *builder) head(m *Model, now time.Time, loc *time.Location, zone string) {
 	l, ss := b.l, b.st.Session
 	people := b.st.SortedParticipants()
-	start := now
-	if len(people) > 0 {
-		start = people[0].JoinedAt // SortedParticipants is in join order
-	} else if !ss.CreatedAt.IsZero() {
-		start = ss.CreatedAt
-	}
-	end := now
-	if ss.Closed && !ss.ClosedAt.IsZero() {
-		end = ss.ClosedAt
-	}
-	start, end = start.In(loc), end.In(loc)
-	m.Date, m.Day = l.longDate(start), start.Format("2006-01-02")
-	m.Time = clock(start) + "–" + clock(end) + " " + zone
-	if ss.Closed {
-		m.Closing = fmt.Sprintf(l.ClosedAt, clock(end)+" "+zone)
+	mt := when(b.st, people, now, loc)
+	m.Date, m.Day = l.longDate(mt.start), mt.start.Format("2006-01-02")
+	if mt.open {
+		m.Time = fmt.Sprintf(l.Until, clock(mt.start)+" "+zone)
 	} else {
-		m.Closing = fmt.Sprintf(l.OpenAt, clock(end)+" "+zone)
+		m.Time = clock(mt.start) + "–" + clock(mt.end) + " " + zone
+	}
+	if ss.Closed && !ss.ClosedAt.IsZero() {
+		m.Closing = fmt.Sprintf(l.ClosedAt, clock(ss.ClosedAt.In(loc))+" "+zone)
+	} else if ss.Closed {
+		m.Closing = fmt.Sprintf(l.ClosedAt, clock(now.In(loc))+" "+zone)
+	} else {
+		m.Closing = fmt.Sprintf(l.OpenAt, clock(now.In(loc))+" "+zone)
 	}
 
 	var takers []string

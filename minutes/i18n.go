@@ -25,6 +25,7 @@ type Labels struct {
 	Done, NotDone, NotRevealed, NoNotes, None, WholeSession string
 	SeeAttendance                                           string // "%d orang (lihat daftar hadir)"
 	ClosedAt, OpenAt                                        string // "... pukul %s"
+	Until                                                   string // a start with no end yet: "%s s.d. selesai"
 	NIP, Page, Generated                                    string
 	Answers                                                 string // prefix of an innovation's links
 	Anonymous                                               string // said once when authors are withheld
@@ -54,7 +55,8 @@ var labels = map[string]*Labels{
 		None: "-", WholeSession: "Rapat secara umum",
 		SeeAttendance: "%d orang (lihat daftar hadir)",
 		ClosedAt:      "Rapat ditutup pukul %s.", OpenAt: "Notulen dibuat pukul %s; rapat belum ditutup.",
-		NIP: "NIP. ....................", Page: "Halaman %d dari %s", Generated: "Dibuat dengan Rembuk",
+		Until: "%s s.d. selesai",
+		NIP:   "NIP. ....................", Page: "Halaman %d dari %s", Generated: "Dibuat dengan Rembuk",
 		Answers:   "menjawab",
 		Anonymous: "Sesi anonim: penulis catatan tidak dicantumkan.",
 		VoteOne:   "%d suara", VoteMany: "%d suara", RaterOne: "%d penilai", RaterMany: "%d penilai",
@@ -75,7 +77,8 @@ var labels = map[string]*Labels{
 		None: "-", WholeSession: "The meeting as a whole",
 		SeeAttendance: "%d people (see attendance list)",
 		ClosedAt:      "The meeting closed at %s.", OpenAt: "Minutes written at %s; the meeting is still open.",
-		NIP: "NIP. ....................", Page: "Page %d of %s", Generated: "Made with Rembuk",
+		Until: "from %s",
+		NIP:   "NIP. ....................", Page: "Page %d of %s", Generated: "Made with Rembuk",
 		Answers:   "answers",
 		Anonymous: "Anonymous session: note authors are not named.",
 		VoteOne:   "%d vote", VoteMany: "%d votes", RaterOne: "%d rater", RaterMany: "%d raters",

@@ -11,6 +11,7 @@ func (s *Server) routes() {
 	a.Get("/healthz", s.healthz)
 	a.Get("/api/templates", s.templates)
 	a.Get("/api/qr", s.qr)
+	a.Get("/api/addresses", s.addresses)
 	a.Post("/api/sessions", s.createSession)
 	a.Post("/api/join", s.joinSession)
 	a.Get("/api/sessions/:id/board", s.getBoard)

@@ -34,6 +34,12 @@ type Config struct {
 	// RefuseUpgrades makes every WebSocket upgrade fail (tests of the
 	// HTTP fallback only).
 	RefuseUpgrades bool
+	// PublicURL, when set, is the base of every join link and QR code
+	// (a deployment behind a reverse proxy); see GET /api/addresses.
+	PublicURL string
+	// LANAddrs, when set, are the hosts offered to a page opened on
+	// localhost instead of this machine's interface addresses.
+	LANAddrs []string
 }
 
 // Server serves Rembuk over HTTP and WebSocket.

@@ -43,8 +43,9 @@ export const getBoard = (id, token) => request('GET', `/api/sessions/${encodeURI
 /** qrURL is the address of a PNG QR code of data. */
 export const qrURL = (data) => '/api/qr?data=' + encodeURIComponent(data);
 
-/** joinURL is the link participants open for a join code. */
-export const joinURL = (code) => `${location.origin}/join/${encodeURIComponent(code)}`;
+/** joinURL is the link participants open for a join code (base: the origin
+ * phones can reach, see board/reach.js; default this page's). */
+export const joinURL = (code, base = location.origin) => `${base}/join/${encodeURIComponent(code)}`;
 
 /** downloadMinutes fetches the minutes and saves them under the server's file name. */
 export async function downloadMinutes(id, token, format, lang) {

@@ -12,6 +12,8 @@ import { closeMenu } from '../ui/menu.js';
 import { boardView, gateView } from './view.js';
 import { Ticker } from './timer.js';
 import { defaultPanel } from './panels.js';
+import { typingIn, dropDrafts } from './drafts.js';
+import { loadAddresses } from './reach.js';
 
 export function mountBoard(root, sessionId, app) {
   const saved = getSession(sessionId);
@@ -28,6 +30,7 @@ export function mountBoard(root, sessionId, app) {
     saved,
     app,
     state: null,
+    reach: null, // GET /api/addresses: where phones join (reach.js)
     status: 'connecting',
     fatal: null,
     acked: new Map(),
@@ -43,6 +46,8 @@ export function mountBoard(root, sessionId, app) {
       selecting: false,
       selected: new Set(),
       usgDraft: new Map(),
+      // drafts: unsaved text by field (see drafts.js); never wiped by a render.
+      drafts: new Map(),
       projector: false,
       flash: false,
       lastSpot: null,
@@ -74,7 +79,7 @@ export function mountBoard(root, sessionId, app) {
     if (!s) return;
     const spot = s.session.spotlight || null;
     if (spot && spot !== ctx.ui.lastSpot) {
-      if (ctx.ui.mobileView !== 'board' && window.innerWidth < 900) {
+      if (ctx.ui.mobileView !== 'board' && window.innerWidth < 900 && !typingIn(ctx, ctx.ui.panel, root)) {
         // Show the board first; the next render scrolls to the note.
         ctx.ui.mobileView = 'board';
         ctx.schedule();
@@ -112,7 +117,8 @@ export function mountBoard(root, sessionId, app) {
 
   function onPhase(prev, next) {
     if (prev !== next) {
-      ctx.ui.panel = defaultPanel(next);
+      // The tab that fits the phase, unless someone is typing in this one.
+      if (!typingIn(ctx, ctx.ui.panel, root)) ctx.ui.panel = defaultPanel(next);
       ctx.ui.selecting = false;
       ctx.ui.selected.clear();
     }
@@ -208,7 +214,10 @@ export function mountBoard(root, sessionId, app) {
       toast(t('role.changed.' + s.you.role), 'info');
     }
     for (const id of [...ctx.ui.selected]) if (!s.notes.has(id)) ctx.ui.selected.delete(id);
-    if (ctx.ui.editing && !s.notes.has(ctx.ui.editing)) ctx.ui.editing = null;
+    if (ctx.ui.editing && !s.notes.has(ctx.ui.editing)) {
+      dropDrafts(ctx, 'edit/' + ctx.ui.editing);
+      ctx.ui.editing = null;
+    }
   }
 
   // matchPending: the event of my own note.add can arrive before its ack;
@@ -224,6 +233,7 @@ export function mountBoard(root, sessionId, app) {
     if (c) ctx.seenRefs.set(c.ref, n.id);
   }
 
+  loadAddresses(ctx);
   ctx.conn = new Conn(sessionId, ctx.token, handlers);
   ctx.conn.start();
   const offLang = onLangChange(() => ctx.schedule());

@@ -9,6 +9,8 @@ import { toast } from '../ui/toast.js';
 import { downloadMinutes } from '../api.js';
 import { columns, hiddenCounts, label, targets } from './derive.js';
 import { actionForm } from './actions.js';
+import { draftProps, dropDrafts } from './drafts.js';
+import { saveRecord, savedRecord } from './records.js';
 
 function toggle(name, on, labelKey, hintKey, onChange) {
   return h('label', { class: 'switch-row', 'data-testid': 'setting-' + name },
@@ -152,31 +154,33 @@ export function linkDialog(ctx, fromId) {
 }
 
 export function recordDialog(ctx, targetId) {
-  const s = ctx.state;
-  const rec = s.records.get(targetId);
+  const key = 'dialog/record/' + targetId;
   openDialog({
     title: t('record.write'),
     testid: 'record-dialog',
     body: () => [
       h('p', { class: 'dlg-text' }, label(ctx.state, targetId, 160)),
       h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('record.label')),
-        h('textarea', { name: 'text', rows: 6, maxlength: 5000, defaultValue: rec ? rec.text : '', placeholder: t('record.placeholder'), 'data-testid': 'record-input', autofocus: true })),
+        h('textarea', { name: 'text', rows: 6, maxlength: 5000, ...draftProps(ctx, key, savedRecord(ctx, targetId)), placeholder: t('record.placeholder'), 'data-testid': 'record-input', autofocus: true })),
     ],
     footer: (d) => [
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, t('common.cancel')),
       h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'record-save' }, t('record.save')),
     ],
     onSubmit: (fd, d) => {
-      ctx.cmd('record.set', { targetId, text: String(fd.get('text') || '').trim() }).then((ack) => ack && toast(t('record.saved'), 'ok'));
+      saveRecord(ctx, targetId, key);
       d.close();
     },
+    onClose: () => dropDrafts(ctx, key),
   });
 }
 
 export function actionDialog(ctx, a, targetId) {
+  const key = 'dialog/action/' + (a ? a.id : 'new/' + (targetId || ''));
   openDialog({
     title: t(a ? 'action.edit' : 'action.new'),
     testid: 'action-dialog',
-    body: (d) => actionForm(ctx, a, targetId, 'action-dialog-form', () => d.close()),
+    body: (d) => actionForm(ctx, a, targetId, 'action-dialog-form', () => d.close(), key),
+    onClose: () => dropDrafts(ctx, key + '/'),
   });
 }

@@ -9,7 +9,9 @@ import { ranking, label } from './derive.js';
 import { personMenu } from './menus.js';
 import { actionsView } from './actions.js';
 import { recordDialog } from './dialogs.js';
-import { followValue } from './view.js';
+import { draftProps, hasDraft, dropDraft } from './drafts.js';
+import { saveRecord, savedRecord } from './records.js';
+import { joinBase, pickLAN, hostOf } from './reach.js';
 
 export const PANELS = [
   { id: 'people', icon: 'users' },
@@ -41,7 +43,8 @@ export function panel(ctx, p, narrow) {
 function inviteCard(ctx, p) {
   const code = ctx.state.session.joinCode;
   if (!code) return null;
-  const url = joinURL(code);
+  const reach = joinBase(ctx);
+  const url = joinURL(code, reach.base);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(url);
@@ -54,11 +57,26 @@ function inviteCard(ctx, p) {
     h('div', { class: 'invite-text' },
       h('p', { class: 'invite-label' }, t('invite.code')),
       h('p', { class: 'invite-code', 'data-testid': 'join-code' }, code),
-      h('p', { class: 'invite-url' }, location.host + '/join/' + code),
+      h('p', { class: 'invite-url', 'data-testid': 'invite-url' }, hostOf(reach.base) + '/join/' + code),
       h('div', { class: 'invite-btns' },
         h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'copy-link', onclick: copy }, icon('link', 14), t('invite.copy')),
-        h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'projector-toggle', 'aria-pressed': String(!!ctx.ui.projector), onclick: () => ctx.setUI({ projector: true }) }, icon('monitor', 14), t('invite.projector')))),
+        h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'projector-toggle', 'aria-pressed': String(!!ctx.ui.projector), onclick: () => ctx.setUI({ projector: true }) }, icon('monitor', 14), t('invite.projector'))),
+      reachNote(ctx, p, reach)),
     p.fac ? h('img', { class: 'invite-qr', src: qrURL(url), alt: t('invite.qrAlt', { url }), width: 132, height: 132, 'data-testid': 'join-qr' }) : null);
+}
+
+/** reachNote says why the link is not this page's address, or that phones cannot reach it. */
+function reachNote(ctx, p, reach) {
+  if (reach.kind === 'unreachable') {
+    return h('p', { class: 'invite-reach invite-warn', role: 'note', 'data-testid': 'invite-unreachable' }, t('invite.unreachable', { host: location.host }));
+  }
+  if (reach.kind !== 'lan') return null;
+  return h('div', { class: 'invite-reach', 'data-testid': 'invite-lan' },
+    h('p', null, t('invite.viaLan', { host: location.host })),
+    p.fac && reach.lan.length > 1 ? h('label', { class: 'invite-pick' },
+      h('span', null, t('invite.lanPick')),
+      h('select', { 'data-testid': 'invite-lan-pick', value: reach.base, ref: (n) => { n.value = reach.base; }, onchange: (e) => pickLAN(ctx, e.target.value) },
+        reach.lan.map((u) => h('option', { key: u, value: u }, hostOf(u))))) : null);
 }
 
 function peopleView(ctx, p) {
@@ -113,6 +131,9 @@ function rankingView(ctx) {
   ];
 }
 
+// SESSION_REC is the draft key of the session's conclusion (in the "notes" tab).
+const SESSION_REC = 'notes/session-rec';
+
 function conclusionsView(ctx, p) {
   const s = ctx.state;
   const sessionRec = s.records.get('');
@@ -120,10 +141,12 @@ function conclusionsView(ctx, p) {
   return [
     h('h2', { class: 'panel-h' }, t('record.session')),
     p.staffEdit
-      ? h('form', { class: 'stack', 'data-testid': 'session-record-form', onsubmit: (e) => { e.preventDefault(); ctx.cmd('record.set', { targetId: null, text: e.target.elements.text.value.trim() }).then((ack) => ack && toast(t('record.saved'), 'ok')); } },
+      ? h('form', { class: 'stack', 'data-testid': 'session-record-form', onsubmit: (e) => { e.preventDefault(); saveRecord(ctx, null, SESSION_REC); } },
         h('label', { class: 'sr-only', for: 'session-rec' }, t('record.session')),
-        h('textarea', { id: 'session-rec', name: 'text', rows: 4, maxlength: 5000, placeholder: t('record.sessionPlaceholder'), ...followValue('session-rec', sessionRec ? sessionRec.text : ''), 'data-testid': 'session-record-input' }),
-        h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'session-record-save' }, t('record.save')))
+        h('textarea', { id: 'session-rec', name: 'text', rows: 4, maxlength: 5000, placeholder: t('record.sessionPlaceholder'), ...draftProps(ctx, SESSION_REC, savedRecord(ctx, null)), 'data-testid': 'session-record-input' }),
+        h('div', { class: 'form-btns' },
+          hasDraft(ctx, SESSION_REC) ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'session-record-cancel', onclick: () => dropDraft(ctx, SESSION_REC) }, t('common.cancel')) : null,
+          h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'session-record-save' }, t('record.save'))))
       : h('p', { class: sessionRec ? 'record-text' : 'empty', 'data-testid': 'session-record' }, sessionRec ? sessionRec.text : t('record.none')),
     h('h2', { class: 'panel-h' }, t('record.perTopic')),
     list.length

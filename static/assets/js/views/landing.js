@@ -10,7 +10,7 @@ import { appHeader, joinForm, submitJoin } from './join.js';
 const ZONES = { WIB: '+07:00', WITA: '+08:00', WIT: '+09:00' };
 
 export function mountLanding(root, app) {
-  const st = { templates: null, tplError: false, template: 'masalah-inovasi', busy: false, error: '', join: { busy: false, error: '', needPass: false } };
+  const st = { zone: 'WIB', templates: null, tplError: false, template: 'masalah-inovasi', busy: false, error: '', join: { busy: false, error: '', needPass: false } };
   const draw = () => render(root, view(st, app, draw));
   getTemplates().then((list) => {
     st.templates = list || [];
@@ -79,15 +79,29 @@ function createCard(st, app, draw) {
           h('div', { class: 'field-row' },
             h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.place')), h('input', { name: 'place', type: 'text', maxlength: 200, 'data-testid': 'create-place' })),
             h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.unit')), h('input', { name: 'unit', type: 'text', maxlength: 120, defaultValue: me.unit || '', 'data-testid': 'create-unit' }))),
+          // The zone comes first: the date and time are read in it.
           h('div', { class: 'field-row' },
-            h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.when')), h('input', { name: 'scheduledAt', type: 'datetime-local', 'data-testid': 'create-when' })),
             h('label', { class: 'field field-narrow' }, h('span', { class: 'field-label' }, t('create.zone')),
-              h('select', { name: 'timeZone', 'data-testid': 'create-zone' }, Object.keys(ZONES).map((z) => h('option', { key: z, value: z }, z))))),
+              h('select', { name: 'timeZone', 'data-testid': 'create-zone', value: st.zone, onchange: (e) => { st.zone = e.target.value; draw(); } },
+                Object.keys(ZONES).map((z) => h('option', { key: z, value: z }, z)))),
+            h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.when', { zone: st.zone })),
+              h('input', { name: 'scheduledAt', type: 'datetime-local', 'data-testid': 'create-when', 'aria-describedby': 'create-when-hint' }))),
+          h('p', { class: 'field-hint', id: 'create-when-hint' }, t('create.whenHint', { zone: st.zone })),
           h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.passcode')),
             h('input', { name: 'passcode', type: 'text', maxlength: 64, autocomplete: 'off', 'data-testid': 'create-passcode' }),
             h('span', { class: 'field-hint' }, t('create.passcodeHint'))))),
       st.error ? h('p', { class: 'form-error', role: 'alert', 'data-testid': 'create-error' }, st.error) : null,
       h('button', { type: 'submit', class: 'btn btn-primary btn-lg', disabled: st.busy, 'data-testid': 'create-submit' }, st.busy ? t('common.wait') : t('create.submit'))));
+}
+
+/** zonedToUTC reads a date-time field's value ("2026-12-10T09:00", seconds
+ * optional) as a time in an Indonesian zone and returns it in UTC, RFC 3339
+ * ("2026-12-10T02:00:00.000Z"), or '' when it is not a date-time. */
+export function zonedToUTC(value, zone) {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?/.exec(value || '');
+  if (!m || !ZONES[zone]) return '';
+  const d = new Date(m[1] + (m[2] || ':00') + ZONES[zone]);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
 
 function tplTitle(x) {
@@ -111,8 +125,8 @@ async function submitCreate(form, st, app, draw) {
     if (v) body[k] = v;
   }
   if (f.scheduledAt.value) {
-    const d = new Date(f.scheduledAt.value + ':00' + ZONES[f.timeZone.value]);
-    if (!Number.isNaN(d.getTime())) body.scheduledAt = d.toISOString();
+    const d = zonedToUTC(f.scheduledAt.value, f.timeZone.value);
+    if (d) body.scheduledAt = d;
   }
   if (!body.title || !body.facilitatorName) { form.reportValidity(); return; }
   st.busy = true;
