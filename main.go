@@ -59,6 +59,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	proxies := fs.String("trusted-proxies", env("REMBUK_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is trusted, comma-separated (env REMBUK_TRUSTED_PROXIES)")
 	zone := fs.String("timezone", env("REMBUK_TIMEZONE", "WIB"), "default zone of the minutes: WIB, WITA or WIT (env REMBUK_TIMEZONE)")
 	refuseWS := fs.Bool("refuse-websockets", false, "refuse every WebSocket upgrade (for testing the HTTP fallback)")
+	dev := fs.Bool("dev", env("REMBUK_DEV", "") == "1", "serve the page's sources as they are, unbundled and uncached, with no service worker (env REMBUK_DEV=1)")
 	logLevel := fs.String("log-level", env("REMBUK_LOG_LEVEL", "info"), "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -74,6 +75,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
+	// The page is bundled and compressed before the port opens: a broken
+	// page stops the start instead of reaching the first visitor.
+	assets, err := server.NewAssets(*dev)
+	if err != nil {
+		return fmt.Errorf("prepare the page: %w", err)
+	}
 	db, err := store.Open(*dbPath, log)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
@@ -81,6 +88,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	srv := server.New(server.Config{
 		Store: db, Logger: log, AllowedOrigins: splitList(*origins),
 		TrustedProxies: splitList(*proxies), TimeZone: *zone, RefuseUpgrades: *refuseWS,
+		Assets: assets,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -32,6 +32,9 @@ type Config struct {
 	// RefuseUpgrades makes every WebSocket upgrade fail (tests of the
 	// HTTP fallback only).
 	RefuseUpgrades bool
+	// Assets is the page to serve (NewAssets); nil prepares the production
+	// bundle on the first request for it.
+	Assets *Assets
 }
 
 // Server serves Rembuk over HTTP and WebSocket.
@@ -42,6 +45,10 @@ type Server struct {
 	app   *fiber.App
 	hub   *hub
 	joins *failLimiter
+
+	// assetsOnce guards page: the prepared static files.
+	assetsOnce sync.Once
+	page       *Assets
 
 	// sockets tracks live socket handlers so Shutdown can wait for them:
 	// Fiber does not, for hijacked connections.
