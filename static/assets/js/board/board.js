@@ -12,6 +12,7 @@ import { closeMenu } from '../ui/menu.js';
 import { boardView, gateView } from './view.js';
 import { Ticker } from './timer.js';
 import { defaultPanel } from './panels.js';
+import { keeper } from './keep.js';
 
 export function mountBoard(root, sessionId, app) {
   const saved = getSession(sessionId);
@@ -49,6 +50,15 @@ export function mountBoard(root, sessionId, app) {
     },
   };
 
+  // The last board seen shows until the server answers — the whole page
+  // after an offline reload — and the first welcome is then a full board.
+  const kept = keeper(sessionId, saved.participantId);
+  const last = kept.restore();
+  if (last) {
+    ctx.state = fromSnapshot(last);
+    ctx.forceFull = true;
+  }
+
   let frame = 0;
   ctx.schedule = () => {
     if (frame) return;
@@ -64,7 +74,10 @@ export function mountBoard(root, sessionId, app) {
       return;
     }
     render(root, boardView(ctx));
-    if (ctx.state) document.title = `${ctx.state.session.title} · Rembuk`;
+    if (ctx.state) {
+      document.title = `${ctx.state.session.title} · Rembuk`;
+      kept.later(ctx.state);
+    }
     updateDialogs();
     afterRender();
   }
@@ -233,6 +246,7 @@ export function mountBoard(root, sessionId, app) {
 
   return {
     unmount() {
+      kept.stop();
       ctx.conn.stop();
       ticker.stop();
       offLang();
