@@ -62,6 +62,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	refuseWS := fs.Bool("refuse-websockets", false, "refuse every WebSocket upgrade (for testing the HTTP fallback)")
 	publicURL := fs.String("public-url", env("REMBUK_PUBLIC_URL", ""), "base of join links and QR codes, e.g. https://rembuk.example.go.id behind a proxy (env REMBUK_PUBLIC_URL)")
 	lanAddrs := fs.String("lan-addrs", env("REMBUK_LAN_ADDRS", ""), "hosts offered to phones when the page is opened on localhost, comma-separated; default this machine's addresses (env REMBUK_LAN_ADDRS)")
+	dev := fs.Bool("dev", env("REMBUK_DEV", "") == "1", "serve the page's sources as they are, unbundled and uncached, with no service worker (env REMBUK_DEV=1)")
 	logLevel := fs.String("log-level", env("REMBUK_LOG_LEVEL", "info"), "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -79,6 +80,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
+	// The page is bundled and compressed before the port opens: a broken
+	// page stops the start instead of reaching the first visitor.
+	assets, err := server.NewAssets(*dev)
+	if err != nil {
+		return fmt.Errorf("prepare the page: %w", err)
+	}
 	db, err := store.Open(*dbPath, log)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
@@ -87,6 +94,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Store: db, Logger: log, AllowedOrigins: splitList(*origins),
 		TrustedProxies: splitList(*proxies), TimeZone: *zone, RefuseUpgrades: *refuseWS,
 		PublicURL: pub, LANAddrs: splitList(*lanAddrs),
+		Assets: assets,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -9,7 +9,8 @@ import (
 
 // wib is a time on a December 2026 day, in WIB.
 func wib(day, hour, min int) time.Time {
-	return time.Date(2026, 12, day, hour, min, 0, 0, zones["WIB"])
+	loc, _ := board.TimeZone("WIB")
+	return time.Date(2026, 12, day, hour, min, 0, 0, loc)
 }
 
 // prepared is a session the facilitator set up on 3 December at 17.42 WIB

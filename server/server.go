@@ -40,6 +40,9 @@ type Config struct {
 	// LANAddrs, when set, are the hosts offered to a page opened on
 	// localhost instead of this machine's interface addresses.
 	LANAddrs []string
+	// Assets is the page to serve (NewAssets); nil prepares the production
+	// bundle on the first request for it.
+	Assets *Assets
 }
 
 // Server serves Rembuk over HTTP and WebSocket.
@@ -50,6 +53,10 @@ type Server struct {
 	app   *fiber.App
 	hub   *hub
 	joins *failLimiter
+
+	// assetsOnce guards page: the prepared static files.
+	assetsOnce sync.Once
+	page       *Assets
 
 	// sockets tracks live socket handlers so Shutdown can wait for them:
 	// Fiber does not, for hijacked connections.

@@ -14,6 +14,7 @@ import { Ticker } from './timer.js';
 import { defaultPanel } from './panels.js';
 import { typingIn, dropDrafts } from './drafts.js';
 import { loadAddresses } from './reach.js';
+import { keeper } from './keep.js';
 
 export function mountBoard(root, sessionId, app) {
   const saved = getSession(sessionId);
@@ -54,6 +55,15 @@ export function mountBoard(root, sessionId, app) {
     },
   };
 
+  // The last board seen shows until the server answers — the whole page
+  // after an offline reload — and the first welcome is then a full board.
+  const kept = keeper(sessionId, saved.participantId);
+  const last = kept.restore();
+  if (last) {
+    ctx.state = fromSnapshot(last);
+    ctx.forceFull = true;
+  }
+
   let frame = 0;
   ctx.schedule = () => {
     if (frame) return;
@@ -69,7 +79,10 @@ export function mountBoard(root, sessionId, app) {
       return;
     }
     render(root, boardView(ctx));
-    if (ctx.state) document.title = `${ctx.state.session.title} · Rembuk`;
+    if (ctx.state) {
+      document.title = `${ctx.state.session.title} · Rembuk`;
+      kept.later(ctx.state);
+    }
     updateDialogs();
     afterRender();
   }
@@ -243,6 +256,7 @@ export function mountBoard(root, sessionId, app) {
 
   return {
     unmount() {
+      kept.stop();
       ctx.conn.stop();
       ticker.stop();
       offLang();

@@ -25,7 +25,7 @@ export function lanes(ctx, p) {
   const hidden = hiddenCounts(s);
   const narrow = window.innerWidth < 900;
   return h('main', { class: 'lanes-wrap', 'aria-label': t('board.columns') },
-    narrow && cols.length > 1 ? h('div', { class: 'lane-tabs', role: 'tablist', 'aria-label': t('board.columns') },
+    narrow && cols.length > 1 ? h('div', { class: 'lane-tabs', role: 'group', 'aria-label': t('board.columns') },
       cols.map((c, i) => h('button', {
         key: c.id, type: 'button', class: 'lane-tab', 'data-testid': 'lane-tab',
         onclick: () => document.querySelector(`[data-column-id="${CSS.escape(c.id)}"]`)?.scrollIntoView({ behavior: 'smooth', inline: 'start', block: 'nearest' }),
