@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -38,6 +39,15 @@ func env(key, def string) string {
 	return def
 }
 
+// envInt is env for a number; a value that is not one is left to the
+// flag's own check by returning def.
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return def
+}
+
 func splitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {
@@ -58,10 +68,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 	origins := fs.String("allowed-origins", env("REMBUK_ALLOWED_ORIGINS", ""), "extra WebSocket origins, comma-separated (env REMBUK_ALLOWED_ORIGINS)")
 	proxies := fs.String("trusted-proxies", env("REMBUK_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is trusted, comma-separated (env REMBUK_TRUSTED_PROXIES)")
 	zone := fs.String("timezone", env("REMBUK_TIMEZONE", "WIB"), "default zone of the minutes: WIB, WITA or WIT (env REMBUK_TIMEZONE)")
+	perHour := fs.Int("sessions-per-hour", envInt("REMBUK_SESSIONS_PER_HOUR", 30), "sessions one client address may create in an hour; 0 for no limit (env REMBUK_SESSIONS_PER_HOUR)")
 	refuseWS := fs.Bool("refuse-websockets", false, "refuse every WebSocket upgrade (for testing the HTTP fallback)")
 	logLevel := fs.String("log-level", env("REMBUK_LOG_LEVEL", "info"), "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *perHour < 0 {
+		return fmt.Errorf("-sessions-per-hour must be 0 or more")
+	}
+	if *perHour == 0 {
+		*perHour = -1 // server.Config: negative is no limit
 	}
 	switch *zone {
 	case "WIB", "WITA", "WIT":
@@ -81,6 +98,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	srv := server.New(server.Config{
 		Store: db, Logger: log, AllowedOrigins: splitList(*origins),
 		TrustedProxies: splitList(*proxies), TimeZone: *zone, RefuseUpgrades: *refuseWS,
+		SessionsPerHour: *perHour,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

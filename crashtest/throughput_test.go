@@ -87,6 +87,7 @@ func measureHTTP(t *testing.T, url string, sessions, senders int, d time.Duratio
 					"text": fmt.Sprintf("Antrean loket pelayanan terlalu panjang (%d/%d)", g, i)})
 				req, _ := http.NewRequest("POST", url+"/api/sessions/"+seat.Session+"/commands", bytes.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+seat.Token)
+				req.Header.Set("Content-Type", "application/json")
 				resp, err := client.Do(req)
 				if err != nil {
 					t.Error(err)
