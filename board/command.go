@@ -37,6 +37,7 @@ type Command struct {
 	PrivateBrainstorm   *bool      `json:"privateBrainstorm,omitempty"`
 	VotesPerParticipant *int       `json:"votesPerParticipant,omitempty"`
 	Locked              *bool      `json:"locked,omitempty"`
+	JoiningClosed       *bool      `json:"joiningClosed,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key
@@ -83,7 +84,7 @@ var commandTypes = map[string]bool{
 	"phase.set": true, "settings.update": true, "notes.reveal": true,
 	"timer.start": true, "timer.stop": true, "spotlight.set": true,
 	"column.add": true, "column.update": true, "column.delete": true,
-	"session.close": true,
+	"session.close": true, "session.rotateCode": true,
 }
 
 // IsCommandType reports whether t names a command.

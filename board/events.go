@@ -77,6 +77,10 @@ type (
 		Revealed bool      `json:"revealed"`
 		Notes    []Note    `json:"notes"`
 	}
+	// CodeData is a session's new join code; only staff read it.
+	CodeData struct {
+		JoinCode string `json:"joinCode"`
+	}
 	// RemovedData names a participant who was removed.
 	RemovedData struct {
 		ID string `json:"id"`
@@ -119,6 +123,8 @@ func dataFor(name string) any {
 		return &USGData{}
 	case "settings.changed", "notes.revealed":
 		return &NotesData{}
+	case "session.codeChanged":
+		return &CodeData{}
 	}
 	return &map[string]any{}
 }
@@ -167,6 +173,8 @@ func derefData(v any) any {
 	case *USGData:
 		return *x
 	case *NotesData:
+		return *x
+	case *CodeData:
 		return *x
 	}
 	return v

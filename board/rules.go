@@ -50,6 +50,7 @@ var rules = map[string]rule{
 	"column.update":       {who: facilitator},
 	"column.delete":       {who: facilitator},
 	"session.close":       {who: facilitator},
+	"session.rotateCode":  {who: facilitator},
 }
 
 // handler validates a command against the state and, only if it is
@@ -69,7 +70,7 @@ func init() {
 		"phase.set": phaseSet, "settings.update": settingsUpdate, "notes.reveal": notesReveal,
 		"timer.start": timerStart, "timer.stop": timerStop, "spotlight.set": spotlightSet,
 		"column.add": columnAdd, "column.update": columnUpdate, "column.delete": columnDelete,
-		"session.close": sessionClose,
+		"session.close": sessionClose, "session.rotateCode": sessionRotateCode,
 	}
 }
 
@@ -154,7 +155,18 @@ func (s *State) Join(p Participant) (*Change, error) {
 	if s.Session.Closed {
 		return nil, Errorf(CodeClosed, "the session is closed")
 	}
-	if len(s.Participants) >= MaxParticipants {
+	if s.Session.Settings.JoiningClosed {
+		return nil, Errorf(CodeJoiningClosed, "the facilitator has closed joining for this session")
+	}
+	// Removed people have no seat: a facilitator who removes a flood of
+	// joins gets the room back.
+	seated := 0
+	for _, q := range s.Participants {
+		if !q.Removed {
+			seated++
+		}
+	}
+	if seated >= MaxParticipants {
 		return nil, Errorf(CodeConflict, "the session is full (%d participants)", MaxParticipants)
 	}
 	cp := p

@@ -67,6 +67,9 @@ func (s *State) Snapshot(v Viewer, online func(id string) bool, now time.Time) B
 		Columns: []Column{}, Groups: []GroupView{}, Notes: []any{}, Links: []Link{},
 		Actions: []ActionView{}, Records: []RecordView{}, Participants: []ParticipantView{},
 	}
+	if !MayReadJoinCode(v) {
+		b.Session.JoinCode = ""
+	}
 	for _, c := range s.SortedColumns() {
 		b.Columns = append(b.Columns, *c)
 	}

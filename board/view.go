@@ -97,6 +97,8 @@ func (s *State) ClassOf(ev *Event, v Viewer) Class {
 		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil)}
 	case USGData:
 		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil)}
+	case CodeData:
+		return Class{Text: MayReadJoinCode(v), Actor: s.actorVisible(ev, v, nil)}
 	case IDData:
 		// The actor of a note.deleted is most often the note's author, and
 		// the note (with its author and flag) is gone by the time this is
@@ -207,6 +209,11 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 		out.Data = map[string]any{"action": actionView(&d.Action)}
 	case ParticipantData:
 		out.Data = map[string]any{"participant": participantView(&d.Participant, false)}
+	case CodeData:
+		out.Data = map[string]any{"joinCode": nil}
+		if c.Text {
+			out.Data = d
+		}
 	default:
 		out.Data = d
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +53,12 @@ type createRequest struct {
 }
 
 func (s *Server) createSession(c *fiber.Ctx) error {
+	addr, now := s.clientAddr(c), s.now()
+	if s.creates != nil && s.creates.blocked(addr, now) {
+		s.log.Warn("session creation refused: too many from one address", "addr", addr)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(s.creates.retryAfter(addr, now)/time.Second)))
+		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many sessions created from this address; try again later"))
+	}
 	var req createRequest
 	if err := decodeBody(c, &req); err != nil {
 		return s.writeError(c, err)
@@ -74,7 +81,10 @@ func (s *Server) createSession(c *fiber.Ctx) error {
 	if err != nil {
 		return s.writeError(c, err)
 	}
-	s.log.Info("session created", "session", sess.ID, "template", sess.Template)
+	if s.creates != nil {
+		s.creates.record(addr, now)
+	}
+	s.log.Info("session created", "session", sess.ID, "template", sess.Template, "addr", addr)
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
 		"id": sess.ID, "joinCode": sess.JoinCode, "facilitatorToken": tok, "participantId": fac.ID})
 }
@@ -151,6 +161,7 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	now := s.now()
 	if s.joins.blocked(ip, now) {
 		s.log.Warn("join refused: too many failed joins", "addr", ip)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(s.joins.retryAfter(ip, now)/time.Second)))
 		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many failed joins; wait a minute"))
 	}
 	var req joinRequest
@@ -167,7 +178,8 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
-	id, passHash, err := s.store.SessionByCode(ctx, normalizeCode(req.Code))
+	code := board.NormalizeCode(req.Code)
+	id, passHash, err := s.store.SessionByCode(ctx, code)
 	if err == nil && req.Token != "" {
 		if pid, ok := s.rejoin(ctx, id, req.Token); ok {
 			return c.JSON(fiber.Map{"sessionId": id, "participantId": pid, "token": req.Token})
@@ -178,7 +190,7 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		if code := board.ErrorCode(err); code == board.CodeNotFound || code == board.CodeForbidden {
-			s.joins.fail(ip, now)
+			s.joins.record(ip, now)
 			if code == board.CodeNotFound {
 				err = board.Errorf(board.CodeNotFound, "no session with this code")
 			}
@@ -188,7 +200,7 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	tok := newToken()
 	p := board.Participant{ID: s.newID(), Name: name, Unit: unit, Role: board.RoleParticipant, JoinedAt: now, TokenHash: hashToken(tok)}
 	reply := make(chan error, 1)
-	err, aerr := ask(ctx, s.hub, id, joinMsg{p: p, reply: reply}, reply)
+	err, aerr := ask(ctx, s.hub, id, joinMsg{p: p, code: code, reply: reply}, reply)
 	if err = errors.Join(aerr, err); err != nil {
 		return s.writeError(c, err)
 	}

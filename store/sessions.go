@@ -249,7 +249,10 @@ func applyPut(tx *sql.Tx, sessionID string, p board.Put) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(`UPDATE sessions SET data = ? WHERE id = ?`, string(b), sessionID)
+		// The join code has its own column for SessionByCode; a new code
+		// (session.rotateCode) replaces the old one in the same commit.
+		_, err = tx.Exec(`UPDATE sessions SET data = ?, join_code = coalesce(nullif(?, ''), join_code) WHERE id = ?`,
+			string(b), p.Value.(*board.Session).JoinCode, sessionID)
 		return err
 	case board.EntParticipant:
 		return putParticipant(tx, sessionID, p.Value.(*board.Participant))

@@ -10,6 +10,7 @@ import { personMenu } from './menus.js';
 import { actionsView } from './actions.js';
 import { recordDialog } from './dialogs.js';
 import { followValue } from './view.js';
+import { joiningControls } from './joining.js';
 
 export const PANELS = [
   { id: 'people', icon: 'users' },
@@ -57,7 +58,8 @@ function inviteCard(ctx, p) {
       h('p', { class: 'invite-url' }, location.host + '/join/' + code),
       h('div', { class: 'invite-btns' },
         h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'copy-link', onclick: copy }, icon('link', 14), t('invite.copy')),
-        h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'projector-toggle', 'aria-pressed': String(!!ctx.ui.projector), onclick: () => ctx.setUI({ projector: true }) }, icon('monitor', 14), t('invite.projector')))),
+        h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'projector-toggle', 'aria-pressed': String(!!ctx.ui.projector), onclick: () => ctx.setUI({ projector: true }) }, icon('monitor', 14), t('invite.projector'))),
+      joiningControls(ctx, p)),
     p.fac ? h('img', { class: 'invite-qr', src: qrURL(url), alt: t('invite.qrAlt', { url }), width: 132, height: 132, 'data-testid': 'join-qr' }) : null);
 }
 

@@ -69,6 +69,7 @@ export default {
   'join.wrongPasscode': 'Wrong passcode. Try again.',
   'join.closed': 'This session has been closed.',
   'join.tooMany': 'Too many attempts. Wait a minute, then try again.',
+  'join.joiningClosed': 'The facilitator has closed joining for this session.',
 
   'gate.noAccess.title': 'You have not joined this session',
   'gate.noAccess.text': 'Open the join link or enter the join code from the facilitator.',
@@ -152,6 +153,14 @@ export default {
   'invite.step1': 'Open on your phone or laptop:',
   'invite.step2': 'then enter the code:',
   'invite.online': (p) => `${pl(p.n, 'person', 'people')} connected`,
+  'joining.close': 'Close joining',
+  'joining.open': 'Reopen joining',
+  'joining.closeTitle': 'Close joining?',
+  'joining.closeConfirm': 'Nobody new can join until you reopen joining. People already in the session stay.',
+  'joining.isClosed': 'Joining is closed: nobody new can join.',
+  'joining.rotate': 'New code',
+  'joining.rotateTitle': 'Give the session a new join code?',
+  'joining.rotateConfirm': 'The old code stops working at once. People already in the session stay; newcomers use the new code.',
 
   'people.title': 'People',
   'people.online': '{n} of {total} online',
@@ -351,6 +360,7 @@ export default {
   'err.too_large': 'That is too long.',
   'err.locked': 'The facilitator has locked the board.',
   'err.rate_limited': 'Too many attempts. Please wait a moment.',
+  'err.joining_closed': 'The facilitator has closed joining for this session.',
   'err.network': 'Cannot reach the server. Check your network.',
   'err.unknown': 'Something went wrong. Please try again.',
 };

@@ -67,6 +67,7 @@ export default {
   'join.wrongPasscode': 'Kata sandi salah. Coba lagi.',
   'join.closed': 'Sesi ini sudah ditutup.',
   'join.tooMany': 'Terlalu banyak percobaan. Tunggu satu menit, lalu coba lagi.',
+  'join.joiningClosed': 'Pendaftaran sesi ini sedang dikunci fasilitator.',
 
   'gate.noAccess.title': 'Anda belum tergabung di sesi ini',
   'gate.noAccess.text': 'Buka tautan gabung atau masukkan kode gabung dari fasilitator.',
@@ -150,6 +151,14 @@ export default {
   'invite.step1': 'Buka di ponsel atau laptop:',
   'invite.step2': 'lalu masukkan kode:',
   'invite.online': '{n} orang sudah terhubung',
+  'joining.close': 'Kunci pendaftaran',
+  'joining.open': 'Buka pendaftaran',
+  'joining.closeTitle': 'Kunci pendaftaran?',
+  'joining.closeConfirm': 'Orang baru tidak dapat bergabung sampai pendaftaran dibuka lagi. Peserta yang sudah bergabung tetap di sesi.',
+  'joining.isClosed': 'Pendaftaran dikunci: orang baru tidak dapat bergabung.',
+  'joining.rotate': 'Ganti kode',
+  'joining.rotateTitle': 'Ganti kode gabung?',
+  'joining.rotateConfirm': 'Kode lama langsung tidak berlaku. Peserta yang sudah bergabung tetap di sesi; orang baru memakai kode baru.',
 
   'people.title': 'Peserta',
   'people.online': '{n} dari {total} daring',
@@ -349,6 +358,7 @@ export default {
   'err.too_large': 'Terlalu panjang.',
   'err.locked': 'Papan sedang dikunci fasilitator.',
   'err.rate_limited': 'Terlalu banyak percobaan. Tunggu sebentar.',
+  'err.joining_closed': 'Pendaftaran sesi ini sedang dikunci fasilitator.',
   'err.network': 'Tidak dapat menghubungi server. Periksa jaringan Anda.',
   'err.unknown': 'Terjadi kesalahan. Coba lagi.',
 };
