@@ -92,6 +92,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	db, err := store.Open(*dbPath, log)
+	if errors.Is(err, store.ErrCorrupt) {
+		return fmt.Errorf("%w\nrefusing to start on it. Stop here, keep a copy of the file, then restore the last backup "+
+			"or recover what SQLite can still read (sqlite3 OLD.db .recover | sqlite3 NEW.db); see docs/operations.md, \"A damaged database\"", err)
+	}
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
