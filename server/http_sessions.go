@@ -53,12 +53,6 @@ type createRequest struct {
 }
 
 func (s *Server) createSession(c *fiber.Ctx) error {
-	addr, now := s.clientAddr(c), s.now()
-	if s.creates != nil && s.creates.blocked(addr, now) {
-		s.log.Warn("session creation refused: too many from one address", "addr", addr)
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(s.creates.retryAfter(addr, now)/time.Second)))
-		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many sessions created from this address; try again later"))
-	}
 	var req createRequest
 	if err := decodeBody(c, &req); err != nil {
 		return s.writeError(c, err)
@@ -66,6 +60,14 @@ func (s *Server) createSession(c *fiber.Ctx) error {
 	sess, fac, cols, err := s.newSession(req)
 	if err != nil {
 		return s.writeError(c, err)
+	}
+	// Counted once valid (a typo costs nothing), and taken in one step so
+	// a burst of parallel requests cannot all slip under the limit.
+	addr, now := s.clientAddr(c), s.now()
+	if s.creates != nil && !s.creates.take(addr, now) {
+		s.log.Warn("session creation refused: too many from one address", "addr", addr)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(s.creates.retryAfter(addr, now)/time.Second)))
+		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many sessions created from this address; try again later"))
 	}
 	tok := newToken()
 	fac.TokenHash = hashToken(tok)
@@ -80,9 +82,6 @@ func (s *Server) createSession(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return s.writeError(c, err)
-	}
-	if s.creates != nil {
-		s.creates.record(addr, now)
 	}
 	s.log.Info("session created", "session", sess.ID, "template", sess.Template, "addr", addr)
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{

@@ -67,6 +67,11 @@ func (l *windowLimiter) blocked(key string, now time.Time) bool {
 func (l *windowLimiter) record(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.add(key, now)
+}
+
+// add counts one event of key; l.mu is held.
+func (l *windowLimiter) add(key string, now time.Time) {
 	l.fails[key] = append(l.prune(key, now), now)
 	if len(l.fails) > 100000 { // bound memory under a spray of addresses
 		for k := range l.fails {
@@ -74,6 +79,18 @@ func (l *windowLimiter) record(key string, now time.Time) {
 			break
 		}
 	}
+}
+
+// take records one event of key unless key is blocked, in one step, so
+// concurrent requests cannot all pass the check before any is counted.
+func (l *windowLimiter) take(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.prune(key, now)) >= l.max {
+		return false
+	}
+	l.add(key, now)
+	return true
 }
 
 // retryAfter is how long until key is no longer blocked (at least a second).
@@ -158,6 +175,9 @@ func (l *rateLimiter) sweep(now time.Time) {
 		if now.Sub(b.last) >= full {
 			delete(l.buckets, k)
 		}
+	}
+	if len(l.buckets) < maxBuckets {
+		return
 	}
 	for k := range l.buckets {
 		if len(l.buckets) < maxBuckets/2 {

@@ -239,6 +239,25 @@ func TestLimitSessionCreationPerAddress(t *testing.T) {
 	if !strings.Contains(logs.String(), `"msg":"session created"`) || !strings.Contains(logs.String(), `"addr":"198.51.100.4"`) {
 		t.Fatalf("the session created log line lacks the address:\n%s", logs.String())
 	}
+	// 60 at once from a fresh address: exactly 30 get through.
+	var made, limited atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < 60; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			switch resp, _ := createFrom("192.0.2.77"); resp.StatusCode {
+			case 201:
+				made.Add(1)
+			case 429:
+				limited.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if made.Load() != 30 || limited.Load() != 30 {
+		t.Fatalf("60 parallel creations: %d made, %d limited, want 30 and 30", made.Load(), limited.Load())
+	}
 }
 
 // Many people each sending a little are all served: the per-person
