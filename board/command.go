@@ -37,6 +37,7 @@ type Command struct {
 	PrivateBrainstorm   *bool      `json:"privateBrainstorm,omitempty"`
 	VotesPerParticipant *int       `json:"votesPerParticipant,omitempty"`
 	Locked              *bool      `json:"locked,omitempty"`
+	JoiningClosed       *bool      `json:"joiningClosed,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key

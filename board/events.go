@@ -80,6 +80,10 @@ type (
 		Revealed bool      `json:"revealed"`
 		Notes    []Note    `json:"notes"`
 	}
+	// CodeData is a session's new join code; only staff read it.
+	CodeData struct {
+		JoinCode string `json:"joinCode"`
+	}
 	// RemovedData names a participant who was removed.
 	RemovedData struct {
 		ID string `json:"id"`
@@ -132,6 +136,7 @@ var events = map[string]eventKind{
 	"usg.changed":         kind[USGData](),
 	"settings.changed":    kind[NotesData](),
 	"notes.revealed":      kind[NotesData](),
+	"session.codeChanged": kind[CodeData](),
 }
 
 // DecodeEventData parses stored event data back into its typed form. An

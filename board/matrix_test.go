@@ -54,6 +54,7 @@ var contractRules = map[string]contractRule{
 	"column.update":       {who: cFac, event: "column.updated"},
 	"column.delete":       {who: cFac, event: "column.deleted"},
 	"session.close":       {who: cFac, event: "session.closed"},
+	"session.rotateCode":  {who: cFac, event: "session.codeChanged"},
 }
 
 // expectCode is the contract's answer for a valid command of type typ from
@@ -157,7 +158,7 @@ func (f *fixture) valid(typ, actor string) Command {
 		c.Phase = string(PhaseDiscuss)
 	case "settings.update":
 		c.Anonymous = bp(true)
-	case "notes.reveal", "timer.stop", "session.close":
+	case "notes.reveal", "timer.stop", "session.close", "session.rotateCode":
 	case "timer.start":
 		c.Seconds = 300
 	case "spotlight.set":

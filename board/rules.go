@@ -58,6 +58,7 @@ var commands = map[string]command{
 	"column.update":       {who: facilitator, do: columnUpdate},
 	"column.delete":       {who: facilitator, do: columnDelete},
 	"session.close":       {who: facilitator, do: sessionClose},
+	"session.rotateCode":  {who: facilitator, do: sessionRotateCode},
 }
 
 // IsCommandType reports whether t names a command.
@@ -147,7 +148,18 @@ func (s *State) Join(p Participant) (*Change, error) {
 	if s.Session.Closed {
 		return nil, Errorf(CodeClosed, "the session is closed")
 	}
-	if len(s.Participants) >= MaxParticipants {
+	if s.Session.Settings.JoiningClosed {
+		return nil, Errorf(CodeJoiningClosed, "the facilitator has closed joining for this session")
+	}
+	// Removed people have no seat: a facilitator who removes a flood of
+	// joins gets the room back.
+	seated := 0
+	for _, q := range s.Participants {
+		if !q.Removed {
+			seated++
+		}
+	}
+	if seated >= MaxParticipants {
 		return nil, Errorf(CodeConflict, "the session is full (%d participants)", MaxParticipants)
 	}
 	cp := p

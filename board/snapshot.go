@@ -70,6 +70,9 @@ func (s *State) Snapshot(v Viewer, online func(id string) bool, now time.Time) B
 		Actions: []ActionView{}, Records: []RecordView{}, Participants: []ParticipantView{},
 		Rules: CommandRules(),
 	}
+	if !MayReadJoinCode(v) {
+		b.Session.JoinCode = ""
+	}
 	for _, c := range s.SortedColumns() {
 		b.Columns = append(b.Columns, *c)
 	}

@@ -53,6 +53,9 @@ type Settings struct {
 	PrivateBrainstorm   bool `json:"privateBrainstorm"`
 	VotesPerParticipant int  `json:"votesPerParticipant"`
 	Locked              bool `json:"locked"`
+	// JoiningClosed refuses new joins (kunci pendaftaran); people already
+	// in the session keep their seats and may reconnect.
+	JoiningClosed bool `json:"joiningClosed"`
 }
 
 // DefaultSettings are those of a new session.

@@ -127,6 +127,8 @@ func (s *State) classOf(ev *Event, v Viewer) Class {
 		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOnTarget(ev, v, d.TargetID)}
 	case USGData:
 		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOnTarget(ev, v, d.TargetID)}
+	case CodeData:
+		return Class{Text: MayReadJoinCode(v), Actor: s.actorVisible(ev, v, nil)}
 	case IDData:
 		// The actor of a note.deleted is most often the note's author, and
 		// the note (with its author and flag) is gone by the time this is
@@ -260,6 +262,11 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 		out.Data = map[string]any{"participant": participantView(&d.Participant, false)}
 	case IDData:
 		out.Data = IDData{ID: d.ID} // the anonymous flag stays in the log
+	case CodeData:
+		out.Data = map[string]any{"joinCode": nil}
+		if c.Text {
+			out.Data = d
+		}
 	default:
 		out.Data = d
 	}

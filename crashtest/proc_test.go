@@ -75,7 +75,8 @@ type proc struct {
 // its first line.
 func startProc(t testing.TB, db string, env ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(rembukBinary(t), "-addr", "127.0.0.1:0", "-db", db)
+	// The tests create a hundred sessions from 127.0.0.1 in seconds.
+	cmd := exec.Command(rembukBinary(t), "-addr", "127.0.0.1:0", "-db", db, "-sessions-per-hour", "0")
 	cmd.Env = append(os.Environ(), env...)
 	if so := os.Getenv("REMBUK_CRASH_SLOWFSYNC_SO"); so != "" {
 		// scripts/crash.sh: every fsync of the server slowed down, so

@@ -46,6 +46,7 @@ func (ts *testServer) relPostMany(sessionID, token string, n, conc int, mk func(
 				body, _ := json.Marshal(mk(i))
 				req, _ := http.NewRequest("POST", ts.URL+"/api/sessions/"+sessionID+"/commands", bytes.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Content-Type", "application/json")
 				resp, err := relClient.Do(req)
 				code := "transport"
 				if err == nil {
@@ -139,7 +140,8 @@ func TestAbuseHugeFrame(t *testing.T) {
 // A flood gets rate_limited, not a close; after a pause the same
 // connection works.
 func TestAbuseFlood(t *testing.T) {
-	ts := startServer(t, "")
+	clock := newTestClock()
+	ts := startServer(t, "", clock.use())
 	s, js, col := ts.relSetup("kosong", "Ani")
 	c, _ := ts.connect(s.ID, js[0].Token, nil)
 	const n = 300
@@ -165,7 +167,7 @@ func TestAbuseFlood(t *testing.T) {
 	if limited == 0 || acks < 40 || acks > 80 {
 		t.Fatalf("flood of %d: %d acked, %d rate_limited; want about 40 acked (burst) and the rest limited", n, acks, limited)
 	}
-	time.Sleep(1100 * time.Millisecond)
+	clock.advance(1100 * time.Millisecond)
 	for i := 0; i < 15; i++ {
 		c.ack("note.add", fmt.Sprint("after", i), map[string]any{"columnId": col, "text": "setelah jeda"})
 	}
@@ -274,8 +276,10 @@ func relStackSummary(dump string) string {
 // others see them go offline), and the WebSocket one later resumes from
 // the log without a gap.
 func TestAbuseStalledClientDuringPaste(t *testing.T) {
+	// The paste fills the board through the HTTP fallback faster than
+	// one person may send; the rate is not what this test is about.
 	t.Parallel()
-	ts := startServer(t, "")
+	ts := startServer(t, "", noCommandLimit)
 	s, js, col := ts.relSetup("kosong", "Ani", "Bayu", "Citra", "Dodi", "Macet", "MacetSSE")
 	stalledP, stalledSSE := js[4], js[5]
 
@@ -438,7 +442,7 @@ func TestAbuseStalledClientDuringPaste(t *testing.T) {
 // Per-session caps give a clear error: participants, notes, groups,
 // columns, actions, links.
 func TestAbuseSessionCaps(t *testing.T) {
-	ts := startServer(t, "")
+	ts := startServer(t, "", noCommandLimit)
 	s, _, _ := ts.relSetup("masalah-inovasi")
 	fac := s.FacilitatorToken
 	var bd map[string]any

@@ -63,7 +63,7 @@ func (s *Server) writeCommandError(c *fiber.Ctx, ref string, err error) error {
 		err = fiberToBoard(fe)
 	}
 	code, msg := safeError(s.log, err)
-	return c.Status(httpStatus[code]).JSON(commandErrorBody{errorFrame{Type: "error", Ref: ref, Code: code, Message: msg}, errorDetail{code, msg}})
+	return c.Status(statusOf(err, code)).JSON(commandErrorBody{errorFrame{Type: "error", Ref: ref, Code: code, Message: msg}, errorDetail{code, msg}})
 }
 
 // liveToken returns the request's bearer token (or, for SSE, ?token=). An

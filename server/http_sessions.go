@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,6 +61,14 @@ func (s *Server) createSession(c *fiber.Ctx) error {
 	if err != nil {
 		return s.writeError(c, err)
 	}
+	// Counted once valid (a typo costs nothing), and taken in one step so
+	// a burst of parallel requests cannot all slip under the limit.
+	addr, now := s.clientAddr(c), s.now()
+	if s.creates != nil && !s.creates.take(addr, now) {
+		s.log.Warn("session creation refused: too many from one address", "addr", addr)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(s.creates.retryAfter(addr, now)/time.Second)))
+		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many sessions created from this address; try again later"))
+	}
 	tok := newToken()
 	fac.TokenHash = hashToken(tok)
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
@@ -74,7 +83,7 @@ func (s *Server) createSession(c *fiber.Ctx) error {
 	if err != nil {
 		return s.writeError(c, err)
 	}
-	s.log.Info("session created", "session", sess.ID, "template", sess.Template)
+	s.log.Info("session created", "session", sess.ID, "template", sess.Template, "addr", addr)
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
 		"id": sess.ID, "joinCode": sess.JoinCode, "facilitatorToken": tok, "participantId": fac.ID})
 }
@@ -154,6 +163,7 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	now := s.now()
 	if s.joins.blocked(ip, now) {
 		s.log.Warn("join refused: too many failed joins", "addr", ip)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(s.joins.retryAfter(ip, now)/time.Second)))
 		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many failed joins; wait a minute"))
 	}
 	var req joinRequest
@@ -170,7 +180,8 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
-	id, passHash, err := s.store.SessionByCode(ctx, normalizeCode(req.Code))
+	code := board.NormalizeCode(req.Code)
+	id, passHash, err := s.store.SessionByCode(ctx, code)
 	if err == nil && req.Token != "" {
 		if pid, ok := s.rejoin(ctx, id, req.Token); ok {
 			return c.JSON(fiber.Map{"sessionId": id, "participantId": pid, "token": req.Token})
@@ -181,7 +192,7 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		if code := board.ErrorCode(err); code == board.CodeNotFound || code == board.CodeForbidden {
-			s.joins.fail(ip, now)
+			s.joins.record(ip, now)
 			if code == board.CodeNotFound {
 				err = board.Errorf(board.CodeNotFound, "no session with this code")
 			}
@@ -191,7 +202,7 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	tok := newToken()
 	p := board.Participant{ID: s.newID(), Name: name, Unit: unit, Role: board.RoleParticipant, JoinedAt: now, TokenHash: hashToken(tok)}
 	reply := make(chan error, 1)
-	err, aerr := ask(ctx, s.hub, id, joinMsg{p: p, reply: reply}, reply)
+	err, aerr := ask(ctx, s.hub, id, joinMsg{p: p, code: code, reply: reply}, reply)
 	if err = errors.Join(aerr, err); err != nil {
 		return s.writeError(c, err)
 	}

@@ -73,6 +73,7 @@ type (
 	}
 	joinMsg struct {
 		p     board.Participant
+		code  string // the code the person typed, checked again here
 		reply chan error
 	}
 	// viewMsg runs fn on the committed state as the token's participant.
@@ -213,6 +214,12 @@ func (r *room) command(m commandMsg) {
 		pid = m.cl.participantID
 	} else if p := r.participantByToken(m.tokenHash); p != nil {
 		pid = p.ID
+		// The HTTP fallback learns who sent only here; a WebSocket's
+		// reader took its token from the same limiter already.
+		if !r.srv.commands.allow(pid, r.srv.now()) {
+			reply(encodeError(m.cmd.Ref, board.CodeRateLimited, errTooFast), board.CodeRateLimited)
+			return
+		}
 	} else {
 		reply(encodeError(m.cmd.Ref, board.CodeUnauthorized, "unknown or removed participant"), board.CodeUnauthorized)
 		return
@@ -256,6 +263,12 @@ func (r *room) isPending(pid, ref string) bool {
 }
 
 func (r *room) join(m joinMsg) {
+	// The code was looked up before this message queued; a rotation
+	// committed in between must refuse it all the same.
+	if m.code != r.st.Session.JoinCode {
+		m.reply <- board.Errorf(board.CodeNotFound, "no session with this code")
+		return
+	}
 	ch, err := r.st.Join(m.p)
 	if err != nil {
 		m.reply <- err

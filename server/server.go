@@ -31,6 +31,13 @@ type Config struct {
 	TrustedProxies []string
 	// TimeZone is the default zone of new sessions' minutes (WIB, WITA, WIT).
 	TimeZone string
+	// CommandRate and CommandBurst are each participant's command limit
+	// across all transports (0: 20/s, burst 40).
+	CommandRate  float64
+	CommandBurst int
+	// SessionsPerHour limits session creation per client address
+	// (0: 30; negative: no limit).
+	SessionsPerHour int
 	// RefuseUpgrades makes every WebSocket upgrade fail (tests of the
 	// HTTP fallback only).
 	RefuseUpgrades bool
@@ -52,7 +59,11 @@ type Server struct {
 	log   *slog.Logger
 	app   *fiber.App
 	hub   *hub
-	joins *failLimiter
+	joins *windowLimiter
+	// commands limits each participant's commands over every transport.
+	commands *rateLimiter
+	// creates limits session creation per client address.
+	creates *windowLimiter
 
 	// assetsOnce guards page: the prepared static files.
 	assetsOnce sync.Once
@@ -77,22 +88,38 @@ func New(cfg Config) *Server {
 	if cfg.RoomIdle == 0 {
 		cfg.RoomIdle = 5 * time.Minute
 	}
+	if cfg.CommandRate <= 0 {
+		cfg.CommandRate = commandRate
+	}
+	if cfg.CommandBurst <= 0 {
+		cfg.CommandBurst = commandBurst
+	}
+	if cfg.SessionsPerHour == 0 {
+		cfg.SessionsPerHour = sessionsPerHour
+	}
 	if cfg.TimeZone == "" {
 		cfg.TimeZone = "WIB"
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, joins: newFailLimiter(10, time.Minute)}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, joins: newWindowLimiter(10, time.Minute),
+		commands: newRateLimiter(cfg.CommandRate, float64(cfg.CommandBurst))}
+	if cfg.SessionsPerHour > 0 {
+		s.creates = newWindowLimiter(cfg.SessionsPerHour, time.Hour)
+	}
 	s.hub = newHub(s)
 	s.app = fiber.New(fiber.Config{
-		AppName:                 "rembuk",
-		BodyLimit:               board.MaxRequestBody,
-		DisableStartupMessage:   true,
-		ReadTimeout:             30 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             2 * time.Minute,
-		ErrorHandler:            func(c *fiber.Ctx, err error) error { return s.writeError(c, err) },
-		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
-		TrustedProxies:          cfg.TrustedProxies,
-		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		AppName:   "rembuk",
+		BodyLimit: board.MaxRequestBody,
+		// Rembuk takes no forms: a multipart body is refused as not JSON
+		// (415) by requireJSON rather than parsed before routing.
+		DisablePreParseMultipartForm: true,
+		DisableStartupMessage:        true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 30 * time.Second,
+		IdleTimeout:                  2 * time.Minute,
+		ErrorHandler:                 func(c *fiber.Ctx, err error) error { return s.writeError(c, err) },
+		EnableTrustedProxyCheck:      len(cfg.TrustedProxies) > 0,
+		TrustedProxies:               cfg.TrustedProxies,
+		ProxyHeader:                  proxyHeader(cfg.TrustedProxies),
 	})
 	s.routes()
 	return s

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/url"
 	"strings"
 	"sync"
@@ -24,7 +25,7 @@ const (
 	writeWait     = 10 * time.Second
 	readLimit     = 64 << 10 // hard cap; frames over 16 KiB get too_large first
 	maxBadFrames  = 10       // consecutive bad frames before a 1008 close
-	commandRate   = 20       // per second, per connection
+	commandRate   = 20       // per second, per participant over all transports
 	commandBurst  = 40
 	attachTimeout = 15 * time.Second
 )
@@ -131,6 +132,10 @@ func (s *Server) hello(ws *websocket.Conn, id string, cl *client) bool {
 	ws.SetReadDeadline(time.Now().Add(helloWait))
 	mt, data, err := ws.ReadMessage()
 	if err != nil {
+		if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
+			// Silent for helloWait: a policy close, as documented.
+			cl.out.close(closePolicy, "hello expected")
+		}
 		return false
 	}
 	var h helloFrame
@@ -162,7 +167,6 @@ func (s *Server) hello(ws *websocket.Conn, id string, cl *client) bool {
 // readCommands decodes each frame and hands it to the room, answering bad
 // frames itself (through the outbox: only the writer writes).
 func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
-	bucket := newTokenBucket(commandRate, commandBurst)
 	bad := 0
 	for {
 		mt, data, err := ws.ReadMessage()
@@ -186,8 +190,8 @@ func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
 		default:
 			cmd, err = board.DecodeCommand(data)
 			// Decoded first, so a rate_limited error carries its ref.
-			if err == nil && !bucket.allow(time.Now()) {
-				err = board.Errorf(board.CodeRateLimited, "too many commands; slow down")
+			if err == nil && !s.commands.allow(cl.participantID, s.now()) {
+				err = board.Errorf(board.CodeRateLimited, errTooFast)
 			}
 		}
 		if err != nil {

@@ -99,7 +99,7 @@ func TestEveryErrorCodeHasAMessage(t *testing.T) {
 	codes := []string{board.CodeInvalid, board.CodeUnauthorized, board.CodeForbidden,
 		board.CodeNotFound, board.CodeConflict, board.CodeLocked, board.CodeClosed,
 		board.CodeWrongPhase, board.CodeBudgetExceeded, board.CodeTooLarge,
-		board.CodeRateLimited, board.CodeInternal, board.CodeUnavailable}
+		board.CodeRateLimited, board.CodeInternal, board.CodeUnavailable, board.CodeJoiningClosed}
 	for _, c := range codes {
 		if !id["err."+c] {
 			t.Errorf("no message for error code %q (key err.%s)", c, c)

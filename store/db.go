@@ -135,6 +135,11 @@ func Open(path string, log *slog.Logger) (*DB, error) {
 	r.SetMaxOpenConns(4)
 	db := &DB{path: path, writer: w, reader: r, log: log,
 		jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{}), cpDone: make(chan struct{}), cpNow: make(chan struct{}, 1)}
+	if err := db.quickCheck(); err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
 	if err := db.migrate(); err != nil {
 		w.Close()
 		r.Close()

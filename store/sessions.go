@@ -55,8 +55,8 @@ func nonNil(b []byte) []byte {
 	return b
 }
 
-// SessionByCode returns the id and passcode hash of the session with a join code.
-func (db *DB) SessionByCode(ctx context.Context, code string) (id string, passcodeHash []byte, err error) {
+// sessionByCode returns the id and passcode hash of the session with a join code.
+func (db *DB) sessionByCode(ctx context.Context, code string) (id string, passcodeHash []byte, err error) {
 	err = db.reader.QueryRowContext(ctx, `SELECT id, passcode_hash FROM sessions WHERE join_code = ?`, code).Scan(&id, &passcodeHash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, ErrNotFound
@@ -71,8 +71,8 @@ func (db *DB) SessionExists(ctx context.Context, id string) (bool, error) {
 	return n > 0, err
 }
 
-// LoadState rebuilds a session's live state and its idempotency keys.
-func (db *DB) LoadState(ctx context.Context, id string) (*board.State, map[string]board.Ack, error) {
+// loadState rebuilds a session's live state and its idempotency keys.
+func (db *DB) loadState(ctx context.Context, id string) (*board.State, map[string]board.Ack, error) {
 	var data string
 	var seq int64
 	err := db.reader.QueryRowContext(ctx, `SELECT data, seq FROM sessions WHERE id = ?`, id).Scan(&data, &seq)
@@ -249,7 +249,10 @@ func applyPut(tx *sql.Tx, sessionID string, p board.Put) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(`UPDATE sessions SET data = ? WHERE id = ?`, string(b), sessionID)
+		// The join code has its own column for SessionByCode; a new code
+		// (session.rotateCode) replaces the old one in the same commit.
+		_, err = tx.Exec(`UPDATE sessions SET data = ?, join_code = coalesce(nullif(?, ''), join_code) WHERE id = ?`,
+			string(b), p.Value.(*board.Session).JoinCode, sessionID)
 		return err
 	case board.EntParticipant:
 		return putParticipant(tx, sessionID, p.Value.(*board.Participant))
@@ -284,8 +287,8 @@ func putParticipant(tx *sql.Tx, sessionID string, p *board.Participant) error {
 	return err
 }
 
-// EventsSince returns up to limit events after seq, in order.
-func (db *DB) EventsSince(ctx context.Context, sessionID string, since int64, limit int) ([]board.Event, error) {
+// eventsSince returns up to limit events after seq, in order.
+func (db *DB) eventsSince(ctx context.Context, sessionID string, since int64, limit int) ([]board.Event, error) {
 	rows, err := db.reader.QueryContext(ctx, `SELECT seq, type, payload, actor_id, at FROM events
 		WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`, sessionID, since, limit)
 	if err != nil {

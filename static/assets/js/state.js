@@ -214,6 +214,10 @@ export function applyEvent(s, msg) {
     case 'spotlight.changed':
       s.session.spotlight = d.targetId || null;
       break;
+    case 'session.codeChanged':
+      // Staff get the new code; everyone else gets null and keeps none.
+      s.session.joinCode = d.joinCode || '';
+      break;
     case 'session.closed':
       s.session.closed = true;
       s.session.closedAt = d.closedAt;

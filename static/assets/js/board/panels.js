@@ -12,6 +12,7 @@ import { recordDialog } from './dialogs.js';
 import { draftProps, hasDraft, dropDraft } from './drafts.js';
 import { saveRecord, savedRecord } from './records.js';
 import { joinBase, pickLAN, hostOf } from './reach.js';
+import { joiningControls } from './joining.js';
 
 export const PANELS = [
   { id: 'people', icon: 'users' },
@@ -61,7 +62,8 @@ function inviteCard(ctx, p) {
       h('div', { class: 'invite-btns' },
         h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'copy-link', onclick: copy }, icon('link', 14), t('invite.copy')),
         h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'projector-toggle', 'aria-pressed': String(!!ctx.ui.projector), onclick: () => ctx.setUI({ projector: true }) }, icon('monitor', 14), t('invite.projector'))),
-      reachNote(ctx, p, reach)),
+      reachNote(ctx, p, reach),
+      joiningControls(ctx, p)),
     p.fac ? h('img', { class: 'invite-qr', src: qrURL(url), alt: t('invite.qrAlt', { url }), width: 132, height: 132, 'data-testid': 'join-qr' }) : null);
 }
 

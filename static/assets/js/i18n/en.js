@@ -71,6 +71,7 @@ export default {
   'join.wrongPasscode': 'Wrong passcode. Try again.',
   'join.closed': 'This session has been closed.',
   'join.tooMany': 'Too many attempts. Wait a minute, then try again.',
+  'join.joiningClosed': 'The facilitator has closed joining for this session.',
 
   'gate.noAccess.title': 'You have not joined this session',
   'gate.noAccess.text': 'Open the join link or enter the join code from the facilitator.',
@@ -157,6 +158,14 @@ export default {
   'invite.viaLan': 'This page is open as {host}, which phones cannot open. The link and QR code use this computer\'s network address.',
   'invite.lanPick': 'Address for phones',
   'invite.unreachable': 'Phones cannot open {host}. Start Rembuk with -addr :8080 to open it to this network, or with -public-url behind a proxy.',
+  'joining.close': 'Close joining',
+  'joining.open': 'Reopen joining',
+  'joining.closeTitle': 'Close joining?',
+  'joining.closeConfirm': 'Nobody new can join until you reopen joining. People already in the session stay.',
+  'joining.isClosed': 'Joining is closed: nobody new can join.',
+  'joining.rotate': 'New code',
+  'joining.rotateTitle': 'Give the session a new join code?',
+  'joining.rotateConfirm': 'The old code stops working at once. People already in the session stay; newcomers use the new code.',
 
   'people.title': 'People',
   'people.online': '{n} of {total} online',
@@ -364,6 +373,7 @@ export default {
   'err.rate_limited': 'Too many attempts. Please wait a moment.',
   'err.internal': 'Something went wrong on the server. Your change was not saved; try again.',
   'err.unavailable': 'The server is busy or restarting. Your change will be sent again.',
+  'err.joining_closed': 'The facilitator has closed joining for this session.',
   'err.network': 'Cannot reach the server. Check your network.',
   'err.unknown': 'Something went wrong. Please try again.',
 };

@@ -69,6 +69,7 @@ export default {
   'join.wrongPasscode': 'Kata sandi salah. Coba lagi.',
   'join.closed': 'Sesi ini sudah ditutup.',
   'join.tooMany': 'Terlalu banyak percobaan. Tunggu satu menit, lalu coba lagi.',
+  'join.joiningClosed': 'Pendaftaran sesi ini sedang dikunci fasilitator.',
 
   'gate.noAccess.title': 'Anda belum tergabung di sesi ini',
   'gate.noAccess.text': 'Buka tautan gabung atau masukkan kode gabung dari fasilitator.',
@@ -155,6 +156,14 @@ export default {
   'invite.viaLan': 'Halaman ini dibuka lewat {host}, yang tidak bisa dibuka ponsel. Tautan dan kode QR memakai alamat jaringan komputer ini.',
   'invite.lanPick': 'Alamat untuk ponsel',
   'invite.unreachable': 'Ponsel tidak dapat membuka {host}. Jalankan Rembuk dengan -addr :8080 supaya terbuka di jaringan ini, atau dengan -public-url bila di balik proxy.',
+  'joining.close': 'Kunci pendaftaran',
+  'joining.open': 'Buka pendaftaran',
+  'joining.closeTitle': 'Kunci pendaftaran?',
+  'joining.closeConfirm': 'Orang baru tidak dapat bergabung sampai pendaftaran dibuka lagi. Peserta yang sudah bergabung tetap di sesi.',
+  'joining.isClosed': 'Pendaftaran dikunci: orang baru tidak dapat bergabung.',
+  'joining.rotate': 'Ganti kode',
+  'joining.rotateTitle': 'Ganti kode gabung?',
+  'joining.rotateConfirm': 'Kode lama langsung tidak berlaku. Peserta yang sudah bergabung tetap di sesi; orang baru memakai kode baru.',
 
   'people.title': 'Peserta',
   'people.online': '{n} dari {total} daring',
@@ -362,6 +371,7 @@ export default {
   'err.rate_limited': 'Terlalu banyak percobaan. Tunggu sebentar.',
   'err.internal': 'Terjadi kesalahan di server. Perubahan Anda belum tersimpan; coba lagi.',
   'err.unavailable': 'Server sedang sibuk atau dimulai ulang. Perubahan Anda akan dikirim lagi.',
+  'err.joining_closed': 'Pendaftaran sesi ini sedang dikunci fasilitator.',
   'err.network': 'Tidak dapat menghubungi server. Periksa jaringan Anda.',
   'err.unknown': 'Terjadi kesalahan. Coba lagi.',
 };

@@ -67,7 +67,8 @@ export async function submitJoin(form, jst, app, draw) {
     app.navigate('/s/' + encodeURIComponent(r.sessionId));
   } catch (e) {
     jst.busy = false;
-    if (e.status === 403) {
+    if (e.code === 'joining_closed') jst.error = t('join.joiningClosed');
+    else if (e.status === 403) {
       jst.error = jst.needPass ? t('join.wrongPasscode') : t('join.needPasscode');
       jst.needPass = true;
     } else if (e.status === 404) jst.error = t('join.notFound');
