@@ -674,7 +674,8 @@ func (f *fuzzRun) checkActor(what string, ev *Event, v Viewer, out OutEvent) {
 	if s.Session.Settings.Anonymous && actorRole != RoleFacilitator {
 		f.t.Fatalf("%s: %s for %s names actor %s while anonymous", what, ev.Name, v.ID, ev.ActorID)
 	}
-	var noteID, target string
+	var noteID string
+	var targets []string // notes or groups voted on, scored or linked
 	switch d := ev.Data.(type) {
 	case NoteData:
 		noteID = d.Note.ID
@@ -683,12 +684,19 @@ func (f *fuzzRun) checkActor(what string, ev *Event, v Viewer, out OutEvent) {
 			noteID = d.ID
 		}
 	case VoteData:
-		target = d.TargetID
+		targets = []string{d.TargetID}
 	case USGData:
-		target = d.TargetID
+		targets = []string{d.TargetID}
+	case LinkData:
+		targets = []string{d.Link.FromID, d.Link.ToID}
 	}
-	if _, isNote := f.authors[target]; isNote && !f.mayRead(target, v) {
-		f.t.Fatalf("%s: %s for %s names the actor %s on a note it may not read", what, ev.Name, v.ID, ev.ActorID)
+	for _, target := range targets {
+		if _, isNote := f.authors[target]; isNote && !f.mayRead(target, v) {
+			f.t.Fatalf("%s: %s for %s names the actor %s on a note it may not read", what, ev.Name, v.ID, ev.ActorID)
+		}
+		if f.authors[target] == ev.ActorID && !f.maySeeAuthor(target, v) {
+			f.t.Fatalf("%s: %s for %s names the withheld author %s of %s", what, ev.Name, v.ID, ev.ActorID, target)
+		}
 	}
 	if noteID != "" && f.authors[noteID] == ev.ActorID && (s.Session.Settings.Anonymous || f.anon[noteID]) {
 		f.t.Fatalf("%s: %s for %s names the author %s of an anonymous note", what, ev.Name, v.ID, ev.ActorID)

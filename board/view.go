@@ -63,17 +63,6 @@ func (s *State) anonymous(n *Note) bool {
 	return ok && cur.Anonymous
 }
 
-// targetReadable reports whether v may read the vote or score target id:
-// a group always, a note as CanRead says. A target that is gone (a replay
-// after its deletion) can no longer be asked, so it counts as unreadable.
-func (s *State) targetReadable(id string, v Viewer) bool {
-	if n, ok := s.Notes[id]; ok {
-		return s.CanRead(n, v)
-	}
-	_, ok := s.Groups[id]
-	return ok
-}
-
 // actorVisible reports whether v may learn who acted. In anonymous mode
 // only the facilitator's own acts are attributed; a note's author is never
 // revealed through the actor of an event about that note.
@@ -90,10 +79,26 @@ func (s *State) actorVisible(ev *Event, v Viewer, note *Note) bool {
 	return true
 }
 
-// actorOnTarget reports whether v may learn who acted on target: v itself
-// always, anyone else only when v may read the target.
-func (s *State) actorOnTarget(ev *Event, v Viewer, target string) bool {
-	return ev.ActorID == v.ID || s.targetReadable(target, v)
+// actorOn reports whether v may learn who voted on, scored or linked the
+// notes or groups ids: v itself always; anyone else only when v may read
+// every one of them, and the actor is not the withheld author of one (a
+// vote on one's own anonymous note must not name its author). A target
+// that is gone (a replay after its deletion) can no longer be asked, so it
+// counts as unreadable.
+func (s *State) actorOn(ev *Event, v Viewer, ids ...string) bool {
+	if ev.ActorID == v.ID {
+		return true
+	}
+	for _, id := range ids {
+		if n, ok := s.Notes[id]; ok {
+			if !s.CanRead(n, v) || n.AuthorID == ev.ActorID && !s.CanSeeAuthor(n, v) {
+				return false
+			}
+		} else if _, ok := s.Groups[id]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // roleOf returns a participant's role; an unknown id counts as a participant.
@@ -124,9 +129,11 @@ func (s *State) ClassOf(ev *Event, v Viewer) Class {
 		}
 	case VoteData:
 		// Who voted on a note v may not read is not v's to know either.
-		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOnTarget(ev, v, d.TargetID)}
+		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.TargetID)}
 	case USGData:
-		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOnTarget(ev, v, d.TargetID)}
+		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.TargetID)}
+	case LinkData:
+		return Class{Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.Link.FromID, d.Link.ToID)}
 	case IDData:
 		// The actor of a note.deleted is most often the note's author, and
 		// the note (with its author and flag) is gone by the time this is
