@@ -21,8 +21,8 @@ func renderMarkdown(m *Model) ([]byte, error) {
 	}
 
 	w.section(l.Discussion)
-	if m.Anonymous {
-		w.printf("_", md(l.Anonymous), "_\n\n")
+	if m.AnonymousNote != "" {
+		w.printf("_", md(m.AnonymousNote), "_\n\n")
 	}
 	for _, c := range m.Discussion {
 		w.printf("### ", md(oneLine(c.Title)), "\n\n")
