@@ -65,6 +65,13 @@ func TestAnonymousNoteStaysAnonymous(t *testing.T) {
 			}
 		}
 	}
+	// The view says which notes were written anonymously, for the page.
+	if m := b.snapNote(b.viewer("pb"), n); m["anonymous"] != true {
+		t.Errorf("a note written anonymously lacks anonymous: true: %v", m)
+	}
+	if m := b.snapNote(b.viewer("pb"), after); m["anonymous"] != nil {
+		t.Errorf("a note written afterwards carries anonymous: %v", m)
+	}
 	// The facilitator's own anonymous note: nobody else learns it is theirs.
 	for _, who := range []string{"pa", "pb", "not"} {
 		wantReadable(t, b.snapNote(b.viewer(who), fn), "fasilitator anonim", nil)

@@ -56,7 +56,12 @@ func (s *State) CanSeeAuthor(n *Note, v Viewer) bool {
 // after a note is written; the live note's is asked too, so a replay of an
 // event logged before notes carried it still follows the note.
 func (s *State) anonymous(n *Note) bool {
-	if s.Session.Settings.Anonymous || n.Anonymous {
+	return s.Session.Settings.Anonymous || s.stamped(n)
+}
+
+// stamped reports whether n was written while the session was anonymous.
+func (s *State) stamped(n *Note) bool {
+	if n.Anonymous {
 		return true
 	}
 	cur, ok := s.Notes[n.ID]
@@ -267,10 +272,14 @@ type NoteView struct {
 	USG        USG     `json:"usg"`
 	// Private marks a note only its author and the facilitator read now
 	// (private brainstorm, not yet revealed): the page counts them.
-	Private bool   `json:"private,omitempty"`
-	Mine    bool   `json:"mine,omitempty"`
-	MyVotes int    `json:"myVotes,omitempty"`
-	MyUSG   *MyUSG `json:"myUsg,omitempty"`
+	Private bool `json:"private,omitempty"`
+	// Anonymous marks a note written while the session was anonymous: its
+	// author is withheld for good, so the page says "Anonim" even after
+	// anonymity is switched off.
+	Anonymous bool   `json:"anonymous,omitempty"`
+	Mine      bool   `json:"mine,omitempty"`
+	MyVotes   int    `json:"myVotes,omitempty"`
+	MyUSG     *MyUSG `json:"myUsg,omitempty"`
 }
 
 // HiddenNote is the whole of what a viewer who may not read a note gets.
@@ -295,7 +304,7 @@ func (s *State) noteView(n *Note, text, author bool, mine *Viewer) any {
 		return HiddenNote{ID: n.ID, ColumnID: n.ColumnID, Hidden: true}
 	}
 	v := NoteView{ID: n.ID, ColumnID: n.ColumnID, Text: n.Text, Color: n.Color, Position: n.Position,
-		Votes: n.Votes, USG: n.USG, Private: s.Session.Settings.PrivateBrainstorm && !s.revealed(n)}
+		Votes: n.Votes, USG: n.USG, Private: s.Session.Settings.PrivateBrainstorm && !s.revealed(n), Anonymous: s.stamped(n)}
 	if n.GroupID != "" {
 		g := n.GroupID
 		v.GroupID = &g
