@@ -566,8 +566,13 @@ func (f *fuzzRun) checkViews(what string, events []Event) {
 		}
 		for i := range events {
 			ev := &events[i]
-			out := s.Project(ev, s.ClassOf(ev, v))
+			own := s.ClassOf(ev, v)
+			out := s.Project(ev, own)
 			raw := mustJSON(t, out)
+			// The shared encoding the server sends is exactly the viewer's own.
+			if shared := mustJSON(t, s.Project(ev, s.Shared(ev, own))); !bytes.Equal(shared, raw) {
+				t.Fatalf("%s: event %d %s for %s: shared encoding\n%s\nwant\n%s", what, ev.Seq, ev.Name, id, shared, raw)
+			}
 			scan(fmt.Sprintf("event %d %s", ev.Seq, ev.Name), raw)
 			f.checkActor(what, ev, v, out)
 			f.checkEventAuthors(what, ev, v, out)
