@@ -65,6 +65,13 @@ func TestAnonymousNoteStaysAnonymous(t *testing.T) {
 			}
 		}
 	}
+	// The view says which notes were written anonymously, for the page.
+	if m := b.snapNote(b.viewer("pb"), n); m["anonymous"] != true {
+		t.Errorf("a note written anonymously lacks anonymous: true: %v", m)
+	}
+	if m := b.snapNote(b.viewer("pb"), after); m["anonymous"] != nil {
+		t.Errorf("a note written afterwards carries anonymous: %v", m)
+	}
 	// The facilitator's own anonymous note: nobody else learns it is theirs.
 	for _, who := range []string{"pa", "pb", "not"} {
 		wantReadable(t, b.snapNote(b.viewer(who), fn), "fasilitator anonim", nil)
@@ -93,6 +100,47 @@ func (b *tb) eventsNamed(name, id string) Event {
 	}
 	b.t.Fatalf("no %s about %s", name, id)
 	return Event{}
+}
+
+// TestOwnAnonymousNoteActs: voting on, scoring or linking one's own note
+// written anonymously names nobody to others, after anonymity is off; a
+// link to a note the viewer may not read names nobody either.
+func TestOwnAnonymousNoteActs(t *testing.T) {
+	b := viewBoard(t)
+	b.settings(Command{Anonymous: bp(true)})
+	n := b.note("pa", "col1", "masalah anonim")
+	inno := b.note("pa", "col2", "ide anonim")
+	b.settings(Command{Anonymous: bp(false)})
+	open := b.note("pb", "col1", "masalah terbuka")
+	link := b.do("pa", Command{Type: "link.add", FromID: inno, ToID: open})
+	b.phase(PhaseVote)
+	acts := []*Change{link, b.vote("pa", n), b.do("pa", Command{Type: "usg.score", TargetID: Str(n), U: 2, S: 2, G: 2})}
+	for _, ch := range acts {
+		for _, who := range []string{"pb", "not", "fac"} {
+			if fr := b.eventFrame(ch.Event, b.viewer(who)); fr["actorId"] != nil {
+				t.Errorf("%s by the author of an anonymous note, for %s: actorId = %v", ch.Event.Name, who, fr["actorId"])
+			}
+		}
+		if fr := b.eventFrame(ch.Event, b.viewer("pa")); fr["actorId"] != "pa" {
+			t.Errorf("%s for its actor: actorId = %v", ch.Event.Name, fr["actorId"])
+		}
+	}
+	// Others acting on it are named as usual.
+	if fr := b.eventFrame(b.vote("pb", n).Event, b.viewer("not")); fr["actorId"] != "pb" {
+		t.Errorf("pb's vote on the anonymous note: actorId = %v, want pb", fr["actorId"])
+	}
+
+	// A link to a private note the viewer may not read names nobody.
+	b.phase(PhaseBrainstorm)
+	b.settings(Command{PrivateBrainstorm: bp(true)})
+	hidden := b.note("pb", "col1", "rahasia")
+	l := b.do("fac", Command{Type: "link.add", FromID: inno, ToID: hidden})
+	if fr := b.eventFrame(l.Event, b.viewer("not")); fr["actorId"] != nil {
+		t.Errorf("link to an unrevealed note, for the notulis: actorId = %v", fr["actorId"])
+	}
+	if fr := b.eventFrame(l.Event, b.viewer("pb")); fr["actorId"] != "fac" {
+		t.Errorf("link to an unrevealed note, for its author: actorId = %v, want fac", fr["actorId"])
+	}
 }
 
 // TestAnonymousStampOnOldNote: a note written before anonymity was turned

@@ -563,8 +563,13 @@ func (f *fuzzRun) checkViews(what string, events []Event) {
 		}
 		for i := range events {
 			ev := &events[i]
-			out := s.Project(ev, s.classOf(ev, v))
+			own := s.ClassOf(ev, v)
+			out := s.Project(ev, own)
 			raw := mustJSON(t, out)
+			// The shared encoding the server sends is exactly the viewer's own.
+			if shared := mustJSON(t, s.Project(ev, s.SharedOf(ev, own))); !bytes.Equal(shared, raw) {
+				t.Fatalf("%s: event %d %s for %s: shared encoding\n%s\nwant\n%s", what, ev.Seq, ev.Name, id, shared, raw)
+			}
 			scan(fmt.Sprintf("event %d %s", ev.Seq, ev.Name), raw)
 			f.checkActor(what, ev, v, out)
 			f.checkEventAuthors(what, ev, v, out)
@@ -671,7 +676,8 @@ func (f *fuzzRun) checkActor(what string, ev *Event, v Viewer, out OutEvent) {
 	if s.Session.Settings.Anonymous && actorRole != RoleFacilitator {
 		f.t.Fatalf("%s: %s for %s names actor %s while anonymous", what, ev.Name, v.ID, ev.ActorID)
 	}
-	var noteID, target string
+	var noteID string
+	var targets []string // notes or groups voted on, scored or linked
 	switch d := ev.Data.(type) {
 	case NoteData:
 		noteID = d.Note.ID
@@ -680,12 +686,19 @@ func (f *fuzzRun) checkActor(what string, ev *Event, v Viewer, out OutEvent) {
 			noteID = d.ID
 		}
 	case VoteData:
-		target = d.TargetID
+		targets = []string{d.TargetID}
 	case USGData:
-		target = d.TargetID
+		targets = []string{d.TargetID}
+	case LinkData:
+		targets = []string{d.Link.FromID, d.Link.ToID}
 	}
-	if _, isNote := f.authors[target]; isNote && !f.mayRead(target, v) {
-		f.t.Fatalf("%s: %s for %s names the actor %s on a note it may not read", what, ev.Name, v.ID, ev.ActorID)
+	for _, target := range targets {
+		if _, isNote := f.authors[target]; isNote && !f.mayRead(target, v) {
+			f.t.Fatalf("%s: %s for %s names the actor %s on a note it may not read", what, ev.Name, v.ID, ev.ActorID)
+		}
+		if f.authors[target] == ev.ActorID && !f.maySeeAuthor(target, v) {
+			f.t.Fatalf("%s: %s for %s names the withheld author %s of %s", what, ev.Name, v.ID, ev.ActorID, target)
+		}
 	}
 	if noteID != "" && f.authors[noteID] == ev.ActorID && (s.Session.Settings.Anonymous || f.anon[noteID]) {
 		f.t.Fatalf("%s: %s for %s names the author %s of an anonymous note", what, ev.Name, v.ID, ev.ActorID)

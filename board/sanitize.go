@@ -10,9 +10,9 @@ import (
 // overrides and isolates (U+202A–202E, U+2066–2069), which can make a name
 // or a note read backwards on a screen, in a spreadsheet or in the minutes.
 // In multi-line text (note text, agenda, records, actions) newline and tab
-// are kept and a carriage return becomes a newline (CRLF counts once); in a
-// single-line value (names, titles, units) newline, carriage return and
-// tab become a space, so words pasted across lines stay apart.
+// are kept and a carriage return becomes a newline; in a single-line value
+// (names, titles, units) newline, carriage return and tab become a space,
+// so words pasted across lines stay apart. CRLF counts as one line break.
 //
 // It is the one sanitiser of user text: CleanText and CleanLines call it,
 // and every command and the session-create and join paths call those, so
@@ -28,10 +28,10 @@ func Sanitize(s string, multiline bool) string {
 		i += size
 		switch {
 		case r == '\r':
+			if i < len(s) && s[i] == '\n' {
+				continue // CRLF counts once: the '\n' that follows is written next
+			}
 			if multiline {
-				if i < len(s) && s[i] == '\n' {
-					continue // the '\n' that follows is written next
-				}
 				b.WriteByte('\n')
 			} else {
 				b.WriteByte(' ')

@@ -18,7 +18,7 @@ func TestSanitize(t *testing.T) {
 		{"a\u0085b\u009fc", "abc", "abc"},
 		{"baris 1\nbaris 2", "baris 1 baris 2", "baris 1\nbaris 2"},
 		{"a\tb", "a b", "a\tb"},
-		{"a\r\nb\rc", "a  b c", "a\nb\nc"},
+		{"a\r\nb\rc", "a b c", "a\nb\nc"},
 		{"\u202Egnp.exe", "gnp.exe", "gnp.exe"},
 		{"x\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069y", "xy", "xy"},
 		{"\u200Ekeep marks\u200F", "\u200Ekeep marks\u200F", "\u200Ekeep marks\u200F"},

@@ -56,22 +56,16 @@ func (s *State) CanSeeAuthor(n *Note, v Viewer) bool {
 // after a note is written; the live note's is asked too, so a replay of an
 // event logged before notes carried it still follows the note.
 func (s *State) anonymous(n *Note) bool {
-	if s.Session.Settings.Anonymous || n.Anonymous {
+	return s.Session.Settings.Anonymous || s.stamped(n)
+}
+
+// stamped reports whether n was written while the session was anonymous.
+func (s *State) stamped(n *Note) bool {
+	if n.Anonymous {
 		return true
 	}
 	cur, ok := s.Notes[n.ID]
 	return ok && cur.Anonymous
-}
-
-// targetReadable reports whether v may read the vote or score target id:
-// a group always, a note as CanRead says. A target that is gone (a replay
-// after its deletion) can no longer be asked, so it counts as unreadable.
-func (s *State) targetReadable(id string, v Viewer) bool {
-	if n, ok := s.Notes[id]; ok {
-		return s.CanRead(n, v)
-	}
-	_, ok := s.Groups[id]
-	return ok
 }
 
 // actorVisible reports whether v may learn who acted. In anonymous mode
@@ -90,10 +84,26 @@ func (s *State) actorVisible(ev *Event, v Viewer, note *Note) bool {
 	return true
 }
 
-// actorOnTarget reports whether v may learn who acted on target: v itself
-// always, anyone else only when v may read the target.
-func (s *State) actorOnTarget(ev *Event, v Viewer, target string) bool {
-	return ev.ActorID == v.ID || s.targetReadable(target, v)
+// actorOn reports whether v may learn who voted on, scored or linked the
+// notes or groups ids: v itself always; anyone else only when v may read
+// every one of them, and the actor is not the withheld author of one (a
+// vote on one's own anonymous note must not name its author). A target
+// that is gone (a replay after its deletion) can no longer be asked, so it
+// counts as unreadable.
+func (s *State) actorOn(ev *Event, v Viewer, ids ...string) bool {
+	if ev.ActorID == v.ID {
+		return true
+	}
+	for _, id := range ids {
+		if n, ok := s.Notes[id]; ok {
+			if !s.CanRead(n, v) || n.AuthorID == ev.ActorID && !s.CanSeeAuthor(n, v) {
+				return false
+			}
+		} else if _, ok := s.Groups[id]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // roleOf returns a participant's role; an unknown id counts as a participant.
@@ -124,9 +134,11 @@ func (s *State) classOf(ev *Event, v Viewer) Class {
 		}
 	case VoteData:
 		// Who voted on a note v may not read is not v's to know either.
-		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOnTarget(ev, v, d.TargetID)}
+		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.TargetID)}
 	case USGData:
-		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOnTarget(ev, v, d.TargetID)}
+		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.TargetID)}
+	case LinkData:
+		return Class{Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.Link.FromID, d.Link.ToID)}
 	case CodeData:
 		return Class{Text: MayReadJoinCode(v), Actor: s.actorVisible(ev, v, nil)}
 	case IDData:
@@ -287,10 +299,14 @@ type NoteView struct {
 	USG        USG     `json:"usg"`
 	// Private marks a note only its author and the facilitator read now
 	// (private brainstorm, not yet revealed): the page counts them.
-	Private bool   `json:"private,omitempty"`
-	Mine    bool   `json:"mine,omitempty"`
-	MyVotes int    `json:"myVotes,omitempty"`
-	MyUSG   *MyUSG `json:"myUsg,omitempty"`
+	Private bool `json:"private,omitempty"`
+	// Anonymous marks a note written while the session was anonymous: its
+	// author is withheld for good, so the page says "Anonim" even after
+	// anonymity is switched off.
+	Anonymous bool   `json:"anonymous,omitempty"`
+	Mine      bool   `json:"mine,omitempty"`
+	MyVotes   int    `json:"myVotes,omitempty"`
+	MyUSG     *MyUSG `json:"myUsg,omitempty"`
 }
 
 // HiddenNote is the whole of what a viewer who may not read a note gets.
@@ -315,7 +331,7 @@ func (s *State) noteView(n *Note, text, author bool, mine *Viewer) any {
 		return HiddenNote{ID: n.ID, ColumnID: n.ColumnID, Hidden: true}
 	}
 	v := NoteView{ID: n.ID, ColumnID: n.ColumnID, Text: n.Text, Color: n.Color, Position: n.Position,
-		Votes: n.Votes, USG: n.USG, Private: s.Session.Settings.PrivateBrainstorm && !s.revealed(n)}
+		Votes: n.Votes, USG: n.USG, Private: s.Session.Settings.PrivateBrainstorm && !s.revealed(n), Anonymous: s.stamped(n)}
 	if n.GroupID != "" {
 		g := n.GroupID
 		v.GroupID = &g

@@ -46,6 +46,12 @@ func Build(st *board.State, opts Options) Model {
 
 	b.head(&m, now, loc, zone)
 	m.Discussion = b.discussion()
+	switch {
+	case m.Anonymous:
+		m.AnonymousNote = l.Anonymous
+	case b.anonymous:
+		m.AnonymousNote = l.AnonymousSome
+	}
 	m.Priorities = b.priorities(m.Discussion)
 	m.Innovations = b.innovations(m.Discussion)
 	m.Conclusions = b.conclusions()
@@ -89,8 +95,11 @@ type builder struct {
 	v     board.Viewer // the downloader's role, nameless
 	chair *board.Participant
 	taker *board.Participant // the first notulis still in the session
-	names map[string]string  // note or group id -> how the minutes name it
-	order map[string]int     // note or group id -> place in the discussion
+	// anonymous is set when a note in the minutes was written while the
+	// session was anonymous (and so names no author).
+	anonymous bool
+	names     map[string]string // note or group id -> how the minutes name it
+	order     map[string]int    // note or group id -> place in the discussion
 }
 
 func orNone(s string, l *Labels) string {
@@ -175,6 +184,7 @@ func (b *builder) note(n *board.Note) (it Item, ok bool) {
 	if b.st.CanSeeAuthor(n, b.v) {
 		it.Author = n.AuthorName
 	}
+	b.anonymous = b.anonymous || n.Anonymous
 	if !b.st.CanRead(n, roomViewer) {
 		it.Mark = b.l.NotRevealed
 	}

@@ -29,6 +29,7 @@ type Labels struct {
 	NIP, Page, Generated                                    string
 	Answers                                                 string // prefix of an innovation's links
 	Anonymous                                               string // said once when authors are withheld
+	AnonymousSome                                           string // said once when only notes written while anonymous lack them
 	VoteOne, VoteMany, RaterOne, RaterMany                  string // "%d suara", "%d penilai"
 
 	RoleFacilitator, RoleNotulis, RoleParticipant string
@@ -57,9 +58,10 @@ var labels = map[string]*Labels{
 		ClosedAt:      "Rapat ditutup pukul %s.", OpenAt: "Notulen dibuat pukul %s; rapat belum ditutup.",
 		Until: "%s s.d. selesai",
 		NIP:   "NIP. ....................", Page: "Halaman %d dari %s", Generated: "Dibuat dengan Rembuk",
-		Answers:   "menjawab",
-		Anonymous: "Sesi anonim: penulis catatan tidak dicantumkan.",
-		VoteOne:   "%d suara", VoteMany: "%d suara", RaterOne: "%d penilai", RaterMany: "%d penilai",
+		Answers:       "menjawab",
+		Anonymous:     "Sesi anonim: penulis catatan tidak dicantumkan.",
+		AnonymousSome: "Catatan yang ditulis selama sesi anonim tidak mencantumkan penulisnya.",
+		VoteOne:       "%d suara", VoteMany: "%d suara", RaterOne: "%d penilai", RaterMany: "%d penilai",
 		RoleFacilitator: "Pimpinan Rapat", RoleNotulis: "Notulis", RoleParticipant: "Peserta",
 		Days:    [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"},
 		Months:  [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
@@ -79,9 +81,10 @@ var labels = map[string]*Labels{
 		ClosedAt:      "The meeting closed at %s.", OpenAt: "Minutes written at %s; the meeting is still open.",
 		Until: "from %s",
 		NIP:   "NIP. ....................", Page: "Page %d of %s", Generated: "Made with Rembuk",
-		Answers:   "answers",
-		Anonymous: "Anonymous session: note authors are not named.",
-		VoteOne:   "%d vote", VoteMany: "%d votes", RaterOne: "%d rater", RaterMany: "%d raters",
+		Answers:       "answers",
+		Anonymous:     "Anonymous session: note authors are not named.",
+		AnonymousSome: "Notes written while the session was anonymous do not name their authors.",
+		VoteOne:       "%d vote", VoteMany: "%d votes", RaterOne: "%d rater", RaterMany: "%d raters",
 		RoleFacilitator: "Chair", RoleNotulis: "Minute-taker", RoleParticipant: "Participant",
 		Days:    [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		Months:  [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},

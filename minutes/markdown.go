@@ -43,8 +43,8 @@ func (d *mdDoc) head() {
 func (d *mdDoc) discussion() {
 	m, l := d.m, d.m.L
 	d.section(l.Discussion)
-	if m.Anonymous {
-		d.printf("_", md(l.Anonymous), "_\n\n")
+	if m.AnonymousNote != "" {
+		d.printf("_", md(m.AnonymousNote), "_\n\n")
 	}
 	for _, c := range m.Discussion {
 		d.printf("### ", md(oneLine(c.Title)), "\n\n")

@@ -49,7 +49,12 @@ type Model struct {
 	MinuteTaker  string // notulis names joined, "-" if none
 	Participants string // "12 orang (lihat daftar hadir)"
 	Agenda       []string
-	Anonymous    bool // authors are withheld; the documents say so once
+	Anonymous    bool // the session is anonymous: every author is withheld
+	// AnonymousNote is the sentence the documents say once at the top of
+	// the discussion: L.Anonymous in an anonymous session, L.AnonymousSome
+	// when only notes written while it was anonymous lack their authors,
+	// "" when every author may be named.
+	AnonymousNote string
 
 	// Body (isi).
 	Discussion  []Column

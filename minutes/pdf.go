@@ -213,9 +213,9 @@ func (d *pdfDoc) bullet(x float64, dash bool) {
 func (d *pdfDoc) discussion() {
 	m := d.m
 	d.heading(m.L.Discussion)
-	if m.Anonymous {
+	if m.AnonymousNote != "" {
 		d.grey(true)
-		d.para(pdfLeft, pdfWidth, 5, m.L.Anonymous)
+		d.para(pdfLeft, pdfWidth, 5, m.AnonymousNote)
 		d.grey(false)
 	}
 	for _, c := range m.Discussion {

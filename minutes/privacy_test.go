@@ -164,9 +164,16 @@ func idOf(st *board.State, text string) string {
 
 // TestMinutesAnonymousNote (issue 9): a note written while the session
 // was anonymous names no author in any format, for either role, after
-// anonymity was turned off; notes written before and after still do.
+// anonymity was turned off; notes written before and after still do. The
+// documents say why once; a session never anonymous says nothing.
 func TestMinutesAnonymousNote(t *testing.T) {
 	st := privacyFixture(t)
+	if m := Build(newFixture(t, false), Options{Now: fixtureNow, Role: board.RoleFacilitator}); m.AnonymousNote != "" {
+		t.Errorf("a session never anonymous says %q", m.AnonymousNote)
+	}
+	if m := Build(newFixture(t, true), Options{Now: fixtureNow, Role: board.RoleFacilitator}); m.AnonymousNote != m.L.Anonymous {
+		t.Errorf("an anonymous session says %q", m.AnonymousNote)
+	}
 	for _, role := range []board.Role{board.RoleFacilitator, board.RoleNotulis} {
 		m := Build(st, Options{Now: fixtureNow, Role: role})
 		t.Run(string(role), func(t *testing.T) {
@@ -177,6 +184,9 @@ func TestMinutesAnonymousNote(t *testing.T) {
 				}
 				if strings.Contains(d, nameTono) {
 					t.Errorf("%s names the author of a note written anonymously", format)
+				}
+				if !strings.Contains(d, m.L.AnonymousSome) || strings.Contains(d, m.L.Anonymous) {
+					t.Errorf("%s does not say once that notes written while anonymous name no author", format)
 				}
 			}
 			if r := csvRow(t, m, anonText); r == nil || r[3] != "" {

@@ -55,7 +55,8 @@ export function noteCard(ctx, p, c, n, loose) {
 
 function authorLabel(s, n, mine) {
   if (n.pending) return '';
-  const anon = s.session.settings.anonymous;
+  // A note written while the session was anonymous stays anonymous.
+  const anon = s.session.settings.anonymous || n.anonymous;
   if (mine && anon) return t('note.youAnon');
   if (n.authorName) return n.authorName;
   return anon ? t('note.anonymous') : '';

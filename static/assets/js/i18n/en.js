@@ -322,7 +322,7 @@ export default {
   'settings.private': 'Private brainstorm',
   'settings.privateHint': 'Notes are visible only to their author and the facilitator until revealed.',
   'settings.anonymous': 'Anonymous',
-  'settings.anonymousHint': 'Note authors are shown to nobody.',
+  'settings.anonymousHint': 'Note authors are shown to nobody. Notes written while this is on stay anonymous after it is turned off.',
   'settings.locked': 'Lock the board',
   'settings.lockedHint': 'Participants can only read; the minute-taker can still record.',
   'settings.votes': 'Votes per participant',

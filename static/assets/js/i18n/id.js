@@ -320,7 +320,7 @@ export default {
   'settings.private': 'Brainstorm pribadi',
   'settings.privateHint': 'Kartu hanya terlihat oleh penulisnya dan fasilitator sampai dibuka.',
   'settings.anonymous': 'Anonim',
-  'settings.anonymousHint': 'Nama penulis kartu tidak ditampilkan kepada siapa pun.',
+  'settings.anonymousHint': 'Nama penulis kartu tidak ditampilkan kepada siapa pun. Kartu yang ditulis selama anonim tetap anonim walau pengaturan ini dimatikan.',
   'settings.locked': 'Kunci papan',
   'settings.lockedHint': 'Peserta hanya bisa membaca; notulis tetap bisa mencatat.',
   'settings.votes': 'Suara per peserta',
