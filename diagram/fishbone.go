@@ -75,7 +75,7 @@ func groupBones(categories []string, causes []*tnode, o Options) []bone {
 		}
 		if len(bones) >= o.MaxBones {
 			label = o.Text.Uncategorised
-			if i, ok := at[label]; ok && i == len(bones)-1 {
+			if i, ok := at[label]; ok {
 				return i
 			}
 			bones[len(bones)-1].label = label
