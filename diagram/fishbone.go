@@ -5,7 +5,7 @@ import "fmt"
 // boneSlope is how far a bone leans towards the head per pixel it rises:
 // bones run up-right (above the spine) or down-right (below it) into the
 // spine, like a fish's ribs.
-const boneSlope = 0.5
+const boneSlope = 0.35
 
 // bone is one category: its label and its direct causes.
 type bone struct {

@@ -122,8 +122,8 @@ type Options struct {
 	FontSize    float64 // px; default 14
 	BoxWidth    float64 // px, a cause or effect box; default 176
 	MaxLines    int     // lines per box before the ellipsis; default 4
-	MaxPerBone  int     // direct causes per bone (fishbone) or in the tree; default 8
-	MaxChildren int     // causes per cause; default 3
+	MaxPerBone  int     // direct causes per bone (fishbone) or in the tree; default 6
+	MaxChildren int     // causes per cause; default 2
 	MaxEffects  int     // effects in the tree; default 6
 	MaxDepth    int     // levels of causes below the problem; default 3
 	MaxBones    int     // bones; default 12, the last one taking the causes of the rest
@@ -150,8 +150,8 @@ func (o Options) withDefaults() Options {
 	}
 	o.BoxWidth = max(o.BoxWidth, 4*o.FontSize)
 	def(&o.MaxLines, 4)
-	def(&o.MaxPerBone, 8)
-	def(&o.MaxChildren, 3)
+	def(&o.MaxPerBone, 6)
+	def(&o.MaxChildren, 2)
 	def(&o.MaxEffects, 6)
 	def(&o.MaxDepth, 3)
 	def(&o.MaxBones, 12)
