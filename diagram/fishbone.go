@@ -145,7 +145,7 @@ func (b *builder) boneGroup(i int, bn bone, below bool, root string) boneGroup {
 		dist += bl.h + b.gap*1.5
 	}
 	dist = max(dist, o.FontSize*4)
-	lines := Wrap(bn.label, o.BoxWidth-2*b.padX, o.FontSize, true, 2)
+	lines := Wrap(bn.label, o.BoxWidth-2*b.padX, o.FontSize, true, 3)
 	lw := 0.0
 	for _, ln := range lines {
 		lw = max(lw, TextWidth(ln, o.FontSize, true))

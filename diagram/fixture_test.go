@@ -108,11 +108,34 @@ func hostileFixture() Input {
 	}
 }
 
+// ziFixture: the six change areas of Zona Integritas as bones, whose
+// long names wrap, with one cause on four of them and an effect.
+func ziFixture() Input {
+	areas := []string{"Manajemen Perubahan", "Penataan Tatalaksana", "Penataan Sistem Manajemen SDM Aparatur",
+		"Penguatan Akuntabilitas Kinerja", "Penguatan Pengawasan", "Peningkatan Kualitas Pelayanan Publik"}
+	in := Input{Root: "p", Categories: areas, Notes: []Note{
+		{ID: "p", Kind: KindProblem, Text: "Indeks persepsi kualitas pelayanan di bawah target WBK"},
+		{ID: "e1", Kind: KindEffect, Text: "Unit belum diusulkan meraih predikat WBK"},
+	}}
+	for i, text := range []string{"Agen perubahan belum aktif", "", "Beban kerja pegawai tidak merata",
+		"", "Pengendalian gratifikasi belum disosialisasikan", "Standar pelayanan tidak dipajang"} {
+		if text == "" {
+			continue
+		}
+		id := fmt.Sprintf("c%d", i)
+		in.Notes = append(in.Notes, Note{ID: id, Kind: KindCause, Category: areas[i], Text: text})
+		in.Links = append(in.Links, Link{From: id, To: "p", Kind: LinkCause})
+	}
+	in.Links = append(in.Links, Link{From: "p", To: "e1", Kind: LinkEffect})
+	return in
+}
+
 // fixtures names every fixture for the table tests.
 func fixtures() map[string]Input {
 	return map[string]Input{
 		"fishbone": fishboneFixture(),
 		"tree":     treeFixture(),
+		"zi":       ziFixture(),
 		"empty":    {Root: "p", Notes: []Note{{ID: "p", Kind: KindProblem, Text: "Masalah tanpa sebab"}}},
 		"noroot":   {Root: "missing", Notes: []Note{{ID: "a", Text: "x"}}},
 		"cycle":    cycleFixture(),

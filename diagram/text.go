@@ -119,7 +119,7 @@ func Wrap(text string, width, size float64, bold bool, maxLines int) []string {
 			lines = append(lines, cur)
 			cur = ""
 		}
-		for !fits(word) {
+		for !fits(word) && len(lines) <= maxLines {
 			head, tail := breakWord(word, width, size, bold)
 			lines = append(lines, head)
 			word = tail
