@@ -44,7 +44,7 @@ func Fishbone(in Input, opts Options) Layout {
 	var all []placed
 	for i, bn := range bones {
 		side := i % 2
-		bg := b.boneGroup(i, bn, side == 1, g.root.note.ID)
+		bg := b.boneGroup(i, bn, side == 1)
 		joint := cursor[side] - bg.minX
 		if i >= 2 {
 			joint += b.o.FontSize * 2
@@ -58,7 +58,7 @@ func Fishbone(in Input, opts Options) Layout {
 	c.nodes = append(c.nodes, head)
 	c.strokes = append(c.strokes, Line{Kind: "spine", Points: [][2]float64{{tail, 0}, {headX, 0}}})
 	for _, p := range all {
-		c.addBlockGroup(p.g, p.joint, headX)
+		c.addBoneGroup(p.g, p.joint, head)
 	}
 	return c.finish()
 }
@@ -114,7 +114,7 @@ type boneGroup struct {
 // boneGroup stacks the bone's cause blocks outwards from the spine, each
 // as far right as the leaning bone allows, and puts the label at the
 // bone's far end.
-func (b *builder) boneGroup(i int, bn bone, below bool, root string) boneGroup {
+func (b *builder) boneGroup(i int, bn bone, below bool) boneGroup {
 	o := b.o
 	var bg boneGroup
 	shown := bn.causes
@@ -166,10 +166,10 @@ func (b *builder) boneGroup(i int, bn bone, below bool, root string) boneGroup {
 	return bg
 }
 
-// addBlockGroup draws a bone whose joint is at x = joint on the spine:
+// addBoneGroup draws a bone whose joint is at x = joint on the spine:
 // label, bone stroke, cause blocks, and for each direct cause the edge
 // cause → tick → bone → joint → spine → head.
-func (c *canvas) addBlockGroup(bg boneGroup, joint, headX float64) {
+func (c *canvas) addBoneGroup(bg boneGroup, joint float64, head Node) {
 	lb := bg.label
 	lb.X += joint
 	c.labels = append(c.labels, lb)
@@ -180,13 +180,10 @@ func (c *canvas) addBlockGroup(bg boneGroup, joint, headX float64) {
 		n := bl.nodes[0]
 		mid := y + n.H/2
 		boneX := joint - boneSlope*abs(mid)
-		c.edges = append(c.edges, Edge{From: n.ID, To: rootOf(c), Kind: LinkCause, Points: [][2]float64{
-			{x + n.X + n.W, mid}, {boneX, mid}, {joint, 0}, {headX, 0}}})
+		c.edges = append(c.edges, Edge{From: n.ID, To: head.ID, Kind: LinkCause, Points: [][2]float64{
+			{x + n.X + n.W, mid}, {boneX, mid}, {joint, 0}, {head.X, 0}}})
 	}
 }
-
-// rootOf is the head's ID: the head is the canvas's first node.
-func rootOf(c *canvas) string { return c.nodes[0].ID }
 
 func abs(v float64) float64 {
 	if v < 0 {

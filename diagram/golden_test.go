@@ -13,10 +13,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite widths.go and testdata/*.golden from the current output")
 
-// TestGolden pins the SVG of every fixture in both views; run
-// `go test ./diagram -run Golden -update` after an intended change and
-// look at the diff (and at the pictures: see the package's README note
-// in docs/protocol.md).
+// TestGolden pins the SVG of every fixture in both views, and the layout
+// JSON of two; run `go test ./diagram -run Golden -update` after an
+// intended change, read the diff and look at the pictures, e.g.
+// `chromium --headless --screenshot=/tmp/f.png --window-size=1000,400 f.svg`
+// on a copy of a golden file renamed to .svg.
 func TestGolden(t *testing.T) {
 	for name, in := range fixtures() {
 		for view, lay := range views {

@@ -6,18 +6,17 @@ import (
 )
 
 // Text width is estimated, not measured: the package does no I/O and
-// parses no font. widths.go carries DejaVu Sans's (and Bold's) own advance widths for
-// ASCII, Latin-1, Latin Extended-A/B and General Punctuation (generated
-// from minutes/fonts/DejaVuSans.ttf and pinned to it by TestWidthTable).
-// Everything else is guessed: combining marks and zero-width characters
-// take no room, East Asian wide characters and emoji a full em (browsers
-// and the PDF renderer draw them with a fallback font), any other rune
-// otherwise missing 0.65 em (wider than DejaVu's average letter, so an
-// estimate errs towards a shorter line), bold ones 10% more. Kerning is
-// ignored; DejaVu Sans has little.
-// Because the SVG names DejaVu Sans first and falls back to Verdana and
-// sans-serif, a fallback font can be a few percent wider: boxes keep
-// padding on both sides to absorb it.
+// parses no font. widths.go carries the advance widths of DejaVu Sans and
+// DejaVu Sans Bold for ASCII, Latin-1, Latin Extended-A/B and General
+// Punctuation, generated from minutes/fonts/*.ttf and pinned to them by
+// TestWidthTable. Everything else is guessed: combining marks, format
+// characters and variation selectors take no room; East Asian wide
+// characters and emoji a full em (renderers draw them with a fallback
+// font); any other rune 0.65 em, bold 10% more — wider than DejaVu's
+// average letter, so the estimate errs towards shorter lines. Kerning is
+// ignored (DejaVu Sans has little). The SVG names DejaVu Sans first and
+// falls back to Verdana and sans-serif, which can be a few percent wider:
+// boxes keep PadX on both sides to absorb it.
 
 const (
 	boldFactor = 1.1
@@ -46,7 +45,7 @@ func advanceEm(r rune, bold bool) float64 {
 	case isWide(r):
 		return wideEm
 	case bold:
-		return unknownEm * 1.1
+		return unknownEm * boldFactor
 	}
 	return unknownEm
 }
