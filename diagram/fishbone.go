@@ -1,6 +1,9 @@
 package diagram
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // boneSlope is how far a bone leans towards the head per pixel it rises:
 // bones run up-right (above the spine) or down-right (below it) into the
@@ -131,15 +134,21 @@ func (b *builder) boneGroup(i int, bn bone, below bool) boneGroup {
 	tick := o.FontSize * 1.5
 	dist := o.FontSize * 1.2 // from the spine to the nearest box
 	for _, bl := range bg.blocks {
-		var y, xAt float64
-		if below {
-			y = dist
-			xAt = -boneSlope * (y + bl.h)
-		} else {
+		y := dist
+		if !below {
 			y = -dist - bl.h
-			xAt = boneSlope * y
 		}
-		x := xAt - tick - bl.w
+		// Each box keeps a tick's length clear of the bone where the
+		// bone comes nearest to it: at its top above the spine, at
+		// its bottom below.
+		x := math.Inf(1)
+		for _, n := range bl.nodes {
+			boneX := boneSlope * (y + n.Y)
+			if below {
+				boneX = -boneSlope * (y + n.Y + n.H)
+			}
+			x = min(x, boneX-tick-(n.X+n.W))
+		}
 		bg.at = append(bg.at, [2]float64{x, y})
 		bg.minX = min(bg.minX, x)
 		dist += bl.h + b.gap*1.5

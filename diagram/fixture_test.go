@@ -140,6 +140,7 @@ func fixtures() map[string]Input {
 		"noroot":   {Root: "missing", Notes: []Note{{ID: "a", Text: "x"}}},
 		"cycle":    cycleFixture(),
 		"many":     manyFixture(),
+		"full":     fullFixture(),
 		"hostile":  hostileFixture(),
 	}
 }
