@@ -23,6 +23,7 @@ func newBuilder(o Options) *builder {
 // box sizes a node for text at width w (the box's outer width).
 func (b *builder) box(id string, kind Kind, text string, w float64, maxLines, depth int) Node {
 	bold := depth == 0 // the head or trunk
+	text = Clean(text)
 	lines := Wrap(text, w-2*b.padX, b.o.FontSize, bold, maxLines)
 	if len(lines) == 0 {
 		lines = []string{}

@@ -26,9 +26,10 @@ func buildGraph(in Input, maxDepth int) *graph {
 			index[n.ID] = i
 		}
 	}
+	// Texts are cleaned when a box is made, for the few notes shown;
+	// categories now, since every cause is sorted onto a bone.
 	note := func(id string) Note {
 		n := in.Notes[index[id]]
-		n.Text = Clean(n.Text)
 		n.Category = Clean(n.Category)
 		return n
 	}
