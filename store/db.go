@@ -82,6 +82,8 @@ type DB struct {
 	cpNow   chan struct{} // the WAL passed walCap: the writer checkpoints
 	commits atomic.Int64  // commits since the last checkpoint
 	failed  atomic.Pointer[error]
+	behind  map[string]struct{} // sessions whose snapshot lags their log; writer goroutine only
+	catchMe chan chan struct{}  // catch every snapshot up now (tests)
 	closeMu sync.Mutex
 	closed  bool
 }
@@ -113,6 +115,12 @@ func dsn(path string, writer bool) string {
 // Open opens (creating if needed) the database at path, applies the
 // migrations and starts the writer.
 func Open(path string, log *slog.Logger) (*DB, error) {
+	return open(path, log, catchUpEvery)
+}
+
+// open is Open with the catch-up period (tests stop the timed catch-up to
+// look at the tables between commits).
+func open(path string, log *slog.Logger, catchUp time.Duration) (*DB, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -134,13 +142,18 @@ func Open(path string, log *slog.Logger) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	db := &DB{path: path, writer: w, reader: r, log: log,
-		jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{}), cpDone: make(chan struct{}), cpNow: make(chan struct{}, 1)}
+		jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{}), cpDone: make(chan struct{}), cpNow: make(chan struct{}, 1), catchMe: make(chan chan struct{})}
 	if err := db.migrate(); err != nil {
 		w.Close()
 		r.Close()
 		return nil, err
 	}
-	go db.run()
+	if db.behind, err = db.sessionsBehind(); err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	go db.run(catchUp)
 	go db.checkpointer()
 	return db, nil
 }
@@ -274,12 +287,21 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // run is the single writer: it takes every job waiting, runs them in one
 // transaction, commits once, and answers each.
-func (db *DB) run() {
+func (db *DB) run(catchUp time.Duration) {
 	defer close(db.done)
+	tick := time.NewTicker(catchUp)
+	defer tick.Stop()
 	for {
 		var first *job
 		select {
 		case first = <-db.jobs:
+		case <-tick.C:
+			db.catchUp(false)
+			continue
+		case done := <-db.catchMe:
+			db.catchUp(true)
+			close(done)
+			continue
 		case <-db.cpNow:
 			// No commit runs beside this one, so it copies every frame
 			// and the next commit starts the WAL over.
@@ -294,6 +316,9 @@ func (db *DB) run() {
 				case j := <-db.jobs:
 					db.commit([]*job{j})
 				default:
+					// Leave the tables up to date: tools that read
+					// them, and the next load, need no replay.
+					db.catchUp(true)
 					return
 				}
 			}
@@ -320,10 +345,8 @@ func (db *DB) commit(batch []*job) {
 		return
 	}
 	errs := make([]error, len(batch))
-	err := db.runBatch(batch, errs)
-	if err != nil {
-		db.log.Error("store commit failed; refusing further writes", "err", err, "jobs", len(batch))
-		db.failed.Store(&err)
+	if err := db.runBatch(batch, errs); err != nil {
+		db.fail(err, len(batch))
 		for _, j := range batch {
 			j.done <- ErrUnavailable
 		}
@@ -333,6 +356,13 @@ func (db *DB) commit(batch []*job) {
 	for i, j := range batch {
 		j.done <- errs[i]
 	}
+}
+
+// fail marks the store failed after a commit error: from now on it refuses
+// every write.
+func (db *DB) fail(err error, jobs int) {
+	db.log.Error("store commit failed; refusing further writes", "err", err, "jobs", jobs)
+	db.failed.Store(&err)
 }
 
 func (db *DB) runBatch(batch []*job, errs []error) error {
