@@ -84,8 +84,18 @@ type DB struct {
 	failed  atomic.Pointer[error]
 	behind  map[string]struct{} // sessions whose snapshot lags their log; writer goroutine only
 	catchMe chan chan struct{}  // catch every snapshot up now (tests)
-	closeMu sync.Mutex
-	closed  bool
+
+	// The commit delay (delay.go).
+	expectMu  sync.Mutex
+	expecting map[string]bool // sessions whose rooms announced a Submit
+	inflight  atomic.Int64    // len(expecting)
+	commitAvg int64           // mean commit duration, ns; writer goroutine only
+	delays    atomic.Int64    // commits that waited for announced changes
+	batches   atomic.Int64    // commits made (tests)
+	now       func() time.Time
+	after     func(time.Duration) <-chan time.Time
+	closeMu   sync.Mutex
+	closed    bool
 }
 
 // job is one unit of work for the writer; it runs inside the batch's
@@ -142,7 +152,8 @@ func open(path string, log *slog.Logger, catchUp time.Duration) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	db := &DB{path: path, writer: w, reader: r, log: log,
-		jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{}), cpDone: make(chan struct{}), cpNow: make(chan struct{}, 1), catchMe: make(chan chan struct{})}
+		jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{}), cpDone: make(chan struct{}), cpNow: make(chan struct{}, 1), catchMe: make(chan chan struct{}),
+		expecting: map[string]bool{}, now: time.Now, after: time.After}
 	if err := db.migrate(); err != nil {
 		w.Close()
 		r.Close()
@@ -250,6 +261,13 @@ func (db *DB) Migrations(ctx context.Context) ([]string, error) {
 // ctx ends; the job may still commit then, and the caller must treat the
 // outcome as unknown).
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.writeFor(ctx, "", fn)
+}
+
+// writeFor is write for a session's batch: once the job is queued (or
+// given up) the session's Expect is withdrawn.
+func (db *DB) writeFor(ctx context.Context, sessionID string, fn func(tx *sql.Tx) error) error {
+	defer db.arrived(sessionID)
 	if p := db.failed.Load(); p != nil {
 		return ErrUnavailable
 	}
@@ -261,6 +279,9 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	default:
 	}
 	j := &job{fn: fn, done: make(chan error, 1)}
+	// Withdrawn before the job is queued, so the writer never waits for
+	// the very batch it already holds.
+	db.arrived(sessionID)
 	select {
 	case db.jobs <- j:
 	case <-db.quit:
@@ -333,7 +354,7 @@ func (db *DB) run(catchUp time.Duration) {
 				break drain
 			}
 		}
-		db.commit(batch)
+		db.commit(db.awaitSiblings(batch))
 	}
 }
 
@@ -353,6 +374,7 @@ func (db *DB) commit(batch []*job) {
 		return
 	}
 	db.commits.Add(1)
+	db.batches.Add(1)
 	for i, j := range batch {
 		j.done <- errs[i]
 	}
@@ -392,7 +414,10 @@ func (db *DB) runBatch(batch []*job, errs []error) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	t0 := db.now()
+	err = tx.Commit()
+	db.timeCommit(db.now().Sub(t0))
+	return err
 }
 
 // diskError reports whether err is SQLite saying the disk or the file

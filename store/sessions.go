@@ -205,6 +205,7 @@ func loadRefs(ctx context.Context, tx *sql.Tx, id string) (map[string]board.Ack,
 // stored. The other entity tables catch up later, off the ack path
 // (catchup.go).
 func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Change) error {
+	defer db.arrived(sessionID) // whatever happens, the room's Expect is over
 	if len(changes) == 0 {
 		return nil
 	}
@@ -221,7 +222,7 @@ func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Cha
 			return err
 		}
 	}
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.writeFor(ctx, sessionID, func(tx *sql.Tx) error {
 		var last int64
 		if err := tx.QueryRow(`SELECT coalesce(max(seq), 0) FROM events WHERE session_id = ?`, sessionID).Scan(&last); err != nil {
 			return err
