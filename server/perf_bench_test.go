@@ -37,6 +37,8 @@ func (p *perfStore) Submit(_ context.Context, id string, chs []*board.Change) er
 	return nil
 }
 
+func (p *perfStore) Expect(string) {}
+
 var perfNow = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 
 // perfRoom builds a loaded room of n participants, each with one client.
@@ -280,5 +282,37 @@ func perfPost(t *testing.T, url, body string, out any) {
 	defer resp.Body.Close()
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRememberKeepsTheWindow: after many more events than the in-memory
+// window, a resume from within the last replayInMemory events is served
+// from memory (the room here has no log to read), in order.
+func TestRememberKeepsTheWindow(t *testing.T) {
+	r, _ := perfRoom(t, 1, board.DefaultSettings())
+	r.srv.store = nil // a read of the log would panic
+	for seq := int64(1); seq <= 5*replayInMemory+17; seq++ {
+		r.remember(board.Event{Seq: seq, Name: "timer.stopped"})
+		r.st.Commit(seq)
+		if len(r.recent) > 2*replayInMemory {
+			t.Fatalf("%d events kept at seq %d, want at most %d", len(r.recent), seq, 2*replayInMemory)
+		}
+		if seq < replayInMemory {
+			continue
+		}
+		since := seq - replayInMemory
+		evs, ok := r.eventsSince(since)
+		if !ok || len(evs) != replayInMemory || evs[0].Seq != since+1 || evs[len(evs)-1].Seq != seq {
+			t.Fatalf("at seq %d: eventsSince(%d) = %d events (%v), want %d from %d", seq, since, len(evs), ok, replayInMemory, since+1)
+		}
+	}
+}
+
+// BenchmarkRemember: keeping one more event in a room's resume window.
+func BenchmarkRemember(b *testing.B) {
+	r, _ := perfRoom(b, 1, board.DefaultSettings())
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		r.remember(board.Event{Seq: int64(i + 1), Name: "timer.stopped"})
 	}
 }

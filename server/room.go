@@ -239,7 +239,7 @@ func (r *room) command(m commandMsg) {
 		return
 	}
 	ref, created := m.cmd.Ref, ch.CreatedID
-	r.pending = append(r.pending, pendingChange{ch: ch, done: func(seq int64, err error) {
+	r.addPending(pendingChange{ch: ch, done: func(seq int64, err error) {
 		if err != nil {
 			code, msg := safeError(r.log, err)
 			reply(encodeError(ref, code, msg), code)
@@ -275,12 +275,22 @@ func (r *room) join(m joinMsg) {
 		return
 	}
 	hash := hex.EncodeToString(m.p.TokenHash)
-	r.pending = append(r.pending, pendingChange{ch: ch, done: func(_ int64, err error) {
+	r.addPending(pendingChange{ch: ch, done: func(_ int64, err error) {
 		if err == nil {
 			r.byToken[hash] = m.p.ID
 		}
 		m.reply <- err
 	}})
+}
+
+// addPending queues a decided change for the next flush. The first of a
+// batch tells the store a Submit is coming, so that a commit about to be
+// made for other rooms may wait for it (store/delay.go).
+func (r *room) addPending(p pendingChange) {
+	if len(r.pending) == 0 {
+		r.srv.store.Expect(r.id)
+	}
+	r.pending = append(r.pending, p)
 }
 
 // flush stores the pending changes in one Submit (the store merges rooms'
@@ -325,10 +335,15 @@ func (r *room) flush() {
 	}
 }
 
+// remember keeps at least the last replayInMemory events, contiguous for
+// resume. It trims only when twice as many have gathered: shifting the
+// whole window for every event once it was full cost a copy of ~80 KB per
+// change in every busy room.
 func (r *room) remember(ev board.Event) {
-	if len(r.recent) >= replayInMemory {
-		copy(r.recent, r.recent[1:])
-		r.recent = r.recent[:len(r.recent)-1]
+	if len(r.recent) >= 2*replayInMemory {
+		n := copy(r.recent, r.recent[len(r.recent)-replayInMemory:])
+		clear(r.recent[n:]) // let go of the dropped events' data
+		r.recent = r.recent[:n]
 	}
 	r.recent = append(r.recent, ev)
 }

@@ -14,6 +14,10 @@ type Store interface {
 	SessionByCode(ctx context.Context, code string) (id string, passcodeHash []byte, err error)
 	LoadState(ctx context.Context, id string) (*board.State, map[string]board.Ack, error)
 	Submit(ctx context.Context, sessionID string, changes []*board.Change) error
+	// Expect announces that the session's room is deciding changes it will
+	// Submit shortly, so a commit about to be made may wait for them
+	// (bounded) and share its fsync. Submit withdraws it.
+	Expect(sessionID string)
 	EventsSince(ctx context.Context, sessionID string, since int64, limit int) ([]board.Event, error)
 	DeleteSession(ctx context.Context, id string) error
 	Healthy(ctx context.Context) error

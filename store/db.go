@@ -82,8 +82,20 @@ type DB struct {
 	cpNow   chan struct{} // the WAL passed walCap: the writer checkpoints
 	commits atomic.Int64  // commits since the last checkpoint
 	failed  atomic.Pointer[error]
-	closeMu sync.Mutex
-	closed  bool
+	behind  map[string]struct{} // sessions whose snapshot lags their log; writer goroutine only
+	catchMe chan chan struct{}  // catch every snapshot up now (tests)
+
+	// The commit delay (delay.go).
+	expectMu  sync.Mutex
+	expecting map[string]bool // sessions whose rooms announced a Submit
+	inflight  atomic.Int64    // len(expecting)
+	commitAvg int64           // mean commit duration, ns; writer goroutine only
+	delays    atomic.Int64    // commits that waited for announced changes
+	batches   atomic.Int64    // commits made (tests)
+	now       func() time.Time
+	after     func(time.Duration) <-chan time.Time
+	closeMu   sync.Mutex
+	closed    bool
 }
 
 // job is one unit of work for the writer; it runs inside the batch's
@@ -113,6 +125,12 @@ func dsn(path string, writer bool) string {
 // Open opens (creating if needed) the database at path, applies the
 // migrations and starts the writer.
 func Open(path string, log *slog.Logger) (*DB, error) {
+	return open(path, log, catchUpEvery)
+}
+
+// open is Open with the catch-up period (tests stop the timed catch-up to
+// look at the tables between commits).
+func open(path string, log *slog.Logger, catchUp time.Duration) (*DB, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -134,7 +152,8 @@ func Open(path string, log *slog.Logger) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	db := &DB{path: path, writer: w, reader: r, log: log,
-		jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{}), cpDone: make(chan struct{}), cpNow: make(chan struct{}, 1)}
+		jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{}), cpDone: make(chan struct{}), cpNow: make(chan struct{}, 1), catchMe: make(chan chan struct{}),
+		expecting: map[string]bool{}, now: time.Now, after: time.After}
 	if err := db.quickCheck(); err != nil {
 		w.Close()
 		r.Close()
@@ -145,7 +164,12 @@ func Open(path string, log *slog.Logger) (*DB, error) {
 		r.Close()
 		return nil, err
 	}
-	go db.run()
+	if db.behind, err = db.sessionsBehind(); err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	go db.run(catchUp)
 	go db.checkpointer()
 	return db, nil
 }
@@ -242,6 +266,13 @@ func (db *DB) Migrations(ctx context.Context) ([]string, error) {
 // ctx ends; the job may still commit then, and the caller must treat the
 // outcome as unknown).
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.writeFor(ctx, "", fn)
+}
+
+// writeFor is write for a session's batch: once the job is queued (or
+// given up) the session's Expect is withdrawn.
+func (db *DB) writeFor(ctx context.Context, sessionID string, fn func(tx *sql.Tx) error) error {
+	defer db.arrived(sessionID)
 	if p := db.failed.Load(); p != nil {
 		return ErrUnavailable
 	}
@@ -253,6 +284,9 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	default:
 	}
 	j := &job{fn: fn, done: make(chan error, 1)}
+	// Withdrawn before the job is queued, so the writer never waits for
+	// the very batch it already holds.
+	db.arrived(sessionID)
 	select {
 	case db.jobs <- j:
 	case <-db.quit:
@@ -279,12 +313,21 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // run is the single writer: it takes every job waiting, runs them in one
 // transaction, commits once, and answers each.
-func (db *DB) run() {
+func (db *DB) run(catchUp time.Duration) {
 	defer close(db.done)
+	tick := time.NewTicker(catchUp)
+	defer tick.Stop()
 	for {
 		var first *job
 		select {
 		case first = <-db.jobs:
+		case <-tick.C:
+			db.catchUp(false)
+			continue
+		case done := <-db.catchMe:
+			db.catchUp(true)
+			close(done)
+			continue
 		case <-db.cpNow:
 			// No commit runs beside this one, so it copies every frame
 			// and the next commit starts the WAL over.
@@ -299,6 +342,9 @@ func (db *DB) run() {
 				case j := <-db.jobs:
 					db.commit([]*job{j})
 				default:
+					// Leave the tables up to date: tools that read
+					// them, and the next load, need no replay.
+					db.catchUp(true)
 					return
 				}
 			}
@@ -313,7 +359,7 @@ func (db *DB) run() {
 				break drain
 			}
 		}
-		db.commit(batch)
+		db.commit(db.awaitSiblings(batch))
 	}
 }
 
@@ -325,19 +371,25 @@ func (db *DB) commit(batch []*job) {
 		return
 	}
 	errs := make([]error, len(batch))
-	err := db.runBatch(batch, errs)
-	if err != nil {
-		db.log.Error("store commit failed; refusing further writes", "err", err, "jobs", len(batch))
-		db.failed.Store(&err)
+	if err := db.runBatch(batch, errs); err != nil {
+		db.fail(err, len(batch))
 		for _, j := range batch {
 			j.done <- ErrUnavailable
 		}
 		return
 	}
 	db.commits.Add(1)
+	db.batches.Add(1)
 	for i, j := range batch {
 		j.done <- errs[i]
 	}
+}
+
+// fail marks the store failed after a commit error: from now on it refuses
+// every write.
+func (db *DB) fail(err error, jobs int) {
+	db.log.Error("store commit failed; refusing further writes", "err", err, "jobs", jobs)
+	db.failed.Store(&err)
 }
 
 func (db *DB) runBatch(batch []*job, errs []error) error {
@@ -367,7 +419,10 @@ func (db *DB) runBatch(batch []*job, errs []error) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	t0 := db.now()
+	err = tx.Commit()
+	db.timeCommit(db.now().Sub(t0))
+	return err
 }
 
 // diskError reports whether err is SQLite saying the disk or the file

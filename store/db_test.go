@@ -44,7 +44,7 @@ func TestMigrations(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("Migrations = %v, want %v", got, want)
 	}
-	for _, table := range []string{"sessions", "participants", "entities", "events", "command_refs", "schema_migrations"} {
+	for _, table := range []string{"sessions", "participants", "entities", "events", "schema_migrations"} {
 		var n int
 		if err := db.reader.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, table).Scan(&n); err != nil || n != 1 {
 			t.Errorf("table %s: %d %v", table, n, err)

@@ -24,7 +24,19 @@ func MustOpenDB(tb testing.TB) *DB {
 // (Close is idempotent, so a test may close it earlier).
 func MustOpenDBAt(tb testing.TB, path string) *DB {
 	tb.Helper()
-	db, err := Open(path, nil)
+	return mustOpen(tb, path, catchUpEvery)
+}
+
+// MustOpenDBManual opens a fresh database whose snapshots catch up only
+// when the test calls catchUpNow (or closes it).
+func MustOpenDBManual(tb testing.TB) *DB {
+	tb.Helper()
+	return mustOpen(tb, filepath.Join(tb.TempDir(), "data", "rembuk.db"), time.Hour)
+}
+
+func mustOpen(tb testing.TB, path string, catchUp time.Duration) *DB {
+	tb.Helper()
+	db, err := open(path, nil, catchUp)
 	if err != nil {
 		tb.Fatalf("Open(%s): %v", path, err)
 	}

@@ -71,61 +71,94 @@ func (db *DB) SessionExists(ctx context.Context, id string) (bool, error) {
 	return n > 0, err
 }
 
-// loadState rebuilds a session's live state and its idempotency keys.
+// loadState rebuilds a session's live state and its idempotency keys: the
+// snapshot in the entity tables, then the rows of every logged change after
+// it (the snapshot's seq), in one read transaction. The seq is the log's last.
 func (db *DB) loadState(ctx context.Context, id string) (*board.State, map[string]board.Ack, error) {
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
 	var data string
-	var seq int64
-	err := db.reader.QueryRowContext(ctx, `SELECT data, seq FROM sessions WHERE id = ?`, id).Scan(&data, &seq)
+	var applied int64
+	err = tx.QueryRowContext(ctx, `SELECT data, seq FROM sessions WHERE id = ?`, id).Scan(&data, &applied)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	var sess board.Session
-	if err := json.Unmarshal([]byte(data), &sess); err != nil {
+	rows := &rowSet{byKey: map[string]*logPut{}}
+	rows.add(&logPut{Kind: board.EntSession, Value: json.RawMessage(data)})
+	if err := loadParticipants(ctx, tx, id, rows); err != nil {
+		return nil, nil, err
+	}
+	if err := loadEntities(ctx, tx, id, rows); err != nil {
+		return nil, nil, err
+	}
+	seq, _, err := replayLog(ctx, tx, id, applied, 0, rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := rows.state()
+	if err != nil {
 		return nil, nil, fmt.Errorf("session %s: %w", id, err)
 	}
-	st := board.NewState(sess)
-	st.Seq = seq
-	if err := db.loadParticipants(ctx, st); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM events WHERE session_id = ?`, id).Scan(&st.Seq); err != nil {
 		return nil, nil, err
 	}
-	if err := db.loadEntities(ctx, st); err != nil {
-		return nil, nil, err
-	}
+	st.Seq = max(st.Seq, seq)
 	st.Recount()
-	refs, err := db.loadRefs(ctx, id)
+	refs, err := loadRefs(ctx, tx, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	return st, refs, nil
 }
 
-func (db *DB) loadParticipants(ctx context.Context, st *board.State) error {
-	rows, err := db.reader.QueryContext(ctx, `SELECT data, token_hash FROM participants WHERE session_id = ?`, st.Session.ID)
+func loadParticipants(ctx context.Context, tx *sql.Tx, id string, rows *rowSet) error {
+	r, err := tx.QueryContext(ctx, `SELECT id, data, token_hash FROM participants WHERE session_id = ?`, id)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	defer r.Close()
+	for r.Next() {
+		p := &logPut{Kind: board.EntParticipant}
 		var data string
-		var hash []byte
-		if err := rows.Scan(&data, &hash); err != nil {
+		if err := r.Scan(&p.ID, &data, &p.Hash); err != nil {
 			return err
 		}
-		p := &board.Participant{}
-		if err := json.Unmarshal([]byte(data), p); err != nil {
-			return err
-		}
-		p.TokenHash = hash
-		st.Load(board.EntParticipant, p)
+		p.Value = json.RawMessage(data)
+		rows.add(p)
 	}
-	return rows.Err()
+	return r.Err()
+}
+
+func loadEntities(ctx context.Context, tx *sql.Tx, id string, rows *rowSet) error {
+	r, err := tx.QueryContext(ctx, `SELECT kind, id, data FROM entities WHERE session_id = ?`, id)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for r.Next() {
+		p := &logPut{}
+		var data string
+		if err := r.Scan(&p.Kind, &p.ID, &data); err != nil {
+			return err
+		}
+		p.Value = json.RawMessage(data)
+		rows.add(p)
+	}
+	return r.Err()
 }
 
 func newEntity(kind string) any {
 	switch kind {
+	case board.EntSession:
+		return &board.Session{}
+	case board.EntParticipant:
+		return &board.Participant{}
 	case board.EntColumn:
 		return &board.Column{}
 	case board.EntGroup:
@@ -146,31 +179,9 @@ func newEntity(kind string) any {
 	return nil
 }
 
-func (db *DB) loadEntities(ctx context.Context, st *board.State) error {
-	rows, err := db.reader.QueryContext(ctx, `SELECT kind, data FROM entities WHERE session_id = ?`, st.Session.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var kind, data string
-		if err := rows.Scan(&kind, &data); err != nil {
-			return err
-		}
-		v := newEntity(kind)
-		if v == nil {
-			return fmt.Errorf("unknown entity kind %q", kind)
-		}
-		if err := json.Unmarshal([]byte(data), v); err != nil {
-			return err
-		}
-		st.Load(kind, v)
-	}
-	return rows.Err()
-}
-
-func (db *DB) loadRefs(ctx context.Context, id string) (map[string]board.Ack, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT participant_id, ref, seq, created_id FROM command_refs WHERE session_id = ?`, id)
+func loadRefs(ctx context.Context, tx *sql.Tx, id string) (map[string]board.Ack, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT participant_id, ref, seq, coalesce(created_id, '') FROM events
+		WHERE session_id = ? AND ref IS NOT NULL`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -188,80 +199,70 @@ func (db *DB) loadRefs(ctx context.Context, id string) (map[string]board.Ack, er
 }
 
 // Submit stores a room's batch of changes in the writer's next group
-// commit: it assigns each change the session's next seq, writes its rows,
-// its event and its ref, and returns once all of it is on disk. On error
-// nothing of the batch is stored.
+// commit: it gives each change the session's next seq and appends one row
+// per change to the event log (the event, its ref, the rows it changed),
+// and returns once all of it is on disk. On error nothing of the batch is
+// stored. The other entity tables catch up later, off the ack path
+// (catchup.go).
 func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Change) error {
+	defer db.arrived(sessionID) // whatever happens, the room's Expect is over
 	if len(changes) == 0 {
 		return nil
 	}
-
-	payloads := make([][]byte, len(changes))
+	// Encoded here, in the room's goroutine, so the writer only writes.
+	payloads := make([]string, len(changes))
+	puts := make([]any, len(changes))
 	for i, c := range changes {
 		b, err := json.Marshal(c.Event.Data)
 		if err != nil {
 			return err
 		}
-		payloads[i] = b
-	}
-	return db.write(ctx, func(tx *sql.Tx) error {
-		var last int64
-		if err := tx.QueryRow(`UPDATE sessions SET seq = seq + ? WHERE id = ? RETURNING seq`, len(changes), sessionID).Scan(&last); err != nil {
+		payloads[i] = string(b)
+		if puts[i], err = encodePuts(c.Puts); err != nil {
 			return err
 		}
-		first := last - int64(len(changes)) + 1
+	}
+	return db.writeFor(ctx, sessionID, func(tx *sql.Tx) error {
+		var last int64
+		if err := tx.QueryRow(`SELECT coalesce(max(seq), 0) FROM events WHERE session_id = ?`, sessionID).Scan(&last); err != nil {
+			return err
+		}
 		for i, c := range changes {
-			seq := first + int64(i)
-			if err := writeChange(tx, sessionID, c, seq, payloads[i]); err != nil {
+			// A participant's row is written at once as well: joins, role
+			// changes and removals are rare, and the row is where the token
+			// hash is looked for (the catch-up writes it again, unchanged).
+			for _, p := range c.Puts {
+				if pp, ok := p.Value.(*board.Participant); ok && p.Kind == board.EntParticipant {
+					if err := putParticipant(tx, sessionID, pp); err != nil {
+						return err
+					}
+				}
+				// So is a new join code (session.rotateCode): joins look it
+				// up in its column, and the old one must stop at once.
+				if ss, ok := p.Value.(*board.Session); ok && p.Kind == board.EntSession && ss.JoinCode != "" {
+					if _, err := tx.Exec(`UPDATE sessions SET join_code = ? WHERE id = ? AND join_code <> ?`,
+						ss.JoinCode, sessionID, ss.JoinCode); err != nil {
+						return err
+					}
+				}
+			}
+			var pid, ref, created any
+			if c.Ref != "" {
+				pid, ref, created = c.ParticipantID, c.Ref, c.CreatedID
+			}
+			if _, err := tx.Exec(`INSERT INTO events (session_id, seq, type, payload, actor_id, at, participant_id, ref, created_id, puts)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				sessionID, last+1+int64(i), c.Event.Name, payloads[i], c.Event.ActorID, c.Event.At.UTC().Format(timeFormat),
+				pid, ref, created, puts[i]); err != nil {
 				return err
 			}
 		}
+		db.behind[sessionID] = struct{}{}
 		for i, c := range changes {
-			c.Event.Seq = first + int64(i)
+			c.Event.Seq = last + 1 + int64(i)
 		}
 		return nil
 	})
-}
-
-func writeChange(tx *sql.Tx, sessionID string, c *board.Change, seq int64, payload []byte) error {
-	for _, p := range c.Puts {
-		if err := applyPut(tx, sessionID, p); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.Exec(`INSERT INTO events (session_id, seq, type, payload, actor_id, at) VALUES (?, ?, ?, ?, ?, ?)`,
-		sessionID, seq, c.Event.Name, string(payload), c.Event.ActorID, c.Event.At.UTC().Format(timeFormat)); err != nil {
-		return err
-	}
-	if c.Ref != "" {
-		if _, err := tx.Exec(`INSERT INTO command_refs (session_id, participant_id, ref, seq, created_id) VALUES (?, ?, ?, ?, ?)`,
-			sessionID, c.ParticipantID, c.Ref, seq, c.CreatedID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func applyPut(tx *sql.Tx, sessionID string, p board.Put) error {
-	switch p.Kind {
-	case board.EntSession:
-		b, err := json.Marshal(p.Value)
-		if err != nil {
-			return err
-		}
-		// The join code has its own column for SessionByCode; a new code
-		// (session.rotateCode) replaces the old one in the same commit.
-		_, err = tx.Exec(`UPDATE sessions SET data = ?, join_code = coalesce(nullif(?, ''), join_code) WHERE id = ?`,
-			string(b), p.Value.(*board.Session).JoinCode, sessionID)
-		return err
-	case board.EntParticipant:
-		return putParticipant(tx, sessionID, p.Value.(*board.Participant))
-	}
-	if p.Value == nil {
-		_, err := tx.Exec(`DELETE FROM entities WHERE session_id = ? AND kind = ? AND id = ?`, sessionID, p.Kind, p.ID)
-		return err
-	}
-	return putEntity(tx, sessionID, p.Kind, p.ID, p.Value)
 }
 
 func putEntity(tx *sql.Tx, sessionID, kind, id string, v any) error {
@@ -269,7 +270,11 @@ func putEntity(tx *sql.Tx, sessionID, kind, id string, v any) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(`INSERT INTO entities (session_id, kind, id, data) VALUES (?, ?, ?, ?)
+	return putEntityJSON(tx, sessionID, kind, id, b)
+}
+
+func putEntityJSON(tx *sql.Tx, sessionID, kind, id string, b []byte) error {
+	_, err := tx.Exec(`INSERT INTO entities (session_id, kind, id, data) VALUES (?, ?, ?, ?)
 		ON CONFLICT (session_id, kind, id) DO UPDATE SET data = excluded.data`, sessionID, kind, id, string(b))
 	return err
 }
@@ -279,9 +284,13 @@ func putParticipant(tx *sql.Tx, sessionID string, p *board.Participant) error {
 	if err != nil {
 		return err
 	}
-	// The token hash is written on the first insert only; later puts
-	// (role, removal) carry no token.
-	_, err = tx.Exec(`INSERT INTO participants (session_id, id, token_hash, data, joined_at) VALUES (?, ?, ?, ?, ?)
+	return putParticipantJSON(tx, sessionID, p, b)
+}
+
+// putParticipantJSON writes a participant's row. The token hash is written
+// on the first insert only; later puts (role, removal) never replace it.
+func putParticipantJSON(tx *sql.Tx, sessionID string, p *board.Participant, b []byte) error {
+	_, err := tx.Exec(`INSERT INTO participants (session_id, id, token_hash, data, joined_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (session_id, id) DO UPDATE SET data = excluded.data`,
 		sessionID, p.ID, nonNil(p.TokenHash), string(b), p.JoinedAt.UTC().Format(timeFormat))
 	return err

@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"rembuk/board"
+)
+
+// The event log is the only write on a change's path: one row per change
+// carries the rows the change put (logPut, JSON). The entity tables
+// (sessions.data, participants, entities) are a snapshot of the log up to
+// sessions.seq. The writer brings them up to date between batches
+// (catchUp), in transactions that do not fsync: if one is lost in a crash,
+// the log still holds its rows and the next load replays them.
+
+// catchUpEvery is how often the writer brings the snapshots up to date.
+// Longer means fewer, larger catch-up transactions and a longer replay on
+// load (at most this long of a session's changes).
+const catchUpEvery = 500 * time.Millisecond
+
+// catchUpBatch bounds the events one session applies per transaction, so
+// that a change arriving meanwhile waits for at most that much (a few ms),
+// and a long backlog is worked off in steps between the changes' commits.
+const catchUpBatch = 256
+
+// logPut is one row a change wrote, as the log keeps it. Value nil deletes
+// the row; Hash is a participant's token hash (only its first is kept).
+type logPut struct {
+	Kind  string          `json:"k"`
+	ID    string          `json:"i,omitempty"`
+	Value json.RawMessage `json:"v,omitempty"`
+	Hash  []byte          `json:"h,omitempty"`
+}
+
+// encodePuts is the puts column of a change's event row (nil: none).
+func encodePuts(puts []board.Put) (any, error) {
+	if len(puts) == 0 {
+		return nil, nil
+	}
+	out := make([]logPut, len(puts))
+	for i, p := range puts {
+		out[i] = logPut{Kind: p.Kind, ID: p.ID}
+		if p.Value == nil {
+			continue
+		}
+		b, err := json.Marshal(p.Value)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Value = b
+		if pp, ok := p.Value.(*board.Participant); ok {
+			out[i].Hash = pp.TokenHash
+		}
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+// rowSet is the last put of each row, as a snapshot plus log replay
+// leaves it.
+type rowSet struct{ byKey map[string]*logPut }
+
+func rowKey(p *logPut) string {
+	if p.Kind == board.EntSession {
+		return p.Kind // a session has one row; its id is the session's
+	}
+	return p.Kind + "\x00" + p.ID
+}
+
+func (rs *rowSet) add(p *logPut) {
+	k := rowKey(p)
+	if old, ok := rs.byKey[k]; ok && len(old.Hash) > 0 {
+		p.Hash = old.Hash // the token hash written first stays
+	}
+	rs.byKey[k] = p
+}
+
+// state decodes the rows into a board state (aggregates not yet counted).
+func (rs *rowSet) state() (*board.State, error) {
+	sp, ok := rs.byKey[board.EntSession]
+	if !ok || sp.Value == nil {
+		return nil, errors.New("no session row")
+	}
+	var sess board.Session
+	if err := json.Unmarshal(sp.Value, &sess); err != nil {
+		return nil, err
+	}
+	st := board.NewState(sess)
+	for _, p := range rs.byKey {
+		if p.Kind == board.EntSession || p.Value == nil {
+			continue
+		}
+		v := newEntity(p.Kind)
+		if v == nil {
+			return nil, fmt.Errorf("unknown entity kind %q", p.Kind)
+		}
+		if err := json.Unmarshal(p.Value, v); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", p.Kind, p.ID, err)
+		}
+		if pp, ok := v.(*board.Participant); ok {
+			pp.TokenHash = p.Hash
+		}
+		st.Load(p.Kind, v)
+	}
+	return st, nil
+}
+
+// replayLog adds to rows the puts of the session's events after seq, in
+// order (at most limit events; 0 = all). It returns the last seq read and
+// how many events it read.
+func replayLog(ctx context.Context, tx *sql.Tx, id string, after int64, limit int, rows *rowSet) (last int64, n int, err error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	r, err := tx.QueryContext(ctx, `SELECT seq, puts FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`, id, after, limit)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer r.Close()
+	for r.Next() {
+		var puts sql.NullString
+		if err := r.Scan(&last, &puts); err != nil {
+			return 0, 0, err
+		}
+		n++
+		if !puts.Valid {
+			continue
+		}
+		var ps []*logPut
+		if err := json.Unmarshal([]byte(puts.String), &ps); err != nil {
+			return 0, 0, fmt.Errorf("event %d: %w", last, err)
+		}
+		for _, p := range ps {
+			rows.add(p)
+		}
+	}
+	return last, n, r.Err()
+}
+
+// sessionsBehind lists the sessions whose log is ahead of their snapshot
+// (at Open: what a crash or a stop left to catch up).
+func (db *DB) sessionsBehind() (map[string]struct{}, error) {
+	rows, err := db.writer.Query(`SELECT id FROM sessions AS s
+		WHERE seq < (SELECT coalesce(max(seq), 0) FROM events WHERE session_id = s.id)`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]struct{}{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = struct{}{}
+	}
+	return out, rows.Err()
+}
+
+// catchUpNow has the writer bring every snapshot up to date and waits
+// for it (tests, and tools that read the tables).
+func (db *DB) catchUpNow() {
+	done := make(chan struct{})
+	select {
+	case db.catchMe <- done:
+		<-done
+	case <-db.done:
+	}
+}
+
+// catchUp brings the snapshots of the sessions behind their logs up to
+// date, in transactions without an fsync (the next change's commit, or the
+// checkpoint, syncs them). Unless all is set it stops between two sessions
+// as soon as a change waits: changes come first. Runs on the writer's
+// goroutine only.
+func (db *DB) catchUp(all bool) {
+	if len(db.behind) == 0 || db.failed.Load() != nil {
+		return
+	}
+	if _, err := db.writer.Exec(`PRAGMA synchronous=NORMAL`); err != nil {
+		db.fail(fmt.Errorf("catch-up: %w", err), 0)
+		return
+	}
+	var err error
+	for len(db.behind) > 0 && (all || len(db.jobs) == 0) {
+		if err = db.catchUpTx(all); err != nil {
+			break
+		}
+	}
+	if _, e := db.writer.Exec(`PRAGMA synchronous=FULL`); e != nil {
+		// Never go on committing changes without the fsync.
+		err = errors.Join(err, e)
+	}
+	if err != nil {
+		db.fail(fmt.Errorf("catch-up: %w", err), 0)
+	}
+}
+
+func (db *DB) catchUpTx(all bool) error {
+	tx, err := db.writer.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	done := map[string]bool{}
+	for id := range db.behind {
+		if !all && len(db.jobs) > 0 {
+			break
+		}
+		more, err := catchUpSession(tx, id)
+		if err != nil {
+			return err
+		}
+		done[id] = !more
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for id, finished := range done {
+		if finished {
+			delete(db.behind, id)
+		}
+	}
+	return nil
+}
+
+// catchUpSession writes the rows of up to catchUpBatch events after the
+// session's seq (what its snapshot holds) and moves it on; more reports a longer backlog.
+func catchUpSession(tx *sql.Tx, id string) (more bool, err error) {
+	var applied int64
+	err = tx.QueryRow(`SELECT seq FROM sessions WHERE id = ?`, id).Scan(&applied)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // deleted meanwhile
+	}
+	if err != nil {
+		return false, err
+	}
+	rows := &rowSet{byKey: map[string]*logPut{}}
+	last, n, err := replayLog(context.Background(), tx, id, applied, catchUpBatch, rows)
+	if err != nil || n == 0 {
+		return false, err
+	}
+	for _, p := range rows.byKey {
+		if err := writeRow(tx, id, p); err != nil {
+			return false, err
+		}
+	}
+	if _, err := tx.Exec(`UPDATE sessions SET seq = ? WHERE id = ?`, last, id); err != nil {
+		return false, err
+	}
+	return n == catchUpBatch, nil
+}
+
+// writeRow writes one put into the entity tables.
+func writeRow(tx *sql.Tx, sessionID string, p *logPut) error {
+	switch {
+	case p.Kind == board.EntSession:
+		if p.Value == nil {
+			return nil
+		}
+		_, err := tx.Exec(`UPDATE sessions SET data = ? WHERE id = ?`, string(p.Value), sessionID)
+		return err
+	case p.Kind == board.EntParticipant && p.Value == nil:
+		_, err := tx.Exec(`DELETE FROM participants WHERE session_id = ? AND id = ?`, sessionID, p.ID)
+		return err
+	case p.Kind == board.EntParticipant:
+		var part board.Participant
+		if err := json.Unmarshal(p.Value, &part); err != nil {
+			return err
+		}
+		part.TokenHash = p.Hash
+		return putParticipantJSON(tx, sessionID, &part, p.Value)
+	case p.Value == nil:
+		_, err := tx.Exec(`DELETE FROM entities WHERE session_id = ? AND kind = ? AND id = ?`, sessionID, p.Kind, p.ID)
+		return err
+	}
+	return putEntityJSON(tx, sessionID, p.Kind, p.ID, p.Value)
+}

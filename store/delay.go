@@ -1,0 +1,71 @@
+package store
+
+import "time"
+
+// The commit delay (PostgreSQL's commit_delay with commit_siblings): when
+// the writer has a batch to commit while other rooms are still deciding
+// changes they announced (Expect), it waits for those before committing,
+// so that one fsync serves them too. It never waits when no other room has
+// work in flight, and never longer than the recent commits took, nor
+// commitDelayMax: no change waits longer than the commit it saves.
+
+// commitDelayMax bounds the wait for announced changes.
+const commitDelayMax = 500 * time.Microsecond
+
+// Expect tells the store that the session's room is deciding changes it
+// will Submit shortly. Submit withdraws it when the batch is queued.
+func (db *DB) Expect(sessionID string) {
+	db.expectMu.Lock()
+	if !db.expecting[sessionID] {
+		db.expecting[sessionID] = true
+		db.inflight.Add(1)
+	}
+	db.expectMu.Unlock()
+}
+
+// arrived withdraws the session's Expect once its batch is queued (or
+// given up).
+func (db *DB) arrived(sessionID string) {
+	if sessionID == "" || db.inflight.Load() == 0 {
+		return // nothing announced: the usual case needs no lock
+	}
+	db.expectMu.Lock()
+	if db.expecting[sessionID] {
+		delete(db.expecting, sessionID)
+		db.inflight.Add(-1)
+	}
+	db.expectMu.Unlock()
+}
+
+// awaitSiblings adds to batch the jobs of rooms that announced changes,
+// waiting for them at most the delay bound. Writer goroutine only.
+func (db *DB) awaitSiblings(batch []*job) []*job {
+	if db.inflight.Load() == 0 || len(batch) >= maxBatchJobs {
+		return batch
+	}
+	d := min(commitDelayMax, time.Duration(db.commitAvg))
+	if d <= 0 {
+		return batch
+	}
+	timeout := db.after(d)
+	db.delays.Add(1)
+	for db.inflight.Load() > 0 && len(batch) < maxBatchJobs {
+		select {
+		case j := <-db.jobs:
+			batch = append(batch, j)
+		case <-timeout:
+			return batch
+		}
+	}
+	return batch
+}
+
+// timeCommit folds a commit's duration into the average the delay is
+// bounded by (an exponentially weighted mean, 1/8 per commit).
+func (db *DB) timeCommit(d time.Duration) {
+	if db.commitAvg == 0 {
+		db.commitAvg = int64(d)
+		return
+	}
+	db.commitAvg += (int64(d) - db.commitAvg) / 8
+}
