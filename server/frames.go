@@ -20,6 +20,9 @@ type (
 		Ref     string `json:"ref,omitempty"`
 		Code    string `json:"code"`
 		Message string `json:"message"`
+		// Close is the close code that follows this frame, where the
+		// transport cannot carry one (SSE): 4008 for a replaced connection.
+		Close int `json:"close,omitempty"`
 	}
 	welcomeBoard struct {
 		Type  string          `json:"type"`

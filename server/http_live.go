@@ -108,6 +108,10 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 			since = &n
 		}
 	}
+	addr := strings.Clone(c.IP())
+	if !s.addrs.acquire(addr) {
+		return s.writeError(c, errTooManyConns)
+	}
 	cl := &client{out: newOutbox()}
 	ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 	defer cancel()
@@ -117,6 +121,7 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 		err = aerr
 	}
 	if err != nil {
+		s.addrs.release(addr)
 		return s.writeError(c, err)
 	}
 	c.Set(fiber.HeaderContentType, "text/event-stream")
@@ -126,6 +131,7 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 	conn := c.Context().Conn()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.sockets.Done()
+		defer s.addrs.release(addr)
 		s.streamEvents(w, conn, cl)
 		dctx, dcancel := context.WithTimeout(context.Background(), time.Second)
 		s.hub.send(dctx, id, detachMsg{cl: cl})

@@ -36,6 +36,7 @@ type room struct {
 	byToken       map[string]string // hex(token hash) -> participant id
 	clients       map[*client]struct{}
 	online        map[string]int // participant id -> live clients
+	attachSeq     uint64         // clients attached so far: their order, for evictOldest
 	recent        []board.Event  // the last events, for resume
 	pending       []pendingChange
 	dirtyPresence bool

@@ -18,6 +18,11 @@ func (r *room) attach(m attachMsg) {
 	cl := m.cl
 	cl.participantID = p.ID
 	cl.viewer = board.ViewerOf(p)
+	if r.online[p.ID] >= maxPerParticipant {
+		r.evictOldest(p.ID)
+	}
+	r.attachSeq++
+	cl.attached = r.attachSeq
 	r.online[p.ID]++
 	r.pushTo(cl, r.welcome(cl.viewer, m.since))
 	r.clients[cl] = struct{}{}

@@ -32,6 +32,9 @@ type Config struct {
 	// RefuseUpgrades makes every WebSocket upgrade fail (tests of the
 	// HTTP fallback only).
 	RefuseUpgrades bool
+	// MaxConnsPerAddress caps live connections (WebSocket and SSE) from
+	// one client address; 0 means maxPerAddress (2,000).
+	MaxConnsPerAddress int
 }
 
 // Server serves Rembuk over HTTP and WebSocket.
@@ -42,6 +45,7 @@ type Server struct {
 	app   *fiber.App
 	hub   *hub
 	joins *failLimiter
+	addrs *addrCounter // live connections per client address
 
 	// sockets tracks live socket handlers so Shutdown can wait for them:
 	// Fiber does not, for hijacked connections.
@@ -65,7 +69,8 @@ func New(cfg Config) *Server {
 	if cfg.TimeZone == "" {
 		cfg.TimeZone = "WIB"
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, joins: newFailLimiter(10, time.Minute)}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, joins: newFailLimiter(10, time.Minute),
+		addrs: newAddrCounter(cfg.MaxConnsPerAddress)}
 	s.hub = newHub(s)
 	s.app = fiber.New(fiber.Config{
 		AppName:                 "rembuk",

@@ -37,6 +37,11 @@ func (s *Server) upgradeCheck(c *fiber.Ctx) error {
 	if !s.originAllowed(c.Get(fiber.HeaderOrigin), c.Hostname()) {
 		return s.writeError(c, board.Errorf(board.CodeForbidden, "origin not allowed"))
 	}
+	addr := strings.Clone(c.IP())
+	if s.addrs.full(addr) {
+		return s.writeError(c, errTooManyConns)
+	}
+	c.Locals(localAddr, addr) // counted in serveSocket, which always ends
 	return c.Next()
 }
 
@@ -77,6 +82,13 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 	id := ws.Params("id")
 	out := newOutbox()
 	cl := &client{out: out}
+	addr, _ := ws.Locals(localAddr).(string)
+	if s.addrs.acquire(addr) {
+		defer s.addrs.release(addr)
+	} else {
+		out.push(encodeError("", board.CodeRateLimited, errTooManyConns.Message))
+		out.close(closeTooManyIPs, "too many connections")
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	stopWriter := make(chan struct{})
@@ -109,7 +121,7 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 		out.close(code, "")
 		return nil
 	})
-	if !s.hello(ws, id, cl) {
+	if cl.out.isClosed() || !s.hello(ws, id, cl) {
 		return
 	}
 	ws.SetReadDeadline(time.Now().Add(pongWait))
