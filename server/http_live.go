@@ -133,6 +133,9 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 		defer s.sockets.Done()
 		defer s.addrs.release(addr)
 		s.streamEvents(w, conn, cl)
+		if cl.out.heldBulk() {
+			s.mem.kick()
+		}
 		dctx, dcancel := context.WithTimeout(context.Background(), time.Second)
 		s.hub.send(dctx, id, detachMsg{cl: cl})
 		dcancel()

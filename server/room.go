@@ -37,6 +37,7 @@ type room struct {
 	clients       map[*client]struct{}
 	online        map[string]int // participant id -> live clients
 	attachSeq     uint64         // clients attached so far: their order, for evictOldest
+	notes         *notesCache    // the board's notes encoded per role for welcomes (welcome.go)
 	recent        []board.Event  // the last events, for resume
 	pending       []pendingChange
 	dirtyPresence bool
@@ -287,6 +288,7 @@ func (r *room) flush() {
 	cancel()
 	pend := r.pending
 	r.pending = nil
+	r.notes = nil // the state moved on (or is thrown away): the welcomes' notes too
 	if err != nil {
 		r.log.Error("storing changes failed; reloading the room", "err", err, "changes", len(pend))
 		r.broken = true

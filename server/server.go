@@ -46,6 +46,7 @@ type Server struct {
 	hub   *hub
 	joins *failLimiter
 	addrs *addrCounter // live connections per client address
+	mem   memReleaser  // gives memory back after connections with big frames end
 
 	// sockets tracks live socket handlers so Shutdown can wait for them:
 	// Fiber does not, for hijacked connections.
@@ -116,6 +117,7 @@ func (s *Server) Serve(ln net.Listener) error {
 // the rooms flushed their pending changes, and waits for the socket
 // handlers. The store is closed by the caller afterwards.
 func (s *Server) Shutdown(ctx context.Context) error {
+	defer s.mem.stop()
 	errRooms := s.hub.shutdown(ctx)
 	errApp := s.shutdownHTTP(ctx)
 	done := make(chan struct{})

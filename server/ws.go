@@ -108,6 +108,9 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 		out.close(1000, "")
 		close(stopWriter)
 		wg.Wait()
+		if out.heldBulk() {
+			s.mem.kick()
+		}
 	}()
 	ws.SetReadLimit(readLimit)
 	// The writer writes frames to the socket directly, in batches, so the
