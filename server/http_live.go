@@ -116,7 +116,7 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 	defer cancel()
 	reply := make(chan error, 1)
-	aerr, err := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(tok), since: since, cl: cl, reply: reply}, reply)
+	aerr, err := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(tok), since: since, progress: c.Query("progress") == "1", cl: cl, reply: reply}, reply)
 	if err == nil {
 		err = aerr
 	}

@@ -56,6 +56,7 @@ type (
 	attachMsg struct {
 		tokenHash []byte
 		since     *int64
+		progress  bool // announce a big welcome with a loading frame
 		cl        *client
 		reply     chan error
 	}

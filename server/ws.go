@@ -157,7 +157,7 @@ func (s *Server) hello(ws *websocket.Conn, id string, cl *client) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 	defer cancel()
 	reply := make(chan error, 1)
-	err, aerr := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(h.Token), since: h.Since, cl: cl, reply: reply}, reply)
+	err, aerr := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(h.Token), since: h.Since, progress: h.Progress, cl: cl, reply: reply}, reply)
 	if err = errors.Join(aerr, err); err != nil {
 		code, msg := safeError(s.log, err)
 		if code == board.CodeNotFound {
