@@ -69,6 +69,13 @@ func (s *State) SnapshotNote(n *Note, v Viewer) any {
 	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), &v)
 }
 
+// EventNote projects note n as an event carrying every note (a reveal, a
+// switch of privacy) shows it to v. For a note v did not write it is what
+// ClassViewer(v) is shown.
+func (s *State) EventNote(n *Note, v Viewer) any {
+	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), nil)
+}
+
 // ClassViewer is the nameless viewer of v's role. For every note that is
 // not v's own (OwnNote), v's snapshot shows exactly what ClassViewer(v)'s
 // does: CanRead and CanSeeAuthor compare a viewer's ID only with the

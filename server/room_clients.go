@@ -99,8 +99,18 @@ func (r *room) broadcast(ev *board.Event) {
 	var cache map[board.Class][]byte
 	var lastClass board.Class
 	var lastFrame []byte
+	var own *ownNotes
 	for cl := range r.clients {
 		c := r.st.Shared(ev, r.st.ClassOf(ev, cl.viewer))
+		if c.PerViewer.ID != "" {
+			// Every note, projected for this viewer alone (its own notes
+			// while anonymous): shared runs and its own notes (welcome.go).
+			if own == nil {
+				own = &ownNotes{classes: map[board.Role]*classNotes{}, frames: map[board.Viewer]frame{}}
+			}
+			r.pushFrameTo(cl, r.ownNotesEvent(ev, c, own))
+			continue
+		}
 		frame := lastFrame
 		if frame == nil || c != lastClass {
 			if cache == nil {

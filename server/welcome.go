@@ -44,6 +44,24 @@ type notesCache struct {
 	byViewer map[board.Viewer][][]byte
 }
 
+// encodeNotes encodes n note views, comma-separated, as encode would.
+func encodeNotes(n int, view func(i int) any) *classNotes {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // as encode does
+	c := &classNotes{ends: make([]int, n)}
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		enc.Encode(view(i))
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+		c.ends[i] = buf.Len()
+	}
+	c.buf = bytes.Clone(buf.Bytes()) // kept while the seq stands: not its slack
+	return c
+}
+
 // classNotesFor returns (building once per seq) the notes encoded for v's
 // class.
 func (r *room) classNotesFor(v board.Viewer, notes []*board.Note) *classNotes {
@@ -51,19 +69,7 @@ func (r *room) classNotesFor(v board.Viewer, notes []*board.Note) *classNotes {
 		return c
 	}
 	cv := board.ClassViewer(v)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // as encode does
-	c := &classNotes{ends: make([]int, len(notes))}
-	for i, n := range notes {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		enc.Encode(r.st.SnapshotNote(n, cv))
-		buf.Truncate(buf.Len() - 1) // Encode's newline
-		c.ends[i] = buf.Len()
-	}
-	c.buf = bytes.Clone(buf.Bytes()) // kept while the seq stands: not its slack
+	c := encodeNotes(len(notes), func(i int) any { return r.st.SnapshotNote(notes[i], cv) })
 	r.notes.byRole[v.Role] = c
 	return c
 }
@@ -128,4 +134,69 @@ func (r *room) viewerNotes(v board.Viewer) [][]byte {
 	}
 	r.notes.byViewer[v] = parts
 	return parts
+}
+
+// ownNotes holds, for one event carrying every note, the notes encoded per
+// class and the frame of each viewer it is projected for alone.
+type ownNotes struct {
+	classes map[board.Role]*classNotes
+	frames  map[board.Viewer]frame
+}
+
+// ownNotesEvent is ev (carrying every note) as projected for c.PerViewer,
+// in parts: the notes the viewer did not write come from its class's
+// encoding, shared by every such viewer, and only its own are encoded
+// apart. While anonymous, every author is projected alone; encoding the
+// whole list per author made a reveal of a 22 MB board cost 22 MB per
+// author (issue 9). Its bytes are exactly encode(st.Project(ev, c)).
+func (r *room) ownNotesEvent(ev *board.Event, c board.Class, own *ownNotes) frame {
+	v := c.PerViewer
+	if f, ok := own.frames[v]; ok {
+		return f
+	}
+	d := ev.Data.(board.NotesData)
+	empty := *ev
+	dd := d
+	dd.Notes = []board.Note{}
+	empty.Data = dd
+	head := encode(r.st.Project(&empty, c))
+	at := bytes.Index(head, notesKey) // the first: only the event's name, a string, comes before
+	if at < 0 {
+		return frame{b: encode(r.st.Project(ev, c))}
+	}
+	at += len(notesKey)
+	cn, ok := own.classes[v.Role]
+	if !ok {
+		cv := board.ClassViewer(v)
+		cn = encodeNotes(len(d.Notes), func(i int) any { return r.st.EventNote(&d.Notes[i], cv) })
+		own.classes[v.Role] = cn
+	}
+	parts := [][]byte{head[:at]}
+	item := func(b []byte) {
+		if len(parts) > 1 {
+			parts = append(parts, comma)
+		}
+		parts = append(parts, b)
+	}
+	run := -1
+	for i := range d.Notes {
+		n := &d.Notes[i]
+		if n.AuthorID != v.ID {
+			if run < 0 {
+				run = i
+			}
+			continue
+		}
+		if run >= 0 {
+			item(cn.run(run, i-1))
+			run = -1
+		}
+		item(encode(r.st.EventNote(n, v)))
+	}
+	if run >= 0 {
+		item(cn.run(run, len(d.Notes)-1))
+	}
+	f := frame{parts: append(parts, head[at:])}
+	own.frames[v] = f
+	return f
 }
