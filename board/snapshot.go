@@ -59,6 +59,49 @@ type BoardView struct {
 // connected now; now is the server's clock, sent so pages can correct
 // their timers.
 func (s *State) Snapshot(v Viewer, online func(id string) bool, now time.Time) BoardView {
+	b := s.SnapshotHead(v, online, now)
+	for _, n := range s.SortedNotes() {
+		b.Notes = append(b.Notes, s.SnapshotNote(n, v))
+	}
+	return b
+}
+
+// SnapshotNote projects note n as it stands in v's snapshot.
+func (s *State) SnapshotNote(n *Note, v Viewer) any {
+	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), &v)
+}
+
+// EventNote projects note n as an event carrying every note (a reveal, a
+// switch of privacy) shows it to v. For a note v did not write it is what
+// ClassViewer(v) is shown.
+func (s *State) EventNote(n *Note, v Viewer) any {
+	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), nil)
+}
+
+// ClassViewer is the nameless viewer of v's role. For every note that is
+// not v's own (OwnNote), v's snapshot shows exactly what ClassViewer(v)'s
+// does: CanRead and CanSeeAuthor compare a viewer's ID only with the
+// note's author, and the viewer's own votes and score are none. So a
+// server may encode a board's notes once per role and share the bytes
+// between every viewer of that role.
+func ClassViewer(v Viewer) Viewer { return Viewer{ID: classViewerID, Role: v.Role} }
+
+// classViewerID is no participant's ID (IDs are UUIDs).
+const classViewerID = "\x00class"
+
+// OwnNote reports whether v sees n differently from ClassViewer(v): v wrote
+// it, or voted on or scored it.
+func (s *State) OwnNote(n *Note, v Viewer) bool {
+	if n.AuthorID == v.ID {
+		return true
+	}
+	votes, usg := s.mine(v.ID, n.ID)
+	return votes != 0 || usg != nil
+}
+
+// SnapshotHead is v's snapshot without its notes (an empty list): the
+// server splices in the notes, encoded once per class (ClassViewer).
+func (s *State) SnapshotHead(v Viewer, online func(id string) bool, now time.Time) BoardView {
 	ss := s.Session
 	b := BoardView{
 		Seq: s.Seq,
@@ -80,9 +123,6 @@ func (s *State) Snapshot(v Viewer, online func(id string) bool, now time.Time) B
 		gv := GroupView{Group: *g}
 		gv.MyVotes, gv.MyUSG = s.mine(v.ID, g.ID)
 		b.Groups = append(b.Groups, gv)
-	}
-	for _, n := range s.SortedNotes() {
-		b.Notes = append(b.Notes, s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), &v))
 	}
 	for _, l := range s.SortedLinks() {
 		b.Links = append(b.Links, *l)

@@ -182,15 +182,21 @@ func TestAbuseManyConnectionsDropped(t *testing.T) {
 	if testing.Short() {
 		n = 400 // the race detector allows 8128 goroutines in all
 	}
-	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani")
-	warm, _ := ts.connect(s.ID, js[0].Token, nil) // the room stays loaded throughout
+	// All from one address: the cap per address (2,000) is tested apart.
+	ts := startServer(t, "", func(c *server.Config) { c.MaxConnsPerAddress = n + 10 })
+	// A participant holds at most 8 live connections: the hello'd half is
+	// spread over enough participants that every one of them stays attached.
+	names := make([]string, n/2/8+1)
+	for i := range names {
+		names[i] = fmt.Sprint("Peserta ", i)
+	}
+	s, js, col := ts.relSetup("kosong", names...)
+	warm, _ := ts.connect(s.ID, s.FacilitatorToken, nil) // the room stays loaded throughout
 	warm.ack("note.add", "warm", map[string]any{"columnId": col, "text": "pemanasan"})
 	relIdleHTTP()
 
 	g0, h0 := relGoroutines(), relHeap()
 	u := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws/sessions/" + s.ID
-	hello, _ := json.Marshal(map[string]any{"type": "hello", "token": js[0].Token})
 	conns := make([]*websocket.Conn, 0, n)
 	dialer := &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
 	for i := 0; i < n; i++ {
@@ -199,6 +205,7 @@ func TestAbuseManyConnectionsDropped(t *testing.T) {
 			t.Fatalf("dial %d: %v", i, err)
 		}
 		if i%2 == 0 {
+			hello, _ := json.Marshal(map[string]any{"type": "hello", "token": js[i/2%len(js)].Token})
 			c.WriteMessage(websocket.TextMessage, hello)
 		}
 		conns = append(conns, c)

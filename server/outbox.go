@@ -67,8 +67,9 @@ func (f frame) size() int {
 type outbox struct {
 	mu        sync.Mutex
 	frames    []frame
-	bytes     int // live frames queued
-	bulk      int // bulk frames queued (bulkFrameBytes and over)
+	bytes     int  // live frames queued
+	bulk      int  // bulk frames queued (bulkFrameBytes and over)
+	hadBulk   bool // a bulk frame was queued once: its end frees much memory
 	closed    bool
 	closeCode int
 	closeText string
@@ -111,6 +112,7 @@ func (o *outbox) pushFrame(f frame) bool {
 	}
 	o.frames = append(o.frames, f)
 	*budget += n
+	o.hadBulk = o.hadBulk || n >= bulkFrameBytes
 	o.mu.Unlock()
 	o.wake()
 	return true
@@ -141,6 +143,13 @@ func (o *outbox) abort(code int, text string, last []byte) {
 	}
 	o.mu.Unlock()
 	o.wake()
+}
+
+// heldBulk reports whether a bulk frame was ever queued here.
+func (o *outbox) heldBulk() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.hadBulk
 }
 
 // isClosed reports whether the outbox was closed (by the room, or by the

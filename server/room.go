@@ -37,6 +37,8 @@ type room struct {
 	byToken       map[string]string // hex(token hash) -> participant id
 	clients       map[*client]struct{}
 	online        map[string]int // participant id -> live clients
+	attachSeq     uint64         // clients attached so far: their order, for evictOldest
+	notes         *notesCache    // the board's notes encoded per role for welcomes (welcome.go)
 	recent        []board.Event  // the last events, for resume
 	pending       []pendingChange
 	dirtyPresence bool
@@ -55,6 +57,7 @@ type (
 	attachMsg struct {
 		tokenHash []byte
 		since     *int64
+		progress  bool // announce a big welcome with a loading frame
 		cl        *client
 		reply     chan error
 	}
@@ -310,6 +313,7 @@ func (r *room) flush() {
 	cancel()
 	pend := r.pending
 	r.pending = nil
+	r.notes = nil // the state moved on (or is thrown away): the welcomes' notes too
 	if err != nil {
 		r.log.Error("storing changes failed; reloading the room", "err", err, "changes", len(pend))
 		r.broken = true

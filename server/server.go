@@ -50,6 +50,9 @@ type Config struct {
 	// Assets is the page to serve (NewAssets); nil prepares the production
 	// bundle on the first request for it.
 	Assets *Assets
+	// MaxConnsPerAddress caps live connections (WebSocket and SSE) from
+	// one client address; 0 means maxPerAddress (2,000).
+	MaxConnsPerAddress int
 }
 
 // Server serves Rembuk over HTTP and WebSocket.
@@ -68,6 +71,8 @@ type Server struct {
 	// assetsOnce guards page: the prepared static files.
 	assetsOnce sync.Once
 	page       *Assets
+	addrs      *addrCounter // live connections per client address
+	mem        memReleaser  // gives memory back after connections with big frames end
 
 	// sockets tracks live socket handlers so Shutdown can wait for them:
 	// Fiber does not, for hijacked connections.
@@ -101,7 +106,8 @@ func New(cfg Config) *Server {
 		cfg.TimeZone = "WIB"
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, joins: newWindowLimiter(10, time.Minute),
-		commands: newRateLimiter(cfg.CommandRate, float64(cfg.CommandBurst))}
+		commands: newRateLimiter(cfg.CommandRate, float64(cfg.CommandBurst)),
+		addrs:    newAddrCounter(cfg.MaxConnsPerAddress)}
 	if cfg.SessionsPerHour > 0 {
 		s.creates = newWindowLimiter(cfg.SessionsPerHour, time.Hour)
 	}
@@ -153,6 +159,7 @@ func (s *Server) Serve(ln net.Listener) error {
 // the rooms flushed their pending changes, and waits for the socket
 // handlers. The store is closed by the caller afterwards.
 func (s *Server) Shutdown(ctx context.Context) error {
+	defer s.mem.stop()
 	errRooms := s.hub.shutdown(ctx)
 	errApp := s.shutdownHTTP(ctx)
 	done := make(chan struct{})

@@ -38,6 +38,11 @@ func (s *Server) upgradeCheck(c *fiber.Ctx) error {
 	if !s.originAllowed(c.Get(fiber.HeaderOrigin), c.Hostname()) {
 		return s.writeError(c, board.Errorf(board.CodeForbidden, "origin not allowed"))
 	}
+	addr := strings.Clone(c.IP())
+	if s.addrs.full(addr) {
+		return s.writeError(c, errTooManyConns)
+	}
+	c.Locals(localAddr, addr) // counted in serveSocket, which always ends
 	return c.Next()
 }
 
@@ -78,6 +83,13 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 	id := ws.Params("id")
 	out := newOutbox()
 	cl := &client{out: out}
+	addr, _ := ws.Locals(localAddr).(string)
+	if s.addrs.acquire(addr) {
+		defer s.addrs.release(addr)
+	} else {
+		out.push(encodeError("", board.CodeRateLimited, errTooManyConns.Message))
+		out.close(closeTooManyIPs, "too many connections")
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	stopWriter := make(chan struct{})
@@ -97,6 +109,9 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 		out.close(1000, "")
 		close(stopWriter)
 		wg.Wait()
+		if out.heldBulk() {
+			s.mem.kick()
+		}
 	}()
 	ws.SetReadLimit(readLimit)
 	// The writer writes frames to the socket directly, in batches, so the
@@ -110,7 +125,7 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 		out.close(code, "")
 		return nil
 	})
-	if !s.hello(ws, id, cl) {
+	if cl.out.isClosed() || !s.hello(ws, id, cl) {
 		return
 	}
 	ws.SetReadDeadline(time.Now().Add(pongWait))
@@ -147,7 +162,7 @@ func (s *Server) hello(ws *websocket.Conn, id string, cl *client) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 	defer cancel()
 	reply := make(chan error, 1)
-	err, aerr := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(h.Token), since: h.Since, cl: cl, reply: reply}, reply)
+	err, aerr := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(h.Token), since: h.Since, progress: h.Progress, cl: cl, reply: reply}, reply)
 	if err = errors.Join(aerr, err); err != nil {
 		code, msg := safeError(s.log, err)
 		if code == board.CodeNotFound {

@@ -33,6 +33,7 @@ export function mountBoard(root, sessionId, app) {
     state: null,
     reach: null, // GET /api/addresses: where phones join (reach.js)
     status: 'connecting',
+    loadingBytes: 0, // the size of a big welcome on its way
     fatal: null,
     acked: new Map(),
     seenRefs: new Map(),
@@ -139,8 +140,13 @@ export function mountBoard(root, sessionId, app) {
 
   const handlers = {
     seq: () => (ctx.forceFull || !ctx.state ? null : ctx.state.seq),
+    loading(bytes) {
+      ctx.loadingBytes = bytes;
+      ctx.schedule();
+    },
     welcome(msg) {
       ctx.forceFull = false;
+      ctx.loadingBytes = 0;
       if (msg.board) {
         const prevPhase = ctx.state && ctx.state.session.phase;
         ctx.state = fromSnapshot(msg.board);

@@ -2,7 +2,7 @@
 // selection bar, the mobile tab bar, the projector overlay, and the gate
 // pages (no access, removed, loading).
 import { h } from '../dom.js';
-import { t, fmtTime } from '../i18n.js';
+import { t, fmtTime, locale } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { qrURL, joinURL } from '../api.js';
 import { perms } from './perm.js';
@@ -171,8 +171,16 @@ function loadingView(ctx) {
   return h('div', { class: 'gate', 'data-testid': 'board-loading' },
     h('div', { class: 'gate-card' },
       h('div', { class: 'spinner', 'aria-hidden': 'true' }),
-      h('p', { class: 'gate-text' }, t(ctx.status === 'offline' ? 'banner.offline' : 'board.connecting')),
+      h('p', { class: 'gate-text', 'data-testid': 'board-loading-text' }, loadingText(ctx)),
       h('span', { class: 'conn conn-' + ctx.status, 'data-testid': 'conn-status', 'data-status': ctx.status, 'data-transport': ctx.conn.transport }, h('span', { class: 'conn-dot' }), t('conn.' + ctx.status))));
+}
+
+/** loadingText says what the page waits for; a big board says its size (a message arrives whole, so no finer progress). */
+function loadingText(ctx) {
+  if (ctx.status === 'offline') return t('banner.offline');
+  if (!ctx.loadingBytes) return t('board.connecting');
+  const mb = (ctx.loadingBytes / 1e6).toLocaleString(locale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return t('board.loadingBytes', { size: mb });
 }
 
 /** gateView is a full-page message: no access to this session, or removed from it. */

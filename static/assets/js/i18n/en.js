@@ -77,10 +77,13 @@ export default {
   'gate.noAccess.text': 'Open the join link or enter the join code from the facilitator.',
   'gate.removed.title': 'You were removed from the session',
   'gate.removed.text': 'The facilitator removed you from this session. Contact the facilitator if this is a mistake.',
+  'gate.replaced.title': 'This board is open in another tab',
+  'gate.replaced.text': 'You opened this board in more than 8 tabs or devices, so this tab was closed. Reload the page to use it here.',
   'gate.home': 'Go to home page',
   'gate.badToken': 'Your access to this session is no longer valid. Please join again.',
 
   'board.connecting': 'Connecting to the board…',
+  'board.loadingBytes': 'Loading the board… {size} MB',
   'board.columns': 'Board columns',
 
   'conn.connecting': 'Connecting',

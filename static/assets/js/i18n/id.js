@@ -75,10 +75,13 @@ export default {
   'gate.noAccess.text': 'Buka tautan gabung atau masukkan kode gabung dari fasilitator.',
   'gate.removed.title': 'Anda dikeluarkan dari sesi',
   'gate.removed.text': 'Fasilitator telah mengeluarkan Anda dari sesi ini. Hubungi fasilitator bila ini keliru.',
+  'gate.replaced.title': 'Papan ini terbuka di tab lain',
+  'gate.replaced.text': 'Anda membuka papan ini di lebih dari 8 tab atau perangkat, jadi tab ini ditutup. Muat ulang halaman untuk memakainya di sini.',
   'gate.home': 'Ke beranda',
   'gate.badToken': 'Akses ke sesi ini tidak berlaku lagi. Silakan gabung kembali.',
 
   'board.connecting': 'Menghubungkan ke papan…',
+  'board.loadingBytes': 'Memuat papan… {size} MB',
   'board.columns': 'Kolom papan',
 
   'conn.connecting': 'Menghubungkan',
