@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -51,6 +53,15 @@ func TestOfflineReload(t *testing.T) {
 	addNote(t, par, 1, offline)
 	par.waitJS("the note waits in the outbox", `[...document.querySelectorAll('[data-testid=note][data-pending] [data-testid=note-text]')].some(e => e.textContent === `+js(offline)+`)`)
 
+	// Record what the welcomes after the reload carry: the kept board is
+	// the state at its seq, so the page resumes from it (events), not a
+	// whole new board.
+	const spy = `(() => { const WS = window.WebSocket; window.__welcomes = []; window.WebSocket = class extends WS {
+		constructor(...a) { super(...a); this.addEventListener('message', (e) => { try { const m = JSON.parse(e.data);
+			if (m.type === 'welcome') window.__welcomes.push(m.board ? 'board' : 'events'); } catch (_) {} }); } }; })()`
+	if _, err := chromedp.Call(par.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: spy}); err != nil {
+		t.Fatalf("installing the welcome spy: %v", err)
+	}
 	par.do("reload without a network", chromedp.Reload(), waitVisible(css(selBoard)))
 	par.waitJS("the board as last seen and the waiting note", noteShown(before)+
 		` && [...document.querySelectorAll('[data-testid=note][data-pending] [data-testid=note-text]')].some(e => e.textContent === `+js(offline)+`)`+
@@ -63,6 +74,9 @@ func TestOfflineReload(t *testing.T) {
 	par.setOffline(false)
 	par.waitJS("back online, the waiting note is acked", connected+` && `+noteShown(offline)+` && !document.querySelector('[data-testid=note][data-pending]')`)
 	fac.waitJS("the facilitator sees both notes", noteShown(before)+` && `+noteShown(offline))
+	if got := eval[string](par, `window.__welcomes.join(',')`); got == "" || strings.HasPrefix(got, "board") {
+		t.Errorf("welcomes after the reload = %q, want a resume (events) first", got)
+	}
 	for _, b := range []*browser{fac, par} {
 		if n := eval[int](b, `[...document.querySelectorAll('[data-testid=note-text]')].filter(e => e.textContent === `+js(offline)+`).length`); n != 1 {
 			t.Errorf("%s: the offline note shows %d times, want once", b.name, n)

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"mime"
@@ -15,6 +16,7 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/gofiber/fiber/v2"
 
+	"rembuk/board"
 	"rembuk/static"
 )
 
@@ -67,7 +69,7 @@ func NewAssets(dev bool) (*Assets, error) {
 		return nil, err
 	}
 	if dev {
-		a.index = a.files["/assets/index.html"]
+		a.index = newAsset("index.html", withTemplates(a.files["/assets/index.html"].body), cacheRevalidate, true)
 		a.worker = newAsset("sw.js", []byte(devWorker), cacheRevalidate, false)
 		return a, nil
 	}
@@ -85,9 +87,22 @@ func NewAssets(dev bool) (*Assets, error) {
 	for i, f := range b.Files {
 		a.files[f.Path] = built[i]
 	}
-	a.index = newAsset("index.html", b.Index, cacheRevalidate, true)
+	a.index = newAsset("index.html", withTemplates(b.Index), cacheRevalidate, true)
 	a.worker = newAsset("sw.js", b.Worker, cacheRevalidate, true)
 	return a, nil
+}
+
+// withTemplates puts the session templates into the page as a JSON data
+// block (not a script: the CSP stays "script-src 'self'"), so the landing
+// page draws its template list in its first frame instead of after a
+// request — one round trip less, and no layout shift when it arrives.
+func withTemplates(index []byte) []byte {
+	data, err := json.Marshal(board.Templates()) // escapes <, > and &
+	if err != nil {
+		return index
+	}
+	block := `<script type="application/json" id="templates-data">` + string(data) + "</script>\n</head>"
+	return bytes.Replace(index, []byte("</head>"), []byte(block), 1)
 }
 
 // devWorker replaces a worker installed by a production build.

@@ -200,3 +200,19 @@ func TestDevServesSources(t *testing.T) {
 		t.Errorf("the dev worker does not unregister itself:\n%s", sw)
 	}
 }
+
+// TestPageCarriesTemplates: the page holds the templates as a JSON data
+// block equal to GET /api/templates, so the landing page lists them in its
+// first frame (no request, no layout shift).
+func TestPageCarriesTemplates(t *testing.T) {
+	ts := startServer(t, "")
+	_, page := getEncoded(t, ts.URL+"/", "br", "")
+	m := regexp.MustCompile(`<script type="application/json" id="templates-data">([^<]*)</script>`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no templates block in the page:\n%s", page)
+	}
+	_, api := getEncoded(t, ts.URL+"/api/templates", "", "")
+	if !bytes.Equal(bytes.TrimSpace(m[1]), bytes.TrimSpace(api)) {
+		t.Errorf("the page's templates differ from /api/templates:\n%s\n%s", m[1], api)
+	}
+}

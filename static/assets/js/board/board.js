@@ -56,14 +56,10 @@ export function mountBoard(root, sessionId, app) {
     },
   };
 
-  // The last board seen shows until the server answers — the whole page
-  // after an offline reload — and the first welcome is then a full board.
+  // The last board seen shows at once — the whole page after an offline
+  // reload — and the connection resumes from its seq.
   const kept = keeper(sessionId, saved.participantId);
-  const last = kept.restore();
-  if (last) {
-    ctx.state = fromSnapshot(last);
-    ctx.forceFull = true;
-  }
+  ctx.state = kept.restore();
 
   let frame = 0;
   ctx.schedule = () => {

@@ -4,6 +4,7 @@
 // spinner. One board is kept (the latest), and only while it is small: the
 // outbox beside it must always find room.
 import { getSession, loadBoard, saveBoard } from '../storage.js';
+import { fromSnapshot } from '../state.js';
 
 const MAX_CHARS = 1 << 20; // ~2 MB of UTF-16 in a ~5 MB origin quota
 const EVERY_MS = 2000;
@@ -30,6 +31,7 @@ export function toSnapshot(s) {
     records: [...s.records.values()],
     participants: [...s.participants.values()].map((p) => ({ ...p, online: false })),
     you: { ...s.you },
+    clockOffset: s.clockOffset || 0,
   };
 }
 
@@ -58,11 +60,21 @@ export function keeper(sessionId, participantId) {
   window.addEventListener('pagehide', onHide);
 
   return {
-    /** restore returns the kept board snapshot of this session and person, or null. */
+    /**
+     * restore returns the state kept for this session and person, or null.
+     * It is the state at its seq exactly, so the connection resumes from
+     * there (`since`) like any reconnect: a few events, not the whole board.
+     */
     restore() {
       const k = loadBoard();
       if (!k || k.id !== sessionId || k.participantId !== participantId || !k.board) return null;
-      return k.board;
+      try {
+        const s = fromSnapshot(k.board);
+        s.clockOffset = k.board.clockOffset || 0; // the server's clock as last measured
+        return s;
+      } catch (_) {
+        return null;
+      }
     },
     later(state) {
       latest = state;
