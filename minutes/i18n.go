@@ -39,6 +39,8 @@ type Labels struct {
 	Decimal string
 	// Tag is the BCP 47 tag documents declare, for spell checkers and readers.
 	Tag string
+	// File is the first word of a downloaded file's name (see Filename).
+	File string
 }
 
 // labels is the translation table: one entry per language.
@@ -63,7 +65,7 @@ var labels = map[string]*Labels{
 		RoleFacilitator: "Pimpinan Rapat", RoleNotulis: "Notulis", RoleParticipant: "Peserta",
 		Days:    [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"},
 		Months:  [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
-		Decimal: ",", Tag: "id-ID",
+		Decimal: ",", Tag: "id-ID", File: "notulen",
 	},
 	"en": {
 		Minutes: "Minutes", Date: "Date", Time: "Time", Place: "Place", Chair: "Chair",
@@ -85,7 +87,7 @@ var labels = map[string]*Labels{
 		RoleFacilitator: "Chair", RoleNotulis: "Minute-taker", RoleParticipant: "Participant",
 		Days:    [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		Months:  [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-		Decimal: ".", Tag: "en-GB",
+		Decimal: ".", Tag: "en-GB", File: "minutes",
 	},
 }
 
