@@ -39,6 +39,9 @@ type Labels struct {
 	Decimal string
 	// Tag is the BCP 47 tag documents declare, for spell checkers and readers.
 	Tag string
+	// Clock is the time layout: "15.04" as Indonesian documents write
+	// times (PUEBI), "15:04" in English.
+	Clock string
 	// File is the first word of a downloaded file's name (see Filename).
 	File string
 }
@@ -65,7 +68,7 @@ var labels = map[string]*Labels{
 		RoleFacilitator: "Pimpinan Rapat", RoleNotulis: "Notulis", RoleParticipant: "Peserta",
 		Days:    [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"},
 		Months:  [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
-		Decimal: ",", Tag: "id-ID", File: "notulen",
+		Decimal: ",", Tag: "id-ID", File: "notulen", Clock: "15.04",
 	},
 	"en": {
 		Minutes: "Minutes", Date: "Date", Time: "Time", Place: "Place", Chair: "Chair",
@@ -87,7 +90,7 @@ var labels = map[string]*Labels{
 		RoleFacilitator: "Chair", RoleNotulis: "Minute-taker", RoleParticipant: "Participant",
 		Days:    [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		Months:  [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-		Decimal: ".", Tag: "en-GB", File: "minutes",
+		Decimal: ".", Tag: "en-GB", File: "minutes", Clock: "15:04",
 	},
 }
 
@@ -135,8 +138,9 @@ func (l *Labels) dueDate(s string) string {
 	return l.longDate(t)
 }
 
-// clock writes a time with a dot, as Indonesian documents do: "09.00".
-func clock(t time.Time) string { return t.Format("15.04") }
+// clock writes a time of day the language's way: "09.00" in Indonesian,
+// "09:00" in English.
+func (l *Labels) clock(t time.Time) string { return t.Format(l.Clock) }
 
 // score writes a USG mean with two decimals and the language's separator.
 func (l *Labels) score(f float64) string {
