@@ -42,6 +42,11 @@ type Labels struct {
 	// Clock is the time layout: "15.04" as Indonesian documents write
 	// times (PUEBI), "15:04" in English.
 	Clock string
+	// CSVHead is the csv header row; CSVNote and CSVGroup fill its last
+	// column (kind); CSVComma separates the cells.
+	CSVHead           [10]string
+	CSVNote, CSVGroup string
+	CSVComma          rune
 	// File is the first word of a downloaded file's name (see Filename).
 	File string
 }
@@ -69,6 +74,8 @@ var labels = map[string]*Labels{
 		Days:    [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"},
 		Months:  [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 		Decimal: ",", Tag: "id-ID", File: "notulen", Clock: "15.04",
+		CSVHead: [10]string{"kolom", "grup", "teks", "penulis", "suara", "u", "s", "g", "total", "jenis"},
+		CSVNote: "catatan", CSVGroup: "grup", CSVComma: ';',
 	},
 	"en": {
 		Minutes: "Minutes", Date: "Date", Time: "Time", Place: "Place", Chair: "Chair",
@@ -91,6 +98,9 @@ var labels = map[string]*Labels{
 		Days:    [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		Months:  [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 		Decimal: ".", Tag: "en-GB", File: "minutes", Clock: "15:04",
+		// The contract's header names, then the added kind column.
+		CSVHead: [10]string{"column", "group", "text", "author", "votes", "u", "s", "g", "total", "kind"},
+		CSVNote: "note", CSVGroup: "group", CSVComma: ',',
 	},
 }
 
