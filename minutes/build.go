@@ -156,6 +156,17 @@ func (b *builder) head(m *Model, now time.Time, loc *time.Location, zone string)
 		m.Agenda = []string{l.None}
 	}
 
+	city := strings.TrimSpace(ss.City)
+	if city == "" {
+		city = l.NoCity
+	}
+	m.PlaceDate = city + ", " + l.dayDate(mt.start)
+	if a := ss.AcknowledgedBy; a != nil {
+		m.Acknowledged = &Acknowledged{Title: a.Title, Name: a.Name, NIP: l.NIP}
+		if strings.TrimSpace(a.NIP) != "" {
+			m.Acknowledged.NIP = fmt.Sprintf(l.NIPOf, a.NIP)
+		}
+	}
 	m.Signatures = []Signature{{Role: l.Chair, Name: chairName}}
 	for _, t := range takers {
 		m.Signatures = append(m.Signatures, Signature{Role: l.MinuteTaker, Name: t})

@@ -27,6 +27,9 @@ type Labels struct {
 	ClosedAt, OpenAt                                        string // "... pukul %s"
 	Until                                                   string // a start with no end yet: "%s s.d. selesai"
 	NIP, Page, Generated                                    string
+	NIPOf                                                   string // "NIP. %s"
+	AcknowledgedBy                                          string // "Mengetahui"
+	NoCity                                                  string // the city's dotted line
 	Answers                                                 string // prefix of an innovation's links
 	Anonymous                                               string // said once when authors are withheld
 	VoteOne, VoteMany, RaterOne, RaterMany                  string // "%d suara", "%d penilai"
@@ -67,6 +70,7 @@ var labels = map[string]*Labels{
 		ClosedAt:      "Rapat ditutup pukul %s.", OpenAt: "Notulen dibuat pukul %s; rapat belum ditutup.",
 		Until: "%s s.d. selesai",
 		NIP:   "NIP. ....................", Page: "Halaman %d dari %s", Generated: "Dibuat dengan Rembuk",
+		NIPOf: "NIP. %s", AcknowledgedBy: "Mengetahui", NoCity: "....................",
 		Answers:   "menjawab",
 		Anonymous: "Sesi anonim: penulis catatan tidak dicantumkan.",
 		VoteOne:   "%d suara", VoteMany: "%d suara", RaterOne: "%d penilai", RaterMany: "%d penilai",
@@ -91,6 +95,7 @@ var labels = map[string]*Labels{
 		ClosedAt:      "The meeting closed at %s.", OpenAt: "Minutes written at %s; the meeting is still open.",
 		Until: "from %s",
 		NIP:   "NIP. ....................", Page: "Page %d of %s", Generated: "Made with Rembuk",
+		NIPOf: "NIP. %s", AcknowledgedBy: "Acknowledged by", NoCity: "....................",
 		Answers:   "answers",
 		Anonymous: "Anonymous session: note authors are not named.",
 		VoteOne:   "%d vote", VoteMany: "%d votes", RaterOne: "%d rater", RaterMany: "%d raters",
@@ -133,6 +138,12 @@ func zoneOf(session, opt string) (string, *time.Location) {
 // longDate writes a date out as officials do: "Jumat, 27 November 2026".
 func (l *Labels) longDate(t time.Time) string {
 	return l.Days[t.Weekday()] + ", " + strconv.Itoa(t.Day()) + " " + l.Months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
+// dayDate writes a date without its weekday, as the place-and-date line
+// above signatures does: "10 Desember 2026".
+func (l *Labels) dayDate(t time.Time) string {
+	return strconv.Itoa(t.Day()) + " " + l.Months[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
 // dueDate writes an action's YYYY-MM-DD deadline out; a value that is not
