@@ -34,8 +34,8 @@ func TestDOCXFooterXML(t *testing.T) {
 
 // TestDOCXPagesLibreOffice converts docx minutes to PDF with LibreOffice:
 // every page says "Halaman X dari Y", and the signature block never stands
-// on a page without the closing line before it, wherever the follow-up
-// table ends — the documents grow one action at a time over a whole page.
+// (place-and-date line, Mengetahui block, signers) on a page without the
+// closing line before it, wherever the follow-up table ends — the documents grow one action at a time over a whole page.
 func TestDOCXPagesLibreOffice(t *testing.T) {
 	bin := requireTool(t, "soffice", "libreoffice")
 	requireTool(t, "pdftotext")
@@ -80,6 +80,14 @@ func TestDOCXPagesLibreOffice(t *testing.T) {
 		for i, p := range pages {
 			if strings.Contains(p, "NIP. ....") && !strings.Contains(p, "Rapat ditutup pukul") {
 				t.Errorf("%d extra actions: the signatures stand on page %d without the closing line", k, i+1)
+			}
+			if !strings.Contains(p, "Rapat ditutup pukul") {
+				continue
+			}
+			for _, want := range []string{base.PlaceDate, "Mengetahui,", ackName, "Pimpinan Rapat,", nameTaker} {
+				if !strings.Contains(p, want) {
+					t.Errorf("%d extra actions: page %d has the closing line but not %q", k, i+1, want)
+				}
 			}
 		}
 	}

@@ -81,3 +81,36 @@ func TestSignatureBlockUnset(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFSignatureBlockKept: in the pdf the closing line, the place-and-date
+// line, the Mengetahui block and the signers stand on one page wherever the
+// follow-up table ends — the document grows one action at a time over a
+// whole page.
+func TestPDFSignatureBlockKept(t *testing.T) {
+	requireTool(t, "pdftotext")
+	base := fixtureModel(t, "id")
+	for k := 0; k <= 30; k++ {
+		m := base
+		m.Actions = append([]Action(nil), base.Actions...)
+		for i := 0; i < k; i++ {
+			m.Actions = append(m.Actions, Action{No: len(m.Actions) + 1, Text: "Tindak lanjut tambahan",
+				Owner: "Seksi Pelayanan", Due: "Selasa, 15 Desember 2026", Status: m.L.NotDone})
+		}
+		pages := strings.Split(pdfToText(t, render(t, m, "pdf")), "\f")
+		found := false
+		for i, p := range pages {
+			if !strings.Contains(p, "Rapat ditutup pukul") {
+				continue
+			}
+			found = true
+			for _, want := range []string{m.PlaceDate, "Mengetahui,", ackName, "Pimpinan Rapat,", nameTaker} {
+				if !strings.Contains(p, want) {
+					t.Errorf("%d extra actions: page %d has the closing line but not %q", k, i+1, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%d extra actions: no closing line", k)
+		}
+	}
+}
