@@ -13,6 +13,8 @@ const (
 	MaxName         = 80
 	MaxUnit         = 120
 	MaxAgenda       = 2000
+	MaxCity         = 80 // the session's city, for the minutes' place-and-date line
+	MaxNIP          = 40 // an official's staff number (NIP: 18 digits, often spaced)
 	MaxRecordText   = 5000
 	MaxActionText   = 1000
 	MaxRefLen       = 100

@@ -22,6 +22,9 @@ type SessionView struct {
 	Revealed    bool      `json:"revealed"`
 	CreatedAt   time.Time `json:"createdAt"`
 	ServerTime  time.Time `json:"serverTime"`
+
+	City           string        `json:"city"`
+	AcknowledgedBy *Acknowledger `json:"acknowledgedBy"` // null when not set
 }
 
 // GroupView is a group with the viewer's own votes and score.
@@ -108,7 +111,8 @@ func (s *State) SnapshotHead(v Viewer, online func(id string) bool, now time.Tim
 		Session: SessionView{ID: ss.ID, Title: ss.Title, Agenda: ss.Agenda, Place: ss.Place, Unit: ss.Unit,
 			ScheduledAt: ss.ScheduledAt, Template: ss.Template, Lang: ss.Lang, TimeZone: ss.TimeZone,
 			JoinCode: ss.JoinCode, Phase: ss.Phase, Closed: ss.Closed, Settings: ss.Settings, Timer: ss.Timer,
-			Spotlight: ss.Spotlight, Revealed: ss.Revealed, CreatedAt: ss.CreatedAt, ServerTime: now.UTC()},
+			Spotlight: ss.Spotlight, Revealed: ss.Revealed, CreatedAt: ss.CreatedAt, ServerTime: now.UTC(),
+			City: ss.City, AcknowledgedBy: ss.AcknowledgedBy},
 		Columns: []Column{}, Groups: []GroupView{}, Notes: []any{}, Links: []Link{},
 		Actions: []ActionView{}, Records: []RecordView{}, Participants: []ParticipantView{},
 		Rules: CommandRules(),

@@ -87,6 +87,22 @@ type Session struct {
 	Revealed    bool      `json:"revealed"`
 	CreatedAt   time.Time `json:"createdAt"`
 	HasPasscode bool      `json:"hasPasscode"`
+
+	// City and AcknowledgedBy are for the minutes' signature block: the
+	// place-and-date line ("Jakarta, 10 Desember 2026") and the optional
+	// "Mengetahui" (acknowledged by) block of the head of the office. Both
+	// are set at creation only.
+	City           string        `json:"city,omitempty"`
+	AcknowledgedBy *Acknowledger `json:"acknowledgedBy,omitempty"`
+}
+
+// Acknowledger is the official who signs "Mengetahui" (acknowledged) under
+// the minutes, e.g. {"title":"Kepala Balai","name":"Dr. Ahmad","nip":"1978…"}.
+// Name and NIP may be empty: the minutes leave a line to fill in by hand.
+type Acknowledger struct {
+	Title string `json:"title"`
+	Name  string `json:"name"`
+	NIP   string `json:"nip"`
 }
 
 // Column is a lane of the board.

@@ -165,7 +165,9 @@ func TestMinutesDownload(t *testing.T) {
 			}
 		}
 	}
-	if rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files["csv"], []byte("\xef\xbb\xbf")))).ReadAll(); err != nil || len(rows) != 3 || strings.Join(rows[0], ",") != "column,group,text,author,votes,u,s,g,total" {
+	csvr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files["csv"], []byte("\xef\xbb\xbf"))))
+	csvr.Comma = ';' // lang=id: Indonesian headers, ";" and a decimal comma
+	if rows, err := csvr.ReadAll(); err != nil || len(rows) != 3 || strings.Join(rows[0], ";") != "kolom;grup;teks;penulis;suara;u;s;g;total;jenis" {
 		t.Errorf("csv: %d rows (%v), header %q", len(rows), err, head(files["csv"]))
 	}
 	var j struct {

@@ -2,7 +2,6 @@ package minutes
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -67,10 +66,7 @@ func TestAnonymous(t *testing.T) {
 
 	t.Run("csv", func(t *testing.T) {
 		body := render(t, anon, "csv")
-		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF")))).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := readCSV(t, body, string(anon.L.CSVComma))
 		for _, r := range recs[1:] {
 			if r[3] != "" {
 				t.Errorf("author %q in row %q", r[3], r)

@@ -98,7 +98,8 @@ func newFixtureWith(tb testing.TB, anonymous bool, extra func(f *fixture, stage 
 	s := board.Session{ID: "s-0001", Title: fixtureTtl, Template: "masalah-inovasi",
 		Agenda: "1. Identifikasi masalah layanan\n2. Penilaian USG\n3. Rencana tindak lanjut",
 		Place:  "Ruang Rapat Lantai 2", Unit: "BP3KP Jawa II", Lang: "id", Phase: board.PhaseBrainstorm,
-		Settings: board.DefaultSettings(), CreatedAt: t0.Add(-10 * time.Minute)}
+		Settings: board.DefaultSettings(), CreatedAt: t0.Add(-10 * time.Minute),
+		City: "Jakarta", AcknowledgedBy: &board.Acknowledger{Title: ackTitle, Name: ackName, NIP: ackNIP}}
 	f := &fixture{tb: tb, st: board.NewState(s), now: t0, ids: map[string]string{}}
 	f.join("p-fac", nameChair, "Bagian Umum", board.RoleFacilitator)
 	f.join("p-not", nameTaker, "Subbagian Tata Usaha", board.RoleParticipant)

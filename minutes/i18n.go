@@ -27,6 +27,9 @@ type Labels struct {
 	ClosedAt, OpenAt                                        string // "... pukul %s"
 	Until                                                   string // a start with no end yet: "%s s.d. selesai"
 	NIP, Page, Generated                                    string
+	NIPOf                                                   string // "NIP. %s"
+	AcknowledgedBy                                          string // "Mengetahui"
+	NoCity                                                  string // the city's dotted line
 	Answers                                                 string // prefix of an innovation's links
 	Anonymous                                               string // said once when authors are withheld
 	AnonymousSome                                           string // said once when only notes written while anonymous lack them
@@ -40,6 +43,16 @@ type Labels struct {
 	Decimal string
 	// Tag is the BCP 47 tag documents declare, for spell checkers and readers.
 	Tag string
+	// Clock is the time layout: "15.04" as Indonesian documents write
+	// times (PUEBI), "15:04" in English.
+	Clock string
+	// CSVHead is the csv header row; CSVNote and CSVGroup fill its last
+	// column (kind); CSVComma separates the cells.
+	CSVHead           [10]string
+	CSVNote, CSVGroup string
+	CSVComma          rune
+	// File is the first word of a downloaded file's name (see Filename).
+	File string
 }
 
 // labels is the translation table: one entry per language.
@@ -58,6 +71,7 @@ var labels = map[string]*Labels{
 		ClosedAt:      "Rapat ditutup pukul %s.", OpenAt: "Notulen dibuat pukul %s; rapat belum ditutup.",
 		Until: "%s s.d. selesai",
 		NIP:   "NIP. ....................", Page: "Halaman %d dari %s", Generated: "Dibuat dengan Rembuk",
+		NIPOf: "NIP. %s", AcknowledgedBy: "Mengetahui", NoCity: "....................",
 		Answers:       "menjawab",
 		Anonymous:     "Sesi anonim: penulis catatan tidak dicantumkan.",
 		AnonymousSome: "Catatan yang ditulis selama sesi anonim tidak mencantumkan penulisnya.",
@@ -65,7 +79,9 @@ var labels = map[string]*Labels{
 		RoleFacilitator: "Pimpinan Rapat", RoleNotulis: "Notulis", RoleParticipant: "Peserta",
 		Days:    [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"},
 		Months:  [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
-		Decimal: ",", Tag: "id-ID",
+		Decimal: ",", Tag: "id-ID", File: "notulen", Clock: "15.04",
+		CSVHead: [10]string{"kolom", "grup", "teks", "penulis", "suara", "u", "s", "g", "total", "jenis"},
+		CSVNote: "catatan", CSVGroup: "grup", CSVComma: ';',
 	},
 	"en": {
 		Minutes: "Minutes", Date: "Date", Time: "Time", Place: "Place", Chair: "Chair",
@@ -81,6 +97,7 @@ var labels = map[string]*Labels{
 		ClosedAt:      "The meeting closed at %s.", OpenAt: "Minutes written at %s; the meeting is still open.",
 		Until: "from %s",
 		NIP:   "NIP. ....................", Page: "Page %d of %s", Generated: "Made with Rembuk",
+		NIPOf: "NIP. %s", AcknowledgedBy: "Acknowledged by", NoCity: "....................",
 		Answers:       "answers",
 		Anonymous:     "Anonymous session: note authors are not named.",
 		AnonymousSome: "Notes written while the session was anonymous do not name their authors.",
@@ -88,7 +105,10 @@ var labels = map[string]*Labels{
 		RoleFacilitator: "Chair", RoleNotulis: "Minute-taker", RoleParticipant: "Participant",
 		Days:    [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		Months:  [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-		Decimal: ".", Tag: "en-GB",
+		Decimal: ".", Tag: "en-GB", File: "minutes", Clock: "15:04",
+		// The contract's header names, then the added kind column.
+		CSVHead: [10]string{"column", "group", "text", "author", "votes", "u", "s", "g", "total", "kind"},
+		CSVNote: "note", CSVGroup: "group", CSVComma: ',',
 	},
 }
 
@@ -123,6 +143,12 @@ func (l *Labels) longDate(t time.Time) string {
 	return l.Days[t.Weekday()] + ", " + strconv.Itoa(t.Day()) + " " + l.Months[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
+// dayDate writes a date without its weekday, as the place-and-date line
+// above signatures does: "10 Desember 2026".
+func (l *Labels) dayDate(t time.Time) string {
+	return strconv.Itoa(t.Day()) + " " + l.Months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
 // dueDate writes an action's YYYY-MM-DD deadline out; a value that is not
 // a date (older data) is shown as it is rather than dropped.
 func (l *Labels) dueDate(s string) string {
@@ -136,8 +162,9 @@ func (l *Labels) dueDate(s string) string {
 	return l.longDate(t)
 }
 
-// clock writes a time with a dot, as Indonesian documents do: "09.00".
-func clock(t time.Time) string { return t.Format("15.04") }
+// clock writes a time of day the language's way: "09.00" in Indonesian,
+// "09:00" in English.
+func (l *Labels) clock(t time.Time) string { return t.Format(l.Clock) }
 
 // score writes a USG mean with two decimals and the language's separator.
 func (l *Labels) score(f float64) string {

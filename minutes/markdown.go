@@ -112,14 +112,25 @@ func (d *mdDoc) actions() {
 	d.printf(md(m.Closing), "\n\n")
 }
 
+// signatures writes the place-and-date line, the "Mengetahui" block when
+// the session names an official, then one block per signer.
 func (d *mdDoc) signatures() {
-	for _, s := range d.m.Signatures {
-		name := "(" + strings.Repeat(".", 30) + ")"
-		if s.Name != "" {
-			name = "**" + md(oneLine(s.Name)) + "**"
-		}
-		d.printf(md(s.Role), ",\\\n\\\n\\\n\\\n", name, "\\\n", md(d.m.L.NIP), "\n\n")
+	m := d.m
+	d.printf(md(m.PlaceDate), "\n\n")
+	if a := m.Acknowledged; a != nil {
+		d.printf(md(m.L.AcknowledgedBy), ",\\\n", md(oneLine(a.Title)), ",\\\n\\\n\\\n\\\n", mdSigner(a.Name), "\\\n", md(a.NIP), "\n\n")
 	}
+	for _, s := range m.Signatures {
+		d.printf(md(s.Role), ",\\\n\\\n\\\n\\\n", mdSigner(s.Name), "\\\n", md(m.L.NIP), "\n\n")
+	}
+}
+
+// mdSigner is a signer's name in bold, or a dotted line to fill in.
+func mdSigner(name string) string {
+	if name == "" {
+		return "(" + strings.Repeat(".", 30) + ")"
+	}
+	return "**" + md(oneLine(name)) + "**"
 }
 
 // attendance writes the attendance list, an attachment: in Markdown a rule

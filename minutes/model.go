@@ -65,8 +65,15 @@ type Model struct {
 	Closing     string // "Rapat ditutup pukul 11.30 WIB."
 
 	// End (akhir).
-	Signatures []Signature
-	Attendance []Attendee
+	// PlaceDate heads the signatures: the session's city and the
+	// meeting's day, "Jakarta, 10 Desember 2026"; a dotted city to fill in
+	// by hand when the session names none.
+	PlaceDate string
+	// Acknowledged is the "Mengetahui" block above the signatures, nil
+	// when the session names no official.
+	Acknowledged *Acknowledged
+	Signatures   []Signature
+	Attendance   []Attendee
 
 	// Board is the snapshot the json format carries, projected by board
 	// for the same viewer as everything above.
@@ -143,6 +150,14 @@ type Action struct {
 type Signature struct {
 	Role string // L.Chair or L.MinuteTaker
 	Name string // "" leaves a dotted line to fill in by hand
+}
+
+// Acknowledged is the "Mengetahui" block: the official who acknowledges
+// the minutes, e.g. the head of the office.
+type Acknowledged struct {
+	Title string // "Kepala Balai Pelayanan …"
+	Name  string // "" leaves a dotted line to fill in by hand
+	NIP   string // "NIP. 19780101 200501 1 001", or L.NIP's dotted line
 }
 
 // Attendee is one row of the attendance list. Removed participants are

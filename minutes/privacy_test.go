@@ -2,8 +2,8 @@ package minutes
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -51,10 +51,7 @@ func wholeText(t *testing.T, m Model, format string) string {
 // csvRow returns the csv row whose text cell is text, or nil.
 func csvRow(t *testing.T, m Model, text string) []string {
 	t.Helper()
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(render(t, m, "csv"), []byte("\xEF\xBB\xBF")))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, render(t, m, "csv"), string(m.L.CSVComma))
 	for _, r := range recs[1:] {
 		if r[2] == text {
 			return r
@@ -205,10 +202,14 @@ func TestMinutesAnonymousNote(t *testing.T) {
 // TestCSVFormulaNeutralised (issue 9): every text cell a spreadsheet would
 // run — beginning with =, +, -, @, tab or carriage return — starts with an
 // apostrophe: column and group titles, note text and author names alike.
+// Issue 10: in both files (";" for id, "," for en), and wherever a program
+// splitting on the other separator would start a cell.
 func TestCSVFormulaNeutralised(t *testing.T) {
 	for in, want := range map[string]string{
 		"=1+1": "'=1+1", "+62 812": "'+62 812", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
 		"biasa": "biasa", "": "", "a=b": "a=b", "'sudah": "'sudah",
+		"a;=1+1": "a;'=1+1", "a, @SUM(A1)": "a, '@SUM(A1)", `a,"=cmd`: `a,"'=cmd`, "x;-cmd|' /C calc'!A0": "x;'-cmd|' /C calc'!A0",
+		"=a,+HYPERLINK(1)": "'=a,'+HYPERLINK(1)", "Rp 50.000,-": "Rp 50.000,-", "021, +62 812": "021, +62 812", "a,-2": "a,-2",
 	} {
 		if got := cell(in); got != want {
 			t.Errorf("cell(%q) = %q, want %q", in, got, want)
@@ -222,27 +223,53 @@ func TestCSVFormulaNeutralised(t *testing.T) {
 	f.column("kol", "+Kolom", board.KindProblem)
 	f.note("n1", "p-a", "kol", "=cmd|' /C calc'!A0")
 	f.note("n2", "p-fac", "kol", "-2+3")
+	f.note("n3", "p-a", "kol", "biasa;=1+1,@SUM(A1)")
 	f.do("p-fac", board.Command{Type: "phase.set", Phase: "group"}, "")
 	f.do("p-fac", board.Command{Type: "group.add", ColumnID: f.ids["kol"], Title: sp("@grup"), NoteIDs: []string{f.ids["n1"]}}, "")
-	m := Build(s, Options{Now: fixtureNow, Role: board.RoleFacilitator})
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(render(t, m, "csv"), []byte("\xEF\xBB\xBF")))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(recs) != 3 {
-		t.Fatalf("rows %q", recs)
-	}
-	for _, r := range recs[1:] {
-		for i, c := range r[:4] {
-			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-				t.Errorf("cell %d %q of row %q may run as a formula", i, c, r)
+	for _, lang := range []string{"id", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			m := Build(s, Options{Now: fixtureNow, Role: board.RoleFacilitator, Lang: lang})
+			body := render(t, m, "csv")
+			// Read with its own separator and with the other language's:
+			// no cell may start a formula either way.
+			for _, sep := range []string{";", ","} {
+				for _, line := range strings.Split(string(bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))), "\n") {
+					for _, c := range strings.Split(line, sep) {
+						if c = strings.TrimLeft(c, ` "`); c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !numeric(c) {
+							t.Errorf("split on %q, cell %q of line %q may run as a formula", sep, c, line)
+						}
+					}
+				}
 			}
-		}
+			recs := readCSV(t, body, string(m.L.CSVComma))
+			if len(recs) != 5 {
+				t.Fatalf("rows %q", recs)
+			}
+			for _, r := range recs[1:] {
+				for i, c := range r[:4] {
+					if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+						t.Errorf("cell %d %q of row %q may run as a formula", i, c, r)
+					}
+				}
+			}
+			if got := recs[1][:4]; got[0] != "'+Kolom" || got[1] != "'@grup" || got[2] != "" || got[3] != "" || recs[1][9] != m.L.CSVGroup {
+				t.Errorf("group row %q", recs[1])
+			}
+			if got := recs[2][:4]; got[0] != "'+Kolom" || got[1] != "'@grup" || got[2] != "'=cmd|' /C calc'!A0" || got[3] != "'=HYPERLINK(\"http://x\",\"klik\")" {
+				t.Errorf("row %q", got)
+			}
+			if got := recs[3][:4]; got[1] != "" || got[2] != "'-2+3" || got[3] != "'@Fasilitator" {
+				t.Errorf("row %q", got)
+			}
+			if got := recs[4][2]; got != "biasa;'=1+1,'@SUM(A1)" {
+				t.Errorf("a note holding both separators is the cell %q", got)
+			}
+		})
 	}
-	if got := recs[1][:4]; got[0] != "'+Kolom" || got[1] != "'@grup" || got[2] != "'=cmd|' /C calc'!A0" || got[3] != "'=HYPERLINK(\"http://x\",\"klik\")" {
-		t.Errorf("row %q", got)
-	}
-	if got := recs[2][:4]; got[1] != "" || got[2] != "'-2+3" || got[3] != "'@Fasilitator" {
-		t.Errorf("row %q", got)
-	}
+}
+
+// numeric: a cell such as "-2" is a number, not a formula that runs.
+func numeric(c string) bool {
+	_, err := strconv.ParseFloat(strings.Replace(c, ",", ".", 1), 64)
+	return err == nil
 }

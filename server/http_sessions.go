@@ -50,6 +50,12 @@ type createRequest struct {
 	Lang            string `json:"lang"`
 	Passcode        string `json:"passcode"`
 	TimeZone        string `json:"timeZone"`
+	City            string `json:"city"`
+	AcknowledgedBy  *struct {
+		Title string `json:"title"`
+		Name  string `json:"name"`
+		NIP   string `json:"nip"`
+	} `json:"acknowledgedBy"`
 }
 
 func (s *Server) createSession(c *fiber.Ctx) error {
@@ -111,6 +117,7 @@ func (s *Server) newSession(req createRequest) (board.Session, board.Participant
 	}{
 		{&sess.Agenda, "agenda", req.Agenda, board.MaxAgenda}, {&sess.Place, "place", req.Place, board.MaxTitle},
 		{&sess.Unit, "unit", req.Unit, board.MaxUnit}, {&sess.ScheduledAt, "scheduledAt", req.ScheduledAt, 40},
+		{&sess.City, "city", req.City, board.MaxCity},
 	}
 	for _, f := range fields {
 		clean := board.CleanText
@@ -120,6 +127,9 @@ func (s *Server) newSession(req createRequest) (board.Session, board.Participant
 		if *f.dst, err = clean(f.name, f.val, 0, f.max); err != nil {
 			return sess, board.Participant{}, nil, err
 		}
+	}
+	if sess.AcknowledgedBy, err = acknowledger(req); err != nil {
+		return sess, board.Participant{}, nil, err
 	}
 	if len([]rune(req.Passcode)) > board.MaxPasscode {
 		return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "passcode is longer than %d characters", board.MaxPasscode)
@@ -289,4 +299,27 @@ func (s *Server) rejoin(ctx context.Context, id, tok string) (string, bool) {
 	fn := func(_ *board.State, p *board.Participant, _ func(string) bool) error { pid = p.ID; return nil }
 	err, aerr := ask(ctx, s.hub, id, viewMsg{tokenHash: hashToken(tok), fn: fn, reply: reply}, reply)
 	return pid, err == nil && aerr == nil && pid != ""
+}
+
+// acknowledger validates the optional "Mengetahui" official of the
+// minutes: a title (the office, "Kepala Balai …") is required once the
+// object is sent; name and NIP may wait for a pen. An object with every
+// field empty is no official at all.
+func acknowledger(req createRequest) (*board.Acknowledger, error) {
+	a := req.AcknowledgedBy
+	if a == nil || strings.TrimSpace(a.Title+a.Name+a.NIP) == "" {
+		return nil, nil
+	}
+	var out board.Acknowledger
+	var err error
+	if out.Title, err = board.CleanText("acknowledgedBy.title", a.Title, 1, board.MaxUnit); err != nil {
+		return nil, err
+	}
+	if out.Name, err = board.CleanText("acknowledgedBy.name", a.Name, 0, board.MaxName); err != nil {
+		return nil, err
+	}
+	if out.NIP, err = board.CleanText("acknowledgedBy.nip", a.NIP, 0, board.MaxNIP); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }

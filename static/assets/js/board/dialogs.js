@@ -77,6 +77,10 @@ const FORMATS = ['pdf', 'docx', 'html', 'md', 'csv', 'json'];
 
 export function minutesDialog(ctx) {
   let busy = false;
+  // The minutes default to the session's language (chosen at creation),
+  // not to the language this page happens to be shown in.
+  const sl = ctx.state && ctx.state.session && ctx.state.session.lang;
+  const lang = sl === 'id' || sl === 'en' ? sl : getLang();
   openDialog({
     title: t('minutes.title'),
     testid: 'minutes-dialog',
@@ -90,7 +94,7 @@ export function minutesDialog(ctx) {
       h('fieldset', { class: 'choice-row' },
         h('legend', null, t('minutes.lang')),
         ['id', 'en'].map((l) => h('label', { key: l, class: 'choice choice-inline' },
-          h('input', { type: 'radio', name: 'lang', value: l, 'data-testid': 'minutes-lang-' + l, ref: (n) => { if (l === getLang()) n.checked = true; } }),
+          h('input', { type: 'radio', name: 'lang', value: l, 'data-testid': 'minutes-lang-' + l, ref: (n) => { if (l === lang) n.checked = true; } }),
           h('span', { class: 'choice-name' }, t('lang.' + l))))),
     ],
     footer: (d) => [

@@ -89,7 +89,20 @@ function createCard(st, app, draw) {
           h('p', { class: 'field-hint', id: 'create-when-hint' }, t('create.whenHint', { zone: st.zone })),
           h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.passcode')),
             h('input', { name: 'passcode', type: 'text', maxlength: 64, autocomplete: 'off', 'data-testid': 'create-passcode' }),
-            h('span', { class: 'field-hint' }, t('create.passcodeHint'))))),
+            h('span', { class: 'field-hint' }, t('create.passcodeHint'))),
+          // For the minutes' signature block: "Jakarta, 10 Desember 2026"
+          // and the optional "Mengetahui" official.
+          h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.city')),
+            h('input', { name: 'city', type: 'text', maxlength: 80, autocomplete: 'address-level2', 'data-testid': 'create-city', 'aria-describedby': 'create-city-hint' }),
+            h('span', { class: 'field-hint', id: 'create-city-hint' }, t('create.cityHint'))),
+          h('fieldset', { class: 'fields' },
+            h('legend', { class: 'field-label' }, t('create.ack')),
+            h('p', { class: 'field-hint' }, t('create.ackHint')),
+            h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.ackTitle')),
+              h('input', { name: 'ackTitle', type: 'text', maxlength: 120, 'data-testid': 'create-ack-title', oninput: (e) => e.target.setCustomValidity('') })),
+            h('div', { class: 'field-row' },
+              h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.ackName')), h('input', { name: 'ackName', type: 'text', maxlength: 80, 'data-testid': 'create-ack-name' })),
+              h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.ackNip')), h('input', { name: 'ackNip', type: 'text', maxlength: 40, inputmode: 'numeric', 'data-testid': 'create-ack-nip' })))))),
       st.error ? h('p', { class: 'form-error', role: 'alert', 'data-testid': 'create-error' }, st.error) : null,
       h('button', { type: 'submit', class: 'btn btn-primary btn-lg', disabled: st.busy, 'data-testid': 'create-submit' }, st.busy ? t('common.wait') : t('create.submit'))));
 }
@@ -120,9 +133,18 @@ async function submitCreate(form, st, app, draw) {
     lang: document.documentElement.lang === 'en' ? 'en' : 'id',
     timeZone: f.timeZone.value,
   };
-  for (const k of ['agenda', 'place', 'unit', 'passcode']) {
+  for (const k of ['agenda', 'place', 'unit', 'passcode', 'city']) {
     const v = f[k].value.trim();
     if (v) body[k] = v;
+  }
+  const ack = { title: f.ackTitle.value.trim(), name: f.ackName.value.trim(), nip: f.ackNip.value.trim() };
+  if (ack.title || ack.name || ack.nip) {
+    if (!ack.title) { // the server refuses an official without an office
+      f.ackTitle.setCustomValidity(t('create.ackTitleNeeded'));
+      form.reportValidity();
+      return;
+    }
+    body.acknowledgedBy = ack;
   }
   if (f.scheduledAt.value) {
     const d = zonedToUTC(f.scheduledAt.value, f.timeZone.value);
