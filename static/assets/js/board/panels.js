@@ -60,9 +60,9 @@ function inviteCard(ctx, p) {
       h('p', { class: 'invite-url', 'data-testid': 'invite-url' }, hostOf(reach.base) + '/join/' + code),
       h('div', { class: 'invite-btns' },
         h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'copy-link', onclick: copy }, icon('link', 14), t('invite.copy')),
-        h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'projector-toggle', 'aria-pressed': String(!!ctx.ui.projector), onclick: () => ctx.setUI({ projector: true }) }, icon('monitor', 14), t('invite.projector'))),
-      reachNote(ctx, p, reach)),
-    p.fac ? h('img', { class: 'invite-qr', src: qrURL(url), alt: t('invite.qrAlt', { url }), width: 132, height: 132, 'data-testid': 'join-qr' }) : null);
+        h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'projector-toggle', 'aria-pressed': String(!!ctx.ui.projector), onclick: () => ctx.setUI({ projector: true }) }, icon('monitor', 14), t('invite.projector')))),
+    p.fac ? h('img', { class: 'invite-qr', src: qrURL(url), alt: t('invite.qrAlt', { url }), width: 132, height: 132, 'data-testid': 'join-qr' }) : null,
+    reachNote(ctx, p, reach));
 }
 
 /** reachNote says why the link is not this page's address, or that phones cannot reach it. */
