@@ -77,6 +77,11 @@ export function mountBoard(root, sessionId, app) {
   function afterRender() {
     const s = ctx.state;
     if (!s) return;
+    if (ctx.ui.reveal) {
+      const card = root.querySelector(`[data-note-id="${CSS.escape(ctx.ui.reveal)}"]`);
+      ctx.ui.reveal = null;
+      if (card) card.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    }
     const spot = s.session.spotlight || null;
     if (spot && spot !== ctx.ui.lastSpot) {
       if (ctx.ui.mobileView !== 'board' && window.innerWidth < 900 && !typingIn(ctx, ctx.ui.panel, root)) {

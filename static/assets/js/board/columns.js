@@ -10,6 +10,7 @@ import { columnMenu, groupMenu } from './menus.js';
 import { addColumnDialog } from './dialogs.js';
 import { usgKind } from './perm.js';
 import { draftProps, draftOf, dropDraft, hasDraft } from './drafts.js';
+import { newRef } from '../conn.js';
 
 const DRAG_TYPE = 'application/x-rembuk-note';
 
@@ -88,7 +89,11 @@ function composer(ctx, c, canAdd) {
     const text = draftOf(ctx, key, ta.value).trim();
     if (!text || !canAdd) { focusQuiet(ta); return; }
     if ([...text].length > 1000) return;
-    ctx.cmd('note.add', { columnId: c.id, text, color: ctx.ui.color });
+    const ref = newRef();
+    ctx.cmd('note.add', { ref, columnId: c.id, text, color: ctx.ui.color });
+    // The next render scrolls the new card into view; the composer (sticky
+    // at the top of the lane) stays open, empty and focused for the next one.
+    ctx.ui.reveal = 'pending:' + ref;
     dropDraft(ctx, key);
     ta.value = '';
     focusQuiet(ta);
