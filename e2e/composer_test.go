@@ -3,6 +3,8 @@ package e2e
 import (
 	"fmt"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // inView is a JS expression: the element's box lies inside the lane body
@@ -29,4 +31,14 @@ func TestComposerAfterPost(t *testing.T) {
 		par.waitJS("the composer ready", `document.activeElement?.dataset.testid === 'note-input' && document.activeElement.value === '' && `+inView(`document.activeElement`))
 	}
 	par.shot("01-tenth-card-in-view")
+
+	// Keyboard hints are for keyboards: none on the touch phone, shown on the desktop.
+	// (The harness's mobile viewport has no touch screen; this one gets one.)
+	par.do("a touch screen", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	par.waitJS("a coarse pointer", `matchMedia('(pointer: coarse)').matches`)
+	if eval[bool](par, `getComputedStyle(document.querySelector('[data-testid=composer] .composer-hint')).display !== 'none'`) {
+		t.Errorf("the phone shows the keyboard hint %q", eval[string](par, `document.querySelector('[data-testid=composer] .composer-hint').textContent`))
+	}
+	fac.do("open a composer", click(css(col(2)+` [data-testid=add-note]`)), waitVisible(css(col(2)+` [data-testid=note-input]`)))
+	fac.waitJS("the desktop shows the keyboard hint", `getComputedStyle(document.querySelector('[data-testid=composer] .composer-hint')).display !== 'none'`)
 }

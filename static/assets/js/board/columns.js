@@ -117,7 +117,8 @@ function composer(ctx, c, canAdd) {
     h('div', { class: 'composer-btns' },
       h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'note-cancel', onclick: close }, t('common.close')),
       h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'note-submit', disabled: !canAdd }, t('note.save')))),
-  h('p', { class: 'composer-hint', role: canAdd ? null : 'status' }, t(canAdd ? 'note.hint' : 'note.lockedDraft')));
+  // The keyboard hint is for keyboards: a touch screen hides it (CSS).
+  h('p', { class: 'composer-hint' + (canAdd ? ' kbd-hint' : ''), role: canAdd ? null : 'status' }, t(canAdd ? 'note.hint' : 'note.lockedDraft')));
 }
 
 /** focusQuiet focuses without the browser's own scrolling (which zooms a
