@@ -77,6 +77,13 @@ export function mountBoard(root, sessionId, app) {
   function afterRender() {
     const s = ctx.state;
     if (!s) return;
+    // An open composer sticks to the top of its lane: scrolling a card into
+    // view (after Tempel, a spotlight, a keyboard move) keeps clear of it.
+    for (const body of root.querySelectorAll('.lane-body')) {
+      const c = body.querySelector(':scope > .composer');
+      const pad = c ? c.offsetHeight + 8 + 'px' : '';
+      if (body.style.scrollPaddingTop !== pad) body.style.scrollPaddingTop = pad;
+    }
     if (ctx.ui.reveal) {
       const card = root.querySelector(`[data-note-id="${CSS.escape(ctx.ui.reveal)}"]`);
       ctx.ui.reveal = null;
