@@ -321,6 +321,7 @@ export default {
   'settings.votesLess': 'Fewer votes',
   'settings.votesMore': 'More votes',
 
+  'reveal.confirm': (p) => `Reveal ${pl(p.n, 'hidden card', 'hidden cards')} to everyone? Revealed cards cannot be hidden again.`,
   'reveal.button': 'Reveal all notes',
   'reveal.pending': (p) => `${pl(p.n, 'note is', 'notes are')} still hidden from participants:`,
   'reveal.done': 'All notes are revealed.',

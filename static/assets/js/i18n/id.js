@@ -320,6 +320,7 @@ export default {
   'settings.votesMore': 'Tambah suara',
 
   'reveal.button': 'Buka semua kartu',
+  'reveal.confirm': 'Buka {n} kartu tersembunyi untuk semua peserta? Kartu yang sudah dibuka tidak dapat disembunyikan lagi.',
   'reveal.pending': '{n} kartu masih tersembunyi dari peserta:',
   'reveal.done': 'Semua kartu sudah dibuka.',
 
