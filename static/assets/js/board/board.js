@@ -101,6 +101,16 @@ export function mountBoard(root, sessionId, app) {
       if (node) node.scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth', block: 'center', inline: 'center' });
     }
     ctx.ui.lastSpot = spot;
+    // A phase bar wider than the screen scrolls, so the keyboard must reach it
+    // even when its steps are disabled buttons (a participant's).
+    const phases = root.querySelector('.phases');
+    if (phases) {
+      const scrolls = phases.scrollWidth > phases.clientWidth + 1;
+      if (scrolls !== phases.hasAttribute('tabindex')) {
+        if (scrolls) phases.setAttribute('tabindex', '0');
+        else phases.removeAttribute('tabindex');
+      }
+    }
     if (s.session.phase !== ctx.ui.lastPhase) {
       ctx.ui.lastPhase = s.session.phase;
       const bar = root.querySelector('.phases');

@@ -26,7 +26,8 @@ export function lanes(ctx, p) {
   const hidden = hiddenCounts(s);
   const narrow = window.innerWidth < 900;
   return h('main', { class: 'lanes-wrap', 'aria-label': t('board.columns') },
-    narrow && cols.length > 1 ? h('div', { class: 'lane-tabs', role: 'tablist', 'aria-label': t('board.columns') },
+    // Buttons that scroll to a column, not tabs: a plain navigation list.
+    narrow && cols.length > 1 ? h('nav', { class: 'lane-tabs', 'aria-label': t('board.columns') },
       cols.map((c, i) => h('button', {
         key: c.id, type: 'button', class: 'lane-tab', 'data-testid': 'lane-tab',
         onclick: () => document.querySelector(`[data-column-id="${CSS.escape(c.id)}"]`)?.scrollIntoView({ behavior: 'smooth', inline: 'start', block: 'nearest' }),
