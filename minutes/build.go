@@ -71,16 +71,16 @@ func (b *builder) head(m *Model, now time.Time, loc *time.Location, zone string)
 	mt := when(b.st, people, now, loc)
 	m.Date, m.Day = l.longDate(mt.start), mt.start.Format("2006-01-02")
 	if mt.open {
-		m.Time = fmt.Sprintf(l.Until, clock(mt.start)+" "+zone)
+		m.Time = fmt.Sprintf(l.Until, l.clock(mt.start)+" "+zone)
 	} else {
-		m.Time = clock(mt.start) + "–" + clock(mt.end) + " " + zone
+		m.Time = l.clock(mt.start) + "–" + l.clock(mt.end) + " " + zone
 	}
 	if ss.Closed && !ss.ClosedAt.IsZero() {
-		m.Closing = fmt.Sprintf(l.ClosedAt, clock(ss.ClosedAt.In(loc))+" "+zone)
+		m.Closing = fmt.Sprintf(l.ClosedAt, l.clock(ss.ClosedAt.In(loc))+" "+zone)
 	} else if ss.Closed {
-		m.Closing = fmt.Sprintf(l.ClosedAt, clock(now.In(loc))+" "+zone)
+		m.Closing = fmt.Sprintf(l.ClosedAt, l.clock(now.In(loc))+" "+zone)
 	} else {
-		m.Closing = fmt.Sprintf(l.OpenAt, clock(now.In(loc))+" "+zone)
+		m.Closing = fmt.Sprintf(l.OpenAt, l.clock(now.In(loc))+" "+zone)
 	}
 
 	var takers []string
@@ -99,7 +99,7 @@ func (b *builder) head(m *Model, now time.Time, loc *time.Location, zone string)
 			}
 		}
 		m.Attendance = append(m.Attendance, Attendee{No: i + 1, ID: p.ID, Name: p.Name, Unit: p.Unit,
-			Role: p.Role, RoleLabel: role, JoinedAt: p.JoinedAt, Time: clock(p.JoinedAt.In(loc)) + " " + zone})
+			Role: p.Role, RoleLabel: role, JoinedAt: p.JoinedAt, Time: l.clock(p.JoinedAt.In(loc)) + " " + zone})
 	}
 	m.Chair, m.MinuteTaker = l.None, l.None
 	chairName := ""

@@ -35,6 +35,8 @@ type Labels struct {
 	Months [12]string // January first
 	// Decimal is the decimal separator for scores shown to people.
 	Decimal string
+	// Clock is the time layout: "15.04" in Indonesian, "15:04" in English.
+	Clock string
 	// Tag is the BCP 47 tag documents declare, for spell checkers and readers.
 	Tag string
 }
@@ -61,7 +63,7 @@ var labels = map[string]*Labels{
 		RoleFacilitator: "Pimpinan Rapat", RoleNotulis: "Notulis", RoleParticipant: "Peserta",
 		Days:    [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"},
 		Months:  [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
-		Decimal: ",", Tag: "id-ID",
+		Decimal: ",", Tag: "id-ID", Clock: "15.04",
 	},
 	"en": {
 		Minutes: "Minutes", Date: "Date", Time: "Time", Place: "Place", Chair: "Chair",
@@ -83,7 +85,7 @@ var labels = map[string]*Labels{
 		RoleFacilitator: "Chair", RoleNotulis: "Minute-taker", RoleParticipant: "Participant",
 		Days:    [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		Months:  [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-		Decimal: ".", Tag: "en-GB",
+		Decimal: ".", Tag: "en-GB", Clock: "15:04",
 	},
 }
 
@@ -138,8 +140,8 @@ func (l *Labels) dueDate(s string) string {
 	return l.longDate(t)
 }
 
-// clock writes a time with a dot, as Indonesian documents do: "09.00".
-func clock(t time.Time) string { return t.Format("15.04") }
+// clock writes a time in the language's way: "09.00" in Indonesian documents, "09:00" in English.
+func (l *Labels) clock(t time.Time) string { return t.Format(l.Clock) }
 
 // score writes a USG mean with two decimals and the language's separator.
 func (l *Labels) score(f float64) string {

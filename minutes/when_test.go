@@ -57,7 +57,7 @@ func TestMeetingDate(t *testing.T) {
 			st := prepared(t, tenDec, wib(10, 8, 52))
 			closeAt(t, st, wib(10, 11, 15))
 			return st
-		}, wib(10, 11, 20), "", "Thursday, 10 December 2026", "09.00–11.15 WIB", "en"},
+		}, wib(10, 11, 20), "", "Thursday, 10 December 2026", "09:00–11:15 WIB", "en"},
 		{"began late: the first join after the scheduled time", func(t *testing.T) *board.State {
 			st := prepared(t, tenDec, wib(10, 9, 20), wib(10, 9, 25))
 			closeAt(t, st, wib(10, 11, 0))
