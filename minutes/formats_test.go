@@ -225,16 +225,19 @@ func TestHTMLSelfContained(t *testing.T) {
 
 func TestFilenameAndFormats(t *testing.T) {
 	m := fixtureModel(t, "id")
-	if got := Filename(m, "pdf"); got != "notulen-rapat-evaluasi-zona-integritas-2026-2026-11-27.pdf" {
+	if got := Filename(m, "pdf"); got != "notulen-rapat-evaluasi-zona-integritas-2026-2026-11-27-id.pdf" {
 		t.Errorf("Filename = %q", got)
 	}
 	m.Title = "Rapat Ñuñez: «Évaluasi» / ZI"
-	if got := Filename(m, ".docx"); got != "notulen-rapat-nunez-evaluasi-zi-2026-11-27.docx" {
+	if got := Filename(m, ".docx"); got != "notulen-rapat-nunez-evaluasi-zi-2026-11-27-id.docx" {
 		t.Errorf("Filename = %q", got)
 	}
 	m.Title = "???"
-	if got := Filename(m, "md"); got != "notulen-2026-11-27.md" {
+	if got := Filename(m, "md"); got != "notulen-2026-11-27-id.md" {
 		t.Errorf("Filename = %q", got)
+	}
+	if got := Filename(fixtureModel(t, "en"), "pdf"); got != "notulen-rapat-evaluasi-zona-integritas-2026-2026-11-27-en.pdf" {
+		t.Errorf("English Filename = %q", got)
 	}
 	if _, _, _, err := Render(m, "rtf"); !errors.Is(err, ErrFormat) {
 		t.Errorf("Render(rtf) err = %v", err)

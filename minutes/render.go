@@ -41,7 +41,8 @@ func Render(m Model, format string) (body []byte, contentType string, ext string
 	return body, r.contentType, format, nil
 }
 
-// Filename names the downloaded file: notulen-<slug of title>-<yyyy-mm-dd>.<ext>.
+// Filename names the downloaded file: notulen-<slug of title>-<yyyy-mm-dd>-<lang>.<ext>,
+// so the Indonesian and the English minutes of one meeting sit side by side.
 // It is plain ASCII so it needs no encoding in Content-Disposition.
 func Filename(m Model, ext string) string {
 	ext = strings.TrimPrefix(ext, ".")
@@ -51,6 +52,9 @@ func Filename(m Model, ext string) string {
 	}
 	if m.Day != "" {
 		name += "-" + m.Day
+	}
+	if m.Lang != "" {
+		name += "-" + m.Lang
 	}
 	return name + "." + ext
 }
