@@ -86,6 +86,8 @@ const FORMATS = ['pdf', 'docx', 'html', 'md', 'csv', 'json'];
 
 export function minutesDialog(ctx) {
   let busy = false;
+  // The minutes are filed in the session's language, whatever this screen shows.
+  const lang = ctx.state.session.lang === 'en' ? 'en' : ctx.state.session.lang === 'id' ? 'id' : getLang();
   openDialog({
     title: t('minutes.title'),
     testid: 'minutes-dialog',
@@ -99,7 +101,7 @@ export function minutesDialog(ctx) {
       h('fieldset', { class: 'choice-row' },
         h('legend', null, t('minutes.lang')),
         ['id', 'en'].map((l) => h('label', { key: l, class: 'choice choice-inline' },
-          h('input', { type: 'radio', name: 'lang', value: l, 'data-testid': 'minutes-lang-' + l, ref: (n) => { if (l === getLang()) n.checked = true; } }),
+          h('input', { type: 'radio', name: 'lang', value: l, 'data-testid': 'minutes-lang-' + l, ref: (n) => { if (l === lang) n.checked = true; } }),
           h('span', { class: 'choice-name' }, t('lang.' + l))))),
     ],
     footer: (d) => [
