@@ -31,7 +31,7 @@ export function lanes(ctx, p) {
       cols.map((c, i) => h('button', {
         key: c.id, type: 'button', class: 'lane-tab', 'data-testid': 'lane-tab',
         onclick: () => document.querySelector(`[data-column-id="${CSS.escape(c.id)}"]`)?.scrollIntoView({ behavior: 'smooth', inline: 'start', block: 'nearest' }),
-      }, `${i + 1}. ${c.title}`, h('span', { class: 'lane-tab-count' }, String((byCol.get(c.id) || []).length))))) : null,
+      }, h('span', { class: 'lane-tab-name' }, `${i + 1}. ${c.title}`), h('span', { class: 'lane-tab-count' }, String((byCol.get(c.id) || []).length))))) : null,
     h('div', { class: 'lanes', 'data-testid': 'columns' },
       cols.map((c) => lane(ctx, p, c, byCol.get(c.id) || [], hidden.get(c.id) || 0)),
       p.facEdit ? h('div', { key: 'add-col', class: 'lane lane-add' },
