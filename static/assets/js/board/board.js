@@ -84,10 +84,12 @@ export function mountBoard(root, sessionId, app) {
       const pad = c ? c.offsetHeight + 8 + 'px' : '';
       if (body.style.scrollPaddingTop !== pad) body.style.scrollPaddingTop = pad;
     }
-    if (ctx.ui.reveal) {
-      const card = root.querySelector(`[data-note-id="${CSS.escape(ctx.ui.reveal)}"]`);
+    // reveal: {id, block} of a card or group to bring into view once.
+    if (ctx.ui.reveal && !(ctx.ui.mobileView !== 'board' && window.innerWidth < 900)) {
+      const { id, block } = ctx.ui.reveal;
+      const card = root.querySelector(`[data-note-id="${CSS.escape(id)}"], [data-target-id="${CSS.escape(id)}"]`);
       ctx.ui.reveal = null;
-      if (card) card.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      if (card) card.scrollIntoView({ block, inline: 'nearest' });
     }
     const spot = s.session.spotlight || null;
     if (spot && spot !== ctx.ui.lastSpot) {

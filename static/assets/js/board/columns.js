@@ -94,7 +94,7 @@ function composer(ctx, c, canAdd) {
     ctx.cmd('note.add', { ref, columnId: c.id, text, color: ctx.ui.color });
     // The next render scrolls the new card into view; the composer (sticky
     // at the top of the lane) stays open, empty and focused for the next one.
-    ctx.ui.reveal = 'pending:' + ref;
+    ctx.ui.reveal = { id: 'pending:' + ref, block: 'nearest' };
     dropDraft(ctx, key);
     ta.value = '';
     focusQuiet(ta);

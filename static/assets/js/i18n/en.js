@@ -251,6 +251,8 @@ export default {
   'usg.mine': 'Your score: {n}',
   'usg.team': (p) => `Team: ${p.n} (${pl(p.r, 'rater', 'raters')})`,
 
+  'rank.goto': 'Show on the board',
+  'rank.spotlight': 'Spotlight and show on the board',
   'rank.title': 'Problem ranking (USG)',
   'rank.help': 'Sorted by the mean U+S+G total, then by votes.',
   'rank.problem': 'Problem',

@@ -249,6 +249,8 @@ export default {
   'usg.mine': 'Nilai Anda: {n}',
   'usg.team': 'Tim: {n} ({r} penilai)',
 
+  'rank.goto': 'Tampilkan di papan',
+  'rank.spotlight': 'Sorot dan tampilkan di papan',
   'rank.title': 'Peringkat masalah (USG)',
   'rank.help': 'Diurutkan menurut rata-rata total U+S+G, lalu jumlah suara.',
   'rank.problem': 'Masalah',
