@@ -189,6 +189,43 @@ function dropZone(ctx, p, columnId, groupId) {
   };
 }
 
+/**
+ * stackProps makes a loose card a drop target: another card dropped on it
+ * stacks both into a new group, titled with this card's text (rename it
+ * from the group's menu). A card from another column moves here first.
+ */
+export function stackProps(ctx, p, n) {
+  if (!canDrag() || !p.addGroup || n.pending || n.hidden) return {};
+  const other = () => (dragging && dragging !== n.id ? ctx.state.notes.get(dragging) : null);
+  return {
+    ondragover: (e) => {
+      const o = other();
+      if (!o || !p.moveNote(o)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      e.currentTarget.classList.add('drop-stack');
+    },
+    ondragleave: (e) => { if (!e.currentTarget.contains(e.relatedTarget)) e.currentTarget.classList.remove('drop-stack'); },
+    ondrop: (e) => {
+      const o = other();
+      e.currentTarget.classList.remove('drop-stack');
+      if (!o || !p.moveNote(o)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      dragging = null;
+      document.querySelectorAll('.drop-over').forEach((x) => x.classList.remove('drop-over'));
+      if (o.columnId !== n.columnId) ctx.cmd('note.move', { id: o.id, columnId: n.columnId, groupId: '' });
+      ctx.cmd('group.add', { columnId: n.columnId, title: stackTitle(n.text), noteIds: [n.id, o.id] });
+    },
+  };
+}
+
+/** stackTitle is a card's text as a one-line group title. */
+const stackTitle = (text) => {
+  const v = String(text || '').replace(/\s+/g, ' ').trim();
+  return [...v].length > 80 ? [...v].slice(0, 79).join('') + '…' : v;
+};
+
 /** dragProps makes a note draggable where it may move (desktop pointers only). */
 export function dragProps(p, n) {
   if (!p.moveNote(n) || n.pending || !canDrag()) return {};
