@@ -22,6 +22,7 @@ var docxParts = []struct{ name, tmpl string }{
 	{"_rels/.rels", "rels.xml"},
 	{"word/document.xml", "document.xml"},
 	{"word/styles.xml", "styles.xml"},
+	{"word/footer1.xml", "footer1.xml"},
 	{"word/_rels/document.xml.rels", "document_rels.xml"},
 	{"docProps/core.xml", "core.xml"},
 	{"docProps/app.xml", "app.xml"},
@@ -60,11 +61,13 @@ var docxTmpl = template.Must(template.New("docx").Funcs(template.FuncMap{
 	"attendCols": func() []int { return attendCols },
 	"signWidth":  func(s []Signature) int { return textWidth / max(len(s), 1) },
 	"w3c":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"pageParts":  pageParts,
 }).ParseFS(docxFS, "docx/*.xml"))
 
 // renderDOCX writes a WordprocessingML package: the minutes with styled
-// headings, the priority, follow-up and attendance tables, an A4 page and
-// a page break before the attendance list.
+// headings, the priority, follow-up and attendance tables, an A4 page,
+// "Halaman n dari N" in the footer, the closing line kept with the
+// signature block, and a page break before the attendance list.
 func renderDOCX(m *Model) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -81,6 +84,15 @@ func renderDOCX(m *Model) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// pageParts splits a "Halaman %d dari %s" label into the text before the
+// page number, between it and the page count, and after, for the footer's
+// PAGE and NUMPAGES fields.
+func pageParts(label string) []string {
+	before, rest, _ := strings.Cut(label, "%d")
+	mid, after, _ := strings.Cut(rest, "%s")
+	return []string{before, mid, after}
 }
 
 // xmlEscape escapes s for XML text and attributes. encoding/xml also

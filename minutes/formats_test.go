@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,8 +95,50 @@ func TestDOCXLibreOffice(t *testing.T) {
 		t.Fatalf("no PDF from soffice: %v\n%s", err, out)
 	}
 	if _, err := exec.LookPath("pdftotext"); err == nil {
-		if text := pdfToText(t, pdf); !strings.Contains(text, fixtureTtl) || !strings.Contains(text, nameDede) {
+		text := pdfToText(t, pdf)
+		if !strings.Contains(text, fixtureTtl) || !strings.Contains(text, nameDede) {
 			t.Errorf("converted PDF lacks the title or a name:\n%s", text)
+		}
+		// Word's fields, as LibreOffice lays them out: every page says which it is.
+		pages := strings.Split(strings.TrimRight(text, "\f\n "), "\f")
+		for i, pg := range pages {
+			if want := fmt.Sprintf("Halaman %d dari %d", i+1, len(pages)); !strings.Contains(pg, want) {
+				t.Errorf("page %d lacks %q", i+1, want)
+			}
+		}
+		// The closing line and the signature block share a page.
+		for i, pg := range pages {
+			if strings.Contains(pg, "Rapat ditutup pukul") && !strings.Contains(pg, "NIP.") {
+				t.Errorf("page %d ends with the closing line but the signatures are on the next", i+1)
+			}
+		}
+	}
+}
+
+// TestDOCXFooter: the footer part carries PAGE and NUMPAGES fields around
+// the language's words, the section refers to it, the package declares it,
+// and the closing line keeps with the signature block.
+func TestDOCXFooter(t *testing.T) {
+	for lang, words := range map[string][]string{"id": {">Halaman <", "> dari <"}, "en": {">Page <", "> of <"}} {
+		parts := unzipDOCX(t, render(t, fixtureModel(t, lang), "docx"))
+		ftr := string(parts["word/footer1.xml"])
+		for _, want := range append(words, `w:instr=" PAGE "`, `w:instr=" NUMPAGES "`) {
+			if !strings.Contains(ftr, want) {
+				t.Errorf("%s footer lacks %q:\n%s", lang, want, ftr)
+			}
+		}
+		doc := string(parts["word/document.xml"])
+		if !strings.Contains(doc, `<w:sectPr><w:footerReference w:type="default" r:id="rId2"/>`) {
+			t.Errorf("%s: the section does not refer to the footer", lang)
+		}
+		if !strings.Contains(string(parts["word/_rels/document.xml.rels"]), `Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"`) {
+			t.Errorf("%s: no relationship rId2 to the footer", lang)
+		}
+		if !strings.Contains(string(parts["[Content_Types].xml"]), `PartName="/word/footer1.xml"`) {
+			t.Errorf("%s: the footer's content type is not declared", lang)
+		}
+		if !regexp.MustCompile(`<w:p><w:pPr><w:keepNext/>[^§]{0,80}</w:pPr><w:r><w:t xml:space="preserve">` + regexp.QuoteMeta(xmlEscape(fixtureModel(t, lang).Closing))).MatchString(doc) {
+			t.Errorf("%s: the closing line does not keep with the signatures", lang)
 		}
 	}
 }
