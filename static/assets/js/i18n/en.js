@@ -284,7 +284,6 @@ export default {
   'record.nothing': 'No conclusion written yet; nothing was saved.',
   'record.unchanged': 'No change; this conclusion is already saved.',
   'record.unsaved': 'Conclusion not saved yet',
-  'record.discard': 'Discard',
   'record.placeholder': 'What did the group agree?',
   'record.session': 'Session conclusion',
   'record.sessionPlaceholder': 'Overall conclusion of the meeting…',

@@ -282,7 +282,6 @@ export default {
   'record.nothing': 'Belum ada kesimpulan yang ditulis; tidak ada yang disimpan.',
   'record.unchanged': 'Tidak ada perubahan; kesimpulan ini sudah tersimpan.',
   'record.unsaved': 'Kesimpulan belum disimpan',
-  'record.discard': 'Buang',
   'record.placeholder': 'Apa yang disepakati forum?',
   'record.session': 'Kesimpulan sesi',
   'record.sessionPlaceholder': 'Kesimpulan umum rapat…',
