@@ -124,7 +124,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "rembuk listening on http://%s\n", displayAddr(ln.Addr()))
-	printLANURLs(stdout, ln.Addr())
+	if pub != "" {
+		fmt.Fprintf(stdout, "  join links use: %s\n", pub)
+	} else {
+		printLANURLs(stdout, ln.Addr())
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", *dbPath)
 
 	errc := make(chan error, 1)

@@ -91,6 +91,7 @@ func TestMinutesDownload(t *testing.T) {
 	fac.do("create a session with its details",
 		chromedp.Navigate(base+"/"),
 		waitVisible(css(`[data-testid=template-masalah-inovasi]`)),
+		click(css(`[data-testid=template-masalah-inovasi]`)),
 		typeInto(css(`[data-testid=create-title]`), title),
 		typeInto(css(`[data-testid=create-name]`), "Budi Santoso"),
 		click(css(`details.more > summary`)),

@@ -16,6 +16,7 @@ func TestScheduledMeeting(t *testing.T) {
 	fac.do("create a session scheduled at 09.00 WITA on 10 December",
 		chromedp.Navigate(base+"/"),
 		waitVisible(css(`[data-testid=template-masalah-inovasi]`)),
+		click(css(`[data-testid=template-masalah-inovasi]`)),
 		typeInto(css(`[data-testid=create-title]`), "Rapat Terjadwal"),
 		typeInto(css(`[data-testid=create-name]`), "Budi Santoso"),
 		click(css(`details.more > summary`)),

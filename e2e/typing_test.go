@@ -159,3 +159,34 @@ func TestTypedTextOthersEvents(t *testing.T) {
 	expectField(t, par, "the note editor after the note was moved", `[data-testid=note-edit-input]`, "Catatan awal yang diubah")
 	expectField(t, par, "the composer after the move", col(1)+` [data-testid=note-input]`, "setengah ditulis")
 }
+
+// TestTypedTextPhone: a notulis on a 360-px phone writing the session
+// conclusion in the panel tab keeps the tab and the text while the
+// facilitator spotlights a card (which otherwise shows the board) and
+// moves to the next phase.
+func TestTypedTextPhone(t *testing.T) {
+	base := startServer(t)
+	fac := newBrowser(t, "facilitator", 1280, 800, false)
+	code := createSession(t, fac, base, "Uji ketikan", "Budi Santoso")
+	not := newBrowser(t, "notulis", 360, 740, true)
+	joinSession(t, not, base, code, "Nadia Putri")
+	addNote(t, fac, 1, "Antrean panjang")
+	nid := eval[string](fac, `(() => { const p = [...document.querySelectorAll('[data-testid=participant]')].find(p => p.textContent.includes('Nadia Putri')); return p ? p.dataset.participantId : ''; })()`)
+	if nid == "" {
+		fac.waitJS("Nadia in the list", `[...document.querySelectorAll('[data-testid=participant]')].some(p => p.textContent.includes('Nadia Putri'))`)
+		nid = eval[string](fac, `[...document.querySelectorAll('[data-testid=participant]')].find(p => p.textContent.includes('Nadia Putri')).dataset.participantId`)
+	}
+	fac.do("make Nadia notulis", click(css(`[data-participant-id="`+nid+`"] [data-testid=participant-menu]`)), click(css(`[data-testid=make-notulis]`)))
+	not.waitJS("Nadia is notulis", `document.querySelector('[data-testid=board]').dataset.role === 'notulis'`)
+
+	not.do("write the conclusion", click(css(`[data-testid=mnav-notes]`)), typeInto(css(recInput), "Kesimpulan dari ponsel"))
+	clickNoteMenu(t, fac, "Antrean panjang", "target-spotlight")
+	not.waitJS("the spotlight arrives", `document.querySelector('[data-testid=banner-spotlight]')`)
+	fac.do("next phase", click(css(`[data-testid=phase-next]`)))
+	not.waitJS("phase group", `document.querySelector('[data-testid=board]').dataset.phase === 'group'`)
+	not.waitJS("the conclusions tab is still open", `document.querySelector('[data-testid=mnav-notes]')?.getAttribute('aria-current') === 'page'`)
+	expectField(t, not, "conclusion after spotlight and phase change", recInput, "Kesimpulan dari ponsel")
+	not.shot("01-phone-typing-kept")
+	not.do("save it", click(css(`[data-testid=session-record-save]`)))
+	not.waitJS("saved", `document.querySelector('[data-testid=toast][data-kind=ok]')`)
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,8 +97,22 @@ func TestDOCXLibreOffice(t *testing.T) {
 		t.Fatalf("no PDF from soffice: %v\n%s", err, out)
 	}
 	if _, err := exec.LookPath("pdftotext"); err == nil {
-		if text := pdfToText(t, pdf); !strings.Contains(text, fixtureTtl) || !strings.Contains(text, nameDede) {
+		text := pdfToText(t, pdf)
+		if !strings.Contains(text, fixtureTtl) || !strings.Contains(text, nameDede) {
 			t.Errorf("converted PDF lacks the title or a name:\n%s", text)
+		}
+		// Word's fields, as LibreOffice lays them out: every page says which it is.
+		pages := strings.Split(strings.TrimRight(text, "\f\n "), "\f")
+		for i, pg := range pages {
+			if want := fmt.Sprintf("Halaman %d dari %d", i+1, len(pages)); !strings.Contains(pg, want) {
+				t.Errorf("page %d lacks %q", i+1, want)
+			}
+		}
+		// The closing line and the signature block share a page.
+		for i, pg := range pages {
+			if strings.Contains(pg, "Rapat ditutup pukul") && !strings.Contains(pg, "NIP.") {
+				t.Errorf("page %d ends with the closing line but the signatures are on the next", i+1)
+			}
 		}
 	}
 }

@@ -87,6 +87,20 @@ export function mountBoard(root, sessionId, app) {
   function afterRender() {
     const s = ctx.state;
     if (!s) return;
+    // An open composer sticks to the top of its lane: scrolling a card into
+    // view (after Tempel, a spotlight, a keyboard move) keeps clear of it.
+    for (const body of root.querySelectorAll('.lane-body')) {
+      const c = body.querySelector(':scope > .composer');
+      const pad = c ? c.offsetHeight + 8 + 'px' : '';
+      if (body.style.scrollPaddingTop !== pad) body.style.scrollPaddingTop = pad;
+    }
+    // reveal: {id, block} of a card or group to bring into view once.
+    if (ctx.ui.reveal && !(ctx.ui.mobileView !== 'board' && window.innerWidth < 900)) {
+      const { id, block } = ctx.ui.reveal;
+      const card = root.querySelector(`[data-note-id="${CSS.escape(id)}"], [data-target-id="${CSS.escape(id)}"]`);
+      ctx.ui.reveal = null;
+      if (card) card.scrollIntoView({ block, inline: 'nearest' });
+    }
     const spot = s.session.spotlight || null;
     if (spot && spot !== ctx.ui.lastSpot) {
       if (ctx.ui.mobileView !== 'board' && window.innerWidth < 900 && !typingIn(ctx, ctx.ui.panel, root)) {
@@ -99,6 +113,16 @@ export function mountBoard(root, sessionId, app) {
       if (node) node.scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth', block: 'center', inline: 'center' });
     }
     ctx.ui.lastSpot = spot;
+    // A phase bar wider than the screen scrolls, so the keyboard must reach it
+    // even when its steps are disabled buttons (a participant's).
+    const phases = root.querySelector('.phases');
+    if (phases) {
+      const scrolls = phases.scrollWidth > phases.clientWidth + 1;
+      if (scrolls !== phases.hasAttribute('tabindex')) {
+        if (scrolls) phases.setAttribute('tabindex', '0');
+        else phases.removeAttribute('tabindex');
+      }
+    }
     if (s.session.phase !== ctx.ui.lastPhase) {
       ctx.ui.lastPhase = s.session.phase;
       const bar = root.querySelector('.phases');

@@ -10,6 +10,7 @@ import { columnMenu, groupMenu } from './menus.js';
 import { addColumnDialog } from './dialogs.js';
 import { usgKind } from './perm.js';
 import { draftProps, draftOf, dropDraft, hasDraft } from './drafts.js';
+import { newRef } from '../conn.js';
 
 const DRAG_TYPE = 'application/x-rembuk-note';
 
@@ -25,11 +26,12 @@ export function lanes(ctx, p) {
   const hidden = hiddenCounts(s);
   const narrow = window.innerWidth < 900;
   return h('main', { class: 'lanes-wrap', 'aria-label': t('board.columns') },
-    narrow && cols.length > 1 ? h('div', { class: 'lane-tabs', role: 'group', 'aria-label': t('board.columns') },
+    // Buttons that scroll to a column, not tabs: a plain navigation list.
+    narrow && cols.length > 1 ? h('nav', { class: 'lane-tabs', 'aria-label': t('board.columns') },
       cols.map((c, i) => h('button', {
         key: c.id, type: 'button', class: 'lane-tab', 'data-testid': 'lane-tab',
         onclick: () => document.querySelector(`[data-column-id="${CSS.escape(c.id)}"]`)?.scrollIntoView({ behavior: 'smooth', inline: 'start', block: 'nearest' }),
-      }, `${i + 1}. ${c.title}`, h('span', { class: 'lane-tab-count' }, String((byCol.get(c.id) || []).length))))) : null,
+      }, h('span', { class: 'lane-tab-name' }, `${i + 1}. ${c.title}`), h('span', { class: 'lane-tab-count' }, String((byCol.get(c.id) || []).length))))) : null,
     h('div', { class: 'lanes', 'data-testid': 'columns' },
       cols.map((c) => lane(ctx, p, c, byCol.get(c.id) || [], hidden.get(c.id) || 0)),
       p.facEdit ? h('div', { key: 'add-col', class: 'lane lane-add' },
@@ -88,7 +90,11 @@ function composer(ctx, c, canAdd) {
     const text = draftOf(ctx, key, ta.value).trim();
     if (!text || !canAdd) { focusQuiet(ta); return; }
     if ([...text].length > 1000) return;
-    ctx.cmd('note.add', { columnId: c.id, text, color: ctx.ui.color });
+    const ref = newRef();
+    ctx.cmd('note.add', { ref, columnId: c.id, text, color: ctx.ui.color });
+    // The next render scrolls the new card into view; the composer (sticky
+    // at the top of the lane) stays open, empty and focused for the next one.
+    ctx.ui.reveal = { id: 'pending:' + ref, block: 'nearest' };
     dropDraft(ctx, key);
     ta.value = '';
     focusQuiet(ta);
@@ -112,7 +118,8 @@ function composer(ctx, c, canAdd) {
     h('div', { class: 'composer-btns' },
       h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'note-cancel', onclick: close }, t('common.close')),
       h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'note-submit', disabled: !canAdd }, t('note.save')))),
-  h('p', { class: 'composer-hint', role: canAdd ? null : 'status' }, t(canAdd ? 'note.hint' : 'note.lockedDraft')));
+  // The keyboard hint is for keyboards: a touch screen hides it (CSS).
+  h('p', { class: 'composer-hint' + (canAdd ? ' kbd-hint' : ''), role: canAdd ? null : 'status' }, t(canAdd ? 'note.hint' : 'note.lockedDraft')));
 }
 
 /** focusQuiet focuses without the browser's own scrolling (which zooms a
@@ -181,6 +188,43 @@ function dropZone(ctx, p, columnId, groupId) {
     },
   };
 }
+
+/**
+ * stackProps makes a loose card a drop target: another card dropped on it
+ * stacks both into a new group, titled with this card's text (rename it
+ * from the group's menu). A card from another column moves here first.
+ */
+export function stackProps(ctx, p, n) {
+  if (!canDrag() || !p.addGroup || n.pending || n.hidden) return {};
+  const other = () => (dragging && dragging !== n.id ? ctx.state.notes.get(dragging) : null);
+  return {
+    ondragover: (e) => {
+      const o = other();
+      if (!o || !p.moveNote(o)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      e.currentTarget.classList.add('drop-stack');
+    },
+    ondragleave: (e) => { if (!e.currentTarget.contains(e.relatedTarget)) e.currentTarget.classList.remove('drop-stack'); },
+    ondrop: (e) => {
+      const o = other();
+      e.currentTarget.classList.remove('drop-stack');
+      if (!o || !p.moveNote(o)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      dragging = null;
+      document.querySelectorAll('.drop-over').forEach((x) => x.classList.remove('drop-over'));
+      if (o.columnId !== n.columnId) ctx.cmd('note.move', { id: o.id, columnId: n.columnId, groupId: '' });
+      ctx.cmd('group.add', { columnId: n.columnId, title: stackTitle(n.text), noteIds: [n.id, o.id] });
+    },
+  };
+}
+
+/** stackTitle is a card's text as a one-line group title. */
+const stackTitle = (text) => {
+  const v = String(text || '').replace(/\s+/g, ' ').trim();
+  return [...v].length > 80 ? [...v].slice(0, 79).join('') + '…' : v;
+};
 
 /** dragProps makes a note draggable where it may move (desktop pointers only). */
 export function dragProps(p, n) {

@@ -34,7 +34,7 @@ export function settingsDialog(ctx) {
         st.privateBrainstorm ? h('div', { class: 'reveal-box', 'data-testid': 'reveal-box' },
           h('p', { class: 'reveal-title' }, s.session.revealed ? t('reveal.done') : t('reveal.pending', { n: totalHidden })),
           totalHidden ? h('ul', { class: 'reveal-counts' }, columns(s).filter((c) => hidden.get(c.id)).map((c) => h('li', { key: c.id, 'data-testid': 'reveal-count', 'data-column-id': c.id }, h('span', null, c.title), h('strong', null, String(hidden.get(c.id)))))) : null,
-          h('button', { type: 'button', class: 'btn btn-primary btn-sm', disabled: closed || s.session.revealed, 'data-testid': 'settings-reveal', onclick: () => ctx.cmd('notes.reveal') }, icon('eye', 16), t('reveal.button'))) : null,
+          h('button', { type: 'button', class: 'btn btn-primary btn-sm', disabled: closed || s.session.revealed, 'data-testid': 'settings-reveal', onclick: () => revealDialog(ctx) }, icon('eye', 16), t('reveal.button'))) : null,
         toggle('anonymous', st.anonymous, 'settings.anonymous', 'settings.anonymousHint', (v) => set('anonymous', v)),
         toggle('locked', st.locked, 'settings.locked', 'settings.lockedHint', (v) => set('locked', v)),
         h('div', { class: 'switch-row' },
@@ -47,6 +47,15 @@ export function settingsDialog(ctx) {
     },
     footer: (d) => [h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'settings-done', onclick: () => d.close() }, t('common.done'))],
   });
+}
+
+/** revealDialog asks once before every hidden card is turned face up for
+ * everyone: a reveal cannot be taken back. */
+export async function revealDialog(ctx) {
+  let n = 0;
+  for (const c of hiddenCounts(ctx.state).values()) n += c;
+  const ok = await confirmDialog(t('reveal.confirm', { n }), { title: t('reveal.button'), ok: t('reveal.button'), testid: 'reveal-dialog' });
+  if (ok) ctx.cmd('notes.reveal');
 }
 
 export function timerDialog(ctx) {

@@ -8,7 +8,7 @@ import { votesLeft } from '../state.js';
 import { isMine, usgKind } from './perm.js';
 import { label } from './derive.js';
 import { noteMenu } from './menus.js';
-import { dragProps, colorPicker, focusQuiet } from './columns.js';
+import { dragProps, stackProps, colorPicker, focusQuiet } from './columns.js';
 import { draftProps, draftOf, dropDrafts, setDraft } from './drafts.js';
 
 export const COLORS = ['yellow', 'pink', 'blue', 'green', 'orange', 'purple'];
@@ -35,6 +35,7 @@ export function noteCard(ctx, p, c, n, loose) {
     key: n.id, class: cls.join(' '), 'data-testid': 'note', 'data-note-id': n.id, 'data-target-id': n.pending ? null : n.id,
     'data-pending': n.pending ? 'true' : null, 'data-mine': mine ? 'true' : null,
     ...(editing ? {} : dragProps(p, n)),
+    ...(editing || !loose ? {} : stackProps(ctx, p, n)),
   },
   selecting ? h('label', { class: 'note-select' },
     h('input', { type: 'checkbox', checked: selected, 'data-testid': 'note-select', 'aria-label': t('group.selectNote'),

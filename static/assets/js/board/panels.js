@@ -36,7 +36,7 @@ export function panel(ctx, p, narrow) {
       }, icon(it.icon, 16), h('span', null, t('tab.' + it.id))))),
     h('div', { class: 'panel-body', role: 'tabpanel' },
       cur === 'people' ? peopleView(ctx, p) : null,
-      cur === 'rank' ? rankingView(ctx) : null,
+      cur === 'rank' ? rankingView(ctx, p) : null,
       cur === 'notes' ? conclusionsView(ctx, p) : null,
       cur === 'actions' ? actionsView(ctx, p) : null));
 }
@@ -62,9 +62,9 @@ function inviteCard(ctx, p) {
       h('div', { class: 'invite-btns' },
         h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'copy-link', onclick: copy }, icon('link', 14), t('invite.copy')),
         h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'projector-toggle', 'aria-pressed': String(!!ctx.ui.projector), onclick: () => ctx.setUI({ projector: true }) }, icon('monitor', 14), t('invite.projector'))),
-      reachNote(ctx, p, reach),
       joiningControls(ctx, p)),
-    p.fac ? h('img', { class: 'invite-qr', src: qrURL(url), alt: t('invite.qrAlt', { url }), width: 132, height: 132, 'data-testid': 'join-qr' }) : null);
+    p.fac ? h('img', { class: 'invite-qr', src: qrURL(url), alt: t('invite.qrAlt', { url }), width: 132, height: 132, 'data-testid': 'join-qr' }) : null,
+    reachNote(ctx, p, reach));
 }
 
 /** reachNote says why the link is not this page's address, or that phones cannot reach it. */
@@ -108,7 +108,16 @@ function initials(name) {
 
 const f1 = (x) => fmtNum(x, true);
 
-function rankingView(ctx) {
+/** showOnBoard brings a ranked item into view on the board; the
+ * facilitator's click also spotlights it for everyone. */
+function showOnBoard(ctx, p, id) {
+  if (p.facEdit && ctx.state.session.spotlight !== id) ctx.cmd('spotlight.set', { targetId: id });
+  ctx.ui.reveal = { id, block: 'center' };
+  if (window.innerWidth < 900) ctx.ui.mobileView = 'board';
+  ctx.schedule();
+}
+
+function rankingView(ctx, p) {
   const s = ctx.state;
   const rows = ranking(s);
   return [
@@ -123,9 +132,12 @@ function rankingView(ctx) {
             h('th', { scope: 'col', title: t('usg.total') }, t('rank.total')),
             h('th', { scope: 'col', title: t('rank.raters') }, icon('users', 13), h('span', { class: 'sr-only' }, t('rank.raters'))),
             h('th', { scope: 'col', title: t('rank.votes') }, h('span', { class: 'dot-icon', 'aria-hidden': 'true' }), h('span', { class: 'sr-only' }, t('rank.votes'))))),
-          h('tbody', null, rows.map((r, i) => h('tr', { key: r.id, 'data-testid': 'ranking-row', 'data-target-id-row': r.id, class: s.session.spotlight === r.id ? 'spot-row' : '' },
+          // A row click (or its button, by keyboard) shows the item on the board.
+          h('tbody', null, rows.map((r, i) => h('tr', { key: r.id, 'data-testid': 'ranking-row', 'data-target-id-row': r.id, class: 'rank-row' + (s.session.spotlight === r.id ? ' spot-row' : ''), onclick: () => showOnBoard(ctx, p, r.id) },
             h('td', { class: 'rank-n' }, String(i + 1)),
-            h('td', { class: 'left rank-label' }, r.group ? icon('layers', 12) : null, ' ', label(s, r.id, 80)),
+            h('td', { class: 'left rank-label' },
+              h('button', { type: 'button', class: 'rank-goto', 'data-testid': 'ranking-goto', title: t(p.facEdit ? 'rank.spotlight' : 'rank.goto'),
+                onclick: (e) => { e.stopPropagation(); showOnBoard(ctx, p, r.id); } }, r.group ? icon('layers', 12) : null, ' ', label(s, r.id, 80))),
             h('td', null, f1(r.usg.u)), h('td', null, f1(r.usg.s)), h('td', null, f1(r.usg.g)),
             h('td', { class: 'rank-total', 'data-testid': 'ranking-total' }, f1(r.usg.total)),
             h('td', null, String(r.usg.raters || 0)), h('td', { 'data-testid': 'ranking-votes' }, String(r.votes || 0)))))))

@@ -10,7 +10,7 @@ import { hiddenCounts, label } from './derive.js';
 import { topbar, phasebar } from './topbar.js';
 import { lanes } from './columns.js';
 import { panel, PANELS } from './panels.js';
-import { minutesDialog } from './dialogs.js';
+import { minutesDialog, revealDialog } from './dialogs.js';
 import { promptDialog } from '../ui/dialog.js';
 import { toast } from '../ui/toast.js';
 import { draftProps, draftKeys, dropDraft, hasDraft } from './drafts.js';
@@ -61,7 +61,7 @@ function banners(ctx, p) {
     out.push(h('div', { key: 'priv', class: 'banner banner-private', 'data-testid': 'banner-private' },
       icon('eyeOff', 16),
       h('span', null, p.fac ? t('banner.privateFac', { n }) : t('banner.private')),
-      p.fac ? h('button', { type: 'button', class: 'btn btn-sm btn-primary', 'data-testid': 'reveal-button', onclick: () => ctx.cmd('notes.reveal') }, icon('eye', 16), t('reveal.button')) : null));
+      p.fac ? h('button', { type: 'button', class: 'btn btn-sm btn-primary', 'data-testid': 'reveal-button', onclick: () => revealDialog(ctx) }, icon('eye', 16), t('reveal.button')) : null));
   }
   if (se.spotlight) out.push(spotlightBanner(ctx, p));
   // A conclusion typed for a card that is no longer in the spotlight stays

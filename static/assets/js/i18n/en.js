@@ -271,6 +271,8 @@ export default {
   'usg.mine': 'Your score: {n}',
   'usg.team': (p) => `Team: ${p.n} (${pl(p.r, 'rater', 'raters')})`,
 
+  'rank.goto': 'Show on the board',
+  'rank.spotlight': 'Spotlight and show on the board',
   'rank.title': 'Problem ranking (USG)',
   'rank.help': 'Sorted by the mean U+S+G total, then by votes.',
   'rank.problem': 'Problem',
@@ -302,7 +304,6 @@ export default {
   'record.nothing': 'No conclusion written yet; nothing was saved.',
   'record.unchanged': 'No change; this conclusion is already saved.',
   'record.unsaved': 'Conclusion not saved yet',
-  'record.discard': 'Discard',
   'record.placeholder': 'What did the group agree?',
   'record.session': 'Session conclusion',
   'record.sessionPlaceholder': 'Overall conclusion of the meeting…',
@@ -341,6 +342,7 @@ export default {
   'settings.votesLess': 'Fewer votes',
   'settings.votesMore': 'More votes',
 
+  'reveal.confirm': (p) => `Reveal ${pl(p.n, 'hidden card', 'hidden cards')} to everyone? Revealed cards cannot be hidden again.`,
   'reveal.button': 'Reveal all notes',
   'reveal.pending': (p) => `${pl(p.n, 'note is', 'notes are')} still hidden from participants:`,
   'reveal.done': 'All notes are revealed.',

@@ -269,6 +269,8 @@ export default {
   'usg.mine': 'Nilai Anda: {n}',
   'usg.team': 'Tim: {n} ({r} penilai)',
 
+  'rank.goto': 'Tampilkan di papan',
+  'rank.spotlight': 'Sorot dan tampilkan di papan',
   'rank.title': 'Peringkat masalah (USG)',
   'rank.help': 'Diurutkan menurut rata-rata total U+S+G, lalu jumlah suara.',
   'rank.problem': 'Masalah',
@@ -300,7 +302,6 @@ export default {
   'record.nothing': 'Belum ada kesimpulan yang ditulis; tidak ada yang disimpan.',
   'record.unchanged': 'Tidak ada perubahan; kesimpulan ini sudah tersimpan.',
   'record.unsaved': 'Kesimpulan belum disimpan',
-  'record.discard': 'Buang',
   'record.placeholder': 'Apa yang disepakati forum?',
   'record.session': 'Kesimpulan sesi',
   'record.sessionPlaceholder': 'Kesimpulan umum rapat…',
@@ -340,6 +341,7 @@ export default {
   'settings.votesMore': 'Tambah suara',
 
   'reveal.button': 'Buka semua kartu',
+  'reveal.confirm': 'Buka {n} kartu tersembunyi untuk semua peserta? Kartu yang sudah dibuka tidak dapat disembunyikan lagi.',
   'reveal.pending': '{n} kartu masih tersembunyi dari peserta:',
   'reveal.done': 'Semua kartu sudah dibuka.',
 

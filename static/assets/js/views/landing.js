@@ -10,7 +10,7 @@ import { appHeader, joinForm, submitJoin } from './join.js';
 const ZONES = { WIB: '+07:00', WITA: '+08:00', WIT: '+09:00' };
 
 export function mountLanding(root, app) {
-  const st = { zone: 'WIB', templates: null, tplError: false, template: 'masalah-inovasi', busy: false, error: '', join: { busy: false, error: '', needPass: false } };
+  const st = { zone: 'WIB', templates: null, tplError: false, template: 'zona-integritas', busy: false, error: '', join: { busy: false, error: '', needPass: false } };
   const draw = () => render(root, view(st, app, draw));
   getTemplates().then((list) => {
     st.templates = list || [];
@@ -58,8 +58,13 @@ function createCard(st, app, draw) {
     h('h2', { class: 'card-title', id: 'create-h' }, icon('plus'), t('create.title')),
     h('p', { class: 'card-sub' }, t('create.sub')),
     h('form', { class: 'stack', 'data-testid': 'create-form', onsubmit: (e) => { e.preventDefault(); submitCreate(e.target, st, app, draw); } },
-      h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.sessionTitle')),
-        h('input', { name: 'title', type: 'text', required: true, maxlength: 200, placeholder: t('create.titlePlaceholder'), 'data-testid': 'create-title', autocomplete: 'off' })),
+      // Title and facilitator side by side (they wrap on a phone), so
+      // "Buat sesi" stays on the first screen.
+      h('div', { class: 'field-row title-row' },
+        h('label', { class: 'field field-wide' }, h('span', { class: 'field-label' }, t('create.sessionTitle')),
+          h('input', { name: 'title', type: 'text', required: true, maxlength: 200, placeholder: t('create.titlePlaceholder'), 'data-testid': 'create-title', autocomplete: 'off' })),
+        h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.facilitator')),
+          h('input', { name: 'facilitatorName', type: 'text', required: true, maxlength: 80, defaultValue: me.name || '', 'data-testid': 'create-name', autocomplete: 'name' }))),
       h('fieldset', { class: 'templates' },
         h('legend', { class: 'field-label' }, t('create.template')),
         st.templates == null
@@ -69,8 +74,6 @@ function createCard(st, app, draw) {
             h('span', { class: 'tpl-name' }, tplTitle(x)),
             h('span', { class: 'tpl-cols' }, t('create.columns', { n: x.columns.length }))))),
         tpl ? h('div', { class: 'tpl-preview', 'aria-label': t('create.preview') }, tpl.columns.map((c, i) => h('span', { key: 'c' + i, class: 'tpl-col kind-badge kind-badge-' + c.kind }, c.title))) : null),
-      h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('create.facilitator')),
-        h('input', { name: 'facilitatorName', type: 'text', required: true, maxlength: 80, defaultValue: me.name || '', 'data-testid': 'create-name', autocomplete: 'name' })),
       h('details', { class: 'more' },
         h('summary', null, t('create.more')),
         h('div', { class: 'stack' },
