@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/fasthttp/websocket"
 	"github.com/google/uuid"
 
 	"rembuk/board"
@@ -89,4 +90,36 @@ func TestBigBoardLoads(t *testing.T) {
 		t.Errorf("the page never said the board's size while loading (saw %q)", seen)
 	}
 	fac.shot("big-board")
+}
+
+// TestNinthConnectionReplacesThePage: the page's connection is the oldest
+// of its participant when eight more open (a script here); it is closed
+// with 4008 and the page says the board is open elsewhere, without
+// reconnecting and without forgetting the token: a reload works again.
+func TestNinthConnectionReplacesThePage(t *testing.T) {
+	srv := newServer(t)
+	fac := newBrowser(t, "facilitator", 1280, 800, false)
+	createSession(t, fac, srv.url, "Banyak tab", "Budi Santoso")
+	id := strings.TrimPrefix(eval[string](fac, `location.pathname`), "/s/")
+	tok := eval[string](fac, `JSON.parse(localStorage.getItem('rembuk:session:`+id+`')).token`)
+	u := "ws" + strings.TrimPrefix(srv.url, "http") + "/ws/sessions/" + id
+	for i := 0; i < 8; i++ {
+		c, _, err := websocket.DefaultDialer.Dial(u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.WriteMessage(websocket.TextMessage, []byte(`{"type":"hello","token":"`+tok+`"}`))
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if _, _, err := c.ReadMessage(); err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+	}
+	fac.waitJS("the page says it is open elsewhere", `!!document.querySelector('[data-testid=gate-replaced]')`)
+	fac.shot("replaced")
+	if eval[string](fac, `localStorage.getItem('rembuk:session:`+id+`') || ''`) == "" {
+		t.Fatal("the page forgot its token")
+	}
+	fac.do("reload", chromedp.Reload(), waitVisible(css(selBoard)))
+	fac.waitJS("connected again", connected)
 }

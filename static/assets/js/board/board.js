@@ -216,7 +216,9 @@ export function mountBoard(root, sessionId, app) {
       ctx.schedule();
     },
     fatal(reason) {
-      forgetSession(sessionId);
+      // 'replaced' (4008): a newer tab of the same person took over; the
+      // token stays, so a reload here works again.
+      if (reason !== 'replaced') forgetSession(sessionId);
       closeAllDialogs();
       closeMenu();
       if (reason === 'unauthorized') {
