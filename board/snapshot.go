@@ -29,6 +29,9 @@ type GroupView struct {
 	Group
 	MyVotes int    `json:"myVotes,omitempty"`
 	MyUSG   *MyUSG `json:"myUsg,omitempty"`
+	// APKL and MyAPKL as on NoteView.
+	APKL   *APKLResult `json:"apkl,omitempty"`
+	MyAPKL *APKLRating `json:"myApkl,omitempty"`
 }
 
 // You is the viewer's own identity and budget.
@@ -79,6 +82,7 @@ func (s *State) Snapshot(v Viewer, online func(id string) bool, now time.Time) B
 	for _, g := range s.SortedGroups() {
 		gv := GroupView{Group: *g}
 		gv.MyVotes, gv.MyUSG = s.mine(v.ID, g.ID)
+		gv.APKL, gv.MyAPKL = s.apklView(g.ID), s.myAPKL(v.ID, g.ID)
 		b.Groups = append(b.Groups, gv)
 	}
 	for _, n := range s.SortedNotes() {

@@ -142,6 +142,8 @@ func newEntity(kind string) any {
 		return &board.Vote{}
 	case board.EntScore:
 		return &board.Score{}
+	case board.EntAPKL:
+		return &board.APKLRating{}
 	}
 	return nil
 }
