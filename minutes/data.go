@@ -22,10 +22,14 @@ func renderCSV(m *Model) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
-	if err := w.Write(csvHeader); err != nil {
+	head := csvHeader
+	if m.APKL != nil {
+		head = append(append([]string{}, csvHeader...), apklCSV...)
+	}
+	if err := w.Write(head); err != nil {
 		return nil, err
 	}
-	row := make([]string, len(csvHeader))
+	row := make([]string, len(head))
 	var err error
 	walkItems(m.Discussion, func(c *Column, g *Group, it *Item, isGroup bool) {
 		if err != nil || isGroup {
@@ -39,6 +43,9 @@ func renderCSV(m *Model) ([]byte, error) {
 		row[5], row[6], row[7], row[8] = "", "", "", ""
 		if it.USG.Raters > 0 {
 			row[5], row[6], row[7], row[8] = num(it.USG.U), num(it.USG.S), num(it.USG.G), num(it.USG.Total)
+		}
+		if m.APKL != nil {
+			copy(row[len(csvHeader):], apklCells(m.APKL, it.ID))
 		}
 		err = w.Write(row)
 	})
@@ -81,7 +88,8 @@ func renderJSON(m *Model) ([]byte, error) {
 	out := struct {
 		Board      board.BoardView `json:"board"`
 		Attendance []attendee      `json:"attendance"`
-	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance))}
+		APKL       *apklJSON       `json:"apkl,omitempty"`
+	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance)), APKL: m.apklJSON()}
 	for _, a := range m.Attendance {
 		out.Attendance = append(out.Attendance, attendee{a.ID, a.Name, a.Unit, a.Role, a.JoinedAt.UTC()})
 	}
