@@ -2,6 +2,7 @@ package board
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 )
 
@@ -178,4 +179,67 @@ func TestAPKLProjection(t *testing.T) {
 	if len(b.s.APKLRatings) != 1 || len(b.s.apklBy[grp]) != 0 {
 		t.Errorf("ratings after deleting the group: %v", b.s.APKLRatings)
 	}
+}
+
+// TestAPKLSequences drives random APKL sequences through the fuzz harness
+// (every invariant of FuzzRules, the USG gate among them): ratings, USG
+// scores, the step and the settings, on a board with problem notes and a
+// group, and checks that the sequences reach accepted ratings, accepted
+// USG scores and gated refusals.
+func TestAPKLSequences(t *testing.T) {
+	types := []string{"apkl.score", "apkl.score", "apkl.score", "apkl.score", "usg.score", "usg.score", "usg.score",
+		"phase.set", "settings.update", "note.add", "note.move", "group.add"}
+	seen := map[string]int{}
+	for i := 0; i < 30; i++ {
+		data := make([]byte, 400)
+		x := uint32(i*2246822519 + 7)
+		for j := range data {
+			x ^= x << 13
+			x ^= x >> 17
+			x ^= x << 5
+			data[j] = byte(x)
+		}
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			b := newBoard(t, KindProblem, KindCause)
+			b.participant("pa-2e", "Ani Penulis", RoleParticipant)
+			b.participant("pb-3d", "Budi Pembaca", RoleParticipant)
+			f := &fuzzRun{t: t, b: b, r: &fuzzBytes{b: data}, texts: map[string][]string{}, authors: map[string]string{}, anon: map[string]bool{},
+				revealed: map[string]bool{}, exempt: map[string]int{}, replica: map[string][]byte{}}
+			f.seedReplica()
+			step := 0
+			for _, who := range fuzzActors {
+				f.step(step, who, Command{Type: "note.add", ColumnID: "col1", Text: sp("masalah " + who)})
+				step++
+			}
+			f.step(step, "fac", Command{Type: "settings.update", APKL: &APKLPatch{Enabled: bp(true)}})
+			f.step(step+1, "fac", Command{Type: "phase.set", Phase: string(PhaseScreen)})
+			for step += 2; step < 120 && !f.r.done(); step++ {
+				op := f.r.next()
+				actor := fuzzActors[op%len(fuzzActors)]
+				cmd := f.command(types[f.r.next()%len(types)])
+				if cmd.Type == "phase.set" {
+					cmd.Phase = []string{"screen", "vote"}[f.r.next()%2]
+				}
+				if cmd.Type == "settings.update" {
+					cmd.Anonymous, cmd.PrivateBrainstorm, cmd.Locked = nil, nil, nil
+				}
+				before := f.b.s.Seq
+				f.step(step, actor, cmd)
+				key := cmd.Type
+				if f.b.s.Seq != before {
+					key += "/ok"
+				} else if cmd.Type == "usg.score" && f.b.s.Session.Phase == PhaseVote && f.b.s.ScreenedOut(cmd.TargetID.Value) {
+					key += "/gated"
+				}
+				seen[key]++
+			}
+			f.checkReplay()
+		})
+	}
+	for _, k := range []string{"apkl.score/ok", "usg.score/ok", "usg.score/gated", "settings.update/ok"} {
+		if seen[k] == 0 {
+			t.Errorf("the sequences never reached %s (%v)", k, seen)
+		}
+	}
+	t.Logf("reached: %v", seen)
 }

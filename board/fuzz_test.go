@@ -263,8 +263,24 @@ func (f *fuzzRun) command(typ string) Command {
 		c.U, c.S, c.G = f.r.next()%7, f.r.next()%7, f.r.next()%7
 	case "apkl.score":
 		c.TargetID = Str(f.targetID())
-		vals := []*int{ip(0), ip(1), ip(3), ip(5), ip(6), nil}
-		c.A, c.P, c.K, c.L = vals[f.r.next()%6], vals[f.r.next()%4], vals[f.r.next()%4], vals[f.r.next()%4]
+		// Mostly values the current mode takes, sometimes one out of range or absent.
+		lo, hi := 0, 1
+		if f.b.s.Session.Settings.APKL.ModeOf() == APKLScore {
+			lo, hi = 1, 5
+		}
+		val := func() *int {
+			switch n := f.r.next(); n % 12 {
+			case 0:
+				return nil
+			case 1:
+				return ip(hi + 1)
+			case 2:
+				return ip(lo - 1)
+			default:
+				return ip(lo + n/12%(hi-lo+1))
+			}
+		}
+		c.A, c.P, c.K, c.L = val(), val(), val(), val()
 	case "link.add":
 		var inno []string
 		for id := range f.b.s.Notes {
@@ -300,7 +316,7 @@ func (f *fuzzRun) command(typ string) Command {
 		}
 		c.Role = []string{"notulis", "participant", "facilitator"}[f.r.next()%3]
 	case "phase.set":
-		c.Phase = []string{"brainstorm", "group", "vote", "discuss", "actions", "lunch", "screen", "screen"}[f.r.next()%8]
+		c.Phase = []string{"brainstorm", "group", "vote", "discuss", "actions", "lunch", "screen", "screen", "screen", "vote"}[f.r.next()%10]
 	case "settings.update":
 		c.Anonymous, c.PrivateBrainstorm, c.Locked = f.optBool(), f.optBool(), f.optBool()
 		if n := f.r.next(); n%2 == 0 {
@@ -359,6 +375,9 @@ func runRules(t *testing.T, data []byte) {
 	b := newBoard(t, KindProblem, KindInnovation, KindCause)
 	b.participant("pa-2e", "Ani Penulis", RoleParticipant)
 	b.participant("pb-3d", "Budi Pembaca", RoleParticipant)
+	// APKL starts on, so that random sequences reach its step often
+	// (settings.update may still switch it off, change it, or gate USG).
+	b.settings(Command{APKL: &APKLPatch{Enabled: bp(true)}})
 	f := &fuzzRun{t: t, b: b, r: &fuzzBytes{b: data}, texts: map[string][]string{}, authors: map[string]string{}, anon: map[string]bool{},
 		revealed: map[string]bool{}, exempt: map[string]int{}, replica: map[string][]byte{}}
 	f.seedReplica()
