@@ -92,7 +92,12 @@ func TestAPKLScreening(t *testing.T) {
 	for _, k := range []string{"u-5", "s-4", "g-4"} {
 		tap(par, `[data-note-id="`+gid+`"] [data-testid=usg-`+k+`]`)
 	}
-	fac.waitJS("the score reaches the facilitator", `document.querySelector('[data-note-id="`+gid+`"] [data-testid=usg-summary]')?.textContent.includes('13')`)
+	// A vote is not gated, but the ranking (like the minutes) leaves out what did not pass.
+	tap(par, `[data-note-id="`+wid+`"] [data-testid=vote-plus]`)
+	fac.waitJS("the vote arrives", `/1/.test(document.querySelector('[data-note-id="`+wid+`"] .vote-total')?.textContent || '')`)
+	fac.do("open the ranking", click(css(`[data-testid=tab-rank]`)))
+	fac.waitJS("the score reaches the facilitator", `document.querySelector('[data-note-id="`+gid+`"] [data-testid=usg-summary]')?.textContent.includes('13')`+
+		` && [...document.querySelectorAll('[data-testid=ranking-row]')].map(r => r.dataset.targetIdRow).join() === '`+gid+`'`)
 	par.shot("04-vote-360")
 	fac.shot("04-vote-1280")
 }
