@@ -151,7 +151,9 @@ func (s *State) apklView(id string) *APKLResult {
 
 // myAPKL returns the viewer's own rating of an item.
 func (s *State) myAPKL(pid, id string) *APKLRating {
-	if r := s.APKLRatings[voteKey(pid, id)]; r != nil {
+	// Through the per-item index: no key to build for the many unrated notes
+	// of a big board's snapshot.
+	if r := s.apklBy[id][pid]; r != nil {
 		cp := *r
 		return &cp
 	}
