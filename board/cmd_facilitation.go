@@ -74,6 +74,9 @@ func usgScore(x *exec) (string, any, error) {
 	if !usgValid(c.U) || !usgValid(c.S) || !usgValid(c.G) {
 		return "", nil, Errorf(CodeInvalid, "u, s and g must each be an integer from 1 to 5")
 	}
+	if x.s.ScreenedOut(t) {
+		return "", nil, Errorf(CodeInvalid, "this item did not pass the APKL screening: only items that passed go on to USG")
+	}
 	sc := &Score{ParticipantID: x.actor.ID, TargetID: t, U: c.U, S: c.S, G: c.G}
 	x.s.setScore(x.actor.ID, t, sc)
 	return "usg.changed", USGData{TargetID: t, USG: x.s.targetUSG(t), Scorer: x.actor.ID, Score: *sc}, nil

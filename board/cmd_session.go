@@ -48,6 +48,9 @@ func phaseSet(x *exec) (string, any, error) {
 	if !ok {
 		return "", nil, Errorf(CodeInvalid, "unknown phase")
 	}
+	if p == PhaseScreen && !x.s.Session.Settings.APKL.Enabled {
+		return "", nil, Errorf(CodeInvalid, "switch APKL screening on before its step")
+	}
 	x.s.Session.Phase = p
 	x.s.putSession()
 	return "phase.changed", PhaseData{Phase: p}, nil
@@ -76,6 +79,10 @@ func settingsUpdate(x *exec) (string, any, error) {
 	if c.JoiningClosed != nil {
 		st.JoiningClosed = *c.JoiningClosed
 	}
+	apklChanged, err := x.apklSettings(&st.APKL)
+	if err != nil {
+		return "", nil, err
+	}
 	// A new private round hides the notes written from now on until the
 	// next reveal; notes everyone has already read stay readable.
 	if st.PrivateBrainstorm && !before.PrivateBrainstorm {
@@ -99,6 +106,9 @@ func settingsUpdate(x *exec) (string, any, error) {
 	// every note again, projected for them.
 	if st.Anonymous != before.Anonymous || st.PrivateBrainstorm != before.PrivateBrainstorm {
 		data.Notes = x.s.noteValues()
+	}
+	if apklChanged {
+		data.APKL = x.s.apklResults()
 	}
 	return "settings.changed", data, nil
 }

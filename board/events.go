@@ -79,6 +79,9 @@ type (
 		Settings *Settings `json:"settings,omitempty"`
 		Revealed bool      `json:"revealed"`
 		Notes    []Note    `json:"notes"`
+		// APKL carries every rated item's result when the APKL raters
+		// setting changes which ratings count.
+		APKL map[string]APKLResult `json:"apkl,omitempty"`
 	}
 	// CodeData is a session's new join code; only staff read it.
 	CodeData struct {
@@ -137,6 +140,7 @@ var events = map[string]eventKind{
 	"settings.changed":    kind[NotesData](),
 	"notes.revealed":      kind[NotesData](),
 	"session.codeChanged": kind[CodeData](),
+	"apkl.changed":        kind[APKLData](),
 }
 
 // DecodeEventData parses stored event data back into its typed form. An

@@ -70,7 +70,7 @@ var fuzzTypes = func() []string {
 		"note.add": 6, "note.update": 3, "note.move": 3, "note.delete": 2, "group.add": 3,
 		"vote.cast": 6, "vote.retract": 3, "usg.score": 4, "link.add": 3, "action.add": 2,
 		"record.set": 2, "participant.setRole": 2, "phase.set": 4, "settings.update": 4,
-		"notes.reveal": 2, "spotlight.set": 2,
+		"notes.reveal": 2, "spotlight.set": 2, "apkl.score": 4,
 	}
 	var out []string
 	for t := range commands {
@@ -261,6 +261,26 @@ func (f *fuzzRun) command(typ string) Command {
 	case "usg.score":
 		c.TargetID = Str(f.targetID())
 		c.U, c.S, c.G = f.r.next()%7, f.r.next()%7, f.r.next()%7
+	case "apkl.score":
+		c.TargetID = Str(f.targetID())
+		// Mostly values the current mode takes, sometimes one out of range or absent.
+		lo, hi := 0, 1
+		if f.b.s.Session.Settings.APKL.ModeOf() == APKLScore {
+			lo, hi = 1, 5
+		}
+		val := func() *int {
+			switch n := f.r.next(); n % 12 {
+			case 0:
+				return nil
+			case 1:
+				return ip(hi + 1)
+			case 2:
+				return ip(lo - 1)
+			default:
+				return ip(lo + n/12%(hi-lo+1))
+			}
+		}
+		c.A, c.P, c.K, c.L = val(), val(), val(), val()
 	case "link.add":
 		var inno []string
 		for id := range f.b.s.Notes {
@@ -296,11 +316,23 @@ func (f *fuzzRun) command(typ string) Command {
 		}
 		c.Role = []string{"notulis", "participant", "facilitator"}[f.r.next()%3]
 	case "phase.set":
-		c.Phase = []string{"brainstorm", "group", "vote", "discuss", "actions", "lunch"}[f.r.next()%6]
+		c.Phase = []string{"brainstorm", "group", "vote", "discuss", "actions", "lunch", "screen", "screen", "screen", "vote"}[f.r.next()%10]
 	case "settings.update":
 		c.Anonymous, c.PrivateBrainstorm, c.Locked = f.optBool(), f.optBool(), f.optBool()
 		if n := f.r.next(); n%2 == 0 {
 			c.VotesPerParticipant = ip([]int{0, 1, 2, 3, 5, 7, MaxVotesBudget, MaxVotesBudget + 1}[n/2%8])
+		}
+		if n := f.r.next(); n%2 == 0 {
+			c.APKL = &APKLPatch{Enabled: f.optBool()}
+			if n%4 == 0 {
+				c.APKL.Mode = sp([]string{APKLCheck, APKLScore, "bogus"}[n/4%3])
+			}
+			if n%3 == 0 {
+				c.APKL.Raters = sp([]string{APKLRatersAll, APKLRatersFac}[n/3%2])
+			}
+			if n%5 == 0 {
+				c.APKL.Scope = sp([]string{APKLScopePassed, APKLScopeAll}[n/5%2])
+			}
 		}
 	case "session.close":
 		if f.r.next()%4 != 0 {
@@ -343,6 +375,9 @@ func runRules(t *testing.T, data []byte) {
 	b := newBoard(t, KindProblem, KindInnovation, KindCause)
 	b.participant("pa-2e", "Ani Penulis", RoleParticipant)
 	b.participant("pb-3d", "Budi Pembaca", RoleParticipant)
+	// APKL starts on, so that random sequences reach its step often
+	// (settings.update may still switch it off, change it, or gate USG).
+	b.settings(Command{APKL: &APKLPatch{Enabled: bp(true)}})
 	f := &fuzzRun{t: t, b: b, r: &fuzzBytes{b: data}, texts: map[string][]string{}, authors: map[string]string{}, anon: map[string]bool{},
 		revealed: map[string]bool{}, exempt: map[string]int{}, replica: map[string][]byte{}}
 	f.seedReplica()
@@ -407,6 +442,26 @@ func (f *fuzzRun) step(step int, actor string, cmd Command) {
 	// it was lowered.
 	if cmd.Type == "vote.cast" && s.VotesUsed(actor) > budget {
 		t.Fatalf("%s: %d votes used, budget %d", what, s.VotesUsed(actor), budget)
+	}
+	// APKL: with scope "passed", USG never lands on an item that did not
+	// pass; a rating always fits the mode and the raters setting.
+	if cmd.Type == "usg.score" && s.ScreenedOut(cmd.TargetID.Value) {
+		t.Fatalf("%s: USG accepted on an item that did not pass APKL", what)
+	}
+	if d, ok := ch.Event.Data.(APKLData); ok {
+		st := s.Session.Settings.APKL
+		lo, hi := 0, 1
+		if st.ModeOf() == APKLScore {
+			lo, hi = 1, 5
+		}
+		for _, v := range []int{d.Rating.A, d.Rating.P, d.Rating.K, d.Rating.L} {
+			if v < lo || v > hi || s.Session.Phase != PhaseScreen || !st.Enabled || !s.APKLItem(d.TargetID) {
+				t.Fatalf("%s: rating %+v accepted (settings %+v, phase %s)", what, d.Rating, st, s.Session.Phase)
+			}
+		}
+		if st.RatersOf() == APKLRatersFac && actor != "fac" {
+			t.Fatalf("%s: a participant rated while only the facilitator rates", what)
+		}
 	}
 	if cmd.Type == "settings.update" {
 		for id := range s.Participants {
@@ -488,6 +543,8 @@ func (f *fuzzRun) applyPuts(what string, puts []Put) {
 			v = &Vote{}
 		case EntScore:
 			v = &Score{}
+		case EntAPKL:
+			v = &APKLRating{}
 		default:
 			t.Fatalf("%s: put of unknown kind %q", what, kind)
 		}

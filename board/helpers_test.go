@@ -152,6 +152,10 @@ func (b *tb) note(actor, col, text string) string {
 
 func (b *tb) phase(p Phase) {
 	b.t.Helper()
+	// The APKL step exists only while APKL is switched on.
+	if p == PhaseScreen && !b.s.Session.Settings.APKL.Enabled {
+		b.settings(Command{APKL: &APKLPatch{Enabled: bp(true)}})
+	}
 	b.do("fac", Command{Type: "phase.set", Phase: string(p)})
 }
 
@@ -186,11 +190,13 @@ func dump(t testing.TB, s *State) string {
 		Records      map[string]*Record
 		Votes        map[string]*Vote
 		Scores       map[string]*Score
+		APKL         map[string]*APKLRating
+		APKLBy       map[string]map[string]*APKLRating
 		Seq          int64
 		VotesUsed    map[string]int
 		Sums         map[string]sum
 	}{s.Session, s.Participants, hashes, s.Columns, s.Groups, s.Notes, s.Links, s.Actions, s.Records,
-		s.Votes, s.Scores, s.Seq, s.votesUsed, sums})
+		s.Votes, s.Scores, s.APKLRatings, s.apklBy, s.Seq, s.votesUsed, sums})
 	if err != nil {
 		t.Fatalf("dump: %v", err)
 	}

@@ -55,6 +55,7 @@ var contractRules = map[string]contractRule{
 	"column.delete":       {who: cFac, event: "column.deleted"},
 	"session.close":       {who: cFac, event: "session.closed"},
 	"session.rotateCode":  {who: cFac, event: "session.codeChanged"},
+	"apkl.score":          {who: cAnyone, phase: PhaseScreen, event: "apkl.changed"},
 }
 
 // expectCode is the contract's answer for a valid command of type typ from
@@ -107,6 +108,11 @@ func newFixture(t testing.TB) *fixture {
 	f.group = b.created("fac", Command{Type: "group.add", ColumnID: f.probCol, Title: sp("Kelompok"), NoteIDs: []string{f.own["pb"]}})
 	f.link = b.created("pa", Command{Type: "link.add", FromID: f.inno, ToID: f.own["pa"]})
 	f.action = b.created("not", Command{Type: "action.add", Text: sp("Tindak"), Owner: sp("Budi"), Due: sp("2026-12-01")})
+	// APKL is on (scope "passed"), and the voted note passed, so USG on
+	// it is open in phase vote.
+	b.settings(Command{APKL: &APKLPatch{Enabled: bp(true)}})
+	b.phase(PhaseScreen)
+	b.do("fac", Command{Type: "apkl.score", TargetID: Str(f.voted), A: ip(1), P: ip(1), K: ip(1), L: ip(1)})
 	b.phase(PhaseVote)
 	for _, id := range []string{"fac", "not", "pa", "pb"} {
 		b.do(id, Command{Type: "vote.cast", TargetID: Str(f.voted)})
@@ -138,6 +144,8 @@ func (f *fixture) valid(typ, actor string) Command {
 		c.TargetID = Str(f.voted)
 	case "usg.score":
 		c.TargetID, c.U, c.S, c.G = Str(f.voted), 3, 4, 5
+	case "apkl.score":
+		c.TargetID, c.A, c.P, c.K, c.L = Str(f.voted), ip(1), ip(0), ip(1), ip(1)
 	case "link.add":
 		c.FromID, c.ToID = f.inno, f.own["pb"]
 	case "link.delete":

@@ -59,6 +59,7 @@ var commands = map[string]command{
 	"column.delete":       {who: facilitator, do: columnDelete},
 	"session.close":       {who: facilitator, do: sessionClose},
 	"session.rotateCode":  {who: facilitator, do: sessionRotateCode},
+	"apkl.score":          {who: anyone, phase: PhaseScreen, do: apklScore},
 }
 
 // IsCommandType reports whether t names a command.

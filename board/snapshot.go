@@ -32,6 +32,9 @@ type GroupView struct {
 	Group
 	MyVotes int    `json:"myVotes,omitempty"`
 	MyUSG   *MyUSG `json:"myUsg,omitempty"`
+	// APKL and MyAPKL as on NoteView.
+	APKL   *APKLResult `json:"apkl,omitempty"`
+	MyAPKL *APKLRating `json:"myApkl,omitempty"`
 }
 
 // You is the viewer's own identity and budget.
@@ -126,6 +129,7 @@ func (s *State) SnapshotHead(v Viewer, online func(id string) bool, now time.Tim
 	for _, g := range s.SortedGroups() {
 		gv := GroupView{Group: *g}
 		gv.MyVotes, gv.MyUSG = s.mine(v.ID, g.ID)
+		gv.APKL, gv.MyAPKL = s.apklView(g.ID), s.myAPKL(v.ID, g.ID)
 		b.Groups = append(b.Groups, gv)
 	}
 	for _, l := range s.SortedLinks() {

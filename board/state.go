@@ -12,6 +12,7 @@ const (
 	EntRecord      = "record"
 	EntVote        = "vote"
 	EntScore       = "score"
+	EntAPKL        = "apkl"
 )
 
 // Put is one row the store must write (Value non-nil) or delete (Value nil).
@@ -33,14 +34,16 @@ type State struct {
 	Notes        map[string]*Note
 	Links        map[string]*Link
 	Actions      map[string]*Action
-	Records      map[string]*Record // by target id; "" is the session
-	Votes        map[string]*Vote   // by voteKey
-	Scores       map[string]*Score  // by voteKey
+	Records      map[string]*Record     // by target id; "" is the session
+	Votes        map[string]*Vote       // by voteKey
+	Scores       map[string]*Score      // by voteKey
+	APKLRatings  map[string]*APKLRating // by voteKey
 	Seq          int64
 
 	votesUsed map[string]int // participant id -> votes cast
 	usgSums   map[string]*usgSum
-	maxPos    map[string]float64 // column id -> highest note position seen (an upper bound)
+	apklBy    map[string]map[string]*APKLRating // target -> rater -> rating
+	maxPos    map[string]float64                // column id -> highest note position seen (an upper bound)
 	pending   []Put
 }
 
@@ -55,6 +58,7 @@ func NewState(s Session) *State {
 		Groups: map[string]*Group{}, Notes: map[string]*Note{}, Links: map[string]*Link{},
 		Actions: map[string]*Action{}, Records: map[string]*Record{}, Votes: map[string]*Vote{},
 		Scores: map[string]*Score{}, votesUsed: map[string]int{}, usgSums: map[string]*usgSum{}, maxPos: map[string]float64{},
+		APKLRatings: map[string]*APKLRating{}, apklBy: map[string]map[string]*APKLRating{},
 	}
 }
 
@@ -79,6 +83,8 @@ func (s *State) Load(kind string, v any) {
 		s.Votes[voteKey(x.ParticipantID, x.TargetID)] = x
 	case *Score:
 		s.Scores[voteKey(x.ParticipantID, x.TargetID)] = x
+	case *APKLRating:
+		s.loadAPKL(x)
 	}
 }
 
@@ -259,6 +265,7 @@ func (s *State) dropTarget(id string) {
 		}
 	}
 	delete(s.usgSums, id)
+	s.dropAPKL(id)
 	for _, l := range s.Links {
 		if l.FromID == id || l.ToID == id {
 			delete(s.Links, l.ID)

@@ -31,13 +31,14 @@ type Phase string
 const (
 	PhaseBrainstorm Phase = "brainstorm"
 	PhaseGroup      Phase = "group"
+	PhaseScreen     Phase = "screen" // APKL screening; only when Settings.APKL.Enabled
 	PhaseVote       Phase = "vote"
 	PhaseDiscuss    Phase = "discuss"
 	PhaseActions    Phase = "actions"
 )
 
 // Phases lists the phases in their usual order.
-var Phases = []Phase{PhaseBrainstorm, PhaseGroup, PhaseVote, PhaseDiscuss, PhaseActions}
+var Phases = []Phase{PhaseBrainstorm, PhaseGroup, PhaseScreen, PhaseVote, PhaseDiscuss, PhaseActions}
 
 // Column kinds.
 const (
@@ -56,10 +57,15 @@ type Settings struct {
 	// JoiningClosed refuses new joins (kunci pendaftaran); people already
 	// in the session keep their seats and may reconnect.
 	JoiningClosed bool `json:"joiningClosed"`
+	// APKL is the optional screening step before USG (board/apkl.go).
+	APKL APKLSettings `json:"apkl"`
 }
 
 // DefaultSettings are those of a new session.
-func DefaultSettings() Settings { return Settings{VotesPerParticipant: 5} }
+func DefaultSettings() Settings {
+	return Settings{VotesPerParticipant: 5,
+		APKL: APKLSettings{Mode: APKLCheck, Raters: APKLRatersAll, Scope: APKLScopePassed}}
+}
 
 // Timer is a countdown in server time.
 type Timer struct {

@@ -137,6 +137,8 @@ func (s *State) classOf(ev *Event, v Viewer) Class {
 		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.TargetID)}
 	case USGData:
 		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.TargetID)}
+	case APKLData:
+		return Class{Self: d.Rater == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.TargetID)}
 	case LinkData:
 		return Class{Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.Link.FromID, d.Link.ToID)}
 	case CodeData:
@@ -253,6 +255,9 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 		if d.Notes != nil {
 			m["notes"] = notes
 		}
+		if d.APKL != nil {
+			m["apkl"] = d.APKL
+		}
 		out.Data = m
 	case VoteData:
 		m := map[string]any{"targetId": d.TargetID, "votes": d.Votes}
@@ -264,6 +269,13 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 		m := map[string]any{"targetId": d.TargetID, "usg": d.USG}
 		if c.Self {
 			m["myUsg"] = map[string]int{"u": d.Score.U, "s": d.Score.S, "g": d.Score.G}
+		}
+		out.Data = m
+	case APKLData:
+		m := map[string]any{"targetId": d.TargetID, "apkl": d.APKL}
+		if c.Self {
+			r := d.Rating
+			m["myApkl"] = map[string]int{"a": r.A, "p": r.P, "k": r.K, "l": r.L}
 		}
 		out.Data = m
 	case RecordData:
@@ -307,6 +319,10 @@ type NoteView struct {
 	Mine      bool   `json:"mine,omitempty"`
 	MyVotes   int    `json:"myVotes,omitempty"`
 	MyUSG     *MyUSG `json:"myUsg,omitempty"`
+	// APKL is the item's screening result (board/apkl.go), MyAPKL the
+	// viewer's own rating; both absent until someone rates it.
+	APKL   *APKLResult `json:"apkl,omitempty"`
+	MyAPKL *APKLRating `json:"myApkl,omitempty"`
 }
 
 // HiddenNote is the whole of what a viewer who may not read a note gets.
@@ -331,7 +347,7 @@ func (s *State) noteView(n *Note, text, author bool, mine *Viewer) any {
 		return HiddenNote{ID: n.ID, ColumnID: n.ColumnID, Hidden: true}
 	}
 	v := NoteView{ID: n.ID, ColumnID: n.ColumnID, Text: n.Text, Color: n.Color, Position: n.Position,
-		Votes: n.Votes, USG: n.USG, Private: s.Session.Settings.PrivateBrainstorm && !s.revealed(n), Anonymous: s.stamped(n)}
+		Votes: n.Votes, USG: n.USG, APKL: s.apklView(n.ID), Private: s.Session.Settings.PrivateBrainstorm && !s.revealed(n), Anonymous: s.stamped(n)}
 	if n.GroupID != "" {
 		g := n.GroupID
 		v.GroupID = &g
@@ -343,6 +359,7 @@ func (s *State) noteView(n *Note, text, author bool, mine *Viewer) any {
 	if mine != nil {
 		v.Mine = n.AuthorID == mine.ID
 		v.MyVotes, v.MyUSG = s.mine(mine.ID, n.ID)
+		v.MyAPKL = s.myAPKL(mine.ID, n.ID)
 	}
 	return v
 }

@@ -52,6 +52,7 @@ func Build(st *board.State, opts Options) Model {
 	case b.anonymous:
 		m.AnonymousNote = l.AnonymousSome
 	}
+	m.APKL = b.screening(m.Discussion)
 	m.Priorities = b.priorities(m.Discussion)
 	m.Innovations = b.innovations(m.Discussion)
 	m.Conclusions = b.conclusions()
@@ -299,7 +300,8 @@ func (b *builder) priorities(cols []Column) []Priority {
 	}
 	var rs []ranked
 	walkItems(cols, func(c *Column, _ *Group, it *Item, _ bool) {
-		if (c.Kind == board.KindProblem || c.Kind == board.KindCause) && (it.USG.Raters > 0 || it.Votes > 0) {
+		// With APKL's scope "passed", what did not pass never went on to USG.
+		if (c.Kind == board.KindProblem || c.Kind == board.KindCause) && (it.USG.Raters > 0 || it.Votes > 0) && !b.screenedOut(it.ID) {
 			rs = append(rs, ranked{it, c.Title})
 		}
 	})

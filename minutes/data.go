@@ -31,10 +31,14 @@ func renderCSV(m *Model) ([]byte, error) {
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
 	w.Comma = l.CSVComma
-	if err := w.Write(l.CSVHead[:]); err != nil {
+	head := l.CSVHead[:]
+	if m.APKL != nil {
+		head = append(append([]string{}, head...), apklCSV...)
+	}
+	if err := w.Write(head); err != nil {
 		return nil, err
 	}
-	row := make([]string, len(l.CSVHead))
+	row := make([]string, len(head))
 	var err error
 	walkItems(m.Discussion, func(c *Column, g *Group, it *Item, isGroup bool) {
 		if err != nil {
@@ -51,6 +55,9 @@ func renderCSV(m *Model) ([]byte, error) {
 		row[5], row[6], row[7], row[8] = "", "", "", ""
 		if it.USG.Raters > 0 {
 			row[5], row[6], row[7], row[8] = l.num(it.USG.U), l.num(it.USG.S), l.num(it.USG.G), l.num(it.USG.Total)
+		}
+		if m.APKL != nil {
+			copy(row[len(l.CSVHead):], apklCells(l, m.APKL, it.ID))
 		}
 		err = w.Write(row)
 	})
@@ -137,7 +144,8 @@ func renderJSON(m *Model) ([]byte, error) {
 	out := struct {
 		Board      board.BoardView `json:"board"`
 		Attendance []attendee      `json:"attendance"`
-	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance))}
+		APKL       *apklJSON       `json:"apkl,omitempty"`
+	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance)), APKL: m.apklJSON()}
 	for _, a := range m.Attendance {
 		out.Attendance = append(out.Attendance, attendee{a.ID, a.Name, a.Unit, a.Role, a.JoinedAt.UTC()})
 	}

@@ -57,6 +57,7 @@ var docxTmpl = template.Must(template.New("docx").Funcs(template.FuncMap{
 	"join":       strings.Join,
 	"textWidth":  func() int { return textWidth },
 	"prioCols":   func() []int { return prioCols },
+	"apklCols":   func() []int { return apklCols },
 	"actionCols": func() []int { return actionCols },
 	"attendCols": func() []int { return attendCols },
 	"signWidth":  func(s []Signature) int { return textWidth / max(len(s), 1) },

@@ -12,6 +12,7 @@ func renderMarkdown(m *Model) ([]byte, error) {
 	d := &mdDoc{m: m}
 	d.head()
 	d.discussion()
+	d.screening()
 	d.priorities()
 	d.innovations()
 	d.conclusions()
@@ -68,6 +69,9 @@ func (d *mdDoc) discussion() {
 func (d *mdDoc) priorities() {
 	m := d.m
 	d.section(m.L.Priorities)
+	if n := m.priorityNote(); n != "" {
+		d.printf(md(n), "\n\n")
+	}
 	d.table(m.PriorityHead(), ":-::::::")
 	for _, p := range m.Priorities {
 		d.row(strconv.Itoa(p.No), md(oneLine(withMark(p.Text, p.Mark))), p.U, p.S, p.G, p.Total,

@@ -58,6 +58,7 @@ type Model struct {
 
 	// Body (isi).
 	Discussion  []Column
+	APKL        *Screening // "Penyaringan APKL", before the priorities; nil without APKL
 	Priorities  []Priority
 	Innovations []Innovation
 	Conclusions []Conclusion

@@ -58,6 +58,7 @@ func renderPDF(m *Model) ([]byte, error) {
 
 	d.head()
 	d.discussion()
+	d.screening()
 	d.priorities()
 	d.innovations()
 	d.conclusions()
@@ -299,6 +300,11 @@ var pdfNumbers = map[int]bool{0: true, 2: true, 3: true, 4: true, 5: true, 6: tr
 func (d *pdfDoc) priorities() {
 	m := d.m
 	d.heading(m.L.Priorities)
+	if n := m.priorityNote(); n != "" {
+		d.font(false, 9)
+		d.para(pdfLeft, pdfWidth, 4.5, n)
+		d.font(false, 10)
+	}
 	rows := make([][]string, 0, len(m.Priorities))
 	for _, p := range m.Priorities {
 		rows = append(rows, []string{strconv.Itoa(p.No), oneLine(withMark(p.Text, p.Mark)), p.U, p.S, p.G, p.Total,

@@ -175,6 +175,8 @@ func newEntity(kind string) any {
 		return &board.Vote{}
 	case board.EntScore:
 		return &board.Score{}
+	case board.EntAPKL:
+		return &board.APKLRating{}
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ export function fromSnapshot(b) {
     rules: b.rules || {},
     myVotes: new Map(),
     myUsg: new Map(),
+    myApkl: new Map(),
     mine: new Set(),
     clockOffset: 0,
     version: 0,
@@ -32,12 +33,14 @@ export function fromSnapshot(b) {
     s.groups.set(g.id, normGroup(g));
     if (g.myVotes) s.myVotes.set(g.id, g.myVotes);
     if (g.myUsg) s.myUsg.set(g.id, g.myUsg);
+    if (g.myApkl) s.myApkl.set(g.id, g.myApkl);
   }
   for (const n of b.notes || []) {
     s.notes.set(n.id, normNote(n));
     if (n.mine || (n.authorId && n.authorId === s.you.id)) s.mine.add(n.id);
     if (n.myVotes) s.myVotes.set(n.id, n.myVotes);
     if (n.myUsg) s.myUsg.set(n.id, n.myUsg);
+    if (n.myApkl) s.myApkl.set(n.id, n.myApkl);
   }
   for (const l of b.links || []) s.links.set(l.id, { ...l });
   for (const a of b.actions || []) s.actions.set(a.id, { ...a });
@@ -64,6 +67,7 @@ function normGroup(g) {
   return {
     id: g.id, columnId: g.columnId, title: g.title, position: g.position,
     votes: g.votes || 0, usg: g.usg || { u: 0, s: 0, g: 0, total: 0, raters: 0 },
+    apkl: g.apkl || null,
   };
 }
 
@@ -71,6 +75,7 @@ function normGroup(g) {
 function dropTarget(s, id) {
   s.myVotes.delete(id);
   s.myUsg.delete(id);
+  s.myApkl.delete(id);
   for (const [lid, l] of s.links) if (l.fromId === id || l.toId === id) s.links.delete(lid);
   s.records.delete(id);
   for (const a of s.actions.values()) if (a.targetId === id) a.targetId = null;
@@ -134,6 +139,8 @@ export function applyEvent(s, msg) {
       const prev = s.groups.get(d.group.id);
       const g = normGroup(d.group);
       if (prev && d.group.votes == null) { g.votes = prev.votes; g.usg = prev.usg; }
+      if (prev && !g.apkl) g.apkl = prev.apkl; // group events carry no APKL result
+
       s.groups.set(g.id, g);
       break;
     }
@@ -162,6 +169,12 @@ export function applyEvent(s, msg) {
       const tg = target(s, d.targetId);
       if (tg) tg.usg = d.usg;
       if (d.myUsg) s.myUsg.set(d.targetId, d.myUsg);
+      break;
+    }
+    case 'apkl.changed': {
+      const tg = target(s, d.targetId);
+      if (tg) tg.apkl = d.apkl;
+      if (d.myApkl) s.myApkl.set(d.targetId, d.myApkl);
       break;
     }
     case 'link.added':
@@ -202,6 +215,11 @@ export function applyEvent(s, msg) {
       s.session.settings = { ...d.settings };
       s.session.revealed = !!d.revealed;
       if (d.notes) replaceNotes(s, d.notes);
+      // A change of APKL raters re-counts every rated item.
+      for (const [id, r] of Object.entries(d.apkl || {})) {
+        const tg = target(s, id);
+        if (tg) tg.apkl = r;
+      }
       break;
     }
     case 'notes.revealed':

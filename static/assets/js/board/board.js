@@ -48,6 +48,8 @@ export function mountBoard(root, sessionId, app) {
       selecting: false,
       selected: new Set(),
       usgDraft: new Map(),
+      apklDraft: new Map(),
+      apklFilter: 'all',
       // drafts: unsaved text by field (see drafts.js); never wiped by a render.
       drafts: new Map(),
       projector: false,

@@ -5,7 +5,8 @@ import { h } from '../dom.js';
 import { t, fmtNum } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { columns, groupsIn, displayNotes, notesByColumn, hiddenCounts } from './derive.js';
-import { noteCard, voteControl, usgPicker, recordBox, linkChips, COLORS } from './note.js';
+import { noteCard, voteControl, usgOrGate, recordBox, linkChips, COLORS } from './note.js';
+import { apklPicker, apklBadge, apklClass, isItem } from './apkl.js';
 import { columnMenu, groupMenu } from './menus.js';
 import { addColumnDialog } from './dialogs.js';
 import { usgKind } from './perm.js';
@@ -145,20 +146,22 @@ function groupBox(ctx, p, c, g, notes) {
   const spot = s.session.spotlight === g.id;
   const phase = s.session.phase;
   return h('section', {
-    key: 'g-' + g.id, class: 'group' + (spot ? ' spotlight' : ''), 'data-testid': 'group', 'data-group-id': g.id, 'data-target-id': g.id, 'aria-label': g.title,
+    key: 'g-' + g.id, class: 'group' + (spot ? ' spotlight' : '') + apklClass(s, g), 'data-testid': 'group', 'data-group-id': g.id, 'data-target-id': g.id, 'aria-label': g.title,
     ...dropZone(ctx, p, c.id, g.id),
   },
   h('header', { class: 'group-head' },
     icon('layers', 14),
     h('h3', { class: 'group-title', 'data-testid': 'group-title' }, g.title),
     h('span', { class: 'group-count', title: t('column.count', { n: notes.length }) }, String(notes.length)),
+    apklBadge(s, g),
     h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'data-testid': 'group-menu', 'aria-haspopup': 'menu', 'aria-label': t('group.menu', { name: g.title }), onclick: (e) => groupMenu(ctx, p, g, e.currentTarget) }, icon('more', 16))),
   (g.votes || (g.usg && g.usg.raters)) && phase !== 'vote' ? h('div', { class: 'group-meta' },
     g.votes ? h('span', { class: 'votes-badge', 'data-testid': 'group-votes', title: t('vote.count', { n: g.votes }) }, h('span', { class: 'dot-icon' }), t('vote.count', { n: g.votes })) : null,
     g.usg && g.usg.raters ? h('span', { class: 'usg-badge', title: t('usg.total') }, 'USG ' + fmt(g.usg.total)) : null) : null,
   linkChips(s, g.id, c),
   recordBox(s, g.id),
-  phase === 'vote' ? h('div', { class: 'target-controls' }, p.vote ? voteControl(ctx, p, g) : null, usgKind(c.kind) && p.usg ? usgPicker(ctx, g) : null) : null,
+  phase === 'vote' ? h('div', { class: 'target-controls' }, p.vote ? voteControl(ctx, p, g) : null, usgKind(c.kind) && p.usg ? usgOrGate(ctx, g) : null) : null,
+  phase === 'screen' && isItem(s, g) ? h('div', { class: 'target-controls' }, apklPicker(ctx, g)) : null,
   h('div', { class: 'group-notes' }, notes.length ? notes.map((n) => noteCard(ctx, p, c, n, false)) : h('p', { class: 'lane-empty' }, t('group.empty'))));
 }
 

@@ -2,6 +2,7 @@
 // notes with the outbox overlaid (pending adds, edits, moves, deletes), the
 // USG ranking, target labels.
 import { usgKind } from './perm.js';
+import { screenedOut } from './apkl.js';
 
 const byPos = (a, b) => (a.position ?? 0) - (b.position ?? 0) || String(a.id).localeCompare(String(b.id));
 
@@ -67,14 +68,15 @@ export function ranking(s) {
   const kindOf = (cid) => (s.columns.get(cid) || {}).kind;
   for (const g of s.groups.values()) {
     if (!usgKind(kindOf(g.columnId))) continue;
-    rows.push({ id: g.id, label: g.title, group: true, columnId: g.columnId, usg: g.usg, votes: g.votes });
+    rows.push({ id: g.id, label: g.title, group: true, columnId: g.columnId, usg: g.usg, votes: g.votes, apkl: g.apkl });
   }
   for (const n of s.notes.values()) {
     if (n.hidden || !usgKind(kindOf(n.columnId))) continue;
-    rows.push({ id: n.id, label: n.text, group: false, columnId: n.columnId, usg: n.usg, votes: n.votes });
+    rows.push({ id: n.id, label: n.text, group: false, columnId: n.columnId, usg: n.usg, votes: n.votes, apkl: n.apkl });
   }
   return rows
-    .filter((r) => (r.usg && r.usg.raters > 0) || r.votes > 0)
+    // With APKL's scope "passed", what did not pass stays out, as in the minutes.
+    .filter((r) => ((r.usg && r.usg.raters > 0) || r.votes > 0) && !screenedOut(s, r))
     .sort((a, b) => (b.usg.total - a.usg.total) || (b.votes - a.votes) || a.label.localeCompare(b.label));
 }
 

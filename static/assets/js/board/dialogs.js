@@ -11,6 +11,7 @@ import { columns, hiddenCounts, label, targets } from './derive.js';
 import { actionForm } from './actions.js';
 import { draftProps, dropDrafts } from './drafts.js';
 import { saveRecord, savedRecord } from './records.js';
+import { apklSettings } from './apkl.js';
 
 function toggle(name, on, labelKey, hintKey, onChange) {
   return h('label', { class: 'switch-row', 'data-testid': 'setting-' + name },
@@ -37,6 +38,7 @@ export function settingsDialog(ctx) {
           h('button', { type: 'button', class: 'btn btn-primary btn-sm', disabled: closed || s.session.revealed, 'data-testid': 'settings-reveal', onclick: () => revealDialog(ctx) }, icon('eye', 16), t('reveal.button'))) : null,
         toggle('anonymous', st.anonymous, 'settings.anonymous', 'settings.anonymousHint', (v) => set('anonymous', v)),
         toggle('locked', st.locked, 'settings.locked', 'settings.lockedHint', (v) => set('locked', v)),
+        apklSettings(ctx),
         h('div', { class: 'switch-row' },
           h('span', { class: 'switch-text' }, h('span', { class: 'switch-label', id: 'votes-label' }, t('settings.votes')), h('span', { class: 'switch-hint' }, t('settings.votesHint'))),
           h('div', { class: 'stepper', role: 'group', 'aria-labelledby': 'votes-label' },

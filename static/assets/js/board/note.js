@@ -10,6 +10,7 @@ import { label } from './derive.js';
 import { noteMenu } from './menus.js';
 import { dragProps, stackProps, colorPicker, focusQuiet } from './columns.js';
 import { draftProps, draftOf, dropDrafts, setDraft } from './drafts.js';
+import { apklPicker, apklBadge, apklClass, isItem, screenedOut } from './apkl.js';
 
 export const COLORS = ['yellow', 'pink', 'blue', 'green', 'orange', 'purple'];
 
@@ -25,7 +26,7 @@ export function noteCard(ctx, p, c, n, loose) {
   const selecting = ctx.ui.selecting && !n.pending;
   const selected = ctx.ui.selected.has(n.id);
   const phase = s.session.phase;
-  const cls = ['note', 'note-' + (n.color || 'yellow')];
+  const cls = ['note', 'note-' + (n.color || 'yellow') + apklClass(s, n)];
   if (n.pending) cls.push('pending');
   if (spot) cls.push('spotlight');
   if (selected) cls.push('selected');
@@ -46,11 +47,13 @@ export function noteCard(ctx, p, c, n, loose) {
   recordBox(s, n.id),
   phase === 'vote' && loose && !n.pending ? h('div', { class: 'target-controls' },
     p.vote ? voteControl(ctx, p, n) : null,
-    usgKind(c.kind) && p.usg ? usgPicker(ctx, n) : null) : null,
+    usgKind(c.kind) && p.usg ? usgOrGate(ctx, n) : null) : null,
+  phase === 'screen' && loose && !n.pending && isItem(s, n) ? h('div', { class: 'target-controls' }, apklPicker(ctx, n)) : null,
   editing ? null : h('footer', { class: 'note-foot' },
     h('span', { class: 'note-author', 'data-testid': 'note-author' }, authorLabel(s, n, mine)),
     n.votes && !(phase === 'vote' && loose) ? h('span', { class: 'votes-badge', 'data-testid': 'note-votes', title: t('vote.count', { n: n.votes }) }, h('span', { class: 'dot-icon' }), String(n.votes)) : null,
     n.usg && n.usg.raters && !(phase === 'vote' && loose) ? h('span', { class: 'usg-badge', title: t('usg.total') }, 'USG ' + fmt1(n.usg.total)) : null,
+    loose && !n.pending ? apklBadge(s, n) : null,
     n.pending ? null : h('button', { type: 'button', class: 'icon-btn icon-btn-sm note-menu-btn', 'data-testid': 'note-menu', 'aria-haspopup': 'menu', 'aria-label': t('note.menu'), onclick: (e) => noteMenu(ctx, p, c, n, e.currentTarget) }, icon('more', 16))));
 }
 
@@ -131,6 +134,12 @@ export function voteControl(ctx, p, target) {
       h('span', { class: 'vote-dots', 'aria-hidden': 'true' }, Array.from({ length: Math.min(mine, 10) }, (_, i) => h('span', { key: 'd' + i, class: 'dot-icon mine' }))),
       h('span', { class: 'vote-total' }, t('vote.count', { n: target.votes || 0 }))),
     h('button', { type: 'button', class: 'vote-btn vote-plus', 'data-testid': 'vote-plus', disabled: left <= 0, 'aria-label': t('vote.cast'), onclick: () => ctx.cmd('vote.cast', { targetId: target.id }) }, icon('plus', 16)));
+}
+
+/** usgOrGate is the USG picker, or why an item that did not pass APKL gets none. */
+export function usgOrGate(ctx, target) {
+  if (screenedOut(ctx.state, target)) return h('p', { class: 'apkl-gate', 'data-testid': 'apkl-gate' }, t('apkl.noUsg'));
+  return usgPicker(ctx, target);
 }
 
 /** usgPicker is three rows of 1–5 for Urgency, Seriousness and Growth. */

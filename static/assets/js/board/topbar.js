@@ -8,7 +8,13 @@ import { votesLeft } from '../state.js';
 import { remaining, fmtClock } from './timer.js';
 import { settingsDialog, timerDialog, minutesDialog, closeSessionDialog } from './dialogs.js';
 
-export const PHASES = ['brainstorm', 'group', 'vote', 'discuss', 'actions'];
+export const PHASES = ['brainstorm', 'group', 'screen', 'vote', 'discuss', 'actions'];
+
+/** phasesOf is the stepper's steps: APKL's "screen" only while it is on (or current). */
+export function phasesOf(se) {
+  const on = !!(se.settings && se.settings.apkl && se.settings.apkl.enabled);
+  return PHASES.filter((ph) => ph !== 'screen' || on || se.phase === 'screen');
+}
 
 export function topbar(ctx, p) {
   const s = ctx.state;
@@ -85,13 +91,14 @@ function moreMenu(ctx, p, anchor) {
 
 export function phasebar(ctx, p) {
   const se = ctx.state.session;
-  const cur = PHASES.indexOf(se.phase);
+  const steps = phasesOf(se);
+  const cur = steps.indexOf(se.phase);
   const canSet = p.fac && !p.closed;
   const guideKey = `guide.${se.phase}.${p.fac ? 'fac' : p.role === 'notulis' && has(`guide.${se.phase}.notulis`) ? 'notulis' : 'part'}`;
-  const next = PHASES[cur + 1];
+  const next = steps[cur + 1];
   return h('nav', { class: 'phasebar', 'aria-label': t('phase.label'), 'data-testid': 'phasebar' },
     h('ol', { class: 'phases', tabindex: canSet ? null : '0' },
-      PHASES.map((ph, i) => h('li', { key: ph, class: 'phase-item' },
+      steps.map((ph, i) => h('li', { key: ph, class: 'phase-item' },
         h('button', {
           type: 'button',
           class: 'phase-step' + (i === cur ? ' current' : '') + (i < cur ? ' done' : ''),

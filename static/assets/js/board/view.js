@@ -16,6 +16,7 @@ import { toast } from '../ui/toast.js';
 import { draftProps, draftKeys, dropDraft, hasDraft } from './drafts.js';
 import { saveRecord, savedRecord } from './records.js';
 import { joinBase, hostOf } from './reach.js';
+import { apklBar } from './apkl.js';
 
 export function boardView(ctx) {
   const s = ctx.state;
@@ -28,6 +29,7 @@ export function boardView(ctx) {
   if (p.closed) cls.push('is-closed');
   if (narrow) cls.push('narrow', 'mview-' + ctx.ui.mobileView);
   if (showPanel) cls.push('with-panel');
+  if (ctx.ui.apklFilter && ctx.ui.apklFilter !== 'all') cls.push('apkl-only-' + ctx.ui.apklFilter);
   return h('div', { key: 'board', class: cls.join(' '), 'data-testid': 'board', 'data-role': p.role, 'data-phase': s.session.phase, 'data-closed': String(p.closed) },
     topbar(ctx, p),
     phasebar(ctx, p),
@@ -63,6 +65,8 @@ function banners(ctx, p) {
       h('span', null, p.fac ? t('banner.privateFac', { n }) : t('banner.private')),
       p.fac ? h('button', { type: 'button', class: 'btn btn-sm btn-primary', 'data-testid': 'reveal-button', onclick: () => revealDialog(ctx) }, icon('eye', 16), t('reveal.button')) : null));
   }
+  const apkl = apklBar(ctx);
+  if (apkl) out.push(apkl);
   if (se.spotlight) out.push(spotlightBanner(ctx, p));
   // A conclusion typed for a card that is no longer in the spotlight stays
   // on screen until it is saved or discarded.
