@@ -36,7 +36,11 @@ func participantRemove(x *exec) (string, any, error) {
 	}
 	p.Removed = true
 	x.s.putParticipant(p)
-	return "participant.removed", RemovedData{ID: p.ID}, nil
+	d := RemovedData{ID: p.ID}
+	if x.s.unitShift(p, false) {
+		d.Notes = x.s.noteValues()
+	}
+	return "participant.removed", d, nil
 }
 
 func phaseSet(x *exec) (string, any, error) {
@@ -76,6 +80,9 @@ func settingsUpdate(x *exec) (string, any, error) {
 	if c.JoiningClosed != nil {
 		st.JoiningClosed = *c.JoiningClosed
 	}
+	if c.ShowUnits != nil {
+		st.ShowUnits = *c.ShowUnits
+	}
 	// A new private round hides the notes written from now on until the
 	// next reveal; notes everyone has already read stay readable.
 	if st.PrivateBrainstorm && !before.PrivateBrainstorm {
@@ -97,7 +104,7 @@ func settingsUpdate(x *exec) (string, any, error) {
 	data := NotesData{Settings: &st, Revealed: x.s.Session.Revealed}
 	// When what viewers may read or attribute changes, every viewer gets
 	// every note again, projected for them.
-	if st.Anonymous != before.Anonymous || st.PrivateBrainstorm != before.PrivateBrainstorm {
+	if st.Anonymous != before.Anonymous || st.PrivateBrainstorm != before.PrivateBrainstorm || st.ShowUnits != before.ShowUnits {
 		data.Notes = x.s.noteValues()
 	}
 	return "settings.changed", data, nil

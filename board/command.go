@@ -38,6 +38,7 @@ type Command struct {
 	VotesPerParticipant *int       `json:"votesPerParticipant,omitempty"`
 	Locked              *bool      `json:"locked,omitempty"`
 	JoiningClosed       *bool      `json:"joiningClosed,omitempty"`
+	ShowUnits           *bool      `json:"showUnits,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key

@@ -164,7 +164,11 @@ func (s *State) Join(p Participant) (*Change, error) {
 	}
 	cp := p
 	s.putParticipant(&cp)
-	return s.change("participant.joined", ParticipantData{Participant: cp}, p.ID, p.JoinedAt, "", p.ID), nil
+	d := ParticipantData{Participant: cp}
+	if s.unitShift(&cp, true) {
+		d.Notes = s.noteValues()
+	}
+	return s.change("participant.joined", d, p.ID, p.JoinedAt, "", p.ID), nil
 }
 
 // Commit records that a change was stored with seq.

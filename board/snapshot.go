@@ -27,8 +27,9 @@ type SessionView struct {
 // GroupView is a group with the viewer's own votes and score.
 type GroupView struct {
 	Group
-	MyVotes int    `json:"myVotes,omitempty"`
-	MyUSG   *MyUSG `json:"myUsg,omitempty"`
+	MyVotes   int       `json:"myVotes,omitempty"`
+	MyUSG     *MyUSG    `json:"myUsg,omitempty"`
+	USGByUnit []UnitUSG `json:"usgByUnit,omitempty"`
 }
 
 // You is the viewer's own identity and budget.
@@ -76,13 +77,17 @@ func (s *State) Snapshot(v Viewer, online func(id string) bool, now time.Time) B
 	for _, c := range s.SortedColumns() {
 		b.Columns = append(b.Columns, *c)
 	}
+	u := s.units()
 	for _, g := range s.SortedGroups() {
 		gv := GroupView{Group: *g}
 		gv.MyVotes, gv.MyUSG = s.mine(v.ID, g.ID)
+		if g.USG.Raters > 0 {
+			gv.USGByUnit = s.unitUSG(g.ID, u)
+		}
 		b.Groups = append(b.Groups, gv)
 	}
 	for _, n := range s.SortedNotes() {
-		b.Notes = append(b.Notes, s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), &v))
+		b.Notes = append(b.Notes, s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), s.canSeeUnit(n, v, u), u, &v))
 	}
 	for _, l := range s.SortedLinks() {
 		b.Links = append(b.Links, *l)

@@ -56,6 +56,10 @@ type Settings struct {
 	// JoiningClosed refuses new joins (kunci pendaftaran); people already
 	// in the session keep their seats and may reconnect.
 	JoiningClosed bool `json:"joiningClosed"`
+	// ShowUnits (tampilkan unit) lets an anonymous note carry its author's
+	// unit, and USG be broken out per unit, for units of at least
+	// MinUnitSize people (board/units.go).
+	ShowUnits bool `json:"showUnits"`
 }
 
 // DefaultSettings are those of a new session.
