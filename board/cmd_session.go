@@ -34,10 +34,11 @@ func participantRemove(x *exec) (string, any, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	before := x.s.unitSig()
 	p.Removed = true
 	x.s.putParticipant(p)
 	d := RemovedData{ID: p.ID}
-	if x.s.unitShift(p, false) {
+	if x.s.unitShifted(before) {
 		d.Notes = x.s.noteValues()
 	}
 	return "participant.removed", d, nil

@@ -360,9 +360,11 @@ func newFuzzRun(t *testing.T, data []byte) *fuzzRun {
 	b.participant("pa-2e", "Ani Penulis", RoleParticipant)
 	b.participant("pb-3d", "Budi Pembaca", RoleParticipant)
 	// Ani's unit has three people, spelled three ways, until pa-2e is
-	// removed; Budi's and the facilitator's have one each.
+	// removed; Budi's has two, the facilitator's one: three people are left
+	// without a shown unit, until pb-3d is removed.
 	b.joinUnit("pc", "unit ani  penulis")
 	b.joinUnit("pd", "UNIT Ani Penulis")
+	b.joinUnit("pe", "Unit Budi Pembaca")
 	f := &fuzzRun{t: t, b: b, r: &fuzzBytes{b: data}, texts: map[string][]string{}, authors: map[string]string{}, anon: map[string]bool{},
 		revealed: map[string]bool{}, exempt: map[string]int{}, replica: map[string][]byte{}}
 	f.seedReplica()
@@ -612,8 +614,9 @@ func (f *fuzzRun) maySeeAuthor(noteID string, v Viewer) bool {
 
 // maySeeUnit is the unit rule, written apart from CanSeeUnit: a reader
 // learns the unit of a note's author when the author has one and either
-// may learn the author, or — an anonymous note — units are shown and the
-// unit has at least three people not removed (spellings folded).
+// may learn the author, or — an anonymous note — units are shown, the
+// unit has at least three people not removed (spellings folded), and the
+// people left without a shown unit are none or at least three.
 func (f *fuzzRun) maySeeUnit(noteID string, v Viewer) bool {
 	s := f.b.s
 	author := s.Participants[f.authors[noteID]]
@@ -624,13 +627,22 @@ func (f *fuzzRun) maySeeUnit(noteID string, v Viewer) bool {
 	if author.ID == v.ID || f.maySeeAuthor(noteID, v) {
 		return true
 	}
-	people := 0
+	fold := func(u string) string { return strings.ToLower(strings.Join(strings.Fields(u), " ")) }
+	size := map[string]int{}
 	for _, p := range s.Participants {
-		if !p.Removed && strings.ToLower(strings.Join(strings.Fields(p.Unit), " ")) == key {
-			people++
+		if !p.Removed && fold(p.Unit) != "" {
+			size[fold(p.Unit)]++
 		}
 	}
-	return s.Session.Settings.ShowUnits && people >= 3
+	// Those whose unit is never shown must be none or at least three, or
+	// the others' units would name them by elimination.
+	left := 0
+	for _, p := range s.Participants {
+		if !p.Removed && size[fold(p.Unit)] < 3 {
+			left++
+		}
+	}
+	return s.Session.Settings.ShowUnits && size[key] >= 3 && (left == 0 || left >= 3)
 }
 
 // checkEventAuthors: no note an event carries names an author the viewer

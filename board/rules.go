@@ -162,10 +162,11 @@ func (s *State) Join(p Participant) (*Change, error) {
 	if seated >= MaxParticipants {
 		return nil, Errorf(CodeConflict, "the session is full (%d participants)", MaxParticipants)
 	}
+	before := s.unitSig()
 	cp := p
 	s.putParticipant(&cp)
 	d := ParticipantData{Participant: cp}
-	if s.unitShift(&cp, true) {
+	if s.unitShifted(before) {
 		d.Notes = s.noteValues()
 	}
 	return s.change("participant.joined", d, p.ID, p.JoinedAt, "", p.ID), nil

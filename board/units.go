@@ -25,7 +25,16 @@ type units struct {
 	members map[string]int    // unit key -> people in the session (removed ones not counted)
 	label   map[string]string // unit key -> the label everyone sees
 	of      map[string]string // participant id -> unit key
+	// unnamed counts the people (not removed) whose unit is never shown on
+	// an anonymous note: no unit, or a unit under MinUnitSize.
+	unnamed int
 }
+
+// namable reports whether units may be shown on anonymous notes at all.
+// Showing the others' units names by elimination the one or two people
+// left without one (a lone member of a small unit, the only person who gave
+// no unit), so either nobody is left out or at least MinUnitSize are.
+func (u *units) namable() bool { return u.unnamed == 0 || u.unnamed >= MinUnitSize }
 
 // units builds the table from the participants, in join order for labels.
 func (s *State) units() *units {
@@ -43,6 +52,11 @@ func (s *State) units() *units {
 			u.members[k]++
 		}
 	}
+	for _, p := range s.Participants {
+		if !p.Removed && u.members[unitKey(p.Unit)] < MinUnitSize {
+			u.unnamed++
+		}
+	}
 	return u
 }
 
@@ -55,30 +69,42 @@ func (s *State) canSeeUnit(n *Note, v Viewer, u *units) bool {
 	if s.CanSeeAuthor(n, v) {
 		return true // the author is named, and their unit is on the attendance list
 	}
-	return s.Session.Settings.ShowUnits && u.members[k] >= MinUnitSize
+	return s.Session.Settings.ShowUnits && u.members[k] >= MinUnitSize && u.namable()
 }
 
-// unitShift reports whether p's join (joined) or removal, already applied,
-// moved p's unit across MinUnitSize while that matters: units are shown and
-// some note is anonymous. Such a change alters what every viewer sees of
-// notes, so its event carries every note again, projected per viewer.
-func (s *State) unitShift(p *Participant, joined bool) bool {
-	k := unitKey(p.Unit)
-	if k == "" || !s.Session.Settings.ShowUnits {
-		return false
+// unitSig says which units an anonymous note may carry now ("" none):
+// Join and participant.remove compare it before and after. When it
+// changes, what every viewer sees of notes changes, so their event carries
+// every note again, projected per viewer.
+func (s *State) unitSig() string {
+	if !s.Session.Settings.ShowUnits {
+		return ""
 	}
-	want := MinUnitSize - 1
-	if joined {
-		want = MinUnitSize
+	u := s.units()
+	if !u.namable() {
+		return ""
 	}
-	if s.units().members[k] != want {
+	var keys []string
+	for k, n := range u.members {
+		if n >= MinUnitSize {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, "\x00")
+}
+
+// unitShifted reports whether a change that moved the unit signature from
+// before matters to some note: one is anonymous.
+func (s *State) unitShifted(before string) bool {
+	if s.unitSig() == before {
 		return false
 	}
 	if s.Session.Settings.Anonymous {
 		return true
 	}
-	for _, note := range s.Notes {
-		if note.Anonymous {
+	for _, n := range s.Notes {
+		if n.Anonymous {
 			return true
 		}
 	}
@@ -94,9 +120,11 @@ type UnitUSG struct {
 
 // unitUSG returns the per-unit USG of a target, units in label order.
 // While the session is anonymous a unit is broken out only when units are
-// shown, it has MinUnitSize people and at least two of them scored: no
-// breakdown may reveal one rater's score. Raters without a unit are left
-// out of the breakdown (the team's mean still counts them).
+// shown (and namable), it has MinUnitSize people and at least two of them
+// scored; and if the raters left out of the breakdown are exactly one,
+// nothing is broken out, as the team's mean less the units' would be that
+// one rater's score. Raters without a unit are left out of the breakdown
+// (the team's mean still counts them).
 func (s *State) unitUSG(target string, u *units) []UnitUSG {
 	type acc struct{ u, s, g, n int }
 	sums := map[string]*acc{}
@@ -114,14 +142,24 @@ func (s *State) unitUSG(target string, u *units) []UnitUSG {
 	}
 	var out []UnitUSG
 	st := s.Session.Settings
+	rest := 0 // raters left out of the breakdown
+	for pid := range s.Participants {
+		if sc := s.Scores[voteKey(pid, target)]; sc != nil && u.of[pid] == "" {
+			rest++
+		}
+	}
 	for k, a := range sums {
-		if st.Anonymous && (!st.ShowUnits || u.members[k] < MinUnitSize || a.n < 2) {
+		if st.Anonymous && (!st.ShowUnits || !u.namable() || u.members[k] < MinUnitSize || a.n < 2) {
+			rest += a.n
 			continue
 		}
 		n := float64(a.n)
 		x := USG{U: round2(float64(a.u) / n), S: round2(float64(a.s) / n), G: round2(float64(a.g) / n),
 			Total: round2(float64(a.u+a.s+a.g) / n), Raters: a.n}
 		out = append(out, UnitUSG{Unit: u.label[k], USG: x})
+	}
+	if st.Anonymous && rest == 1 {
+		return nil
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Unit < out[j].Unit })
 	return out

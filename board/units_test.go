@@ -20,7 +20,8 @@ func (b *tb) joinUnit(id, unit string) {
 }
 
 // unitBoard: facilitator "fac" (unit "Unit Fasilitator"), three people of
-// Balai A spelled three ways, two of Balai B, one of no unit.
+// Balai A spelled three ways, two of Balai B, two of no unit: five people
+// whose unit is never shown.
 func unitBoard(t *testing.T) *tb {
 	b := newBoard(t, KindProblem)
 	b.joinUnit("a1", "Balai A")
@@ -29,6 +30,7 @@ func unitBoard(t *testing.T) *tb {
 	b.joinUnit("b1", "Balai B")
 	b.joinUnit("b2", "Balai B")
 	b.joinUnit("x", "  ")
+	b.joinUnit("y", "")
 	return b
 }
 
@@ -70,6 +72,13 @@ func TestCanSeeUnit(t *testing.T) {
 			after: func(b *tb) { b.settings(Command{Anonymous: bp(false)}) }},
 		{name: "a fourth member joins: still shown", anonymous: true, show: true, author: "b1", viewer: "a1", want: "Balai B",
 			after: func(b *tb) { b.joinUnit("b3", "BALAI B") }},
+		{name: "the two left without a unit would be named by elimination", anonymous: true, show: true, author: "a1", viewer: "b1", want: "",
+			after: func(b *tb) {
+				b.joinUnit("b3", "Balai B")
+				b.do("fac", Command{Type: "participant.remove", ID: "y"})
+			}},
+		{name: "three left without a unit", anonymous: true, show: true, author: "a1", viewer: "b1", want: "Balai A",
+			after: func(b *tb) { b.joinUnit("b3", "Balai B") }},
 		{name: "private unrevealed note, participant", show: true, author: "a1", viewer: "b1", want: "",
 			after: func(b *tb) {}},
 	}
