@@ -36,8 +36,16 @@ type units struct {
 // no unit), so either nobody is left out or at least MinUnitSize are.
 func (u *units) namable() bool { return u.unnamed == 0 || u.unnamed >= MinUnitSize }
 
-// units builds the table from the participants, in join order for labels.
+// units returns the table, built from the participants in join order (for
+// the labels) when a participant changed since it was last built.
 func (s *State) units() *units {
+	if s.unitCache == nil {
+		s.unitCache = s.buildUnits()
+	}
+	return s.unitCache
+}
+
+func (s *State) buildUnits() *units {
 	u := &units{members: map[string]int{}, label: map[string]string{}, of: make(map[string]string, len(s.Participants))}
 	for _, p := range s.SortedParticipants() {
 		k := unitKey(p.Unit)
@@ -163,4 +171,14 @@ func (s *State) unitUSG(target string, u *units) []UnitUSG {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Unit < out[j].Unit })
 	return out
+}
+
+// AuthorUnit returns the label of the unit of n's author as v may learn it
+// (CanSeeUnit), or "". The minutes ask it for their nameless viewer.
+func (s *State) AuthorUnit(n *Note, v Viewer) string {
+	u := s.units()
+	if !s.canSeeUnit(n, v, u) {
+		return ""
+	}
+	return u.label[u.of[n.AuthorID]]
 }

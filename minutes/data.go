@@ -12,7 +12,7 @@ import (
 )
 
 // csvHeader is the contract's header row.
-var csvHeader = []string{"column", "group", "text", "author", "votes", "u", "s", "g", "total"}
+var csvHeader = []string{"column", "group", "text", "author", "votes", "u", "s", "g", "total", "unit"}
 
 // renderCSV writes one row per note, in discussion order, with a UTF-8 BOM
 // so spreadsheet programs read the Indonesian names right. Groups are not
@@ -40,6 +40,7 @@ func renderCSV(m *Model) ([]byte, error) {
 		if it.USG.Raters > 0 {
 			row[5], row[6], row[7], row[8] = num(it.USG.U), num(it.USG.S), num(it.USG.G), num(it.USG.Total)
 		}
+		row[9] = cell(it.Unit)
 		err = w.Write(row)
 	})
 	if err != nil {
@@ -78,10 +79,27 @@ type attendee struct {
 // renderJSON writes {"board":BOARD,"attendance":[...]}: the snapshot board
 // projected for the minutes' viewer, and everyone who joined.
 func renderJSON(m *Model) ([]byte, error) {
+	type unitProblems struct {
+		Unit     *string  `json:"unit"` // null: not stated, or not to be learnt by this reader
+		Problems []string `json:"problems"`
+	}
 	out := struct {
 		Board      board.BoardView `json:"board"`
 		Attendance []attendee      `json:"attendance"`
-	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance))}
+		// UnitMap is "Pemetaan per Unit": problem note ids by unit.
+		UnitMap []unitProblems `json:"unitMap"`
+	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance)), UnitMap: make([]unitProblems, 0, len(m.Units))}
+	for _, u := range m.Units {
+		e := unitProblems{Problems: make([]string, 0, len(u.Problems))}
+		if len(u.Problems) > 0 && u.Problems[0].Unit != "" {
+			name := u.Unit
+			e.Unit = &name
+		}
+		for _, it := range u.Problems {
+			e.Problems = append(e.Problems, it.ID)
+		}
+		out.UnitMap = append(out.UnitMap, e)
+	}
 	for _, a := range m.Attendance {
 		out.Attendance = append(out.Attendance, attendee{a.ID, a.Name, a.Unit, a.Role, a.JoinedAt.UTC()})
 	}

@@ -136,18 +136,18 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(recs[0], ","); got != "column,group,text,author,votes,u,s,g,total" {
+	if got := strings.Join(recs[0], ","); got != "column,group,text,author,votes,u,s,g,total,unit" {
 		t.Errorf("header %q", got)
 	}
 	if len(recs) != 1+8 {
 		t.Fatalf("%d rows, want one per note (8)", len(recs)-1)
 	}
 	want := []string{"Masalah", "Pelayanan loket", "Informasi persyaratan belum jelas\nBanyak pemohon datang dua kali",
-		nameSiti, "0", "", "", "", ""}
+		nameSiti, "0", "", "", "", "", ""}
 	if !equal(recs[2], want) {
 		t.Errorf("row 2 %q, want %q", recs[2], want)
 	}
-	want = []string{"Akar Masalah", "", "SOP pelayanan belum diperbarui", nameChair, "1", "4", "4.5", "4.5", "13"}
+	want = []string{"Akar Masalah", "", "SOP pelayanan belum diperbarui", nameChair, "1", "4", "4.5", "4.5", "13", "Bagian Umum"}
 	if !equal(recs[5], want) {
 		t.Errorf("row 5 %q, want %q", recs[5], want)
 	}

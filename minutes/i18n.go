@@ -15,6 +15,7 @@ type Labels struct {
 	Minutes, Date, Time, Place, Chair, MinuteTaker, Participants string
 	Agenda, Discussion, Priorities, Innovations, Conclusions     string
 	Actions, Attendance                                          string
+	UnitMap, UnitUnstated                                        string // Pemetaan per Unit; its bucket of problems with no unit shown
 
 	// Table headers.
 	No, Problem, U, S, G, Total, Raters, Votes string
@@ -49,6 +50,7 @@ var labels = map[string]*Labels{
 		MinuteTaker: "Notulis", Participants: "Peserta", Agenda: "Agenda", Discussion: "Pembahasan",
 		Priorities: "Prioritas Masalah", Innovations: "Usulan Inovasi", Conclusions: "Kesimpulan",
 		Actions: "Tindak Lanjut", Attendance: "Daftar Hadir",
+		UnitMap: "Pemetaan per Unit", UnitUnstated: "Unit tidak disebutkan",
 		No: "No", Problem: "Masalah", U: "U", S: "S", G: "G", Total: "Total", Raters: "Penilai", Votes: "Suara",
 		Activity: "Kegiatan", PIC: "PIC", Due: "Tenggat", Status: "Status", Name: "Nama", Unit: "Unit",
 		Role: "Peran", JoinedAt: "Waktu Hadir", Signature: "Tanda Tangan", Links: "Menjawab",
@@ -72,6 +74,7 @@ var labels = map[string]*Labels{
 		MinuteTaker: "Minute-taker", Participants: "Participants", Agenda: "Agenda", Discussion: "Discussion",
 		Priorities: "Problem Priorities", Innovations: "Proposed Innovations", Conclusions: "Conclusions",
 		Actions: "Follow-up Actions", Attendance: "Attendance List",
+		UnitMap: "Mapping by Unit", UnitUnstated: "Unit not stated",
 		No: "No", Problem: "Problem", U: "U", S: "S", G: "G", Total: "Total", Raters: "Raters", Votes: "Votes",
 		Activity: "Action", PIC: "PIC", Due: "Deadline", Status: "Status", Name: "Name", Unit: "Unit",
 		Role: "Role", JoinedAt: "Time Joined", Signature: "Signature", Links: "Answers",

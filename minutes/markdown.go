@@ -14,6 +14,7 @@ func renderMarkdown(m *Model) ([]byte, error) {
 	d.discussion()
 	d.priorities()
 	d.innovations()
+	d.units()
 	d.conclusions()
 	d.actions()
 	d.signatures()
@@ -86,6 +87,21 @@ func (d *mdDoc) innovations() {
 		}
 	}
 	d.none(len(m.Innovations), l)
+}
+
+func (d *mdDoc) units() {
+	m, l := d.m, d.m.L
+	d.section(l.UnitMap)
+	for i, u := range m.Units {
+		if i > 0 {
+			d.printf("\n")
+		}
+		d.printf("### ", md(oneLine(u.Unit)), "\n\n")
+		for _, it := range u.Problems {
+			d.printf("- ", mdItem(it, "  "), "\n")
+		}
+	}
+	d.none(len(m.Units), l)
 }
 
 func (d *mdDoc) conclusions() {

@@ -60,6 +60,7 @@ func renderPDF(m *Model) ([]byte, error) {
 	d.discussion()
 	d.priorities()
 	d.innovations()
+	d.units()
 	d.conclusions()
 	d.actions()
 	d.signatures()

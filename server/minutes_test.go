@@ -67,7 +67,7 @@ func TestMinutesPermissionsAndFormats(t *testing.T) {
 			}
 		case "csv":
 			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\ufeff"))).ReadAll()
-			if err != nil || len(rows) != 2 || strings.Join(rows[0], ",") != "column,group,text,author,votes,u,s,g,total" {
+			if err != nil || len(rows) != 2 || strings.Join(rows[0], ",") != "column,group,text,author,votes,u,s,g,total,unit" {
 				t.Fatalf("csv: rows %v err %v", rows, err)
 			}
 		case "json":
