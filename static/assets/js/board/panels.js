@@ -6,6 +6,7 @@ import { icon } from '../ui/icons.js';
 import { toast } from '../ui/toast.js';
 import { qrURL, joinURL } from '../api.js';
 import { ranking, label } from './derive.js';
+import { byUnitToggle, byUnitRows } from './units.js';
 import { personMenu } from './menus.js';
 import { actionsView } from './actions.js';
 import { recordDialog } from './dialogs.js';
@@ -114,6 +115,7 @@ function rankingView(ctx) {
   return [
     h('h2', { class: 'panel-h' }, t('rank.title')),
     h('p', { class: 'panel-note' }, t('rank.help')),
+    rows.length ? byUnitToggle(ctx) : null,
     rows.length
       ? h('div', { class: 'table-wrap' },
         h('table', { class: 'rank-table', 'data-testid': 'ranking' },
@@ -123,12 +125,12 @@ function rankingView(ctx) {
             h('th', { scope: 'col', title: t('usg.total') }, t('rank.total')),
             h('th', { scope: 'col', title: t('rank.raters') }, icon('users', 13), h('span', { class: 'sr-only' }, t('rank.raters'))),
             h('th', { scope: 'col', title: t('rank.votes') }, h('span', { class: 'dot-icon', 'aria-hidden': 'true' }), h('span', { class: 'sr-only' }, t('rank.votes'))))),
-          h('tbody', null, rows.map((r, i) => h('tr', { key: r.id, 'data-testid': 'ranking-row', 'data-target-id-row': r.id, class: s.session.spotlight === r.id ? 'spot-row' : '' },
+          h('tbody', null, rows.flatMap((r, i) => [h('tr', { key: r.id, 'data-testid': 'ranking-row', 'data-target-id-row': r.id, class: s.session.spotlight === r.id ? 'spot-row' : '' },
             h('td', { class: 'rank-n' }, String(i + 1)),
             h('td', { class: 'left rank-label' }, r.group ? icon('layers', 12) : null, ' ', label(s, r.id, 80)),
             h('td', null, f1(r.usg.u)), h('td', null, f1(r.usg.s)), h('td', null, f1(r.usg.g)),
             h('td', { class: 'rank-total', 'data-testid': 'ranking-total' }, f1(r.usg.total)),
-            h('td', null, String(r.usg.raters || 0)), h('td', { 'data-testid': 'ranking-votes' }, String(r.votes || 0)))))))
+            h('td', null, String(r.usg.raters || 0)), h('td', { 'data-testid': 'ranking-votes' }, String(r.votes || 0))), ...byUnitRows(ctx, r.id)]))))
       : h('p', { class: 'empty', 'data-testid': 'ranking-empty' }, t('rank.empty')),
   ];
 }

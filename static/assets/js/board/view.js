@@ -16,6 +16,7 @@ import { toast } from '../ui/toast.js';
 import { draftProps, draftKeys, dropDraft, hasDraft } from './drafts.js';
 import { saveRecord, savedRecord } from './records.js';
 import { joinBase, hostOf } from './reach.js';
+import { unitBar } from './units.js';
 
 export function boardView(ctx) {
   const s = ctx.state;
@@ -32,6 +33,7 @@ export function boardView(ctx) {
     topbar(ctx, p),
     phasebar(ctx, p),
     banners(ctx, p),
+    unitBar(ctx),
     h('div', { class: 'workspace' },
       lanes(ctx, p),
       showPanel ? panel(ctx, p, narrow) : null),
