@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"testing"
 )
 
@@ -29,6 +30,15 @@ const seedJS = `(async (people) => {
 // postAsJS posts a note as one of the seeded people.
 func postAsJS(name, text string) string {
 	return `(async () => { const id = location.pathname.split('/')[2]; const r = await fetch('/api/sessions/' + id + '/commands', {method: 'POST', headers: {'Content-Type': 'application/json', Authorization: 'Bearer ' + window.__unitTokens[` + js(name) + `]}, body: JSON.stringify({type: 'note.add', ref: 'late-' + ` + js(name) + `, columnId: window.__unitCol, text: ` + js(text) + `})}); return r.status; })()`
+}
+
+// cmdAsJS sends one command over HTTP as a seeded person, or as the page's
+// own participant when name is "".
+func cmdAsJS(name, cmd string) string {
+	return `(async () => { const id = location.pathname.split('/')[2];
+	  const tok = ` + js(name) + ` ? window.__unitTokens[` + js(name) + `] : JSON.parse(localStorage.getItem('rembuk:session:' + id)).token;
+	  const r = await fetch('/api/sessions/' + id + '/commands', {method: 'POST', headers: {'Content-Type': 'application/json', Authorization: 'Bearer ' + tok}, body: JSON.stringify(` + cmd + `)});
+	  return r.status; })()`
 }
 
 // visibleNotes is how many readable notes the lanes show.
@@ -72,6 +82,27 @@ func TestUnitsSideBySide(t *testing.T) {
 	  return a && a === a2 && b && a !== b && document.querySelectorAll('[data-testid=note-unit]').length === 3;
 	})()`)
 	fac.shot("desktop-01-colour-by-unit")
+	if os.Getenv("REMBUK_AXE") != "" {
+		axeCheck(t, fac, axeSource(t), "board coloured by unit 1280")
+	}
+
+	// The ranking's USG per unit: the mean over each unit's raters.
+	noteID := eval[string](fac, `(`+noteSel("Antrean berkas menumpuk")+`).dataset.noteId`)
+	steps := []struct{ who, cmd string }{
+		{"", `{type: 'phase.set', ref: 'ph-vote', phase: 'vote'}`},
+		{"Ani", `{type: 'usg.score', ref: 'sc-ani', targetId: ` + js(noteID) + `, u: 5, s: 5, g: 5}`},
+		{"Asih", `{type: 'usg.score', ref: 'sc-asih', targetId: ` + js(noteID) + `, u: 3, s: 3, g: 3}`},
+		{"Budi", `{type: 'usg.score', ref: 'sc-budi', targetId: ` + js(noteID) + `, u: 1, s: 2, g: 3}`},
+	}
+	for _, st := range steps {
+		if code := evalAwait[int](fac, cmdAsJS(st.who, st.cmd)); code != 200 {
+			t.Fatalf("%s %s: %d", st.who, st.cmd, code)
+		}
+	}
+	fac.do("open the ranking", click(css(`[data-testid=tab-rank]`)), waitVisible(css(`[data-testid=ranking]`)))
+	fac.do("USG per unit", click(css(`[data-testid=rank-by-unit]`)))
+	fac.waitJS("two unit rows: Balai Dua 6 by 1, Balai Satu 12 by 2", `[...document.querySelectorAll('[data-testid=ranking-unit-row]')].map(r => [...r.cells].map(c => c.textContent.trim()).filter(Boolean).join(' ')).join('|').replace(/,/g, '.') === 'Balai Dua 1.0 2.0 3.0 6.0 1|Balai Satu 4.0 4.0 4.0 12.0 2'`)
+	fac.shot("desktop-02-ranking-by-unit")
 
 	// Anonymous, units shown: Balai Satu has three people, Balai Dua two.
 	fac.do("open settings", click(css(`[data-testid=open-settings]`)), waitVisible(css(`[data-testid=settings-dialog]`)),
@@ -93,7 +124,7 @@ func TestUnitsSideBySide(t *testing.T) {
 	if u := eval[string](fac, `(`+noteSel("Tanpa nama, dari balai berdua")+`).dataset.unit || ''`); u != "" {
 		t.Errorf("the anonymous note from a unit of two shows its unit %q", u)
 	}
-	fac.shot("desktop-02-anonymous-units")
+	fac.shot("desktop-03-anonymous-units")
 
 	// The same on a phone, 360 wide: a participant joins, colours by unit.
 	ph := newBrowser(t, "phone", 360, 740, true)
@@ -110,6 +141,9 @@ func TestUnitsSideBySide(t *testing.T) {
 		t.Errorf("phone: the anonymous note from a unit of two shows its unit %q", u)
 	}
 	ph.shot("phone-01-colour-by-unit")
+	if os.Getenv("REMBUK_AXE") != "" {
+		axeCheck(t, ph, axeSource(t), "board coloured by unit 360")
+	}
 	ph.do("filter by Balai Satu", setValue(css(`[data-testid=unit-filter]`), "Balai Satu"))
 	ph.waitJS("three Balai Satu notes", visibleNotes+` === 3`)
 	ph.shot("phone-02-filter-by-unit")
