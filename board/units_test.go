@@ -202,6 +202,15 @@ func TestUnitUSG(t *testing.T) {
 	if got := b.s.unitUSG(n, b.s.units()); len(got) != 1 || got[0].Unit != "Balai A" {
 		t.Fatalf("anonymous, shown: %+v, want Balai A alone (B has two people, one rater)", got)
 	}
+	// One rater left outside the breakdown: nothing is broken out, or the
+	// team's mean less Balai A's would be that rater's score.
+	m := b.note("fac", "col1", "masalah kedua")
+	for _, who := range []string{"a1", "a2", "b1"} {
+		b.do(who, Command{Type: "usg.score", TargetID: Str(m), U: 2, S: 2, G: 2})
+	}
+	if got := b.s.unitUSG(m, b.s.units()); len(got) != 0 {
+		t.Fatalf("anonymous, one rater outside the breakdown: %+v", got)
+	}
 	b.do("fac", Command{Type: "participant.remove", ID: "a3"})
 	if got := b.s.unitUSG(n, b.s.units()); len(got) != 0 {
 		t.Fatalf("anonymous, Balai A down to two people: %+v", got)
