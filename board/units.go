@@ -20,7 +20,7 @@ const MinUnitSize = 3
 func unitKey(unit string) string { return strings.ToLower(strings.Join(strings.Fields(unit), " ")) }
 
 // units is the session's units at one moment: how many people each has
-// and how each is written. Callers that project many notes build it once.
+// and how each is written. State keeps it until a participant changes.
 type units struct {
 	members map[string]int    // unit key -> people in the session (removed ones not counted)
 	label   map[string]string // unit key -> the label everyone sees
