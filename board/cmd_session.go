@@ -34,9 +34,14 @@ func participantRemove(x *exec) (string, any, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	before := x.s.unitSig()
 	p.Removed = true
 	x.s.putParticipant(p)
-	return "participant.removed", RemovedData{ID: p.ID}, nil
+	d := RemovedData{ID: p.ID}
+	if x.s.unitShifted(before) {
+		d.Notes = x.s.noteValues()
+	}
+	return "participant.removed", d, nil
 }
 
 func phaseSet(x *exec) (string, any, error) {
@@ -83,6 +88,9 @@ func settingsUpdate(x *exec) (string, any, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	if c.ShowUnits != nil {
+		st.ShowUnits = *c.ShowUnits
+	}
 	// A new private round hides the notes written from now on until the
 	// next reveal; notes everyone has already read stay readable.
 	if st.PrivateBrainstorm && !before.PrivateBrainstorm {
@@ -104,7 +112,7 @@ func settingsUpdate(x *exec) (string, any, error) {
 	data := NotesData{Settings: &st, Revealed: x.s.Session.Revealed}
 	// When what viewers may read or attribute changes, every viewer gets
 	// every note again, projected for them.
-	if st.Anonymous != before.Anonymous || st.PrivateBrainstorm != before.PrivateBrainstorm {
+	if st.Anonymous != before.Anonymous || st.PrivateBrainstorm != before.PrivateBrainstorm || st.ShowUnits != before.ShowUnits {
 		data.Notes = x.s.noteValues()
 	}
 	if apklChanged {

@@ -39,11 +39,12 @@ type Command struct {
 	Locked              *bool      `json:"locked,omitempty"`
 	JoiningClosed       *bool      `json:"joiningClosed,omitempty"`
 	// APKL: settings.update's APKL switches; A, P, K, L: apkl.score.
-	APKL *APKLPatch `json:"apkl,omitempty"`
-	A    *int       `json:"a,omitempty"`
-	P    *int       `json:"p,omitempty"`
-	K    *int       `json:"k,omitempty"`
-	L    *int       `json:"l,omitempty"`
+	APKL      *APKLPatch `json:"apkl,omitempty"`
+	A         *int       `json:"a,omitempty"`
+	P         *int       `json:"p,omitempty"`
+	K         *int       `json:"k,omitempty"`
+	L         *int       `json:"l,omitempty"`
+	ShowUnits *bool      `json:"showUnits,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key

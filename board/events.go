@@ -38,8 +38,12 @@ type (
 	RecordData struct {
 		Record Record `json:"record"`
 	}
+	// ParticipantData: Notes is set when the join moves a unit across
+	// MinUnitSize while units are shown (State.unitShift): every note then
+	// goes out again, projected per viewer, like NotesData's.
 	ParticipantData struct {
 		Participant Participant `json:"participant"`
+		Notes       []Note      `json:"notes,omitempty"`
 	}
 	// IDData names what was deleted. Anonymous (note.deleted only) is kept
 	// in the log for projection and never sent.
@@ -87,9 +91,11 @@ type (
 	CodeData struct {
 		JoinCode string `json:"joinCode"`
 	}
-	// RemovedData names a participant who was removed.
+	// RemovedData names a participant who was removed; Notes as in
+	// ParticipantData.
 	RemovedData struct {
-		ID string `json:"id"`
+		ID    string `json:"id"`
+		Notes []Note `json:"notes,omitempty"`
 	}
 )
 

@@ -318,7 +318,7 @@ func (f *fuzzRun) command(typ string) Command {
 	case "phase.set":
 		c.Phase = []string{"brainstorm", "group", "vote", "discuss", "actions", "lunch", "screen", "screen", "screen", "vote"}[f.r.next()%10]
 	case "settings.update":
-		c.Anonymous, c.PrivateBrainstorm, c.Locked = f.optBool(), f.optBool(), f.optBool()
+		c.Anonymous, c.PrivateBrainstorm, c.Locked, c.ShowUnits = f.optBool(), f.optBool(), f.optBool(), f.optBool()
 		if n := f.r.next(); n%2 == 0 {
 			c.VotesPerParticipant = ip([]int{0, 1, 2, 3, 5, 7, MaxVotesBudget, MaxVotesBudget + 1}[n/2%8])
 		}
@@ -372,15 +372,7 @@ func FuzzRules(f *testing.F) {
 const fuzzMaxSteps = 150
 
 func runRules(t *testing.T, data []byte) {
-	b := newBoard(t, KindProblem, KindInnovation, KindCause)
-	b.participant("pa-2e", "Ani Penulis", RoleParticipant)
-	b.participant("pb-3d", "Budi Pembaca", RoleParticipant)
-	// APKL starts on, so that random sequences reach its step often
-	// (settings.update may still switch it off, change it, or gate USG).
-	b.settings(Command{APKL: &APKLPatch{Enabled: bp(true)}})
-	f := &fuzzRun{t: t, b: b, r: &fuzzBytes{b: data}, texts: map[string][]string{}, authors: map[string]string{}, anon: map[string]bool{},
-		revealed: map[string]bool{}, exempt: map[string]int{}, replica: map[string][]byte{}}
-	f.seedReplica()
+	f := newFuzzRun(t, data)
 	for step := 0; step < fuzzMaxSteps && !f.r.done(); step++ {
 		op := f.r.next()
 		actor := fuzzActors[op%len(fuzzActors)]
@@ -392,6 +384,26 @@ func runRules(t *testing.T, data []byte) {
 		f.step(step, actor, cmd)
 	}
 	f.checkReplay()
+}
+
+// newFuzzRun builds the fuzz board and its oracle's records.
+func newFuzzRun(t *testing.T, data []byte) *fuzzRun {
+	b := newBoard(t, KindProblem, KindInnovation, KindCause)
+	b.participant("pa-2e", "Ani Penulis", RoleParticipant)
+	b.participant("pb-3d", "Budi Pembaca", RoleParticipant)
+	// Ani's unit has three people, spelled three ways, until pa-2e is
+	// removed; Budi's has two, the facilitator's one: three people are left
+	// without a shown unit, until pb-3d is removed.
+	b.joinUnit("pc", "unit ani  penulis")
+	b.joinUnit("pd", "UNIT Ani Penulis")
+	b.joinUnit("pe", "Unit Budi Pembaca")
+	// APKL starts on, so that random sequences reach its step often
+	// (settings.update may still switch it off, change it, or gate USG).
+	b.settings(Command{APKL: &APKLPatch{Enabled: bp(true)}})
+	f := &fuzzRun{t: t, b: b, r: &fuzzBytes{b: data}, texts: map[string][]string{}, authors: map[string]string{}, anon: map[string]bool{},
+		revealed: map[string]bool{}, exempt: map[string]int{}, replica: map[string][]byte{}}
+	f.seedReplica()
+	return f
 }
 
 func (f *fuzzRun) step(step int, actor string, cmd Command) {
@@ -642,6 +654,9 @@ func (f *fuzzRun) checkViews(what string, events []Event) {
 			if nv.AuthorID != nil && author != v.ID && !f.maySeeAuthor(nv.ID, v) {
 				t.Fatalf("%s: snapshot for %s names %s as author of %s", what, id, *nv.AuthorID, nv.ID)
 			}
+			if want := f.maySeeUnit(nv.ID, v); (nv.AuthorUnit != "") != want {
+				t.Fatalf("%s: snapshot for %s gives %s the unit %q, want shown=%v", what, id, nv.ID, nv.AuthorUnit, want)
+			}
 		}
 	}
 }
@@ -654,8 +669,42 @@ func (f *fuzzRun) maySeeAuthor(noteID string, v Viewer) bool {
 	return f.mayRead(noteID, v) && !f.b.s.Session.Settings.Anonymous && !f.anon[noteID]
 }
 
+// maySeeUnit is the unit rule, written apart from CanSeeUnit: a reader
+// learns the unit of a note's author when the author has one and either
+// may learn the author, or — an anonymous note — units are shown, the
+// unit has at least three people not removed (spellings folded), and the
+// people left without a shown unit are none or at least three.
+func (f *fuzzRun) maySeeUnit(noteID string, v Viewer) bool {
+	s := f.b.s
+	author := s.Participants[f.authors[noteID]]
+	key := strings.ToLower(strings.Join(strings.Fields(author.Unit), " "))
+	if key == "" || !f.mayRead(noteID, v) {
+		return false
+	}
+	if author.ID == v.ID || f.maySeeAuthor(noteID, v) {
+		return true
+	}
+	fold := func(u string) string { return strings.ToLower(strings.Join(strings.Fields(u), " ")) }
+	size := map[string]int{}
+	for _, p := range s.Participants {
+		if !p.Removed && fold(p.Unit) != "" {
+			size[fold(p.Unit)]++
+		}
+	}
+	// Those whose unit is never shown must be none or at least three, or
+	// the others' units would name them by elimination.
+	left := 0
+	for _, p := range s.Participants {
+		if !p.Removed && size[fold(p.Unit)] < 3 {
+			left++
+		}
+	}
+	return s.Session.Settings.ShowUnits && size[key] >= 3 && (left == 0 || left >= 3)
+}
+
 // checkEventAuthors: no note an event carries names an author the viewer
-// may not learn.
+// may not learn, nor a unit: a unit of fewer than three people is never
+// attached to an anonymous note for anyone but its author.
 func (f *fuzzRun) checkEventAuthors(what string, ev *Event, v Viewer, out OutEvent) {
 	m, _ := out.Data.(map[string]any)
 	var views []any
@@ -669,6 +718,9 @@ func (f *fuzzRun) checkEventAuthors(what string, ev *Event, v Viewer, out OutEve
 		nv, ok := x.(NoteView)
 		if ok && nv.AuthorID != nil && *nv.AuthorID != v.ID && !f.maySeeAuthor(nv.ID, v) {
 			f.t.Fatalf("%s: %s for %s names %s as author of %s", what, ev.Name, v.ID, *nv.AuthorID, nv.ID)
+		}
+		if ok && nv.AuthorUnit != "" && !f.maySeeUnit(nv.ID, v) {
+			f.t.Fatalf("%s: %s for %s gives %s the unit %q", what, ev.Name, v.ID, nv.ID, nv.AuthorUnit)
 		}
 	}
 }

@@ -165,7 +165,7 @@ func (f *fixture) valid(typ, actor string) Command {
 	case "phase.set":
 		c.Phase = string(PhaseDiscuss)
 	case "settings.update":
-		c.Anonymous = bp(true)
+		c.Anonymous, c.ShowUnits = bp(true), bp(true)
 	case "notes.reveal", "timer.stop", "session.close", "session.rotateCode":
 	case "timer.start":
 		c.Seconds = 300

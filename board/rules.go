@@ -163,9 +163,14 @@ func (s *State) Join(p Participant) (*Change, error) {
 	if seated >= MaxParticipants {
 		return nil, Errorf(CodeConflict, "the session is full (%d participants)", MaxParticipants)
 	}
+	before := s.unitSig()
 	cp := p
 	s.putParticipant(&cp)
-	return s.change("participant.joined", ParticipantData{Participant: cp}, p.ID, p.JoinedAt, "", p.ID), nil
+	d := ParticipantData{Participant: cp}
+	if s.unitShifted(before) {
+		d.Notes = s.noteValues()
+	}
+	return s.change("participant.joined", d, p.ID, p.JoinedAt, "", p.ID), nil
 }
 
 // Commit records that a change was stored with seq.

@@ -35,6 +35,8 @@ type GroupView struct {
 	// APKL and MyAPKL as on NoteView.
 	APKL   *APKLResult `json:"apkl,omitempty"`
 	MyAPKL *APKLRating `json:"myApkl,omitempty"`
+	// USGByUnit is the score per unit, where the unit rule allows it.
+	USGByUnit []UnitUSG `json:"usgByUnit,omitempty"`
 }
 
 // You is the viewer's own identity and budget.
@@ -74,14 +76,16 @@ func (s *State) Snapshot(v Viewer, online func(id string) bool, now time.Time) B
 
 // SnapshotNote projects note n as it stands in v's snapshot.
 func (s *State) SnapshotNote(n *Note, v Viewer) any {
-	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), &v)
+	u := s.units()
+	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), s.canSeeUnit(n, v, u), u, &v)
 }
 
 // EventNote projects note n as an event carrying every note (a reveal, a
 // switch of privacy) shows it to v. For a note v did not write it is what
 // ClassViewer(v) is shown.
 func (s *State) EventNote(n *Note, v Viewer) any {
-	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), nil)
+	u := s.units()
+	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), s.canSeeUnit(n, v, u), u, nil)
 }
 
 // ClassViewer is the nameless viewer of v's role. For every note that is
@@ -126,10 +130,14 @@ func (s *State) SnapshotHead(v Viewer, online func(id string) bool, now time.Tim
 	for _, c := range s.SortedColumns() {
 		b.Columns = append(b.Columns, *c)
 	}
+	u := s.units()
 	for _, g := range s.SortedGroups() {
 		gv := GroupView{Group: *g}
 		gv.MyVotes, gv.MyUSG = s.mine(v.ID, g.ID)
 		gv.APKL, gv.MyAPKL = s.apklView(g.ID), s.myAPKL(v.ID, g.ID)
+		if g.USG.Raters > 0 {
+			gv.USGByUnit = s.unitUSG(g.ID, u)
+		}
 		b.Groups = append(b.Groups, gv)
 	}
 	for _, l := range s.SortedLinks() {

@@ -45,6 +45,10 @@ type State struct {
 	apklBy    map[string]map[string]*APKLRating // target -> rater -> rating
 	maxPos    map[string]float64                // column id -> highest note position seen (an upper bound)
 	pending   []Put
+	// unitCache is the units table (units.go), built on first use and
+	// dropped whenever a participant is put or loaded: every event is
+	// classed once per connection, and a join is rare.
+	unitCache *units
 }
 
 type usgSum struct{ u, s, g, n int }
@@ -67,6 +71,7 @@ func (s *State) Load(kind string, v any) {
 	switch x := v.(type) {
 	case *Participant:
 		s.Participants[x.ID] = x
+		s.unitCache = nil
 	case *Column:
 		s.Columns[x.ID] = x
 	case *Group:
@@ -122,6 +127,7 @@ func (s *State) putSession() { cp := s.Session; s.put(EntSession, cp.ID, &cp) }
 
 func (s *State) putParticipant(p *Participant) {
 	s.Participants[p.ID] = p
+	s.unitCache = nil
 	cp := *p
 	s.put(EntParticipant, p.ID, &cp)
 }

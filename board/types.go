@@ -59,6 +59,10 @@ type Settings struct {
 	JoiningClosed bool `json:"joiningClosed"`
 	// APKL is the optional screening step before USG (board/apkl.go).
 	APKL APKLSettings `json:"apkl"`
+	// ShowUnits (tampilkan unit) lets an anonymous note carry its author's
+	// unit, and USG be broken out per unit, for units of at least
+	// MinUnitSize people (board/units.go).
+	ShowUnits bool `json:"showUnits"`
 }
 
 // DefaultSettings are those of a new session.

@@ -51,6 +51,14 @@ func (s *State) CanSeeAuthor(n *Note, v Viewer) bool {
 	return !s.anonymous(n) || v.ID == n.AuthorID
 }
 
+// CanSeeUnit reports whether v may learn the unit of n's author. Whoever
+// may learn the author may learn the unit (it is on the attendance list).
+// Otherwise — an anonymous note — anonymity wins: the unit is shown only
+// when the facilitator has turned on ShowUnits (tampilkan unit), and never
+// when the unit has fewer than MinUnitSize people in the session now (a
+// unit of one would name its author). Removed people are not counted.
+func (s *State) CanSeeUnit(n *Note, v Viewer) bool { return s.canSeeUnit(n, v, s.units()) }
+
 // anonymous reports whether n's author is withheld: the session is
 // anonymous now, or n was written while it was. The stamp never changes
 // after a note is written; the live note's is asked too, so a replay of an
@@ -119,18 +127,23 @@ func (s *State) roleOf(id string) Role {
 // once per class, not once per connection. Events that carry every note are
 // projected per viewer (PerViewer set).
 type Class struct {
-	Text, Author, Actor, Self bool
-	PerViewer                 Viewer
+	Text, Author, Unit, Actor, Self bool
+	PerViewer                       Viewer
 }
 
 // classOf returns the class of viewer v for event ev.
 func (s *State) classOf(ev *Event, v Viewer) Class {
 	switch d := ev.Data.(type) {
 	case NoteData:
-		return Class{Text: s.CanRead(&d.Note, v), Author: s.CanSeeAuthor(&d.Note, v), Actor: s.actorVisible(ev, v, &d.Note)}
+		return Class{Text: s.CanRead(&d.Note, v), Author: s.CanSeeAuthor(&d.Note, v), Unit: s.CanSeeUnit(&d.Note, v),
+			Actor: s.actorVisible(ev, v, &d.Note)}
 	case NotesData:
 		if d.Notes != nil {
 			return Class{PerViewer: v, Actor: true}
+		}
+	case ParticipantData, RemovedData:
+		if everyNote(ev) != nil {
+			return Class{PerViewer: v, Actor: s.actorVisible(ev, v, nil)}
 		}
 	case VoteData:
 		// Who voted on a note v may not read is not v's to know either.
@@ -173,7 +186,7 @@ func (s *State) ClassKey(ev *Event, v Viewer) Class { return s.shared(ev, s.clas
 // before the reveal, so such a gap gets the full board instead.
 func Replayable(evs []Event) bool {
 	for i := range evs {
-		if d, ok := evs[i].Data.(NotesData); ok && d.Notes != nil {
+		if everyNote(&evs[i]) != nil {
 			return false
 		}
 	}
@@ -186,8 +199,8 @@ func Replayable(evs []Event) bool {
 // from c (classOf makes them per viewer), and most viewers of those see the
 // same bytes.
 func (s *State) shared(ev *Event, c Class) Class {
-	if d, ok := ev.Data.(NotesData); ok && d.Notes != nil {
-		c.PerViewer = s.notesViewer(d.Notes, c.PerViewer)
+	if notes := everyNote(ev); notes != nil {
+		c.PerViewer = s.notesViewer(notes, c.PerViewer)
 	}
 	return c
 }
@@ -241,19 +254,14 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 	}
 	switch d := ev.Data.(type) {
 	case NoteData:
-		out.Data = map[string]any{"note": s.noteView(&d.Note, c.Text, c.Author, nil)}
+		out.Data = map[string]any{"note": s.noteView(&d.Note, c.Text, c.Author, c.Unit, s.units(), nil)}
 	case NotesData:
-		notes := make([]any, len(d.Notes))
-		for i := range d.Notes {
-			n := &d.Notes[i]
-			notes[i] = s.noteView(n, s.CanRead(n, c.PerViewer), s.CanSeeAuthor(n, c.PerViewer), nil)
-		}
 		m := map[string]any{"revealed": d.Revealed}
 		if d.Settings != nil {
 			m["settings"] = d.Settings
 		}
 		if d.Notes != nil {
-			m["notes"] = notes
+			m["notes"] = s.notesFor(d.Notes, c.PerViewer)
 		}
 		if d.APKL != nil {
 			m["apkl"] = d.APKL
@@ -266,7 +274,7 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 		}
 		out.Data = m
 	case USGData:
-		m := map[string]any{"targetId": d.TargetID, "usg": d.USG}
+		m := map[string]any{"targetId": d.TargetID, "usg": d.USG, "usgByUnit": append([]UnitUSG{}, s.unitUSG(d.TargetID, s.units())...)}
 		if c.Self {
 			m["myUsg"] = map[string]int{"u": d.Score.U, "s": d.Score.S, "g": d.Score.G}
 		}
@@ -283,7 +291,17 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 	case ActionData:
 		out.Data = map[string]any{"action": actionView(&d.Action)}
 	case ParticipantData:
-		out.Data = map[string]any{"participant": participantView(&d.Participant, false)}
+		m := map[string]any{"participant": participantView(&d.Participant, false)}
+		if d.Notes != nil {
+			m["notes"] = s.notesFor(d.Notes, c.PerViewer)
+		}
+		out.Data = m
+	case RemovedData:
+		m := map[string]any{"id": d.ID}
+		if d.Notes != nil {
+			m["notes"] = s.notesFor(d.Notes, c.PerViewer)
+		}
+		out.Data = m
 	case IDData:
 		out.Data = IDData{ID: d.ID} // the anonymous flag stays in the log
 	case CodeData:
@@ -307,8 +325,13 @@ type NoteView struct {
 	Position   float64 `json:"position"`
 	AuthorID   *string `json:"authorId"`
 	AuthorName *string `json:"authorName"`
-	Votes      int     `json:"votes"`
-	USG        USG     `json:"usg"`
+	// AuthorUnit is the label of the author's unit, set only when the
+	// viewer may learn it (CanSeeUnit).
+	AuthorUnit string `json:"authorUnit,omitempty"`
+	Votes      int    `json:"votes"`
+	USG        USG    `json:"usg"`
+	// USGByUnit is the USG per unit of the raters (State.unitUSG).
+	USGByUnit []UnitUSG `json:"usgByUnit,omitempty"`
 	// Private marks a note only its author and the facilitator read now
 	// (private brainstorm, not yet revealed): the page counts them.
 	Private bool `json:"private,omitempty"`
@@ -340,9 +363,10 @@ type MyUSG struct {
 }
 
 // noteView projects n. The aggregates come from the live note when it
-// exists (an event's copy may be older); mine adds the viewer's own votes
-// and score (snapshot only).
-func (s *State) noteView(n *Note, text, author bool, mine *Viewer) any {
+// exists (an event's copy may be older); unit says the viewer may learn the
+// author's unit (from u); mine adds the viewer's own votes and score
+// (snapshot only).
+func (s *State) noteView(n *Note, text, author, unit bool, u *units, mine *Viewer) any {
 	if !text {
 		return HiddenNote{ID: n.ID, ColumnID: n.ColumnID, Hidden: true}
 	}
@@ -355,6 +379,12 @@ func (s *State) noteView(n *Note, text, author bool, mine *Viewer) any {
 	if author {
 		id, name := n.AuthorID, n.AuthorName
 		v.AuthorID, v.AuthorName = &id, &name
+	}
+	if unit {
+		v.AuthorUnit = u.label[u.of[n.AuthorID]]
+	}
+	if n.USG.Raters > 0 {
+		v.USGByUnit = s.unitUSG(n.ID, u)
 	}
 	if mine != nil {
 		v.Mine = n.AuthorID == mine.ID

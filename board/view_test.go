@@ -319,7 +319,7 @@ func TestEveryEventProjection(t *testing.T) {
 	dataKeys := map[string][]string{
 		"note.added": {"note"}, "note.updated": {"note"}, "note.moved": {"note"}, "note.deleted": {"id"},
 		"group.added": {"group", "noteIds"}, "group.updated": {"group"}, "group.deleted": {"id"},
-		"vote.changed": {"targetId", "votes"}, "usg.changed": {"targetId", "usg"},
+		"vote.changed": {"targetId", "votes"}, "usg.changed": {"targetId", "usg", "usgByUnit"},
 		"link.added": {"link"}, "link.deleted": {"id"},
 		"action.added": {"action"}, "action.updated": {"action"}, "action.deleted": {"id"},
 		"record.set": {"record"}, "participant.joined": {"participant"}, "participant.changed": {"participant"},
@@ -368,7 +368,7 @@ func TestEveryEventProjection(t *testing.T) {
 			case ev.Name == "vote.changed" && who == ev.ActorID:
 				w = []string{"myVotes", "targetId", "votes"}
 			case ev.Name == "usg.changed" && who == ev.ActorID:
-				w = []string{"myUsg", "targetId", "usg"}
+				w = []string{"myUsg", "targetId", "usg", "usgByUnit"}
 			case ev.Name == "settings.changed" && ev.Data.(NotesData).Notes != nil:
 				w = []string{"notes", "revealed", "settings"}
 			}
@@ -423,7 +423,7 @@ func TestProjectShapes(t *testing.T) {
 	}
 	for k := range note {
 		switch k {
-		case "id", "columnId", "groupId", "text", "color", "position", "authorId", "authorName", "votes", "usg", "mine", "myVotes", "myUsg":
+		case "id", "columnId", "groupId", "text", "color", "position", "authorId", "authorName", "authorUnit", "votes", "usg", "usgByUnit", "mine", "myVotes", "myUsg":
 		default:
 			t.Errorf("snapshot note has unexpected key %s", k)
 		}
@@ -493,7 +493,7 @@ func TestSnapshot(t *testing.T) {
 			t.Errorf("snapshot session lacks %s", k)
 		}
 	}
-	if got, want := keysOf(sess["settings"].(map[string]any)), []string{"anonymous", "apkl", "joiningClosed", "locked", "privateBrainstorm", "votesPerParticipant"}; !reflect.DeepEqual(got, want) {
+	if got, want := keysOf(sess["settings"].(map[string]any)), []string{"anonymous", "apkl", "joiningClosed", "locked", "privateBrainstorm", "showUnits", "votesPerParticipant"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("settings keys = %v, want %v", got, want)
 	}
 	if got, want := keysOf(m["you"].(map[string]any)), []string{"id", "name", "role", "votesLeft"}; !reflect.DeepEqual(got, want) {

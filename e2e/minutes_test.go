@@ -168,7 +168,7 @@ func TestMinutesDownload(t *testing.T) {
 	}
 	csvr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files["csv"], []byte("\xef\xbb\xbf"))))
 	csvr.Comma = ';' // lang=id: Indonesian headers, ";" and a decimal comma
-	if rows, err := csvr.ReadAll(); err != nil || len(rows) != 3 || strings.Join(rows[0], ";") != "kolom;grup;teks;penulis;suara;u;s;g;total;jenis" {
+	if rows, err := csvr.ReadAll(); err != nil || len(rows) != 3 || strings.Join(rows[0], ";") != "kolom;grup;teks;penulis;suara;u;s;g;total;jenis;unit" {
 		t.Errorf("csv: %d rows (%v), header %q", len(rows), err, head(files["csv"]))
 	}
 	var j struct {

@@ -138,7 +138,7 @@ func TestAPKLEveryFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(recs[0], ","); got != "column,group,text,author,votes,u,s,g,total,kind,apkl_a,apkl_p,apkl_k,apkl_l,apkl_raters,apkl_passed" {
+	if got := strings.Join(recs[0], ","); got != "column,group,text,author,votes,u,s,g,total,kind,unit,apkl_a,apkl_p,apkl_k,apkl_l,apkl_raters,apkl_passed" {
 		t.Errorf("csv header %q", got)
 	}
 	found := 0
@@ -146,12 +146,12 @@ func TestAPKLEveryFormat(t *testing.T) {
 		switch r[2] {
 		case "'" + scriptNote, scriptNote:
 			found++
-			if got := strings.Join(r[10:], ","); got != "1,1,1,2,2,false" {
+			if got := strings.Join(r[11:], ","); got != "1,1,1,2,2,false" {
 				t.Errorf("csv script row apkl = %q", got)
 			}
 		case "Antrean layanan panjang pada jam sibuk":
 			found++
-			if got := strings.Join(r[10:], ","); got != "1,1,1,1,1,true" {
+			if got := strings.Join(r[11:], ","); got != "1,1,1,1,1,true" {
 				t.Errorf("csv grouped note apkl = %q", got)
 			}
 		}

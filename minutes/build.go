@@ -55,6 +55,7 @@ func Build(st *board.State, opts Options) Model {
 	m.APKL = b.screening(m.Discussion)
 	m.Priorities = b.priorities(m.Discussion)
 	m.Innovations = b.innovations(m.Discussion)
+	m.Units = b.unitMap(m.Discussion)
 	m.Conclusions = b.conclusions()
 	m.Actions = b.actions()
 	m.Board = b.board(now)
@@ -196,6 +197,7 @@ func (b *builder) note(n *board.Note) (it Item, ok bool) {
 	if b.st.CanSeeAuthor(n, b.v) {
 		it.Author = n.AuthorName
 	}
+	it.Unit = b.st.AuthorUnit(n, b.v)
 	b.anonymous = b.anonymous || n.Anonymous
 	if !b.st.CanRead(n, roomViewer) {
 		it.Mark = b.l.NotRevealed

@@ -23,7 +23,8 @@ import (
 // (the group cell holds its title, the text cell is empty), since votes
 // and USG scores given to a group are the group's, not its notes'. The
 // last column says which a row is, so a filter or a pivot can keep one
-// kind. Scores are blank for a note or group nobody rated: unrated is not
+// kind; then the author's unit, where the unit rule lets the reader see it.
+// Scores are blank for a note or group nobody rated: unrated is not
 // zero.
 func renderCSV(m *Model) ([]byte, error) {
 	l := m.L
@@ -59,6 +60,7 @@ func renderCSV(m *Model) ([]byte, error) {
 		if m.APKL != nil {
 			copy(row[len(l.CSVHead):], apklCells(l, m.APKL, it.ID))
 		}
+		row[10] = cell(it.Unit)
 		err = w.Write(row)
 	})
 	if err != nil {
@@ -141,11 +143,28 @@ type attendee struct {
 // renderJSON writes {"board":BOARD,"attendance":[...]}: the snapshot board
 // projected for the minutes' viewer, and everyone who joined.
 func renderJSON(m *Model) ([]byte, error) {
+	type unitProblems struct {
+		Unit     *string  `json:"unit"` // null: not stated, or not to be learnt by this reader
+		Problems []string `json:"problems"`
+	}
 	out := struct {
 		Board      board.BoardView `json:"board"`
 		Attendance []attendee      `json:"attendance"`
-		APKL       *apklJSON       `json:"apkl,omitempty"`
-	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance)), APKL: m.apklJSON()}
+		// UnitMap is "Pemetaan per Unit": problem note ids by unit.
+		UnitMap []unitProblems `json:"unitMap"`
+		APKL    *apklJSON      `json:"apkl,omitempty"`
+	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance)), UnitMap: make([]unitProblems, 0, len(m.Units)), APKL: m.apklJSON()}
+	for _, u := range m.Units {
+		e := unitProblems{Problems: make([]string, 0, len(u.Problems))}
+		if len(u.Problems) > 0 && u.Problems[0].Unit != "" {
+			name := u.Unit
+			e.Unit = &name
+		}
+		for _, it := range u.Problems {
+			e.Problems = append(e.Problems, it.ID)
+		}
+		out.UnitMap = append(out.UnitMap, e)
+	}
 	for _, a := range m.Attendance {
 		out.Attendance = append(out.Attendance, attendee{a.ID, a.Name, a.Unit, a.Role, a.JoinedAt.UTC()})
 	}

@@ -151,12 +151,12 @@ func TestCSV(t *testing.T) {
 		lang, head, sep string
 		group, note     []string
 	}{
-		{"en", "column,group,text,author,votes,u,s,g,total,kind", ",",
-			[]string{"Masalah", "Pelayanan loket", "", "", "2", "4.5", "4", "3.5", "12", "group"},
-			[]string{"Akar Masalah", "", "SOP pelayanan belum diperbarui", nameChair, "1", "4", "4.5", "4.5", "13", "note"}},
-		{"id", "kolom;grup;teks;penulis;suara;u;s;g;total;jenis", ";",
-			[]string{"Masalah", "Pelayanan loket", "", "", "2", "4,5", "4", "3,5", "12", "grup"},
-			[]string{"Akar Masalah", "", "SOP pelayanan belum diperbarui", nameChair, "1", "4", "4,5", "4,5", "13", "catatan"}},
+		{"en", "column,group,text,author,votes,u,s,g,total,kind,unit", ",",
+			[]string{"Masalah", "Pelayanan loket", "", "", "2", "4.5", "4", "3.5", "12", "group", ""},
+			[]string{"Akar Masalah", "", "SOP pelayanan belum diperbarui", nameChair, "1", "4", "4.5", "4.5", "13", "note", "Bagian Umum"}},
+		{"id", "kolom;grup;teks;penulis;suara;u;s;g;total;jenis;unit", ";",
+			[]string{"Masalah", "Pelayanan loket", "", "", "2", "4,5", "4", "3,5", "12", "grup", ""},
+			[]string{"Akar Masalah", "", "SOP pelayanan belum diperbarui", nameChair, "1", "4", "4,5", "4,5", "13", "catatan", "Bagian Umum"}},
 	}
 	for _, c := range cases {
 		t.Run(c.lang, func(t *testing.T) {
@@ -175,7 +175,7 @@ func TestCSV(t *testing.T) {
 				t.Errorf("group row %q, want %q", recs[1], c.group)
 			}
 			want := []string{"Masalah", "Pelayanan loket", "Informasi persyaratan belum jelas\nBanyak pemohon datang dua kali",
-				nameSiti, "0", "", "", "", "", c.note[9]}
+				nameSiti, "0", "", "", "", "", c.note[9], ""}
 			if !equal(recs[3], want) {
 				t.Errorf("row 3 %q, want %q", recs[3], want)
 			}

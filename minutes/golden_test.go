@@ -68,9 +68,9 @@ func TestMarkdownHeadings(t *testing.T) {
 	st := newFixture(t, false)
 	want := map[string]string{
 		"id": "Notulen|Hari/Tanggal|Waktu|Tempat|Pimpinan Rapat|Notulis|Peserta|Agenda|Pembahasan|" +
-			"Prioritas Masalah|Usulan Inovasi|Kesimpulan|Tindak Lanjut|Daftar Hadir",
+			"Prioritas Masalah|Usulan Inovasi|Pemetaan per Unit|Kesimpulan|Tindak Lanjut|Daftar Hadir",
 		"en": "Minutes|Date|Time|Place|Chair|Minute-taker|Participants|Agenda|Discussion|" +
-			"Problem Priorities|Proposed Innovations|Conclusions|Follow-up Actions|Attendance List",
+			"Problem Priorities|Proposed Innovations|Mapping by Unit|Conclusions|Follow-up Actions|Attendance List",
 	}
 	for lang, w := range want {
 		body := render(t, Build(st, Options{Now: fixtureNow, Role: board.RoleFacilitator, Lang: lang}), "md")

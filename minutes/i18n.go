@@ -15,6 +15,7 @@ type Labels struct {
 	Minutes, Date, Time, Place, Chair, MinuteTaker, Participants string
 	Agenda, Discussion, Priorities, Innovations, Conclusions     string
 	Actions, Attendance                                          string
+	UnitMap, UnitUnstated                                        string // Pemetaan per Unit; its bucket of problems with no unit shown
 
 	// Table headers.
 	No, Problem, U, S, G, Total, Raters, Votes string
@@ -46,9 +47,9 @@ type Labels struct {
 	// Clock is the time layout: "15.04" as Indonesian documents write
 	// times (PUEBI), "15:04" in English.
 	Clock string
-	// CSVHead is the csv header row; CSVNote and CSVGroup fill its last
+	// CSVHead is the csv header row; CSVNote and CSVGroup fill its tenth
 	// column (kind); CSVComma separates the cells.
-	CSVHead           [10]string
+	CSVHead           [11]string
 	CSVNote, CSVGroup string
 	CSVComma          rune
 	// File is the first word of a downloaded file's name (see Filename).
@@ -62,6 +63,7 @@ var labels = map[string]*Labels{
 		MinuteTaker: "Notulis", Participants: "Peserta", Agenda: "Agenda", Discussion: "Pembahasan",
 		Priorities: "Prioritas Masalah", Innovations: "Usulan Inovasi", Conclusions: "Kesimpulan",
 		Actions: "Tindak Lanjut", Attendance: "Daftar Hadir",
+		UnitMap: "Pemetaan per Unit", UnitUnstated: "Unit tidak disebutkan",
 		No: "No", Problem: "Masalah", U: "U", S: "S", G: "G", Total: "Total", Raters: "Penilai", Votes: "Suara",
 		Activity: "Kegiatan", PIC: "PIC", Due: "Tenggat", Status: "Status", Name: "Nama", Unit: "Unit",
 		Role: "Peran", JoinedAt: "Waktu Hadir", Signature: "Tanda Tangan", Links: "Menjawab",
@@ -80,7 +82,7 @@ var labels = map[string]*Labels{
 		Days:    [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"},
 		Months:  [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 		Decimal: ",", Tag: "id-ID", File: "notulen", Clock: "15.04",
-		CSVHead: [10]string{"kolom", "grup", "teks", "penulis", "suara", "u", "s", "g", "total", "jenis"},
+		CSVHead: [11]string{"kolom", "grup", "teks", "penulis", "suara", "u", "s", "g", "total", "jenis", "unit"},
 		CSVNote: "catatan", CSVGroup: "grup", CSVComma: ';',
 	},
 	"en": {
@@ -88,6 +90,7 @@ var labels = map[string]*Labels{
 		MinuteTaker: "Minute-taker", Participants: "Participants", Agenda: "Agenda", Discussion: "Discussion",
 		Priorities: "Problem Priorities", Innovations: "Proposed Innovations", Conclusions: "Conclusions",
 		Actions: "Follow-up Actions", Attendance: "Attendance List",
+		UnitMap: "Mapping by Unit", UnitUnstated: "Unit not stated",
 		No: "No", Problem: "Problem", U: "U", S: "S", G: "G", Total: "Total", Raters: "Raters", Votes: "Votes",
 		Activity: "Action", PIC: "PIC", Due: "Deadline", Status: "Status", Name: "Name", Unit: "Unit",
 		Role: "Role", JoinedAt: "Time Joined", Signature: "Signature", Links: "Answers",
@@ -107,7 +110,7 @@ var labels = map[string]*Labels{
 		Months:  [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 		Decimal: ".", Tag: "en-GB", File: "minutes", Clock: "15:04",
 		// The contract's header names, then the added kind column.
-		CSVHead: [10]string{"column", "group", "text", "author", "votes", "u", "s", "g", "total", "kind"},
+		CSVHead: [11]string{"column", "group", "text", "author", "votes", "u", "s", "g", "total", "kind", "unit"},
 		CSVNote: "note", CSVGroup: "group", CSVComma: ',',
 	},
 }

@@ -15,6 +15,7 @@ func renderMarkdown(m *Model) ([]byte, error) {
 	d.screening()
 	d.priorities()
 	d.innovations()
+	d.units()
 	d.conclusions()
 	d.actions()
 	d.signatures()
@@ -90,6 +91,21 @@ func (d *mdDoc) innovations() {
 		}
 	}
 	d.none(len(m.Innovations), l)
+}
+
+func (d *mdDoc) units() {
+	m, l := d.m, d.m.L
+	d.section(l.UnitMap)
+	for i, u := range m.Units {
+		if i > 0 {
+			d.printf("\n")
+		}
+		d.printf("### ", md(oneLine(u.Unit)), "\n\n")
+		for _, it := range u.Problems {
+			d.printf("- ", mdItem(it, "  "), "\n")
+		}
+	}
+	d.none(len(m.Units), l)
 }
 
 func (d *mdDoc) conclusions() {

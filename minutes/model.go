@@ -61,6 +61,7 @@ type Model struct {
 	APKL        *Screening // "Penyaringan APKL", before the priorities; nil without APKL
 	Priorities  []Priority
 	Innovations []Innovation
+	Units       []UnitProblems // Pemetaan per Unit
 	Conclusions []Conclusion
 	Actions     []Action
 	Closing     string // "Rapat ditutup pukul 11.30 WIB."
@@ -86,6 +87,9 @@ type Item struct {
 	ID     string
 	Text   string // the note's text or the group's title
 	Author string // "" where the author may not be named
+	// Unit is the author's unit where the reader may learn it (board's
+	// CanSeeUnit), else "".
+	Unit string
 	// Mark is L.NotRevealed for a note the private brainstorm still
 	// hides from participants; only the facilitator's minutes hold such a
 	// note (the facilitator reads it on the board), and its reader is told

@@ -61,6 +61,7 @@ func renderPDF(m *Model) ([]byte, error) {
 	d.screening()
 	d.priorities()
 	d.innovations()
+	d.units()
 	d.conclusions()
 	d.actions()
 	d.signatures()

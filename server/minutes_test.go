@@ -70,12 +70,12 @@ func TestMinutesPermissionsAndFormats(t *testing.T) {
 			r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\ufeff")))
 			r.Comma = ';'
 			rows, err := r.ReadAll()
-			if err != nil || len(rows) != 2 || strings.Join(rows[0], ";") != "kolom;grup;teks;penulis;suara;u;s;g;total;jenis" {
+			if err != nil || len(rows) != 2 || strings.Join(rows[0], ";") != "kolom;grup;teks;penulis;suara;u;s;g;total;jenis;unit" {
 				t.Fatalf("csv: rows %v err %v", rows, err)
 			}
 			_, _, en := ts.minutes(s.ID, n.Token, "format=csv&lang=en")
 			rows, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(string(en), "\ufeff"))).ReadAll()
-			if err != nil || len(rows) != 2 || strings.Join(rows[0], ",") != "column,group,text,author,votes,u,s,g,total,kind" {
+			if err != nil || len(rows) != 2 || strings.Join(rows[0], ",") != "column,group,text,author,votes,u,s,g,total,kind,unit" {
 				t.Fatalf("csv lang=en: rows %v err %v", rows, err)
 			}
 		case "json":

@@ -168,6 +168,7 @@ export function applyEvent(s, msg) {
     case 'usg.changed': {
       const tg = target(s, d.targetId);
       if (tg) tg.usg = d.usg;
+      if (tg) tg.usgByUnit = d.usgByUnit || [];
       if (d.myUsg) s.myUsg.set(d.targetId, d.myUsg);
       break;
     }
@@ -203,10 +204,13 @@ export function applyEvent(s, msg) {
       const prev = s.participants.get(p.id);
       s.participants.set(p.id, { ...(prev || {}), ...p, online: prev ? prev.online : p.online });
       if (p.id === s.you.id) s.you = { ...s.you, role: p.role, name: p.name };
+      // A join that brings a unit to three people resends every note.
+      if (d.notes) replaceNotes(s, d.notes);
       break;
     }
     case 'participant.removed':
       s.participants.delete(d.id);
+      if (d.notes) replaceNotes(s, d.notes);
       break;
     case 'phase.changed':
       s.session.phase = d.phase;

@@ -12,6 +12,7 @@ import { addColumnDialog } from './dialogs.js';
 import { usgKind } from './perm.js';
 import { draftProps, draftOf, dropDraft, hasDraft } from './drafts.js';
 import { newRef } from '../conn.js';
+import { filterByUnit } from './units.js';
 
 const DRAG_TYPE = 'application/x-rembuk-note';
 
@@ -23,6 +24,7 @@ export function lanes(ctx, p) {
   const s = ctx.state;
   const cols = columns(s);
   const notes = displayNotes(s, ctx.conn.pending().filter((c) => !ctx.seenRefs.has(c.ref)), ctx.acked);
+  filterByUnit(ctx, notes);
   const byCol = notesByColumn(notes);
   const hidden = hiddenCounts(s);
   const narrow = window.innerWidth < 900;

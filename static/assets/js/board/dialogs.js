@@ -37,6 +37,7 @@ export function settingsDialog(ctx) {
           totalHidden ? h('ul', { class: 'reveal-counts' }, columns(s).filter((c) => hidden.get(c.id)).map((c) => h('li', { key: c.id, 'data-testid': 'reveal-count', 'data-column-id': c.id }, h('span', null, c.title), h('strong', null, String(hidden.get(c.id)))))) : null,
           h('button', { type: 'button', class: 'btn btn-primary btn-sm', disabled: closed || s.session.revealed, 'data-testid': 'settings-reveal', onclick: () => revealDialog(ctx) }, icon('eye', 16), t('reveal.button'))) : null,
         toggle('anonymous', st.anonymous, 'settings.anonymous', 'settings.anonymousHint', (v) => set('anonymous', v)),
+        toggle('showUnits', !!st.showUnits, 'settings.showUnits', 'settings.showUnitsHint', (v) => set('showUnits', v)),
         toggle('locked', st.locked, 'settings.locked', 'settings.lockedHint', (v) => set('locked', v)),
         apklSettings(ctx),
         h('div', { class: 'switch-row' },

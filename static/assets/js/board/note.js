@@ -11,6 +11,7 @@ import { noteMenu } from './menus.js';
 import { dragProps, stackProps, colorPicker, focusQuiet } from './columns.js';
 import { draftProps, draftOf, dropDrafts, setDraft } from './drafts.js';
 import { apklPicker, apklBadge, apklClass, isItem, screenedOut } from './apkl.js';
+import { unitClass, unitChip } from './units.js';
 
 export const COLORS = ['yellow', 'pink', 'blue', 'green', 'orange', 'purple'];
 
@@ -31,10 +32,12 @@ export function noteCard(ctx, p, c, n, loose) {
   if (spot) cls.push('spotlight');
   if (selected) cls.push('selected');
   if (mine) cls.push('mine');
+  const uc = unitClass(ctx, n);
+  if (uc) cls.push(uc);
   const priv = !!n.private && !n.pending;
   return h('article', {
     key: n.id, class: cls.join(' '), 'data-testid': 'note', 'data-note-id': n.id, 'data-target-id': n.pending ? null : n.id,
-    'data-pending': n.pending ? 'true' : null, 'data-mine': mine ? 'true' : null,
+    'data-pending': n.pending ? 'true' : null, 'data-mine': mine ? 'true' : null, 'data-unit': n.authorUnit || null,
     ...(editing ? {} : dragProps(p, n)),
     ...(editing || !loose ? {} : stackProps(ctx, p, n)),
   },
@@ -51,6 +54,7 @@ export function noteCard(ctx, p, c, n, loose) {
   phase === 'screen' && loose && !n.pending && isItem(s, n) ? h('div', { class: 'target-controls' }, apklPicker(ctx, n)) : null,
   editing ? null : h('footer', { class: 'note-foot' },
     h('span', { class: 'note-author', 'data-testid': 'note-author' }, authorLabel(s, n, mine)),
+    unitChip(ctx, n),
     n.votes && !(phase === 'vote' && loose) ? h('span', { class: 'votes-badge', 'data-testid': 'note-votes', title: t('vote.count', { n: n.votes }) }, h('span', { class: 'dot-icon' }), String(n.votes)) : null,
     n.usg && n.usg.raters && !(phase === 'vote' && loose) ? h('span', { class: 'usg-badge', title: t('usg.total') }, 'USG ' + fmt1(n.usg.total)) : null,
     loose && !n.pending ? apklBadge(s, n) : null,

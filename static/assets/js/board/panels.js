@@ -6,6 +6,7 @@ import { icon } from '../ui/icons.js';
 import { toast } from '../ui/toast.js';
 import { qrURL, joinURL } from '../api.js';
 import { ranking, label } from './derive.js';
+import { byUnitToggle, byUnitRows } from './units.js';
 import { personMenu } from './menus.js';
 import { actionsView } from './actions.js';
 import { recordDialog } from './dialogs.js';
@@ -123,6 +124,7 @@ function rankingView(ctx, p) {
   return [
     h('h2', { class: 'panel-h' }, t('rank.title')),
     h('p', { class: 'panel-note' }, t('rank.help')),
+    rows.length ? byUnitToggle(ctx) : null,
     rows.length
       ? h('div', { class: 'table-wrap' },
         h('table', { class: 'rank-table', 'data-testid': 'ranking' },
@@ -133,14 +135,14 @@ function rankingView(ctx, p) {
             h('th', { scope: 'col', title: t('rank.raters') }, icon('users', 13), h('span', { class: 'sr-only' }, t('rank.raters'))),
             h('th', { scope: 'col', title: t('rank.votes') }, h('span', { class: 'dot-icon', 'aria-hidden': 'true' }), h('span', { class: 'sr-only' }, t('rank.votes'))))),
           // A row click (or its button, by keyboard) shows the item on the board.
-          h('tbody', null, rows.map((r, i) => h('tr', { key: r.id, 'data-testid': 'ranking-row', 'data-target-id-row': r.id, class: 'rank-row' + (s.session.spotlight === r.id ? ' spot-row' : ''), onclick: () => showOnBoard(ctx, p, r.id) },
+          h('tbody', null, rows.flatMap((r, i) => [h('tr', { key: r.id, 'data-testid': 'ranking-row', 'data-target-id-row': r.id, class: 'rank-row' + (s.session.spotlight === r.id ? ' spot-row' : ''), onclick: () => showOnBoard(ctx, p, r.id) },
             h('td', { class: 'rank-n' }, String(i + 1)),
             h('td', { class: 'left rank-label' },
               h('button', { type: 'button', class: 'rank-goto', 'data-testid': 'ranking-goto', title: t(p.facEdit ? 'rank.spotlight' : 'rank.goto'),
                 onclick: (e) => { e.stopPropagation(); showOnBoard(ctx, p, r.id); } }, r.group ? icon('layers', 12) : null, ' ', label(s, r.id, 80))),
             h('td', null, f1(r.usg.u)), h('td', null, f1(r.usg.s)), h('td', null, f1(r.usg.g)),
             h('td', { class: 'rank-total', 'data-testid': 'ranking-total' }, f1(r.usg.total)),
-            h('td', null, String(r.usg.raters || 0)), h('td', { 'data-testid': 'ranking-votes' }, String(r.votes || 0)))))))
+            h('td', null, String(r.usg.raters || 0)), h('td', { 'data-testid': 'ranking-votes' }, String(r.votes || 0))), ...byUnitRows(ctx, r.id)]))))
       : h('p', { class: 'empty', 'data-testid': 'ranking-empty' }, t('rank.empty')),
   ];
 }

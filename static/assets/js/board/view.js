@@ -17,6 +17,7 @@ import { draftProps, draftKeys, dropDraft, hasDraft } from './drafts.js';
 import { saveRecord, savedRecord } from './records.js';
 import { joinBase, hostOf } from './reach.js';
 import { apklBar } from './apkl.js';
+import { unitBar } from './units.js';
 
 export function boardView(ctx) {
   const s = ctx.state;
@@ -34,6 +35,7 @@ export function boardView(ctx) {
     topbar(ctx, p),
     phasebar(ctx, p),
     banners(ctx, p),
+    unitBar(ctx),
     h('div', { class: 'workspace' },
       lanes(ctx, p),
       showPanel ? panel(ctx, p, narrow) : null),
