@@ -11,14 +11,27 @@ import (
 	"rembuk/store"
 )
 
-// BenchmarkStoreW2: W2's load on the store alone — 50 rooms, each storing
-// one note.add every 50 ms (1,000 changes/s in all, open loop: a late
-// commit does not move the schedule), each room announcing its Submit as
-// the server's rooms do. One op is one change: -benchtime 5000x is 5 s.
-// Figures: CPU per change and the Submit latency's p50 and p99.
+// BenchmarkStoreW2: W2's shape on the store alone — 50 rooms, each storing
+// one note.add at a steady pace (open loop: a late commit does not move
+// the schedule), at 250, 1,000 and 3,000 changes/s in all, with the rooms
+// announcing their Submits as the server's do (announce=1, the commit
+// delay) or not. Each sub-benchmark runs 4 s whatever b.N: run it with
+// -benchtime 1x. Figures: CPU per change, the Submit latency's p50 and p99.
 func BenchmarkStoreW2(b *testing.B) {
+	for _, rate := range []int{250, 1000, 3000} {
+		for _, announce := range []bool{false, true} {
+			b.Run(fmt.Sprintf("rate=%d/announce=%v", rate, announce), func(b *testing.B) {
+				storeW2(b, rate, announce)
+			})
+		}
+	}
+}
+
+func storeW2(b *testing.B, rate int, announce bool) {
 	const rooms = 50
-	const period = 50 * time.Millisecond
+	const dur = 4 * time.Second
+	period := time.Second * rooms / time.Duration(rate)
+	per := int(dur / period)
 	db, err := store.Open(filepath.Join(b.TempDir(), "w2.db"), nil)
 	if err != nil {
 		b.Fatal(err)
@@ -28,7 +41,6 @@ func BenchmarkStoreW2(b *testing.B) {
 	for i := range rs {
 		rs[i] = newPerfRoom(b, db, fmt.Sprintf("w2-%d-%d", i, b.N))
 	}
-	per := (b.N + rooms - 1) / rooms
 	lat := make([][]time.Duration, rooms)
 	b.ResetTimer()
 	start, cpu0 := time.Now(), cpuTime()
@@ -41,7 +53,9 @@ func BenchmarkStoreW2(b *testing.B) {
 			for k := 0; k < per; k++ {
 				time.Sleep(time.Until(next)) // the load's schedule, not synchronisation
 				next = next.Add(period)
-				expect(db, r.st.Session.ID)
+				if announce {
+					expect(db, r.st.Session.ID)
+				}
 				t0 := time.Now()
 				r.submit(b, r.decide(b, 1))
 				lat[i] = append(lat[i], time.Since(t0))
