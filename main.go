@@ -14,10 +14,12 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"rembuk/board"
 	"rembuk/server"
 	"rembuk/store"
 )
@@ -34,6 +36,15 @@ func main() {
 func env(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
+	}
+	return def
+}
+
+// envInt is env for a number; a value that is not one is left to the
+// flag's own check by returning def.
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
 	}
 	return def
 }
@@ -58,15 +69,27 @@ func run(args []string, stdout, stderr io.Writer) error {
 	origins := fs.String("allowed-origins", env("REMBUK_ALLOWED_ORIGINS", ""), "extra WebSocket origins, comma-separated (env REMBUK_ALLOWED_ORIGINS)")
 	proxies := fs.String("trusted-proxies", env("REMBUK_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is trusted, comma-separated (env REMBUK_TRUSTED_PROXIES)")
 	zone := fs.String("timezone", env("REMBUK_TIMEZONE", "WIB"), "default zone of the minutes: WIB, WITA or WIT (env REMBUK_TIMEZONE)")
+	perHour := fs.Int("sessions-per-hour", envInt("REMBUK_SESSIONS_PER_HOUR", 30), "sessions one client address may create in an hour; 0 for no limit (env REMBUK_SESSIONS_PER_HOUR)")
 	refuseWS := fs.Bool("refuse-websockets", false, "refuse every WebSocket upgrade (for testing the HTTP fallback)")
+	publicURL := fs.String("public-url", env("REMBUK_PUBLIC_URL", ""), "base of join links and QR codes, e.g. https://rembuk.example.go.id behind a proxy (env REMBUK_PUBLIC_URL)")
+	lanAddrs := fs.String("lan-addrs", env("REMBUK_LAN_ADDRS", ""), "hosts offered to phones when the page is opened on localhost, comma-separated; default this machine's addresses (env REMBUK_LAN_ADDRS)")
+	dev := fs.Bool("dev", env("REMBUK_DEV", "") == "1", "serve the page's sources as they are, unbundled and uncached, with no service worker (env REMBUK_DEV=1)")
 	logLevel := fs.String("log-level", env("REMBUK_LOG_LEVEL", "info"), "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	switch *zone {
-	case "WIB", "WITA", "WIT":
-	default:
+	if *perHour < 0 {
+		return fmt.Errorf("-sessions-per-hour must be 0 or more")
+	}
+	if *perHour == 0 {
+		*perHour = -1 // server.Config: negative is no limit
+	}
+	if _, ok := board.TimeZone(*zone); !ok {
 		return fmt.Errorf("-timezone must be WIB, WITA or WIT")
+	}
+	pub, err := server.CleanPublicURL(*publicURL)
+	if err != nil {
+		return err
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -74,13 +97,26 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
+	// The page is bundled and compressed before the port opens: a broken
+	// page stops the start instead of reaching the first visitor.
+	assets, err := server.NewAssets(*dev)
+	if err != nil {
+		return fmt.Errorf("prepare the page: %w", err)
+	}
 	db, err := store.Open(*dbPath, log)
+	if errors.Is(err, store.ErrCorrupt) {
+		return fmt.Errorf("%w\nrefusing to start on it. Stop here, keep a copy of the file, then restore the last backup "+
+			"or recover what SQLite can still read (sqlite3 OLD.db .recover | sqlite3 NEW.db); see docs/operations.md, \"A damaged database\"", err)
+	}
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
 	srv := server.New(server.Config{
 		Store: db, Logger: log, AllowedOrigins: splitList(*origins),
 		TrustedProxies: splitList(*proxies), TimeZone: *zone, RefuseUpgrades: *refuseWS,
+		PublicURL: pub, LANAddrs: splitList(*lanAddrs),
+		Assets:          assets,
+		SessionsPerHour: *perHour,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -88,7 +124,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "rembuk listening on http://%s\n", displayAddr(ln.Addr()))
-	printLANURLs(stdout, ln.Addr())
+	if pub != "" {
+		fmt.Fprintf(stdout, "  join links use: %s\n", pub)
+	} else {
+		printLANURLs(stdout, ln.Addr())
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", *dbPath)
 
 	errc := make(chan error, 1)

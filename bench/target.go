@@ -60,7 +60,7 @@ func startTarget(b *builds, v variant, profName string) (*target, error) {
 			cmd.Args = append(cmd.Args, "-cpuprofile", filepath.Join(b.profDir, profName+".cpu.pprof"))
 		}
 	default:
-		args := []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "bench.db"), "-log-level", "error"}
+		args := []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "bench.db"), "-log-level", "error", "-sessions-per-hour", "0"}
 		if b.profDir != "" && profName != "" {
 			args = append(args, "-cpuprofile", filepath.Join(b.profDir, profName+".cpu.pprof"),
 				"-memprofile", filepath.Join(b.profDir, profName+".mem.pprof"))

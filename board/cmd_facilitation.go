@@ -133,7 +133,7 @@ func (x *exec) actionFields(a *Action, requireAll bool) error {
 	c := x.cmd
 	var err error
 	if c.Text != nil || requireAll {
-		if a.Text, err = CleanText("text", deref(c.Text), 1, MaxActionText); err != nil {
+		if a.Text, err = CleanLines("text", deref(c.Text), 1, MaxActionText); err != nil {
 			return err
 		}
 	}
@@ -208,7 +208,7 @@ func recordSet(x *exec) (string, any, error) {
 	if x.cmd.Text == nil {
 		return "", nil, Errorf(CodeInvalid, "text is required")
 	}
-	text, err := CleanText("text", *x.cmd.Text, 0, MaxRecordText)
+	text, err := CleanLines("text", *x.cmd.Text, 0, MaxRecordText)
 	if err != nil {
 		return "", nil, err
 	}

@@ -49,7 +49,7 @@ func noteAdd(x *exec) (string, any, error) {
 	if c.Text == nil {
 		return "", nil, Errorf(CodeInvalid, "text is required")
 	}
-	text, err := CleanText("text", *c.Text, 1, MaxNoteText)
+	text, err := CleanLines("text", *c.Text, 1, MaxNoteText)
 	if err != nil {
 		return "", nil, err
 	}
@@ -74,7 +74,7 @@ func noteAdd(x *exec) (string, any, error) {
 	n := &Note{
 		ID: x.newID(), ColumnID: c.ColumnID, GroupID: group, Text: text, Color: color,
 		Position: x.s.nextNotePosition(c.ColumnID), AuthorID: x.actor.ID, AuthorName: x.actor.Name,
-		Revealed: !(st.Settings.PrivateBrainstorm && !st.Revealed), CreatedAt: x.now,
+		Revealed: !(st.Settings.PrivateBrainstorm && !st.Revealed), Anonymous: st.Settings.Anonymous, CreatedAt: x.now,
 	}
 	if c.Position != nil {
 		n.Position = *c.Position
@@ -98,7 +98,7 @@ func noteUpdate(x *exec) (string, any, error) {
 	}
 	upd := *n
 	if c.Text != nil {
-		if upd.Text, err = CleanText("text", *c.Text, 1, MaxNoteText); err != nil {
+		if upd.Text, err = CleanLines("text", *c.Text, 1, MaxNoteText); err != nil {
 			return "", nil, err
 		}
 	}
@@ -161,7 +161,10 @@ func noteDelete(x *exec) (string, any, error) {
 		return "", nil, err
 	}
 	x.s.deleteNote(n.ID)
-	return "note.deleted", IDData{ID: n.ID}, nil
+	// The log keeps whether the note was anonymous: once it is gone, only
+	// this says whether the actor of its deletion (most often its author)
+	// may be named in a replay.
+	return "note.deleted", IDData{ID: n.ID, Anonymous: n.Anonymous}, nil
 }
 
 func groupAdd(x *exec) (string, any, error) {

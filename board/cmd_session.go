@@ -73,6 +73,9 @@ func settingsUpdate(x *exec) (string, any, error) {
 	if c.Locked != nil {
 		st.Locked = *c.Locked
 	}
+	if c.JoiningClosed != nil {
+		st.JoiningClosed = *c.JoiningClosed
+	}
 	// A new private round hides the notes written from now on until the
 	// next reveal; notes everyone has already read stay readable.
 	if st.PrivateBrainstorm && !before.PrivateBrainstorm {
@@ -241,4 +244,14 @@ func sessionClose(x *exec) (string, any, error) {
 	x.s.Session.Timer = nil
 	x.s.putSession()
 	return "session.closed", ClosedData{ClosedAt: x.now}, nil
+}
+
+// sessionRotateCode gives the session a new join code: the old one stops
+// working with this change, so a code that leaked beyond the room can be
+// withdrawn without starting over. Joined people keep their tokens.
+func sessionRotateCode(x *exec) (string, any, error) {
+	code := JoinCodeFrom([]byte(x.newID()))
+	x.s.Session.JoinCode = code
+	x.s.putSession()
+	return "session.codeChanged", CodeData{JoinCode: code}, nil
 }

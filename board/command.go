@@ -37,6 +37,7 @@ type Command struct {
 	PrivateBrainstorm   *bool      `json:"privateBrainstorm,omitempty"`
 	VotesPerParticipant *int       `json:"votesPerParticipant,omitempty"`
 	Locked              *bool      `json:"locked,omitempty"`
+	JoiningClosed       *bool      `json:"joiningClosed,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key
@@ -71,23 +72,6 @@ func (n NullString) IsZero() bool { return !n.Set }
 
 // Str returns a NullString holding s.
 func Str(s string) NullString { return NullString{Value: s, Valid: true, Set: true} }
-
-// commandTypes lists every command the server knows; anything else is invalid.
-var commandTypes = map[string]bool{
-	"note.add": true, "note.update": true, "note.move": true, "note.delete": true,
-	"group.add": true, "group.update": true, "group.delete": true,
-	"vote.cast": true, "vote.retract": true, "usg.score": true,
-	"link.add": true, "link.delete": true,
-	"action.add": true, "action.update": true, "action.delete": true,
-	"record.set": true, "participant.setRole": true, "participant.remove": true,
-	"phase.set": true, "settings.update": true, "notes.reveal": true,
-	"timer.start": true, "timer.stop": true, "spotlight.set": true,
-	"column.add": true, "column.update": true, "column.delete": true,
-	"session.close": true,
-}
-
-// IsCommandType reports whether t names a command.
-func IsCommandType(t string) bool { return commandTypes[t] }
 
 // DecodeCommand parses one client frame into a Command. It checks only the
 // shape (JSON, known type, ref); what the command may do is Decide's job.

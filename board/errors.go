@@ -18,6 +18,7 @@ const (
 	CodeBudgetExceeded = "budget_exceeded"
 	CodeTooLarge       = "too_large"
 	CodeRateLimited    = "rate_limited"
+	CodeJoiningClosed  = "joining_closed"
 	CodeInternal       = "internal"
 	CodeUnavailable    = "unavailable"
 )

@@ -41,8 +41,11 @@ type (
 	ParticipantData struct {
 		Participant Participant `json:"participant"`
 	}
+	// IDData names what was deleted. Anonymous (note.deleted only) is kept
+	// in the log for projection and never sent.
 	IDData struct {
-		ID string `json:"id"`
+		ID        string `json:"id"`
+		Anonymous bool   `json:"anonymous,omitempty"`
 	}
 	PhaseData struct {
 		Phase Phase `json:"phase"`
@@ -77,99 +80,73 @@ type (
 		Revealed bool      `json:"revealed"`
 		Notes    []Note    `json:"notes"`
 	}
+	// CodeData is a session's new join code; only staff read it.
+	CodeData struct {
+		JoinCode string `json:"joinCode"`
+	}
 	// RemovedData names a participant who was removed.
 	RemovedData struct {
 		ID string `json:"id"`
 	}
 )
 
-// dataFor maps an event name to a fresh value of its data type, for decoding
-// the log.
-func dataFor(name string) any {
-	switch name {
-	case "note.added", "note.updated", "note.moved":
-		return &NoteData{}
-	case "group.added", "group.updated":
-		return &GroupData{}
-	case "column.added", "column.updated":
-		return &ColumnData{}
-	case "link.added":
-		return &LinkData{}
-	case "action.added", "action.updated":
-		return &ActionData{}
-	case "record.set":
-		return &RecordData{}
-	case "participant.joined", "participant.changed":
-		return &ParticipantData{}
-	case "participant.removed":
-		return &RemovedData{}
-	case "note.deleted", "group.deleted", "column.deleted", "link.deleted", "action.deleted":
-		return &IDData{}
-	case "phase.changed":
-		return &PhaseData{}
-	case "timer.changed":
-		return &TimerData{}
-	case "spotlight.changed":
-		return &SpotlightData{}
-	case "session.closed":
-		return &ClosedData{}
-	case "vote.changed":
-		return &VoteData{}
-	case "usg.changed":
-		return &USGData{}
-	case "settings.changed", "notes.revealed":
-		return &NotesData{}
-	}
-	return &map[string]any{}
+// eventKind is one entry of the event table: how to decode an event's
+// stored data back into the value type that Execute produces, so
+// projection sees one shape either way.
+type eventKind struct {
+	decode func(raw []byte) (any, error)
 }
 
-// DecodeEventData parses stored event data back into its typed form.
+// kind is the entry for an event whose data is a T.
+func kind[T any]() eventKind {
+	return eventKind{decode: func(raw []byte) (any, error) {
+		var v T
+		err := json.Unmarshal(raw, &v)
+		return v, err
+	}}
+}
+
+// events is the event table: every event name and its data type. Adding an
+// event is one entry here plus the handler that emits it.
+var events = map[string]eventKind{
+	"note.added":          kind[NoteData](),
+	"note.updated":        kind[NoteData](),
+	"note.moved":          kind[NoteData](),
+	"note.deleted":        kind[IDData](),
+	"group.added":         kind[GroupData](),
+	"group.updated":       kind[GroupData](),
+	"group.deleted":       kind[IDData](),
+	"column.added":        kind[ColumnData](),
+	"column.updated":      kind[ColumnData](),
+	"column.deleted":      kind[IDData](),
+	"link.added":          kind[LinkData](),
+	"link.deleted":        kind[IDData](),
+	"action.added":        kind[ActionData](),
+	"action.updated":      kind[ActionData](),
+	"action.deleted":      kind[IDData](),
+	"record.set":          kind[RecordData](),
+	"participant.joined":  kind[ParticipantData](),
+	"participant.changed": kind[ParticipantData](),
+	"participant.removed": kind[RemovedData](),
+	"phase.changed":       kind[PhaseData](),
+	"timer.changed":       kind[TimerData](),
+	"spotlight.changed":   kind[SpotlightData](),
+	"session.closed":      kind[ClosedData](),
+	"vote.changed":        kind[VoteData](),
+	"usg.changed":         kind[USGData](),
+	"settings.changed":    kind[NotesData](),
+	"notes.revealed":      kind[NotesData](),
+	"session.codeChanged": kind[CodeData](),
+}
+
+// DecodeEventData parses stored event data back into its typed form. An
+// unknown name (a log written by a newer version) decodes as a plain map.
 func DecodeEventData(name string, raw []byte) (any, error) {
-	v := dataFor(name)
-	if err := json.Unmarshal(raw, v); err != nil {
-		return nil, err
+	k, ok := events[name]
+	if !ok {
+		k = kind[map[string]any]()
 	}
-	return derefData(v), nil
-}
-
-// derefData turns the pointer from dataFor into the value type that
-// Execute produces, so projection sees one shape either way.
-func derefData(v any) any {
-	switch x := v.(type) {
-	case *NoteData:
-		return *x
-	case *GroupData:
-		return *x
-	case *ColumnData:
-		return *x
-	case *LinkData:
-		return *x
-	case *ActionData:
-		return *x
-	case *RecordData:
-		return *x
-	case *ParticipantData:
-		return *x
-	case *RemovedData:
-		return *x
-	case *IDData:
-		return *x
-	case *PhaseData:
-		return *x
-	case *TimerData:
-		return *x
-	case *SpotlightData:
-		return *x
-	case *ClosedData:
-		return *x
-	case *VoteData:
-		return *x
-	case *USGData:
-		return *x
-	case *NotesData:
-		return *x
-	}
-	return v
+	return k.decode(raw)
 }
 
 // Change is the outcome of one accepted command: the event to log and

@@ -230,7 +230,7 @@ func keysOf(m map[string]any) []string {
 // project returns the JSON of ev as viewer v receives it.
 func project(t testing.TB, s *State, ev *Event, v Viewer) []byte {
 	t.Helper()
-	return mustJSON(t, s.Project(ev, s.ClassOf(ev, v)))
+	return mustJSON(t, s.Project(ev, s.classOf(ev, v)))
 }
 
 // viewer returns the Viewer of participant id.

@@ -13,6 +13,8 @@ const (
 	MaxName         = 80
 	MaxUnit         = 120
 	MaxAgenda       = 2000
+	MaxCity         = 80 // the session's city, for the minutes' place-and-date line
+	MaxNIP          = 40 // an official's staff number (NIP: 18 digits, often spaced)
 	MaxRecordText   = 5000
 	MaxActionText   = 1000
 	MaxRefLen       = 100
@@ -36,13 +38,24 @@ var noteColors = map[string]bool{"yellow": true, "pink": true, "blue": true, "gr
 // DefaultColor is the color of a note added without one.
 const DefaultColor = "yellow"
 
-// CleanText trims s and checks its length in code points against [min,max].
-// field names the value in the error a client sees.
+// CleanText sanitises a single-line value (a name, title, unit), trims it
+// and checks its length in code points against [min,max]. field names the
+// value in the error a client sees.
 func CleanText(field, s string, min, max int) (string, error) {
-	s = strings.TrimSpace(s)
+	return clean(field, s, min, max, false)
+}
+
+// CleanLines is CleanText for multi-line text (note text, agenda, records,
+// actions): newlines and tabs stay.
+func CleanLines(field, s string, min, max int) (string, error) {
+	return clean(field, s, min, max, true)
+}
+
+func clean(field, s string, min, max int, multiline bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", Errorf(CodeInvalid, "%s is not valid UTF-8", field)
 	}
+	s = strings.TrimSpace(Sanitize(s, multiline))
 	n := utf8.RuneCountInString(s)
 	if n < min {
 		if min == 1 {

@@ -99,7 +99,7 @@ func BenchmarkExecuteVote(b *testing.B) {
 func fanout(s *board.State, ev *board.Event, viewers []board.Viewer) (encodings int) {
 	cache := map[board.Class][]byte{}
 	for _, v := range viewers {
-		c := s.Shared(ev, s.ClassOf(ev, v))
+		c := s.ClassKey(ev, v)
 		if _, ok := cache[c]; !ok {
 			b, _ := json.Marshal(s.Project(ev, c))
 			cache[c] = b
@@ -230,7 +230,7 @@ func TestRevealClassesMatchPerViewer(t *testing.T) {
 			classes := map[board.Class]bool{}
 			for _, v := range append(perfViewers(s), board.Viewer{ID: "stranger", Role: board.RoleParticipant}) {
 				own := s.ClassOf(&ev, v)
-				cl := s.Shared(&ev, own)
+				cl := s.SharedOf(&ev, own)
 				classes[cl] = true
 				got, _ := json.Marshal(s.Project(&ev, cl))
 				want, _ := json.Marshal(s.Project(&ev, own))

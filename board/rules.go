@@ -11,66 +11,60 @@ const (
 	facilitator            // facilitator only
 )
 
-// rule is the permission and phase rule of one command type: the single
-// table the contract's command list is written from.
-type rule struct {
+// command is one entry of the command table: who may send it, in which
+// phase, and the handler that decides and applies it. The contract's command
+// list, the page's permissions (CommandRules) and the decoder all read this
+// one table; adding a command is one entry plus its handler.
+type command struct {
 	who   who
 	phase Phase // "" = any phase
 	// facilitatorAnyPhase lets the facilitator send it outside phase
 	// (group.add: anyone in phase group, the facilitator always).
 	facilitatorAnyPhase bool
-}
-
-var rules = map[string]rule{
-	"note.add":            {who: anyone},
-	"note.update":         {who: anyone},
-	"note.move":           {who: anyone},
-	"note.delete":         {who: anyone},
-	"group.add":           {who: anyone, phase: PhaseGroup, facilitatorAnyPhase: true},
-	"group.update":        {who: facilitator},
-	"group.delete":        {who: facilitator},
-	"vote.cast":           {who: anyone, phase: PhaseVote},
-	"vote.retract":        {who: anyone, phase: PhaseVote},
-	"usg.score":           {who: anyone, phase: PhaseVote},
-	"link.add":            {who: anyone},
-	"link.delete":         {who: anyone},
-	"action.add":          {who: staff},
-	"action.update":       {who: staff},
-	"action.delete":       {who: staff},
-	"record.set":          {who: staff},
-	"participant.setRole": {who: facilitator},
-	"participant.remove":  {who: facilitator},
-	"phase.set":           {who: facilitator},
-	"settings.update":     {who: facilitator},
-	"notes.reveal":        {who: facilitator},
-	"timer.start":         {who: facilitator},
-	"timer.stop":          {who: facilitator},
-	"spotlight.set":       {who: facilitator},
-	"column.add":          {who: facilitator},
-	"column.update":       {who: facilitator},
-	"column.delete":       {who: facilitator},
-	"session.close":       {who: facilitator},
+	do                  handler
 }
 
 // handler validates a command against the state and, only if it is
 // accepted, applies it. It must not touch the state before it has decided.
 type handler func(x *exec) (name string, data any, err error)
 
-var handlers map[string]handler
+// commands is the command table.
+var commands = map[string]command{
+	"note.add":            {who: anyone, do: noteAdd},
+	"note.update":         {who: anyone, do: noteUpdate},
+	"note.move":           {who: anyone, do: noteMove},
+	"note.delete":         {who: anyone, do: noteDelete},
+	"group.add":           {who: anyone, phase: PhaseGroup, facilitatorAnyPhase: true, do: groupAdd},
+	"group.update":        {who: facilitator, do: groupUpdate},
+	"group.delete":        {who: facilitator, do: groupDelete},
+	"vote.cast":           {who: anyone, phase: PhaseVote, do: voteCast},
+	"vote.retract":        {who: anyone, phase: PhaseVote, do: voteRetract},
+	"usg.score":           {who: anyone, phase: PhaseVote, do: usgScore},
+	"link.add":            {who: anyone, do: linkAdd},
+	"link.delete":         {who: anyone, do: linkDelete},
+	"action.add":          {who: staff, do: actionAdd},
+	"action.update":       {who: staff, do: actionUpdate},
+	"action.delete":       {who: staff, do: actionDelete},
+	"record.set":          {who: staff, do: recordSet},
+	"participant.setRole": {who: facilitator, do: participantSetRole},
+	"participant.remove":  {who: facilitator, do: participantRemove},
+	"phase.set":           {who: facilitator, do: phaseSet},
+	"settings.update":     {who: facilitator, do: settingsUpdate},
+	"notes.reveal":        {who: facilitator, do: notesReveal},
+	"timer.start":         {who: facilitator, do: timerStart},
+	"timer.stop":          {who: facilitator, do: timerStop},
+	"spotlight.set":       {who: facilitator, do: spotlightSet},
+	"column.add":          {who: facilitator, do: columnAdd},
+	"column.update":       {who: facilitator, do: columnUpdate},
+	"column.delete":       {who: facilitator, do: columnDelete},
+	"session.close":       {who: facilitator, do: sessionClose},
+	"session.rotateCode":  {who: facilitator, do: sessionRotateCode},
+}
 
-func init() {
-	handlers = map[string]handler{
-		"note.add": noteAdd, "note.update": noteUpdate, "note.move": noteMove, "note.delete": noteDelete,
-		"group.add": groupAdd, "group.update": groupUpdate, "group.delete": groupDelete,
-		"vote.cast": voteCast, "vote.retract": voteRetract, "usg.score": usgScore,
-		"link.add": linkAdd, "link.delete": linkDelete,
-		"action.add": actionAdd, "action.update": actionUpdate, "action.delete": actionDelete,
-		"record.set": recordSet, "participant.setRole": participantSetRole, "participant.remove": participantRemove,
-		"phase.set": phaseSet, "settings.update": settingsUpdate, "notes.reveal": notesReveal,
-		"timer.start": timerStart, "timer.stop": timerStop, "spotlight.set": spotlightSet,
-		"column.add": columnAdd, "column.update": columnUpdate, "column.delete": columnDelete,
-		"session.close": sessionClose,
-	}
+// IsCommandType reports whether t names a command.
+func IsCommandType(t string) bool {
+	_, ok := commands[t]
+	return ok
 }
 
 // exec is one command being decided.
@@ -89,7 +83,7 @@ func (x *exec) isFacilitator() bool { return x.actor.Role == RoleFacilitator }
 // this command type now, by role, lock and phase. Execute calls it first;
 // the page asks the same through the snapshot's phase and role.
 func (s *State) Allowed(actor *Participant, typ string) error {
-	r, ok := rules[typ]
+	r, ok := commands[typ]
 	if !ok {
 		return Errorf(CodeInvalid, "unknown command type")
 	}
@@ -130,7 +124,7 @@ func (s *State) Execute(actorID string, cmd Command, now time.Time, newID func()
 		return nil, err
 	}
 	x := &exec{s: s, actor: actor, cmd: cmd, now: now.UTC(), newID: newID}
-	name, data, err := handlers[cmd.Type](x)
+	name, data, err := commands[cmd.Type].do(x)
 	if err != nil {
 		s.pending = nil // handlers decide before they mutate; nothing to keep
 		return nil, err
@@ -154,7 +148,18 @@ func (s *State) Join(p Participant) (*Change, error) {
 	if s.Session.Closed {
 		return nil, Errorf(CodeClosed, "the session is closed")
 	}
-	if len(s.Participants) >= MaxParticipants {
+	if s.Session.Settings.JoiningClosed {
+		return nil, Errorf(CodeJoiningClosed, "the facilitator has closed joining for this session")
+	}
+	// Removed people have no seat: a facilitator who removes a flood of
+	// joins gets the room back.
+	seated := 0
+	for _, q := range s.Participants {
+		if !q.Removed {
+			seated++
+		}
+	}
+	if seated >= MaxParticipants {
 		return nil, Errorf(CodeConflict, "the session is full (%d participants)", MaxParticipants)
 	}
 	cp := p
@@ -181,4 +186,34 @@ func MayDeleteSession(p *Participant) error {
 		return Errorf(CodeForbidden, "only the facilitator may delete the session")
 	}
 	return nil
+}
+
+// CommandRule is one command's rule as the page sees it: the snapshot
+// carries the table so the page shows only the controls the server would
+// accept, without keeping a copy of this file.
+type CommandRule struct {
+	Roles               []Role `json:"roles"`
+	Phase               Phase  `json:"phase,omitempty"`
+	FacilitatorAnyPhase bool   `json:"facilitatorAnyPhase,omitempty"`
+	// LockExempt: staff work (records, actions) goes on under the lock.
+	LockExempt bool `json:"lockExempt,omitempty"`
+}
+
+// CommandRules returns the command table's rules by command name. Per-object
+// checks (only a note's author edits it) stay in the handlers.
+func CommandRules() map[string]CommandRule {
+	out := make(map[string]CommandRule, len(commands))
+	for name, c := range commands {
+		r := CommandRule{Phase: c.phase, FacilitatorAnyPhase: c.facilitatorAnyPhase, LockExempt: c.who == staff}
+		switch c.who {
+		case anyone:
+			r.Roles = []Role{RoleFacilitator, RoleNotulis, RoleParticipant}
+		case staff:
+			r.Roles = []Role{RoleFacilitator, RoleNotulis}
+		case facilitator:
+			r.Roles = []Role{RoleFacilitator}
+		}
+		out[name] = r
+	}
+	return out
 }

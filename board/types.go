@@ -2,6 +2,16 @@
 // change it, the rules that decide them, and what each viewer may see.
 // It does no I/O and imports nothing of the project's, so the store, the
 // server, the minutes and any future adapter all ask the same single place.
+//
+// The edit path. State.Execute decides a command and, if it is accepted,
+// applies it to the in-memory state at once, returning the Change to store.
+// It applies before the store has committed on purpose: the next command of
+// the same batch must be decided against the state as it will be (a vote
+// budget, a cap, a note deleted a moment ago), and a shadow copy of the
+// board per batch would cost more on every edit than the rare failure
+// costs. Nobody sees a change before it is stored: the room sends events,
+// acks and snapshots only after the commit, and a failed commit throws the
+// whole State away and reloads it from the log (server/room.go flush).
 package board
 
 import "time"
@@ -43,6 +53,9 @@ type Settings struct {
 	PrivateBrainstorm   bool `json:"privateBrainstorm"`
 	VotesPerParticipant int  `json:"votesPerParticipant"`
 	Locked              bool `json:"locked"`
+	// JoiningClosed refuses new joins (kunci pendaftaran); people already
+	// in the session keep their seats and may reconnect.
+	JoiningClosed bool `json:"joiningClosed"`
 }
 
 // DefaultSettings are those of a new session.
@@ -74,6 +87,22 @@ type Session struct {
 	Revealed    bool      `json:"revealed"`
 	CreatedAt   time.Time `json:"createdAt"`
 	HasPasscode bool      `json:"hasPasscode"`
+
+	// City and AcknowledgedBy are for the minutes' signature block: the
+	// place-and-date line ("Jakarta, 10 Desember 2026") and the optional
+	// "Mengetahui" (acknowledged by) block of the head of the office. Both
+	// are set at creation only.
+	City           string        `json:"city,omitempty"`
+	AcknowledgedBy *Acknowledger `json:"acknowledgedBy,omitempty"`
+}
+
+// Acknowledger is the official who signs "Mengetahui" (acknowledged) under
+// the minutes, e.g. {"title":"Kepala Balai","name":"Dr. Ahmad","nip":"1978…"}.
+// Name and NIP may be empty: the minutes leave a line to fill in by hand.
+type Acknowledger struct {
+	Title string `json:"title"`
+	Name  string `json:"name"`
+	NIP   string `json:"nip"`
 }
 
 // Column is a lane of the board.
@@ -97,7 +126,10 @@ type Group struct {
 // Note is a sticky note. Votes and USG are aggregates kept by State.
 // Revealed records whether the note may be read by everyone while the
 // private brainstorm is on: notes written before it started, or after a
-// reveal, are born revealed.
+// reveal, are born revealed. Anonymous records that the note was written
+// while the session was anonymous: its author stays withheld for good,
+// even after the facilitator turns anonymity off (the writer was promised
+// anonymity when they wrote it).
 type Note struct {
 	ID         string    `json:"id"`
 	ColumnID   string    `json:"columnId"`
@@ -108,6 +140,7 @@ type Note struct {
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	Revealed   bool      `json:"revealed"`
+	Anonymous  bool      `json:"anonymous,omitempty"`
 	Votes      int       `json:"votes"`
 	USG        USG       `json:"usg"`
 	CreatedAt  time.Time `json:"createdAt"`

@@ -13,7 +13,7 @@ func ViewerOf(p *Participant) Viewer { return Viewer{ID: p.ID, Role: p.Role} }
 
 // This file is the single place that decides what a viewer may see. Every
 // outbound frame, snapshot, resume replay, HTTP answer and the minutes go
-// through CanRead, CanSeeAuthor, ClassOf/Project and Snapshot.
+// through CanRead, CanSeeAuthor, ClassKey/Project, Replayable and Snapshot.
 
 // CanRead reports whether v may read note n's text. While the private
 // brainstorm is on, an unrevealed note reaches only its author and the
@@ -42,13 +42,30 @@ func (s *State) revealed(n *Note) bool {
 	return n.Revealed
 }
 
-// CanSeeAuthor reports whether v may learn who wrote n. In anonymous mode
-// only the author does — the facilitator included.
+// CanSeeAuthor reports whether v may learn who wrote n. For an anonymous
+// note only the author does — the facilitator included.
 func (s *State) CanSeeAuthor(n *Note, v Viewer) bool {
 	if !s.CanRead(n, v) {
 		return false
 	}
-	return !s.Session.Settings.Anonymous || v.ID == n.AuthorID
+	return !s.anonymous(n) || v.ID == n.AuthorID
+}
+
+// anonymous reports whether n's author is withheld: the session is
+// anonymous now, or n was written while it was. The stamp never changes
+// after a note is written; the live note's is asked too, so a replay of an
+// event logged before notes carried it still follows the note.
+func (s *State) anonymous(n *Note) bool {
+	return s.Session.Settings.Anonymous || s.stamped(n)
+}
+
+// stamped reports whether n was written while the session was anonymous.
+func (s *State) stamped(n *Note) bool {
+	if n.Anonymous {
+		return true
+	}
+	cur, ok := s.Notes[n.ID]
+	return ok && cur.Anonymous
 }
 
 // actorVisible reports whether v may learn who acted. In anonymous mode
@@ -63,6 +80,28 @@ func (s *State) actorVisible(ev *Event, v Viewer, note *Note) bool {
 	}
 	if note != nil && note.AuthorID == ev.ActorID && !s.CanSeeAuthor(note, v) {
 		return false
+	}
+	return true
+}
+
+// actorOn reports whether v may learn who voted on, scored or linked the
+// notes or groups ids: v itself always; anyone else only when v may read
+// every one of them, and the actor is not the withheld author of one (a
+// vote on one's own anonymous note must not name its author). A target
+// that is gone (a replay after its deletion) can no longer be asked, so it
+// counts as unreadable.
+func (s *State) actorOn(ev *Event, v Viewer, ids ...string) bool {
+	if ev.ActorID == v.ID {
+		return true
+	}
+	for _, id := range ids {
+		if n, ok := s.Notes[id]; ok {
+			if !s.CanRead(n, v) || n.AuthorID == ev.ActorID && !s.CanSeeAuthor(n, v) {
+				return false
+			}
+		} else if _, ok := s.Groups[id]; !ok {
+			return false
+		}
 	}
 	return true
 }
@@ -84,8 +123,8 @@ type Class struct {
 	PerViewer                 Viewer
 }
 
-// ClassOf returns the class of viewer v for event ev.
-func (s *State) ClassOf(ev *Event, v Viewer) Class {
+// classOf returns the class of viewer v for event ev.
+func (s *State) classOf(ev *Event, v Viewer) Class {
 	switch d := ev.Data.(type) {
 	case NoteData:
 		return Class{Text: s.CanRead(&d.Note, v), Author: s.CanSeeAuthor(&d.Note, v), Actor: s.actorVisible(ev, v, &d.Note)}
@@ -94,18 +133,24 @@ func (s *State) ClassOf(ev *Event, v Viewer) Class {
 			return Class{PerViewer: v, Actor: true}
 		}
 	case VoteData:
-		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil)}
+		// Who voted on a note v may not read is not v's to know either.
+		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.TargetID)}
 	case USGData:
-		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil)}
+		return Class{Self: d.Scorer == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.TargetID)}
+	case LinkData:
+		return Class{Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.Link.FromID, d.Link.ToID)}
+	case CodeData:
+		return Class{Text: MayReadJoinCode(v), Actor: s.actorVisible(ev, v, nil)}
 	case IDData:
 		// The actor of a note.deleted is most often the note's author, and
 		// the note (with its author and flag) is gone by the time this is
-		// projected: while notes may be private or anonymous, that actor
-		// reaches only itself (and, private but not anonymous, the
-		// facilitator, who may read every author anyway).
+		// projected: while notes may be private or anonymous, or when the
+		// note itself was anonymous, that actor reaches only itself (and,
+		// private but not anonymous, the facilitator, who may read every
+		// author anyway).
 		if ev.Name == "note.deleted" && ev.ActorID != v.ID {
 			st := s.Session.Settings
-			if st.Anonymous || st.PrivateBrainstorm && v.Role != RoleFacilitator {
+			if st.Anonymous || d.Anonymous || st.PrivateBrainstorm && v.Role != RoleFacilitator {
 				return Class{}
 			}
 		}
@@ -113,12 +158,32 @@ func (s *State) ClassOf(ev *Event, v Viewer) Class {
 	return Class{Actor: s.actorVisible(ev, v, nil)}
 }
 
-// Shared returns a class that projects ev to exactly the bytes c does and
+// ClassKey returns the projection class of ev for viewer v: the key under
+// which the server keeps one encoding of ev for every viewer who gets the
+// same bytes. Live fan-out and resume replays both ask it; it is the one
+// call that turns (event, viewer) into what that viewer may see.
+func (s *State) ClassKey(ev *Event, v Viewer) Class { return s.shared(ev, s.classOf(ev, v)) }
+
+// Replayable reports whether a resuming viewer may be sent the events of a
+// gap one by one. A gap that holds an event which changed what viewers may
+// read (a reveal, a switch of privacy) may not: events before it would be
+// projected with today's visibility and could show a note's draft text from
+// before the reveal, so such a gap gets the full board instead.
+func Replayable(evs []Event) bool {
+	for i := range evs {
+		if d, ok := evs[i].Data.(NotesData); ok && d.Notes != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// shared returns a class that projects ev to exactly the bytes c does and
 // that every viewer who would get those bytes shares: the key under which
 // the server keeps one encoding. Only events carrying every note differ
-// from c (ClassOf makes them per viewer), and most viewers of those see the
+// from c (classOf makes them per viewer), and most viewers of those see the
 // same bytes.
-func (s *State) Shared(ev *Event, c Class) Class {
+func (s *State) shared(ev *Event, c Class) Class {
 	if d, ok := ev.Data.(NotesData); ok && d.Notes != nil {
 		c.PerViewer = s.notesViewer(d.Notes, c.PerViewer)
 	}
@@ -142,7 +207,7 @@ func (s *State) notesViewer(notes []Note, v Viewer) Viewer {
 			return v
 		}
 		if n.AuthorID == v.ID {
-			if st.Anonymous || st.PrivateBrainstorm && v.Role != RoleFacilitator && !s.revealed(n) {
+			if s.anonymous(n) || st.PrivateBrainstorm && v.Role != RoleFacilitator && !s.revealed(n) {
 				return v
 			}
 		}
@@ -207,6 +272,13 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 		out.Data = map[string]any{"action": actionView(&d.Action)}
 	case ParticipantData:
 		out.Data = map[string]any{"participant": participantView(&d.Participant, false)}
+	case IDData:
+		out.Data = IDData{ID: d.ID} // the anonymous flag stays in the log
+	case CodeData:
+		out.Data = map[string]any{"joinCode": nil}
+		if c.Text {
+			out.Data = d
+		}
 	default:
 		out.Data = d
 	}
@@ -227,10 +299,14 @@ type NoteView struct {
 	USG        USG     `json:"usg"`
 	// Private marks a note only its author and the facilitator read now
 	// (private brainstorm, not yet revealed): the page counts them.
-	Private bool   `json:"private,omitempty"`
-	Mine    bool   `json:"mine,omitempty"`
-	MyVotes int    `json:"myVotes,omitempty"`
-	MyUSG   *MyUSG `json:"myUsg,omitempty"`
+	Private bool `json:"private,omitempty"`
+	// Anonymous marks a note written while the session was anonymous: its
+	// author is withheld for good, so the page says "Anonim" even after
+	// anonymity is switched off.
+	Anonymous bool   `json:"anonymous,omitempty"`
+	Mine      bool   `json:"mine,omitempty"`
+	MyVotes   int    `json:"myVotes,omitempty"`
+	MyUSG     *MyUSG `json:"myUsg,omitempty"`
 }
 
 // HiddenNote is the whole of what a viewer who may not read a note gets.
@@ -255,7 +331,7 @@ func (s *State) noteView(n *Note, text, author bool, mine *Viewer) any {
 		return HiddenNote{ID: n.ID, ColumnID: n.ColumnID, Hidden: true}
 	}
 	v := NoteView{ID: n.ID, ColumnID: n.ColumnID, Text: n.Text, Color: n.Color, Position: n.Position,
-		Votes: n.Votes, USG: n.USG, Private: s.Session.Settings.PrivateBrainstorm && !s.revealed(n)}
+		Votes: n.Votes, USG: n.USG, Private: s.Session.Settings.PrivateBrainstorm && !s.revealed(n), Anonymous: s.stamped(n)}
 	if n.GroupID != "" {
 		g := n.GroupID
 		v.GroupID = &g

@@ -102,7 +102,7 @@ func TestPrivateBrainstorm(t *testing.T) {
 		if fr["actorId"] != nil {
 			t.Errorf("%s sees actorId %v of a hidden note's author", who, fr["actorId"])
 		}
-		if c := b.s.ClassOf(&ch.Event, v); c.Text || c.Author || c.Actor {
+		if c := b.s.classOf(&ch.Event, v); c.Text || c.Author || c.Actor {
 			t.Errorf("%s's class = %+v", who, c)
 		}
 	}
@@ -188,7 +188,7 @@ func TestSettingsChangedReprojects(t *testing.T) {
 	b := viewBoard(t)
 	n := b.note("pa", "col1", "teks ani")
 	ch := b.do("fac", Command{Type: "settings.update", Anonymous: bp(true)})
-	if c := b.s.ClassOf(&ch.Event, b.viewer("pb")); c.PerViewer.ID != "pb" {
+	if c := b.s.classOf(&ch.Event, b.viewer("pb")); c.PerViewer.ID != "pb" {
 		t.Errorf("settings.changed with notes is not per viewer: %+v", c)
 	}
 	for who, author := range map[string]*string{"pb": nil, "fac": nil, "pa": sp("pa")} {
@@ -264,10 +264,14 @@ func TestAnonymous(t *testing.T) {
 	wantHidden(t, b.snapNote(b.viewer("pb"), both), both, "col1")
 	wantReadable(t, b.snapNote(b.viewer("fac"), both), "dua-duanya", nil)
 	wantReadable(t, b.snapNote(b.viewer("pa"), both), "dua-duanya", &pa)
-	// Switching anonymous off attributes again.
+	// Switching anonymous off attributes only what is written afterwards
+	// (issue 9): a note written anonymously stays anonymous for good.
 	b.settings(Command{Anonymous: bp(false)})
-	wantReadable(t, b.snapNote(b.viewer("pb"), n), "anonim", &pa)
-	wantReadable(t, b.snapNote(b.viewer("fac"), both), "dua-duanya", &pa)
+	wantReadable(t, b.snapNote(b.viewer("pb"), n), "anonim", nil)
+	wantReadable(t, b.snapNote(b.viewer("fac"), both), "dua-duanya", nil)
+	wantReadable(t, b.snapNote(b.viewer("pa"), n), "anonim", &pa)
+	after := b.note("pa", "col1", "sesudahnya")
+	wantReadable(t, b.snapNote(b.viewer("fac"), after), "sesudahnya", &pa)
 }
 
 // TestEveryEventProjection runs one command of every kind and checks the
@@ -470,8 +474,18 @@ func TestSnapshot(t *testing.T) {
 		t.Errorf("participants = %v, want %v (removed left out, join order)", ids, want)
 	}
 	m := asMap(t, mustJSON(t, snap))
-	if got, want := keysOf(m), []string{"actions", "columns", "groups", "links", "notes", "participants", "records", "seq", "session", "you"}; !reflect.DeepEqual(got, want) {
+	if got, want := keysOf(m), []string{"actions", "columns", "groups", "links", "notes", "participants", "records", "rules", "seq", "session", "you"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("snapshot keys = %v, want %v", got, want)
+	}
+	rules := m["rules"].(map[string]any)
+	if len(rules) != len(commands) {
+		t.Errorf("snapshot rules name %d commands, the table has %d", len(rules), len(commands))
+	}
+	if vote := rules["vote.cast"].(map[string]any); vote["phase"] != "vote" || len(vote["roles"].([]any)) != 3 {
+		t.Errorf("rules[vote.cast] = %v, want phase vote for every role", vote)
+	}
+	if rec := rules["record.set"].(map[string]any); rec["lockExempt"] != true || len(rec["roles"].([]any)) != 2 {
+		t.Errorf("rules[record.set] = %v, want staff, exempt from the lock", rec)
 	}
 	sess := m["session"].(map[string]any)
 	for _, k := range []string{"id", "title", "agenda", "place", "unit", "scheduledAt", "template", "phase", "closed", "settings", "timer", "spotlight", "revealed"} {
@@ -479,7 +493,7 @@ func TestSnapshot(t *testing.T) {
 			t.Errorf("snapshot session lacks %s", k)
 		}
 	}
-	if got, want := keysOf(sess["settings"].(map[string]any)), []string{"anonymous", "locked", "privateBrainstorm", "votesPerParticipant"}; !reflect.DeepEqual(got, want) {
+	if got, want := keysOf(sess["settings"].(map[string]any)), []string{"anonymous", "joiningClosed", "locked", "privateBrainstorm", "votesPerParticipant"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("settings keys = %v, want %v", got, want)
 	}
 	if got, want := keysOf(m["you"].(map[string]any)), []string{"id", "name", "role", "votesLeft"}; !reflect.DeepEqual(got, want) {

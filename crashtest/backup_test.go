@@ -129,7 +129,7 @@ func TestBackupLiveDatabase(t *testing.T) {
 	}
 
 	// Restore: stop, replace the file, remove -wal and -shm, start.
-	if err, _ := p.stop(t, 5*time.Second); err != nil {
+	if _, err := p.stop(t, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Rename(out, db); err != nil {
@@ -153,7 +153,7 @@ func TestBackupLiveDatabase(t *testing.T) {
 	if len(bd.Notes) != want {
 		t.Fatalf("after restore: session 1 has %d notes, the backup held %d", len(bd.Notes), want)
 	}
-	if err, _ := p.stop(t, 5*time.Second); err != nil {
+	if _, err := p.stop(t, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -112,7 +112,7 @@ func TestCrashKill9UnderLoad(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
-	err, took := p.stop(t, 5*time.Second)
+	took, err := p.stop(t, 5*time.Second)
 	if err != nil {
 		t.Fatalf("SIGTERM: %v after %v; logs:\n%s", err, took, tail(p.Logs(), 4000))
 	}

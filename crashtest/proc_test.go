@@ -75,7 +75,8 @@ type proc struct {
 // its first line.
 func startProc(t testing.TB, db string, env ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(rembukBinary(t), "-addr", "127.0.0.1:0", "-db", db)
+	// The tests create a hundred sessions from 127.0.0.1 in seconds.
+	cmd := exec.Command(rembukBinary(t), "-addr", "127.0.0.1:0", "-db", db, "-sessions-per-hour", "0")
 	cmd.Env = append(os.Environ(), env...)
 	if so := os.Getenv("REMBUK_CRASH_SLOWFSYNC_SO"); so != "" {
 		// scripts/crash.sh: every fsync of the server slowed down, so
@@ -145,17 +146,17 @@ func (p *proc) kill() {
 	<-p.done
 }
 
-// stop sends SIGTERM and returns the exit error and how long it took.
-func (p *proc) stop(t testing.TB, within time.Duration) (error, time.Duration) {
+// stop sends SIGTERM and returns how long it took and the exit error.
+func (p *proc) stop(t testing.TB, within time.Duration) (time.Duration, error) {
 	t.Helper()
 	start := time.Now()
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.done:
-		return p.err, time.Since(start)
+		return time.Since(start), p.err
 	case <-time.After(within):
 		p.kill()
-		return fmt.Errorf("still running %v after SIGTERM", within), time.Since(start)
+		return time.Since(start), fmt.Errorf("still running %v after SIGTERM", within)
 	}
 }
 

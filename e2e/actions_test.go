@@ -48,7 +48,10 @@ func click(sel chromedp.CSS) chromedp.Action[chromedp.Void] {
 			const x = r.x + r.width / 2, y = r.y + r.height / 2;
 			if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) { e.scrollIntoView({block: 'center', inline: 'center'}); return null; }
 			const top = document.elementFromPoint(x, y);
-			return {x, y, hit: !!top && (top === e || e.contains(top)), top: top ? (top.dataset.testid || top.tagName + '.' + top.className) : ''}; })()`
+			const hit = !!top && (top === e || e.contains(top));
+			// Inside the window but clipped by its scrolling lane (or under a sticky composer): scroll it, as a person would.
+			if (!hit && e.closest('.lane-body') && !(top && top.closest('dialog, .menu, .projector'))) e.scrollIntoView({block: 'center', inline: 'nearest'});
+			return {x, y, hit, top: top ? (top.dataset.testid || top.tagName + '.' + top.className) : ''}; })()`
 		var prev *point
 		p, err := pollJS(ctx, t, "click "+string(sel), expr, func(p *point) bool {
 			stable := p != nil && p.Hit && prev != nil && prev.X == p.X && prev.Y == p.Y

@@ -66,6 +66,7 @@ func liveBoard(t *testing.T, w, h int64, mobile bool) {
 		chromedp.Navigate(base+"/"),
 		waitVisible(chromedp.CSS(selCreateForm)),
 		waitVisible(chromedp.CSS(`[data-testid=template-masalah-inovasi]`)),
+		click(chromedp.CSS(`[data-testid=template-masalah-inovasi]`)),
 	)
 	fac.shot("01-landing")
 	fac.do("create a session",

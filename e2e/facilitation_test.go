@@ -65,7 +65,7 @@ func TestFacilitatedSession(t *testing.T) {
 	not.shot("02-private-brainstorm-notulis")
 	par.shot("02-private-brainstorm-phone")
 
-	fac.do("reveal", click(css(`[data-testid=reveal-button]`)))
+	fac.do("reveal", click(css(`[data-testid=reveal-button]`)), waitVisible(css(`[data-testid=reveal-dialog]`)), click(css(`[data-testid=confirm-ok]`)))
 	not.waitJS("the notulis reads every note after the reveal", noteShown(p1)+` && `+noteShown(p2)+` && `+noteShown(inv))
 	if n := count(not, `[data-testid=hidden-count]`); n != 0 {
 		t.Errorf("hidden stacks after reveal = %d", n)

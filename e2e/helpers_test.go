@@ -22,6 +22,7 @@ func createSession(t *testing.T, b *browser, base, title, name string) string {
 	b.do("create a session",
 		chromedp.Navigate(base+"/"),
 		waitVisible(css(`[data-testid=template-masalah-inovasi]`)),
+		click(css(`[data-testid=template-masalah-inovasi]`)), // the tests' three columns (the default is Zona Integritas)
 		typeInto(css(`[data-testid=create-title]`), title),
 		typeInto(css(`[data-testid=create-name]`), name),
 		click(css(`[data-testid=create-submit]`)),

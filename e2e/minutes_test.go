@@ -91,6 +91,7 @@ func TestMinutesDownload(t *testing.T) {
 	fac.do("create a session with its details",
 		chromedp.Navigate(base+"/"),
 		waitVisible(css(`[data-testid=template-masalah-inovasi]`)),
+		click(css(`[data-testid=template-masalah-inovasi]`)),
 		typeInto(css(`[data-testid=create-title]`), title),
 		typeInto(css(`[data-testid=create-name]`), "Budi Santoso"),
 		click(css(`details.more > summary`)),
@@ -165,7 +166,9 @@ func TestMinutesDownload(t *testing.T) {
 			}
 		}
 	}
-	if rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files["csv"], []byte("\xef\xbb\xbf")))).ReadAll(); err != nil || len(rows) != 3 || strings.Join(rows[0], ",") != "column,group,text,author,votes,u,s,g,total" {
+	csvr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files["csv"], []byte("\xef\xbb\xbf"))))
+	csvr.Comma = ';' // lang=id: Indonesian headers, ";" and a decimal comma
+	if rows, err := csvr.ReadAll(); err != nil || len(rows) != 3 || strings.Join(rows[0], ";") != "kolom;grup;teks;penulis;suara;u;s;g;total;jenis" {
 		t.Errorf("csv: %d rows (%v), header %q", len(rows), err, head(files["csv"]))
 	}
 	var j struct {

@@ -99,6 +99,27 @@ func TestFacilitatorTools(t *testing.T) {
 	}
 	fac.shot("02-anonymous")
 
+	// Anonymity off: a note written while it was on stays anonymous (issue 9).
+	fac.do("turn anonymous off",
+		click(css(`[data-testid=open-settings]`)),
+		click(css(`[data-testid=setting-anonymous-input]`)),
+		click(css(`[data-testid=settings-done]`)),
+	)
+	const named = "Catatan bernama"
+	addNote(t, par, 1, named)
+	fac.waitJS("a note written after anonymity is named",
+		noteShown(named)+` && (`+noteSel(named)+`).querySelector('[data-testid=note-author]').textContent === 'Sari Dewi'`)
+	if got := eval[string](fac, `(`+noteSel(secret)+`).querySelector('[data-testid=note-author]').textContent`); got != "Anonim" {
+		t.Errorf("after anonymity is off, the note written while it was on is labelled %q, want Anonim", got)
+	}
+	par.waitJS("the named note is on the phone", noteShown(named))
+	if got := eval[string](par, `(`+noteSel(secret)+`).querySelector('[data-testid=note-author]').textContent`); got != "Anda (anonim bagi yang lain)" {
+		t.Errorf("the author's own anonymous note is labelled %q after anonymity is off", got)
+	}
+	clickNoteMenu(t, par, named, "note-delete")
+	par.do("confirm the delete", waitVisible(css(`[data-testid=confirm-ok]`)), click(css(`[data-testid=confirm-ok]`)))
+	fac.waitJS("the named note is gone", `!(`+noteShown(named)+`)`)
+
 	// Move by menu to the new column, then back by drag on the desktop.
 	par.do("open the note menu", click(css(`[data-testid=note] [data-testid=note-menu]`)), waitVisible(css(`[data-testid=note-move-column]`)))
 	par.shot("02-note-menu-sheet")

@@ -2,10 +2,11 @@ package minutes
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"rembuk/board"
 )
 
 // discussionText returns, per format, the text from the Pembahasan
@@ -31,8 +32,8 @@ func discussionText(t *testing.T, m Model, format string) string {
 // participant id appears outside the json attendance.
 func TestAnonymous(t *testing.T) {
 	authors := []string{nameChair, nameTaker, nameDede, nameSiti, nameBudi}
-	named := Build(newFixture(t, false), Options{Now: fixtureNow})
-	anon := Build(newFixture(t, true), Options{Now: fixtureNow})
+	named := Build(newFixture(t, false), Options{Now: fixtureNow, Role: board.RoleFacilitator})
+	anon := Build(newFixture(t, true), Options{Now: fixtureNow, Role: board.RoleFacilitator})
 	if !anon.Anonymous {
 		t.Fatal("fixture is not anonymous")
 	}
@@ -65,10 +66,7 @@ func TestAnonymous(t *testing.T) {
 
 	t.Run("csv", func(t *testing.T) {
 		body := render(t, anon, "csv")
-		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF")))).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := readCSV(t, body, string(anon.L.CSVComma))
 		for _, r := range recs[1:] {
 			if r[3] != "" {
 				t.Errorf("author %q in row %q", r[3], r)

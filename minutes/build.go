@@ -9,13 +9,22 @@ import (
 	"rembuk/board"
 )
 
-// docViewer is whom the minutes are projected for: the chair's role with
-// no identity of its own. It reads every note, as the facilitator does,
-// but it is nobody's author, so board's "an author sees their own name"
-// exception never applies: the minutes are filed and read by the notulis
-// and evaluators, and an anonymous session must name no author at all —
-// not even the facilitator on the facilitator's own notes.
-var docViewer = board.Viewer{Role: board.RoleFacilitator}
+// docViewer is whom the minutes are projected for: the downloader's role
+// with no identity of its own. The rule (docs/protocol.md, "Minutes"): the
+// minutes never hold a note that role could not read on the board at that
+// moment, nor its author. So the facilitator's minutes hold the unrevealed
+// private notes, marked; the notulis's leave them out, text, author and
+// all. And as the viewer is nobody's author, board's "an author sees their
+// own name" exception never applies: the minutes are filed and read by
+// others, and an anonymous note is named by no one — not even the
+// facilitator on the facilitator's own notes, nor the notulis on theirs.
+func docViewer(role board.Role) board.Viewer {
+	switch role {
+	case board.RoleFacilitator, board.RoleNotulis:
+		return board.Viewer{Role: role}
+	}
+	return board.Viewer{Role: board.RoleParticipant}
+}
 
 // roomViewer is any participant who wrote nothing: a note it may not read
 // is one the private brainstorm still hides from the room.
@@ -31,30 +40,66 @@ func Build(st *board.State, opts Options) Model {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	b := &builder{st: st, l: l, names: map[string]string{}, order: map[string]int{}}
+	b := &builder{st: st, l: l, v: docViewer(opts.Role), names: map[string]string{}, order: map[string]int{}}
 	m := Model{Lang: lang, L: l, Zone: zone, Made: now.UTC(), Title: st.Session.Title, Unit: st.Session.Unit,
 		Place: orNone(st.Session.Place, l), Anonymous: st.Session.Settings.Anonymous}
 
 	b.head(&m, now, loc, zone)
 	m.Discussion = b.discussion()
+	switch {
+	case m.Anonymous:
+		m.AnonymousNote = l.Anonymous
+	case b.anonymous:
+		m.AnonymousNote = l.AnonymousSome
+	}
 	m.Priorities = b.priorities(m.Discussion)
 	m.Innovations = b.innovations(m.Discussion)
 	m.Conclusions = b.conclusions()
 	m.Actions = b.actions()
-	m.Board = st.Snapshot(docViewer, nil, now)
-	if f := b.chair; f != nil {
-		// The snapshot's "you" is the document's reader: say it is the chair's view.
-		m.Board.You = board.You{ID: f.ID, Name: f.Name, Role: f.Role, VotesLeft: st.VotesLeft(f.ID)}
-	}
+	m.Board = b.board(now)
 	return m
+}
+
+// board is the json format's snapshot, for the same viewer as the rest:
+// a note that viewer may not read is left out, not sent as a hidden stub.
+func (b *builder) board(now time.Time) board.BoardView {
+	v := b.st.Snapshot(b.v, nil, now)
+	notes := v.Notes[:0]
+	for _, n := range v.Notes {
+		if _, hidden := n.(board.HiddenNote); !hidden {
+			notes = append(notes, n)
+		}
+	}
+	v.Notes = notes
+	// The snapshot's "you" is the document's reader: say whose view it is.
+	if p := b.reader(); p != nil {
+		v.You = board.You{ID: p.ID, Name: p.Name, Role: p.Role, VotesLeft: b.st.VotesLeft(p.ID)}
+	} else {
+		v.You = board.You{Role: b.v.Role}
+	}
+	return v
+}
+
+// reader is the person whose role the minutes are made for: the chair, or
+// the first notulis.
+func (b *builder) reader() *board.Participant {
+	if b.v.Role == board.RoleFacilitator {
+		return b.chair
+	}
+	return b.taker
 }
 
 type builder struct {
 	st    *board.State
 	l     *Labels
+	v     board.Viewer // the downloader's role, nameless
 	chair *board.Participant
-	names map[string]string // note or group id -> how the minutes name it
-	order map[string]int    // note or group id -> place in the discussion
+	taker *board.Participant // the first notulis still in the session
+	// anonymous is set when a note in the minutes was written while the
+	// session was anonymous (and so names no author).
+	anonymous bool
+	names     map[string]string // note or group id -> how the minutes name it
+	order     map[string]int    // note or group id -> place in the discussion
 }
 
 func orNone(s string, l *Labels) string {
@@ -68,23 +113,19 @@ func orNone(s string, l *Labels) string {
 func (b *builder) head(m *Model, now time.Time, loc *time.Location, zone string) {
 	l, ss := b.l, b.st.Session
 	people := b.st.SortedParticipants()
-	start := now
-	if len(people) > 0 {
-		start = people[0].JoinedAt // SortedParticipants is in join order
-	} else if !ss.CreatedAt.IsZero() {
-		start = ss.CreatedAt
-	}
-	end := now
-	if ss.Closed && !ss.ClosedAt.IsZero() {
-		end = ss.ClosedAt
-	}
-	start, end = start.In(loc), end.In(loc)
-	m.Date, m.Day = l.longDate(start), start.Format("2006-01-02")
-	m.Time = clock(start) + "–" + clock(end) + " " + zone
-	if ss.Closed {
-		m.Closing = fmt.Sprintf(l.ClosedAt, clock(end)+" "+zone)
+	mt := when(b.st, people, now, loc)
+	m.Date, m.Day = l.longDate(mt.start), mt.start.Format("2006-01-02")
+	if mt.open {
+		m.Time = fmt.Sprintf(l.Until, l.clock(mt.start)+" "+zone)
 	} else {
-		m.Closing = fmt.Sprintf(l.OpenAt, clock(end)+" "+zone)
+		m.Time = l.clock(mt.start) + "–" + l.clock(mt.end) + " " + zone
+	}
+	if ss.Closed && !ss.ClosedAt.IsZero() {
+		m.Closing = fmt.Sprintf(l.ClosedAt, l.clock(ss.ClosedAt.In(loc))+" "+zone)
+	} else if ss.Closed {
+		m.Closing = fmt.Sprintf(l.ClosedAt, l.clock(now.In(loc))+" "+zone)
+	} else {
+		m.Closing = fmt.Sprintf(l.OpenAt, l.clock(now.In(loc))+" "+zone)
 	}
 
 	var takers []string
@@ -100,10 +141,13 @@ func (b *builder) head(m *Model, now time.Time, loc *time.Location, zone string)
 			role = l.RoleNotulis
 			if !p.Removed {
 				takers = append(takers, p.Name)
+				if b.taker == nil {
+					b.taker = p
+				}
 			}
 		}
 		m.Attendance = append(m.Attendance, Attendee{No: i + 1, ID: p.ID, Name: p.Name, Unit: p.Unit,
-			Role: p.Role, RoleLabel: role, JoinedAt: p.JoinedAt, Time: clock(p.JoinedAt.In(loc)) + " " + zone})
+			Role: p.Role, RoleLabel: role, JoinedAt: p.JoinedAt, Time: l.clock(p.JoinedAt.In(loc)) + " " + zone})
 	}
 	m.Chair, m.MinuteTaker = l.None, l.None
 	chairName := ""
@@ -121,6 +165,17 @@ func (b *builder) head(m *Model, now time.Time, loc *time.Location, zone string)
 		m.Agenda = []string{l.None}
 	}
 
+	city := strings.TrimSpace(ss.City)
+	if city == "" {
+		city = l.NoCity
+	}
+	m.PlaceDate = city + ", " + l.dayDate(mt.start)
+	if a := ss.AcknowledgedBy; a != nil {
+		m.Acknowledged = &Acknowledged{Title: a.Title, Name: a.Name, NIP: l.NIP}
+		if strings.TrimSpace(a.NIP) != "" {
+			m.Acknowledged.NIP = fmt.Sprintf(l.NIPOf, a.NIP)
+		}
+	}
 	m.Signatures = []Signature{{Role: l.Chair, Name: chairName}}
 	for _, t := range takers {
 		m.Signatures = append(m.Signatures, Signature{Role: l.MinuteTaker, Name: t})
@@ -130,20 +185,22 @@ func (b *builder) head(m *Model, now time.Time, loc *time.Location, zone string)
 	}
 }
 
-// note projects one note through board's visibility rules.
-func (b *builder) note(n *board.Note) Item {
-	it := Item{ID: n.ID, Votes: n.Votes, USG: n.USG}
-	if b.st.CanRead(n, docViewer) {
-		it.Text = n.Text
+// note projects one note through board's visibility rules; ok is false for
+// a note the minutes' viewer may not read, which the minutes leave out.
+func (b *builder) note(n *board.Note) (it Item, ok bool) {
+	if !b.st.CanRead(n, b.v) {
+		return Item{}, false
 	}
-	if b.st.CanSeeAuthor(n, docViewer) {
+	it = Item{ID: n.ID, Text: n.Text, Votes: n.Votes, USG: n.USG}
+	if b.st.CanSeeAuthor(n, b.v) {
 		it.Author = n.AuthorName
 	}
+	b.anonymous = b.anonymous || n.Anonymous
 	if !b.st.CanRead(n, roomViewer) {
 		it.Mark = b.l.NotRevealed
 	}
 	it.Stats = b.stats(it.Votes, it.USG)
-	return it
+	return it, true
 }
 
 func (b *builder) group(g *board.Group) Item {
@@ -196,7 +253,10 @@ func (b *builder) discussion() []Column {
 		if !ok {
 			continue
 		}
-		it := b.note(n)
+		it, readable := b.note(n)
+		if !readable {
+			continue
+		}
 		if at, ok := groupAt[n.GroupID]; ok && at[0] == ci {
 			g := &out[at[0]].Groups[at[1]]
 			g.Notes = append(g.Notes, it)

@@ -10,7 +10,7 @@ import (
 
 func TestBuildHead(t *testing.T) {
 	st := newFixture(t, false)
-	m := Build(st, Options{Now: fixtureNow})
+	m := Build(st, Options{Now: fixtureNow, Role: board.RoleFacilitator})
 	for _, c := range []struct{ name, got, want string }{
 		{"Lang", m.Lang, "id"},
 		{"Date", m.Date, "Jumat, 27 November 2026"},
@@ -44,22 +44,22 @@ func TestBuildHead(t *testing.T) {
 		t.Errorf("signatures %+v", m.Signatures)
 	}
 
-	en := Build(st, Options{Now: fixtureNow, Lang: "en"})
+	en := Build(st, Options{Now: fixtureNow, Role: board.RoleFacilitator, Lang: "en"})
 	if en.Date != "Friday, 27 November 2026" || en.L.Discussion != "Discussion" {
 		t.Errorf("en: date %q, heading %q", en.Date, en.L.Discussion)
 	}
-	if got := Build(st, Options{Now: fixtureNow, Lang: "fr"}).Lang; got != "id" {
+	if got := Build(st, Options{Now: fixtureNow, Role: board.RoleFacilitator, Lang: "fr"}).Lang; got != "id" {
 		t.Errorf("unknown lang gave %q, want id", got)
 	}
 }
 
 func TestBuildZones(t *testing.T) {
 	st := newFixture(t, false)
-	if got := Build(st, Options{Now: fixtureNow, Zone: "WITA"}).Time; got != "10.00–12.30 WITA" {
+	if got := Build(st, Options{Now: fixtureNow, Role: board.RoleFacilitator, Zone: "WITA"}).Time; got != "10.00–12.30 WITA" {
 		t.Errorf("WITA: %q", got)
 	}
 	st.Session.TimeZone = "WIT" // the session's own zone wins over the caller's
-	if got := Build(st, Options{Now: fixtureNow, Zone: "WITA"}).Time; got != "11.00–13.30 WIT" {
+	if got := Build(st, Options{Now: fixtureNow, Role: board.RoleFacilitator, Zone: "WITA"}).Time; got != "11.00–13.30 WIT" {
 		t.Errorf("WIT: %q", got)
 	}
 
@@ -70,8 +70,8 @@ func TestBuildZones(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := joined.Add(45 * time.Minute)
-	wib := Build(late, Options{Now: now})
-	wita := Build(late, Options{Now: now, Zone: "WITA"})
+	wib := Build(late, Options{Now: now, Role: board.RoleFacilitator})
+	wita := Build(late, Options{Now: now, Role: board.RoleFacilitator, Zone: "WITA"})
 	if wib.Date != "Jumat, 27 November 2026" || wib.Time != "23.30–00.15 WIB" {
 		t.Errorf("WIB: %q %q", wib.Date, wib.Time)
 	}
@@ -88,7 +88,7 @@ func TestBuildZones(t *testing.T) {
 }
 
 func TestBuildBody(t *testing.T) {
-	m := Build(newFixture(t, false), Options{Now: fixtureNow})
+	m := Build(newFixture(t, false), Options{Now: fixtureNow, Role: board.RoleFacilitator})
 	var prio []string
 	for _, p := range m.Priorities {
 		prio = append(prio, p.Text)
@@ -158,7 +158,7 @@ func TestPriorityOrder(t *testing.T) {
 	f.vote("p-a", "votes", 2)
 	f.usg("p-a", "other", 5, 5, 5)
 	var got []string
-	for _, p := range Build(f.st, Options{Now: f.now}).Priorities {
+	for _, p := range Build(f.st, Options{Now: f.now, Role: board.RoleFacilitator}).Priorities {
 		got = append(got, p.Text)
 	}
 	if want := []string{"many", "few", "votes"}; !reflect.DeepEqual(got, want) {

@@ -5,39 +5,52 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"rembuk/board"
 )
 
-// csvHeader is the contract's header row.
-var csvHeader = []string{"column", "group", "text", "author", "votes", "u", "s", "g", "total"}
-
-// renderCSV writes one row per note, in discussion order, with a UTF-8 BOM
-// so spreadsheet programs read the Indonesian names right. Groups are not
-// rows (the contract counts notes); a note's group is its second cell.
-// Scores are blank for a note nobody rated: unrated is not zero.
+// renderCSV writes the discussion as a table, in discussion order, for a
+// spreadsheet program set up for the minutes' language: lang=id has
+// Indonesian headers, ";" between cells and a decimal comma (what Excel
+// with Indonesian regional settings opens into columns and numbers);
+// lang=en has the contract's header names, "," and a decimal point. A
+// UTF-8 BOM makes those programs read the Indonesian names right.
+//
+// One row per note; before a group's notes, one row for the group itself
+// (the group cell holds its title, the text cell is empty), since votes
+// and USG scores given to a group are the group's, not its notes'. The
+// last column says which a row is, so a filter or a pivot can keep one
+// kind. Scores are blank for a note or group nobody rated: unrated is not
+// zero.
 func renderCSV(m *Model) ([]byte, error) {
+	l := m.L
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
-	if err := w.Write(csvHeader); err != nil {
+	w.Comma = l.CSVComma
+	if err := w.Write(l.CSVHead[:]); err != nil {
 		return nil, err
 	}
-	row := make([]string, len(csvHeader))
+	row := make([]string, len(l.CSVHead))
 	var err error
 	walkItems(m.Discussion, func(c *Column, g *Group, it *Item, isGroup bool) {
-		if err != nil || isGroup {
+		if err != nil {
 			return
 		}
-		row[0], row[1], row[2], row[3] = c.Title, "", it.Text, it.Author
+		row[0], row[1], row[2], row[3], row[9] = cell(c.Title), "", cell(it.Text), cell(it.Author), l.CSVNote
 		if g != nil {
-			row[1] = g.Text
+			row[1] = cell(g.Text)
+		}
+		if isGroup {
+			row[2], row[3], row[9] = "", "", l.CSVGroup
 		}
 		row[4] = strconv.Itoa(it.Votes)
 		row[5], row[6], row[7], row[8] = "", "", "", ""
 		if it.USG.Raters > 0 {
-			row[5], row[6], row[7], row[8] = num(it.USG.U), num(it.USG.S), num(it.USG.G), num(it.USG.Total)
+			row[5], row[6], row[7], row[8] = l.num(it.USG.U), l.num(it.USG.S), l.num(it.USG.G), l.num(it.USG.Total)
 		}
 		err = w.Write(row)
 	})
@@ -51,7 +64,63 @@ func renderCSV(m *Model) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+// cell neutralises a text cell a spreadsheet program would run as a
+// formula (or as DDE): one that begins with =, +, -, @, a tab or a carriage
+// return gets a leading apostrophe, so the program shows the text instead
+// (OWASP "CSV injection"). Every text cell goes through it, whoever wrote
+// the text: column and group titles, note text, author names.
+//
+// The id file is split on ";" and the en file on ",", but a program set up
+// for the other language splits on the other one (Excel takes the
+// separator from the computer's regional settings), and there a cell can
+// begin after a "," or ";" inside the text. So a formula start after
+// either separator (and spaces or a quote) is neutralised too: "=" and "@"
+// always, "+" and "-" when a letter follows — a function or a DDE call —
+// which leaves "Rp 50.000,-" and "021, +62 812" as people write them.
+func cell(s string) string {
+	if s == "" {
+		return s
+	}
+	var b strings.Builder
+	if strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		b.WriteByte('\'')
+	}
+	start := 0
+	for i := 1; i < len(s); i++ {
+		if s[i-1] != ',' && s[i-1] != ';' {
+			continue
+		}
+		j := i
+		for j < len(s) && (s[j] == ' ' || s[j] == '"') {
+			j++
+		}
+		if j < len(s) && formulaAfterSeparator(s[j:]) {
+			b.WriteString(s[start:j])
+			b.WriteByte('\'')
+			start = j
+		}
+	}
+	b.WriteString(s[start:])
+	return b.String()
+}
+
+// formulaAfterSeparator reports whether s, the text after a separator,
+// starts the way a formula does (see cell).
+func formulaAfterSeparator(s string) bool {
+	switch s[0] {
+	case '=', '@':
+		return true
+	case '+', '-':
+		return len(s) > 1 && unicode.IsLetter(rune(s[1]))
+	}
+	return false
+}
+
+// num writes a number for a spreadsheet: as many decimals as it has, with
+// the language's decimal separator, so the program reads it as a number.
+func (l *Labels) num(f float64) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', -1, 64), ".", l.Decimal, 1)
+}
 
 // attendee is the contract's attendance entry.
 type attendee struct {

@@ -22,6 +22,7 @@ var docxParts = []struct{ name, tmpl string }{
 	{"_rels/.rels", "rels.xml"},
 	{"word/document.xml", "document.xml"},
 	{"word/styles.xml", "styles.xml"},
+	{"word/footer1.xml", "footer.xml"},
 	{"word/_rels/document.xml.rels", "document_rels.xml"},
 	{"docProps/core.xml", "core.xml"},
 	{"docProps/app.xml", "app.xml"},
@@ -60,6 +61,7 @@ var docxTmpl = template.Must(template.New("docx").Funcs(template.FuncMap{
 	"attendCols": func() []int { return attendCols },
 	"signWidth":  func(s []Signature) int { return textWidth / max(len(s), 1) },
 	"w3c":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"pageParts":  pageParts,
 }).ParseFS(docxFS, "docx/*.xml"))
 
 // renderDOCX writes a WordprocessingML package: the minutes with styled
@@ -106,4 +108,13 @@ func wText(s string) string {
 		b.WriteString("</w:t>")
 	}
 	return b.String()
+}
+
+// pageParts splits the page label ("Halaman %d dari %s") around its two
+// numbers, which the docx footer holds as the fields PAGE and NUMPAGES:
+// Word and LibreOffice fill them in on every page.
+func pageParts(label string) [3]string {
+	before, rest, _ := strings.Cut(label, "%d")
+	middle, after, _ := strings.Cut(rest, "%s")
+	return [3]string{before, middle, after}
 }

@@ -86,10 +86,20 @@ const (
 // a group, votes and USG scores, a note still hidden by the private
 // brainstorm, links, records, actions and a removed participant.
 func newFixture(tb testing.TB, anonymous bool) *board.State {
+	return newFixtureWith(tb, anonymous, nil)
+}
+
+// newFixtureWith is newFixture with extra commands run at two stages:
+// "open" (before the private round) and "private" (during it).
+func newFixtureWith(tb testing.TB, anonymous bool, extra func(f *fixture, stage string)) *board.State {
+	if extra == nil {
+		extra = func(*fixture, string) {}
+	}
 	s := board.Session{ID: "s-0001", Title: fixtureTtl, Template: "masalah-inovasi",
 		Agenda: "1. Identifikasi masalah layanan\n2. Penilaian USG\n3. Rencana tindak lanjut",
 		Place:  "Ruang Rapat Lantai 2", Unit: "BP3KP Jawa II", Lang: "id", Phase: board.PhaseBrainstorm,
-		Settings: board.DefaultSettings(), CreatedAt: t0.Add(-10 * time.Minute)}
+		Settings: board.DefaultSettings(), CreatedAt: t0.Add(-10 * time.Minute),
+		City: "Jakarta", AcknowledgedBy: &board.Acknowledger{Title: ackTitle, Name: ackName, NIP: ackNIP}}
 	f := &fixture{tb: tb, st: board.NewState(s), now: t0, ids: map[string]string{}}
 	f.join("p-fac", nameChair, "Bagian Umum", board.RoleFacilitator)
 	f.join("p-not", nameTaker, "Subbagian Tata Usaha", board.RoleParticipant)
@@ -116,9 +126,11 @@ func newFixture(tb testing.TB, anonymous bool) *board.State {
 	f.do("p-fac", board.Command{Type: "group.add", ColumnID: f.ids["masalah"], Title: sp("Pelayanan loket"),
 		NoteIDs: []string{f.ids["antrean"], f.ids["info"]}}, "grp")
 
+	extra(f, "open")
 	// A second, private round: this note stays hidden from the room.
 	f.do("p-fac", board.Command{Type: "settings.update", PrivateBrainstorm: bp(true)}, "")
 	f.note("ruang", "p-dede", "masalah", "Ruang tunggu sempit")
+	extra(f, "private")
 
 	f.do("p-fac", board.Command{Type: "phase.set", Phase: "vote"}, "")
 	f.usg("p-dede", "grp", 5, 4, 4)

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,10 +13,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"rembuk/board"
 )
 
 func fixtureModel(t *testing.T, lang string) Model {
-	return Build(newFixture(t, false), Options{Now: fixtureNow, Lang: lang})
+	return Build(newFixture(t, false), Options{Now: fixtureNow, Role: board.RoleFacilitator, Lang: lang})
 }
 
 func TestDOCX(t *testing.T) {
@@ -94,8 +97,22 @@ func TestDOCXLibreOffice(t *testing.T) {
 		t.Fatalf("no PDF from soffice: %v\n%s", err, out)
 	}
 	if _, err := exec.LookPath("pdftotext"); err == nil {
-		if text := pdfToText(t, pdf); !strings.Contains(text, fixtureTtl) || !strings.Contains(text, nameDede) {
+		text := pdfToText(t, pdf)
+		if !strings.Contains(text, fixtureTtl) || !strings.Contains(text, nameDede) {
 			t.Errorf("converted PDF lacks the title or a name:\n%s", text)
+		}
+		// Word's fields, as LibreOffice lays them out: every page says which it is.
+		pages := strings.Split(strings.TrimRight(text, "\f\n "), "\f")
+		for i, pg := range pages {
+			if want := fmt.Sprintf("Halaman %d dari %d", i+1, len(pages)); !strings.Contains(pg, want) {
+				t.Errorf("page %d lacks %q", i+1, want)
+			}
+		}
+		// The closing line and the signature block share a page.
+		for i, pg := range pages {
+			if strings.Contains(pg, "Rapat ditutup pukul") && !strings.Contains(pg, "NIP.") {
+				t.Errorf("page %d ends with the closing line but the signatures are on the next", i+1)
+			}
 		}
 	}
 }
@@ -125,30 +142,60 @@ func TestPDF(t *testing.T) {
 	}
 }
 
+// TestCSV: the csv follows lang (issue 10) — lang=en keeps the contract's
+// header names, "," and a decimal point; lang=id has Indonesian headers,
+// ";" and a decimal comma, as Excel with Indonesian settings expects. A
+// group is a row of its own, with its votes and USG, before its notes.
 func TestCSV(t *testing.T) {
-	body := render(t, fixtureModel(t, "id"), "csv")
-	if !bytes.HasPrefix(body, []byte("\xEF\xBB\xBF")) {
-		t.Error("no UTF-8 BOM")
+	cases := []struct {
+		lang, head, sep string
+		group, note     []string
+	}{
+		{"en", "column,group,text,author,votes,u,s,g,total,kind", ",",
+			[]string{"Masalah", "Pelayanan loket", "", "", "2", "4.5", "4", "3.5", "12", "group"},
+			[]string{"Akar Masalah", "", "SOP pelayanan belum diperbarui", nameChair, "1", "4", "4.5", "4.5", "13", "note"}},
+		{"id", "kolom;grup;teks;penulis;suara;u;s;g;total;jenis", ";",
+			[]string{"Masalah", "Pelayanan loket", "", "", "2", "4,5", "4", "3,5", "12", "grup"},
+			[]string{"Akar Masalah", "", "SOP pelayanan belum diperbarui", nameChair, "1", "4", "4,5", "4,5", "13", "catatan"}},
 	}
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF")))).ReadAll()
+	for _, c := range cases {
+		t.Run(c.lang, func(t *testing.T) {
+			body := render(t, fixtureModel(t, c.lang), "csv")
+			if !bytes.HasPrefix(body, []byte("\xEF\xBB\xBF")) {
+				t.Error("no UTF-8 BOM")
+			}
+			if first, _, _ := strings.Cut(string(body[3:]), "\n"); first != c.head {
+				t.Errorf("header line %q, want %q", first, c.head)
+			}
+			recs := readCSV(t, body, c.sep)
+			if len(recs) != 1+1+8 {
+				t.Fatalf("%d rows, want one per note (8) and one per group (1)", len(recs)-1)
+			}
+			if !equal(recs[1], c.group) {
+				t.Errorf("group row %q, want %q", recs[1], c.group)
+			}
+			want := []string{"Masalah", "Pelayanan loket", "Informasi persyaratan belum jelas\nBanyak pemohon datang dua kali",
+				nameSiti, "0", "", "", "", "", c.note[9]}
+			if !equal(recs[3], want) {
+				t.Errorf("row 3 %q, want %q", recs[3], want)
+			}
+			if !equal(recs[6], c.note) {
+				t.Errorf("row 6 %q, want %q", recs[6], c.note)
+			}
+		})
+	}
+}
+
+// readCSV parses a csv body (after its BOM) with the separator sep.
+func readCSV(tb testing.TB, body []byte, sep string) [][]string {
+	tb.Helper()
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))))
+	r.Comma = []rune(sep)[0]
+	recs, err := r.ReadAll()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	if got := strings.Join(recs[0], ","); got != "column,group,text,author,votes,u,s,g,total" {
-		t.Errorf("header %q", got)
-	}
-	if len(recs) != 1+8 {
-		t.Fatalf("%d rows, want one per note (8)", len(recs)-1)
-	}
-	want := []string{"Masalah", "Pelayanan loket", "Informasi persyaratan belum jelas\nBanyak pemohon datang dua kali",
-		nameSiti, "0", "", "", "", ""}
-	if !equal(recs[2], want) {
-		t.Errorf("row 2 %q, want %q", recs[2], want)
-	}
-	want = []string{"Akar Masalah", "", "SOP pelayanan belum diperbarui", nameChair, "1", "4", "4.5", "4.5", "13"}
-	if !equal(recs[5], want) {
-		t.Errorf("row 5 %q, want %q", recs[5], want)
-	}
+	return recs
 }
 
 func equal(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
@@ -225,15 +272,18 @@ func TestHTMLSelfContained(t *testing.T) {
 
 func TestFilenameAndFormats(t *testing.T) {
 	m := fixtureModel(t, "id")
-	if got := Filename(m, "pdf"); got != "notulen-rapat-evaluasi-zona-integritas-2026-2026-11-27.pdf" {
+	if got := Filename(m, "pdf"); got != "notulen-rapat-evaluasi-zona-integritas-2026-2026-11-27-id.pdf" {
 		t.Errorf("Filename = %q", got)
 	}
+	if got := Filename(fixtureModel(t, "en"), "pdf"); got != "minutes-rapat-evaluasi-zona-integritas-2026-2026-11-27-en.pdf" {
+		t.Errorf("Filename(en) = %q", got)
+	}
 	m.Title = "Rapat Ñuñez: «Évaluasi» / ZI"
-	if got := Filename(m, ".docx"); got != "notulen-rapat-nunez-evaluasi-zi-2026-11-27.docx" {
+	if got := Filename(m, ".docx"); got != "notulen-rapat-nunez-evaluasi-zi-2026-11-27-id.docx" {
 		t.Errorf("Filename = %q", got)
 	}
 	m.Title = "???"
-	if got := Filename(m, "md"); got != "notulen-2026-11-27.md" {
+	if got := Filename(m, "md"); got != "notulen-2026-11-27-id.md" {
 		t.Errorf("Filename = %q", got)
 	}
 	if _, _, _, err := Render(m, "rtf"); !errors.Is(err, ErrFormat) {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"rembuk/board"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -18,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 func TestGolden(t *testing.T) {
 	st := newFixture(t, false)
 	for _, lang := range []string{"id", "en"} {
-		m := Build(st, Options{Now: fixtureNow, Lang: lang})
+		m := Build(st, Options{Now: fixtureNow, Role: board.RoleFacilitator, Lang: lang})
 		for _, format := range []string{"md", "html"} {
 			t.Run(lang+"."+format, func(t *testing.T) {
 				body, _, _, err := Render(m, format)
@@ -71,7 +73,7 @@ func TestMarkdownHeadings(t *testing.T) {
 			"Problem Priorities|Proposed Innovations|Conclusions|Follow-up Actions|Attendance List",
 	}
 	for lang, w := range want {
-		body := render(t, Build(st, Options{Now: fixtureNow, Lang: lang}), "md")
+		body := render(t, Build(st, Options{Now: fixtureNow, Role: board.RoleFacilitator, Lang: lang}), "md")
 		var got []string
 		for _, ln := range strings.Split(string(body), "\n") {
 			if h, ok := strings.CutPrefix(ln, "# "); ok {

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"rembuk/board"
 )
 
 // Labels holds every user-facing string of the minutes in one language.
@@ -23,9 +25,14 @@ type Labels struct {
 	Done, NotDone, NotRevealed, NoNotes, None, WholeSession string
 	SeeAttendance                                           string // "%d orang (lihat daftar hadir)"
 	ClosedAt, OpenAt                                        string // "... pukul %s"
+	Until                                                   string // a start with no end yet: "%s s.d. selesai"
 	NIP, Page, Generated                                    string
+	NIPOf                                                   string // "NIP. %s"
+	AcknowledgedBy                                          string // "Mengetahui"
+	NoCity                                                  string // the city's dotted line
 	Answers                                                 string // prefix of an innovation's links
 	Anonymous                                               string // said once when authors are withheld
+	AnonymousSome                                           string // said once when only notes written while anonymous lack them
 	VoteOne, VoteMany, RaterOne, RaterMany                  string // "%d suara", "%d penilai"
 
 	RoleFacilitator, RoleNotulis, RoleParticipant string
@@ -36,6 +43,16 @@ type Labels struct {
 	Decimal string
 	// Tag is the BCP 47 tag documents declare, for spell checkers and readers.
 	Tag string
+	// Clock is the time layout: "15.04" as Indonesian documents write
+	// times (PUEBI), "15:04" in English.
+	Clock string
+	// CSVHead is the csv header row; CSVNote and CSVGroup fill its last
+	// column (kind); CSVComma separates the cells.
+	CSVHead           [10]string
+	CSVNote, CSVGroup string
+	CSVComma          rune
+	// File is the first word of a downloaded file's name (see Filename).
+	File string
 }
 
 // labels is the translation table: one entry per language.
@@ -52,14 +69,19 @@ var labels = map[string]*Labels{
 		None: "-", WholeSession: "Rapat secara umum",
 		SeeAttendance: "%d orang (lihat daftar hadir)",
 		ClosedAt:      "Rapat ditutup pukul %s.", OpenAt: "Notulen dibuat pukul %s; rapat belum ditutup.",
-		NIP: "NIP. ....................", Page: "Halaman %d dari %s", Generated: "Dibuat dengan Rembuk",
-		Answers:   "menjawab",
-		Anonymous: "Sesi anonim: penulis catatan tidak dicantumkan.",
-		VoteOne:   "%d suara", VoteMany: "%d suara", RaterOne: "%d penilai", RaterMany: "%d penilai",
+		Until: "%s s.d. selesai",
+		NIP:   "NIP. ....................", Page: "Halaman %d dari %s", Generated: "Dibuat dengan Rembuk",
+		NIPOf: "NIP. %s", AcknowledgedBy: "Mengetahui", NoCity: "....................",
+		Answers:       "menjawab",
+		Anonymous:     "Sesi anonim: penulis catatan tidak dicantumkan.",
+		AnonymousSome: "Catatan yang ditulis selama sesi anonim tidak mencantumkan penulisnya.",
+		VoteOne:       "%d suara", VoteMany: "%d suara", RaterOne: "%d penilai", RaterMany: "%d penilai",
 		RoleFacilitator: "Pimpinan Rapat", RoleNotulis: "Notulis", RoleParticipant: "Peserta",
 		Days:    [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"},
 		Months:  [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
-		Decimal: ",", Tag: "id-ID",
+		Decimal: ",", Tag: "id-ID", File: "notulen", Clock: "15.04",
+		CSVHead: [10]string{"kolom", "grup", "teks", "penulis", "suara", "u", "s", "g", "total", "jenis"},
+		CSVNote: "catatan", CSVGroup: "grup", CSVComma: ';',
 	},
 	"en": {
 		Minutes: "Minutes", Date: "Date", Time: "Time", Place: "Place", Chair: "Chair",
@@ -73,14 +95,20 @@ var labels = map[string]*Labels{
 		None: "-", WholeSession: "The meeting as a whole",
 		SeeAttendance: "%d people (see attendance list)",
 		ClosedAt:      "The meeting closed at %s.", OpenAt: "Minutes written at %s; the meeting is still open.",
-		NIP: "NIP. ....................", Page: "Page %d of %s", Generated: "Made with Rembuk",
-		Answers:   "answers",
-		Anonymous: "Anonymous session: note authors are not named.",
-		VoteOne:   "%d vote", VoteMany: "%d votes", RaterOne: "%d rater", RaterMany: "%d raters",
+		Until: "from %s",
+		NIP:   "NIP. ....................", Page: "Page %d of %s", Generated: "Made with Rembuk",
+		NIPOf: "NIP. %s", AcknowledgedBy: "Acknowledged by", NoCity: "....................",
+		Answers:       "answers",
+		Anonymous:     "Anonymous session: note authors are not named.",
+		AnonymousSome: "Notes written while the session was anonymous do not name their authors.",
+		VoteOne:       "%d vote", VoteMany: "%d votes", RaterOne: "%d rater", RaterMany: "%d raters",
 		RoleFacilitator: "Chair", RoleNotulis: "Minute-taker", RoleParticipant: "Participant",
 		Days:    [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		Months:  [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-		Decimal: ".", Tag: "en-GB",
+		Decimal: ".", Tag: "en-GB", File: "minutes", Clock: "15:04",
+		// The contract's header names, then the added kind column.
+		CSVHead: [10]string{"column", "group", "text", "author", "votes", "u", "s", "g", "total", "kind"},
+		CSVNote: "note", CSVGroup: "group", CSVComma: ',',
 	},
 }
 
@@ -96,30 +124,29 @@ func Lang(lang string) string {
 	return DefaultLang
 }
 
-// zones are Indonesia's three time zones. Fixed offsets, because the
-// country keeps no daylight saving and the binary then needs no tzdata.
-var zones = map[string]*time.Location{
-	"WIB":  time.FixedZone("WIB", 7*3600),
-	"WITA": time.FixedZone("WITA", 8*3600),
-	"WIT":  time.FixedZone("WIT", 9*3600),
-}
-
 // DefaultZone is the zone used when neither the session nor the caller names one.
 const DefaultZone = "WIB"
 
 // zoneOf picks the session's zone, then the caller's, then WIB.
 func zoneOf(session, opt string) (string, *time.Location) {
 	for _, z := range []string{strings.ToUpper(session), strings.ToUpper(opt)} {
-		if loc, ok := zones[z]; ok {
+		if loc, ok := board.TimeZone(z); ok {
 			return z, loc
 		}
 	}
-	return DefaultZone, zones[DefaultZone]
+	loc, _ := board.TimeZone(DefaultZone)
+	return DefaultZone, loc
 }
 
 // longDate writes a date out as officials do: "Jumat, 27 November 2026".
 func (l *Labels) longDate(t time.Time) string {
 	return l.Days[t.Weekday()] + ", " + strconv.Itoa(t.Day()) + " " + l.Months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
+// dayDate writes a date without its weekday, as the place-and-date line
+// above signatures does: "10 Desember 2026".
+func (l *Labels) dayDate(t time.Time) string {
+	return strconv.Itoa(t.Day()) + " " + l.Months[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
 // dueDate writes an action's YYYY-MM-DD deadline out; a value that is not
@@ -135,8 +162,9 @@ func (l *Labels) dueDate(s string) string {
 	return l.longDate(t)
 }
 
-// clock writes a time with a dot, as Indonesian documents do: "09.00".
-func clock(t time.Time) string { return t.Format("15.04") }
+// clock writes a time of day the language's way: "09.00" in Indonesian,
+// "09:00" in English.
+func (l *Labels) clock(t time.Time) string { return t.Format(l.Clock) }
 
 // score writes a USG mean with two decimals and the language's separator.
 func (l *Labels) score(f float64) string {

@@ -6,96 +6,145 @@ import (
 )
 
 // renderMarkdown writes the minutes as CommonMark/GFM: the contract's
-// headings as #/## lines, tables as pipe tables.
+// headings as #/## lines, tables as pipe tables. One method per section,
+// in the order of the contract, as pdf.go does.
 func renderMarkdown(m *Model) ([]byte, error) {
-	l := m.L
-	w := &mdWriter{}
-	w.printf("# ", l.Minutes, "\n\n")
-	w.printf("**", md(oneLine(m.Title)), "**\n\n")
+	d := &mdDoc{m: m}
+	d.head()
+	d.discussion()
+	d.priorities()
+	d.innovations()
+	d.conclusions()
+	d.actions()
+	d.signatures()
+	d.attendance()
+	return []byte(d.String()), nil
+}
+
+// mdDoc is one Markdown rendering of a model.
+type mdDoc struct {
+	mdWriter
+	m *Model
+}
+
+func (d *mdDoc) head() {
+	m := d.m
+	d.printf("# ", m.L.Minutes, "\n\n")
+	d.printf("**", md(oneLine(m.Title)), "**\n\n")
 	if m.Unit != "" {
-		w.printf("_", md(oneLine(m.Unit)), "_\n\n")
+		d.printf("_", md(oneLine(m.Unit)), "_\n\n")
 	}
 	for _, f := range m.HeadFields() {
-		w.section(f.Label)
-		w.printf(mdLines(f.Value, ""), "\n\n")
+		d.section(f.Label)
+		d.printf(mdLines(f.Value, ""), "\n\n")
 	}
+}
 
-	w.section(l.Discussion)
-	if m.Anonymous {
-		w.printf("_", md(l.Anonymous), "_\n\n")
+func (d *mdDoc) discussion() {
+	m, l := d.m, d.m.L
+	d.section(l.Discussion)
+	if m.AnonymousNote != "" {
+		d.printf("_", md(m.AnonymousNote), "_\n\n")
 	}
 	for _, c := range m.Discussion {
-		w.printf("### ", md(oneLine(c.Title)), "\n\n")
+		d.printf("### ", md(oneLine(c.Title)), "\n\n")
 		if c.Empty() {
-			w.printf("_", md(l.NoNotes), "_\n\n")
+			d.printf("_", md(l.NoNotes), "_\n\n")
 			continue
 		}
 		for _, g := range c.Groups {
-			w.printf("- **", md(oneLine(g.Text)), "**", mdStats(g.Stats), "\n")
+			d.printf("- **", md(oneLine(g.Text)), "**", mdStats(g.Stats), "\n")
 			for _, n := range g.Notes {
-				w.printf("  - ", mdItem(n, "    "), "\n")
+				d.printf("  - ", mdItem(n, "    "), "\n")
 			}
 		}
 		for _, n := range c.Notes {
-			w.printf("- ", mdItem(n, "  "), "\n")
+			d.printf("- ", mdItem(n, "  "), "\n")
 		}
-		w.printf("\n")
+		d.printf("\n")
 	}
+}
 
-	w.section(l.Priorities)
-	w.table(m.PriorityHead(), ":-::::::")
+func (d *mdDoc) priorities() {
+	m := d.m
+	d.section(m.L.Priorities)
+	d.table(m.PriorityHead(), ":-::::::")
 	for _, p := range m.Priorities {
-		w.row(strconv.Itoa(p.No), md(oneLine(withMark(p.Text, p.Mark))), p.U, p.S, p.G, p.Total,
+		d.row(strconv.Itoa(p.No), md(oneLine(withMark(p.Text, p.Mark))), p.U, p.S, p.G, p.Total,
 			strconv.Itoa(p.Raters), strconv.Itoa(p.Votes))
 	}
-	w.endTable()
+	d.endTable()
+}
 
-	w.section(l.Innovations)
+func (d *mdDoc) innovations() {
+	m, l := d.m, d.m.L
+	d.section(l.Innovations)
 	for _, in := range m.Innovations {
-		w.printf("- ", mdItem(in.Item, "  "), "\n")
+		d.printf("- ", mdItem(in.Item, "  "), "\n")
 		if len(in.Answers) > 0 {
-			w.printf("  - ", md(l.Answers), ": ", md(oneLine(strings.Join(in.Answers, "; "))), "\n")
+			d.printf("  - ", md(l.Answers), ": ", md(oneLine(strings.Join(in.Answers, "; "))), "\n")
 		}
 	}
-	w.none(len(m.Innovations), l)
+	d.none(len(m.Innovations), l)
+}
 
-	w.section(l.Conclusions)
+func (d *mdDoc) conclusions() {
+	m, l := d.m, d.m.L
+	d.section(l.Conclusions)
 	for _, c := range m.Conclusions {
-		w.printf("- **", md(oneLine(c.Target)), ":** ", mdLines(c.Text, "  "), "\n")
+		d.printf("- **", md(oneLine(c.Target)), ":** ", mdLines(c.Text, "  "), "\n")
 	}
-	w.none(len(m.Conclusions), l)
+	d.none(len(m.Conclusions), l)
+}
 
-	w.section(l.Actions)
-	w.table(m.ActionHead(), ":----")
+func (d *mdDoc) actions() {
+	m := d.m
+	d.section(m.L.Actions)
+	d.table(m.ActionHead(), ":----")
 	for _, a := range m.Actions {
 		act := oneLine(a.Text)
 		if a.Target != "" {
 			act += " (" + oneLine(a.Target) + ")"
 		}
-		w.row(strconv.Itoa(a.No), md(act), md(oneLine(a.Owner)), md(a.Due), md(a.Status))
+		d.row(strconv.Itoa(a.No), md(act), md(oneLine(a.Owner)), md(a.Due), md(a.Status))
 	}
-	w.endTable()
-	w.printf(md(m.Closing), "\n\n")
+	d.endTable()
+	d.printf(md(m.Closing), "\n\n")
+}
 
+// signatures writes the place-and-date line, the "Mengetahui" block when
+// the session names an official, then one block per signer.
+func (d *mdDoc) signatures() {
+	m := d.m
+	d.printf(md(m.PlaceDate), "\n\n")
+	if a := m.Acknowledged; a != nil {
+		d.printf(md(m.L.AcknowledgedBy), ",\\\n", md(oneLine(a.Title)), ",\\\n\\\n\\\n\\\n", mdSigner(a.Name), "\\\n", md(a.NIP), "\n\n")
+	}
 	for _, s := range m.Signatures {
-		name := "(" + strings.Repeat(".", 30) + ")"
-		if s.Name != "" {
-			name = "**" + md(oneLine(s.Name)) + "**"
-		}
-		w.printf(md(s.Role), ",\\\n\\\n\\\n\\\n", name, "\\\n", md(l.NIP), "\n\n")
+		d.printf(md(s.Role), ",\\\n\\\n\\\n\\\n", mdSigner(s.Name), "\\\n", md(m.L.NIP), "\n\n")
 	}
+}
 
-	// The attendance list is an attachment: in Markdown a rule stands in
-	// for the page break.
-	w.printf("---\n\n")
-	w.section(l.Attendance)
-	w.printf("**", md(oneLine(m.Title)), "** — ", md(m.Date), "\n\n")
-	w.table(m.AttendanceHead(), ":-----")
-	for _, a := range m.Attendance {
-		w.row(strconv.Itoa(a.No), md(oneLine(a.Name)), md(oneLine(a.Unit)), md(a.RoleLabel), md(a.Time), " ")
+// mdSigner is a signer's name in bold, or a dotted line to fill in.
+func mdSigner(name string) string {
+	if name == "" {
+		return "(" + strings.Repeat(".", 30) + ")"
 	}
-	w.endTable()
-	return []byte(w.String()), nil
+	return "**" + md(oneLine(name)) + "**"
+}
+
+// attendance writes the attendance list, an attachment: in Markdown a rule
+// stands in for the page break.
+func (d *mdDoc) attendance() {
+	m := d.m
+	d.printf("---\n\n")
+	d.section(m.L.Attendance)
+	d.printf("**", md(oneLine(m.Title)), "** — ", md(m.Date), "\n\n")
+	d.table(m.AttendanceHead(), ":-----")
+	for _, a := range m.Attendance {
+		d.row(strconv.Itoa(a.No), md(oneLine(a.Name)), md(oneLine(a.Unit)), md(a.RoleLabel), md(a.Time), " ")
+	}
+	d.endTable()
 }
 
 type mdWriter struct{ strings.Builder }

@@ -22,6 +22,12 @@ type Options struct {
 	Lang string
 	// Zone is WIB (default), WITA or WIT; the session's own TimeZone wins.
 	Zone string
+	// Role is the role of whoever downloads the minutes. They hold exactly
+	// what a nameless member of that role reads on the board at that moment
+	// (see Build): the facilitator's minutes keep unrevealed private notes,
+	// marked as such; everyone else's leave them out. The zero value is
+	// the strictest view, a member of the room.
+	Role board.Role
 }
 
 // Model is the minutes of one session, ready to be laid out. Every string
@@ -43,7 +49,12 @@ type Model struct {
 	MinuteTaker  string // notulis names joined, "-" if none
 	Participants string // "12 orang (lihat daftar hadir)"
 	Agenda       []string
-	Anonymous    bool // authors are withheld; the documents say so once
+	Anonymous    bool // the session is anonymous: every author is withheld
+	// AnonymousNote is the sentence the documents say once at the top of
+	// the discussion: L.Anonymous in an anonymous session, L.AnonymousSome
+	// when only notes written while it was anonymous lack their authors,
+	// "" when every author may be named.
+	AnonymousNote string
 
 	// Body (isi).
 	Discussion  []Column
@@ -54,8 +65,15 @@ type Model struct {
 	Closing     string // "Rapat ditutup pukul 11.30 WIB."
 
 	// End (akhir).
-	Signatures []Signature
-	Attendance []Attendee
+	// PlaceDate heads the signatures: the session's city and the
+	// meeting's day, "Jakarta, 10 Desember 2026"; a dotted city to fill in
+	// by hand when the session names none.
+	PlaceDate string
+	// Acknowledged is the "Mengetahui" block above the signatures, nil
+	// when the session names no official.
+	Acknowledged *Acknowledged
+	Signatures   []Signature
+	Attendance   []Attendee
 
 	// Board is the snapshot the json format carries, projected by board
 	// for the same viewer as everything above.
@@ -68,8 +86,9 @@ type Item struct {
 	Text   string // the note's text or the group's title
 	Author string // "" where the author may not be named
 	// Mark is L.NotRevealed for a note the private brainstorm still
-	// hides from participants; the chair may read it, so its text is kept
-	// and the reader is told it was not yet shown to the room.
+	// hides from participants; only the facilitator's minutes hold such a
+	// note (the facilitator reads it on the board), and its reader is told
+	// it was not yet shown to the room.
 	Mark  string
 	Votes int
 	USG   board.USG
@@ -131,6 +150,14 @@ type Action struct {
 type Signature struct {
 	Role string // L.Chair or L.MinuteTaker
 	Name string // "" leaves a dotted line to fill in by hand
+}
+
+// Acknowledged is the "Mengetahui" block: the official who acknowledges
+// the minutes, e.g. the head of the office.
+type Acknowledged struct {
+	Title string // "Kepala Balai Pelayanan …"
+	Name  string // "" leaves a dotted line to fill in by hand
+	NIP   string // "NIP. 19780101 200501 1 001", or L.NIP's dotted line
 }
 
 // Attendee is one row of the attendance list. Removed participants are

@@ -213,9 +213,9 @@ func (d *pdfDoc) bullet(x float64, dash bool) {
 func (d *pdfDoc) discussion() {
 	m := d.m
 	d.heading(m.L.Discussion)
-	if m.Anonymous {
+	if m.AnonymousNote != "" {
 		d.grey(true)
-		d.para(pdfLeft, pdfWidth, 5, m.L.Anonymous)
+		d.para(pdfLeft, pdfWidth, 5, m.AnonymousNote)
 		d.grey(false)
 	}
 	for _, c := range m.Discussion {
@@ -357,34 +357,6 @@ func (d *pdfDoc) actions() {
 		rows = append(rows, []string{"", m.L.None, "", "", ""})
 	}
 	d.table([]float64{9, 66, 31, 42, 17}, m.ActionHead(), rows, map[int]bool{0: true}, 0)
-	d.Ln(3)
-	d.para(pdfLeft, pdfWidth, 5, m.Closing)
-}
-
-// signatures sets the blocks side by side: role, room to sign, name, NIP.
-func (d *pdfDoc) signatures() {
-	sigs := d.m.Signatures
-	d.Ln(8)
-	d.keep(45)
-	w := pdfWidth / float64(len(sigs))
-	y := d.GetY()
-	for i, s := range sigs {
-		x := pdfLeft + float64(i)*w
-		d.font(false, 10.5)
-		d.SetXY(x, y)
-		d.CellFormat(w, 5.5, pdfText(s.Role)+",", "", 0, "C", false, 0, "")
-		name := "(....................................)"
-		if s.Name != "" {
-			name = pdfText(oneLine(s.Name))
-		}
-		d.SetFont("DejaVu", "BU", 10.5)
-		d.SetXY(x, y+28)
-		d.CellFormat(w, 5.5, name, "", 0, "C", false, 0, "")
-		d.font(false, 10)
-		d.SetXY(x, y+34)
-		d.CellFormat(w, 5.5, d.m.L.NIP, "", 0, "C", false, 0, "")
-	}
-	d.SetXY(pdfLeft, y+42)
 }
 
 func (d *pdfDoc) attendance() {

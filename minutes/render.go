@@ -41,18 +41,22 @@ func Render(m Model, format string) (body []byte, contentType string, ext string
 	return body, r.contentType, format, nil
 }
 
-// Filename names the downloaded file: notulen-<slug of title>-<yyyy-mm-dd>.<ext>.
-// It is plain ASCII so it needs no encoding in Content-Disposition.
+// Filename names the downloaded file in its language:
+// notulen-<slug of title>-<yyyy-mm-dd>-id.<ext> or minutes-…-en.<ext>, so
+// the Indonesian and English minutes of one meeting, saved side by side,
+// neither overwrite each other nor need opening to be told apart. It is
+// plain ASCII so it needs no encoding in Content-Disposition.
 func Filename(m Model, ext string) string {
 	ext = strings.TrimPrefix(ext, ".")
-	name := "notulen"
+	lang := Lang(m.Lang)
+	name := labels[lang].File
 	if s := slug(m.Title); s != "" {
 		name += "-" + s
 	}
 	if m.Day != "" {
 		name += "-" + m.Day
 	}
-	return name + "." + ext
+	return name + "-" + lang + "." + ext
 }
 
 // slug keeps ASCII letters and digits, folds common Latin accents, and

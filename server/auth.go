@@ -45,35 +45,14 @@ func passcodeOK(stored []byte, sessionID, given string) bool {
 	return subtle.ConstantTimeCompare(stored, hashPasscode(sessionID, given)) == 1
 }
 
-// joinAlphabet has no look-alikes: no 0/O, no 1/I/L.
-const joinAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-// joinCodeLen gives 31^6 ≈ 887 million codes.
-const joinCodeLen = 6
-
+// newJoinCode draws a join code (board.JoinCodeFrom; the alphabet has no
+// look-alikes).
 func newJoinCode() string {
-	b := make([]byte, joinCodeLen)
+	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		panic(err)
 	}
-	out := make([]byte, joinCodeLen)
-	for i, x := range b {
-		// 256 % 31 leaves a bias of under 1%: acceptable for a join code,
-		// which is not a secret (it stands on the projector).
-		out[i] = joinAlphabet[int(x)%len(joinAlphabet)]
-	}
-	return string(out)
-}
-
-// normalizeCode lets people type the code in any case, with spaces or a dash.
-func normalizeCode(s string) string {
-	s = strings.ToUpper(s)
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' {
-			return -1
-		}
-		return r
-	}, s)
+	return board.JoinCodeFrom(b)
 }
 
 // bearer returns the token of an Authorization: Bearer header. Fiber's

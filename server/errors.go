@@ -24,8 +24,22 @@ var httpStatus = map[string]int{
 	board.CodeTooLarge:       fiber.StatusRequestEntityTooLarge,
 	board.CodeLocked:         fiber.StatusLocked,
 	board.CodeRateLimited:    fiber.StatusTooManyRequests,
+	board.CodeJoiningClosed:  fiber.StatusForbidden,
 	board.CodeUnavailable:    fiber.StatusServiceUnavailable,
 	board.CodeInternal:       fiber.StatusInternalServerError,
+}
+
+// errNotJSON refuses a POST whose body is not declared JSON. Its code is
+// invalid, its status 415: a form or text/plain POST from a foreign page
+// (which a browser sends without asking) never reaches a handler.
+var errNotJSON = board.Errorf(board.CodeInvalid, "Content-Type must be application/json")
+
+// statusOf is the HTTP status of an error with contract code code.
+func statusOf(err error, code string) int {
+	if errors.Is(err, errNotJSON) {
+		return fiber.StatusUnsupportedMediaType
+	}
+	return httpStatus[code]
 }
 
 // errorBody is the contract's error shape.
@@ -61,7 +75,7 @@ func (s *Server) writeError(c *fiber.Ctx, err error) error {
 		err = fiberToBoard(fe)
 	}
 	code, msg := safeError(s.log, err)
-	return c.Status(httpStatus[code]).JSON(errorBody{errorDetail{code, msg}})
+	return c.Status(statusOf(err, code)).JSON(errorBody{errorDetail{code, msg}})
 }
 
 // fiberToBoard maps Fiber's own errors (unknown route, oversized body,

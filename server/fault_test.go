@@ -44,7 +44,7 @@ func TestFaultDiskFull(t *testing.T) {
 	dir := relMountTinyFS(t, 4<<20)
 	path := filepath.Join(dir, "rembuk.db")
 	logs := &relLog{}
-	ts := startServer(t, path, relWithLog(logs))
+	ts := startServer(t, path, relWithLog(logs), noCommandLimit)
 	s, js, col := ts.relSetup("kosong", "Ani")
 	ani := js[0]
 	watcher, _ := ts.connect(s.ID, s.FacilitatorToken, nil)

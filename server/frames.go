@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"rembuk/board"
@@ -19,6 +20,9 @@ type (
 		Ref     string `json:"ref,omitempty"`
 		Code    string `json:"code"`
 		Message string `json:"message"`
+		// Close is the close code that follows this frame, where the
+		// transport cannot carry one (SSE): 4008 for a replaced connection.
+		Close int `json:"close,omitempty"`
 	}
 	welcomeBoard struct {
 		Type  string          `json:"type"`
@@ -38,20 +42,40 @@ type (
 		Name   string `json:"name"`
 		Online bool   `json:"online"`
 	}
-	// helloFrame is the client's first frame.
+	// helloFrame is the client's first frame. Progress asks for a
+	// loadingFrame before a big welcome.
 	helloFrame struct {
+		Type     string `json:"type"`
+		Token    string `json:"token"`
+		Since    *int64 `json:"since"`
+		Progress bool   `json:"progress"`
+	}
+	// loadingFrame announces a welcome of Bytes bytes (bulkFrameBytes and
+	// over) to a client that asked (hello's progress, SSE's ?progress=1),
+	// so a page can say what it is waiting for: a WebSocket or an
+	// EventSource hands over a message only once it is complete.
+	loadingFrame struct {
 		Type  string `json:"type"`
-		Token string `json:"token"`
-		Since *int64 `json:"since"`
+		Bytes int    `json:"bytes"`
 	}
 )
 
 // encode marshals a frame. Our frame types always encode; a failure is a
 // programming error, and the empty object keeps the connection sane.
+//
+// HTML is not escaped: the page inserts every text as text, never through
+// an HTML sink, and escaping wrote each of `<`, `>` and `&` as six bytes, so
+// a note of 1,000 `<` became a 6 KB frame (issue 9).
 func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return []byte(`{"type":"error","code":"internal","message":"internal error"}`)
+	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if cap(b)-len(b) > 64<<10 && cap(b)-len(b) > len(b)/4 {
+		b = bytes.Clone(b) // a big frame may be kept (shared, cached): not its slack
 	}
 	return b
 }
@@ -64,22 +88,20 @@ func encodeAck(ref string, a board.Ack) []byte {
 	return encode(ackFrame{Type: "ack", Ref: ref, Seq: a.Seq, ID: a.CreatedID})
 }
 
-// appendTextFrame appends payload as one final, unmasked WebSocket text
-// frame (RFC 6455 §5.2), as a server sends it. The socket writer frames a
-// whole queue this way and writes it with one system call instead of one
-// per frame: on a paste to a room, the per-frame writes were half of the
-// server's CPU (docs/performance.md).
-func appendTextFrame(dst, payload []byte) []byte {
+// appendTextHeader appends the header of one final, unmasked WebSocket
+// text frame of n payload bytes (RFC 6455 §5.2), as a server sends it. The
+// socket writer frames a whole queue this way and writes it with one
+// system call instead of one per frame: on a paste to a room, the
+// per-frame writes were half of the server's CPU (docs/performance.md).
+func appendTextHeader(dst []byte, n int) []byte {
 	const finText = 0x81
-	n := len(payload)
 	switch {
 	case n < 126:
-		dst = append(dst, finText, byte(n))
+		return append(dst, finText, byte(n))
 	case n <= 0xFFFF:
-		dst = append(dst, finText, 126, byte(n>>8), byte(n))
+		return append(dst, finText, 126, byte(n>>8), byte(n))
 	default:
-		dst = append(dst, finText, 127, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32),
+		return append(dst, finText, 127, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32),
 			byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 	}
-	return append(dst, payload...)
 }

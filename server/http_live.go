@@ -63,7 +63,7 @@ func (s *Server) writeCommandError(c *fiber.Ctx, ref string, err error) error {
 		err = fiberToBoard(fe)
 	}
 	code, msg := safeError(s.log, err)
-	return c.Status(httpStatus[code]).JSON(commandErrorBody{errorFrame{Type: "error", Ref: ref, Code: code, Message: msg}, errorDetail{code, msg}})
+	return c.Status(statusOf(err, code)).JSON(commandErrorBody{errorFrame{Type: "error", Ref: ref, Code: code, Message: msg}, errorDetail{code, msg}})
 }
 
 // liveToken returns the request's bearer token (or, for SSE, ?token=). An
@@ -108,15 +108,20 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 			since = &n
 		}
 	}
+	addr := strings.Clone(c.IP())
+	if !s.addrs.acquire(addr) {
+		return s.writeError(c, errTooManyConns)
+	}
 	cl := &client{out: newOutbox()}
 	ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 	defer cancel()
 	reply := make(chan error, 1)
-	aerr, err := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(tok), since: since, cl: cl, reply: reply}, reply)
+	aerr, err := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(tok), since: since, progress: c.Query("progress") == "1", cl: cl, reply: reply}, reply)
 	if err == nil {
 		err = aerr
 	}
 	if err != nil {
+		s.addrs.release(addr)
 		return s.writeError(c, err)
 	}
 	c.Set(fiber.HeaderContentType, "text/event-stream")
@@ -126,7 +131,11 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 	conn := c.Context().Conn()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.sockets.Done()
+		defer s.addrs.release(addr)
 		s.streamEvents(w, conn, cl)
+		if cl.out.heldBulk() {
+			s.mem.kick()
+		}
 		dctx, dcancel := context.WithTimeout(context.Background(), time.Second)
 		s.hub.send(dctx, id, detachMsg{cl: cl})
 		dcancel()
@@ -136,39 +145,58 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 
 // streamEvents writes the outbox as SSE until the client goes or the room
 // closes it. A comment line every pingPeriod keeps proxies from timing out.
-// Each flush moves the connection's write deadline to writeWait ahead:
+// Each write moves the connection's write deadline to writeWait ahead:
 // fasthttp sets it once per response (the server's 30 s WriteTimeout),
 // which would cut every stream after 30 s, while a client that stops
 // reading is still cut off after writeWait.
 func (s *Server) streamEvents(w *bufio.Writer, conn net.Conn, cl *client) {
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
-	flush := func() error {
-		conn.SetWriteDeadline(time.Now().Add(writeWait))
-		return w.Flush()
-	}
-	var buf [][]byte
+	sw := sseWriter{w: w, conn: conn}
+	bp := batchPool.Get().(*[]byte)
+	defer batchPool.Put(bp)
+	var buf []frame
 	for {
 		select {
 		case <-cl.out.notify:
 		case <-ping.C:
-			if _, err := w.WriteString(": ping\n\n"); err != nil || flush() != nil {
+			sw.SetWriteDeadline(time.Now().Add(writeWait))
+			if _, err := sw.Write([]byte(": ping\n\n")); err != nil {
 				return
 			}
 			continue
 		}
 		var code int
 		buf, code, _ = cl.out.take(buf)
-		for _, f := range buf {
-			w.WriteString("data: ")
-			w.Write(f)
-			w.WriteString("\n\n")
-		}
-		if flush() != nil || code != 0 {
+		if writeBatched(sw, bp, buf, appendSSEHead, sseTail) != nil || code != 0 {
 			return
 		}
+		clear(buf)
 	}
 }
+
+var sseTail = []byte("\n\n")
+
+// appendSSEHead starts one SSE event: its data line (a frame is one line
+// of JSON, so one data line).
+func appendSSEHead(dst []byte, _ int) []byte { return append(dst, "data: "...) }
+
+// sseWriter writes through the response's buffered writer and flushes
+// each piece, so a deadline set before a piece covers that piece.
+type sseWriter struct {
+	w    *bufio.Writer
+	conn net.Conn
+}
+
+func (sw sseWriter) Write(p []byte) (int, error) {
+	n, err := sw.w.Write(p)
+	if err == nil {
+		err = sw.w.Flush()
+	}
+	return n, err
+}
+
+func (sw sseWriter) SetWriteDeadline(t time.Time) error { return sw.conn.SetWriteDeadline(t) }
 
 // deleteSession lets the facilitator delete a session and all its data.
 func (s *Server) deleteSession(c *fiber.Ctx) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +50,12 @@ type createRequest struct {
 	Lang            string `json:"lang"`
 	Passcode        string `json:"passcode"`
 	TimeZone        string `json:"timeZone"`
+	City            string `json:"city"`
+	AcknowledgedBy  *struct {
+		Title string `json:"title"`
+		Name  string `json:"name"`
+		NIP   string `json:"nip"`
+	} `json:"acknowledgedBy"`
 }
 
 func (s *Server) createSession(c *fiber.Ctx) error {
@@ -59,6 +66,14 @@ func (s *Server) createSession(c *fiber.Ctx) error {
 	sess, fac, cols, err := s.newSession(req)
 	if err != nil {
 		return s.writeError(c, err)
+	}
+	// Counted once valid (a typo costs nothing), and taken in one step so
+	// a burst of parallel requests cannot all slip under the limit.
+	addr, now := s.clientAddr(c), s.now()
+	if s.creates != nil && !s.creates.take(addr, now) {
+		s.log.Warn("session creation refused: too many from one address", "addr", addr)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(s.creates.retryAfter(addr, now)/time.Second)))
+		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many sessions created from this address; try again later"))
 	}
 	tok := newToken()
 	fac.TokenHash = hashToken(tok)
@@ -74,7 +89,7 @@ func (s *Server) createSession(c *fiber.Ctx) error {
 	if err != nil {
 		return s.writeError(c, err)
 	}
-	s.log.Info("session created", "session", sess.ID, "template", sess.Template)
+	s.log.Info("session created", "session", sess.ID, "template", sess.Template, "addr", addr)
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
 		"id": sess.ID, "joinCode": sess.JoinCode, "facilitatorToken": tok, "participantId": fac.ID})
 }
@@ -102,11 +117,19 @@ func (s *Server) newSession(req createRequest) (board.Session, board.Participant
 	}{
 		{&sess.Agenda, "agenda", req.Agenda, board.MaxAgenda}, {&sess.Place, "place", req.Place, board.MaxTitle},
 		{&sess.Unit, "unit", req.Unit, board.MaxUnit}, {&sess.ScheduledAt, "scheduledAt", req.ScheduledAt, 40},
+		{&sess.City, "city", req.City, board.MaxCity},
 	}
 	for _, f := range fields {
-		if *f.dst, err = board.CleanText(f.name, f.val, 0, f.max); err != nil {
+		clean := board.CleanText
+		if f.dst == &sess.Agenda {
+			clean = board.CleanLines // the agenda is one item a line
+		}
+		if *f.dst, err = clean(f.name, f.val, 0, f.max); err != nil {
 			return sess, board.Participant{}, nil, err
 		}
+	}
+	if sess.AcknowledgedBy, err = acknowledger(req); err != nil {
+		return sess, board.Participant{}, nil, err
 	}
 	if len([]rune(req.Passcode)) > board.MaxPasscode {
 		return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "passcode is longer than %d characters", board.MaxPasscode)
@@ -118,12 +141,11 @@ func (s *Server) newSession(req createRequest) (board.Session, board.Participant
 		return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "lang must be id or en")
 	}
 	sess.TimeZone = s.cfg.TimeZone
-	switch req.TimeZone {
-	case "":
-	case "WIB", "WITA", "WIT":
+	if req.TimeZone != "" {
+		if _, ok := board.TimeZone(req.TimeZone); !ok {
+			return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "timeZone must be WIB, WITA or WIT")
+		}
 		sess.TimeZone = req.TimeZone
-	default:
-		return sess, board.Participant{}, nil, board.Errorf(board.CodeInvalid, "timeZone must be WIB, WITA or WIT")
 	}
 	now := s.now()
 	sess.ID, sess.Template, sess.Phase, sess.Settings, sess.CreatedAt = s.newID(), tpl.ID, board.PhaseBrainstorm, board.DefaultSettings(), now
@@ -151,6 +173,7 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	now := s.now()
 	if s.joins.blocked(ip, now) {
 		s.log.Warn("join refused: too many failed joins", "addr", ip)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(s.joins.retryAfter(ip, now)/time.Second)))
 		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many failed joins; wait a minute"))
 	}
 	var req joinRequest
@@ -167,7 +190,8 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
-	id, passHash, err := s.store.SessionByCode(ctx, normalizeCode(req.Code))
+	code := board.NormalizeCode(req.Code)
+	id, passHash, err := s.store.SessionByCode(ctx, code)
 	if err == nil && req.Token != "" {
 		if pid, ok := s.rejoin(ctx, id, req.Token); ok {
 			return c.JSON(fiber.Map{"sessionId": id, "participantId": pid, "token": req.Token})
@@ -178,7 +202,7 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		if code := board.ErrorCode(err); code == board.CodeNotFound || code == board.CodeForbidden {
-			s.joins.fail(ip, now)
+			s.joins.record(ip, now)
 			if code == board.CodeNotFound {
 				err = board.Errorf(board.CodeNotFound, "no session with this code")
 			}
@@ -188,7 +212,7 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	tok := newToken()
 	p := board.Participant{ID: s.newID(), Name: name, Unit: unit, Role: board.RoleParticipant, JoinedAt: now, TokenHash: hashToken(tok)}
 	reply := make(chan error, 1)
-	err, aerr := ask(ctx, s.hub, id, joinMsg{p: p, reply: reply}, reply)
+	err, aerr := ask(ctx, s.hub, id, joinMsg{p: p, code: code, reply: reply}, reply)
 	if err = errors.Join(aerr, err); err != nil {
 		return s.writeError(c, err)
 	}
@@ -275,4 +299,27 @@ func (s *Server) rejoin(ctx context.Context, id, tok string) (string, bool) {
 	fn := func(_ *board.State, p *board.Participant, _ func(string) bool) error { pid = p.ID; return nil }
 	err, aerr := ask(ctx, s.hub, id, viewMsg{tokenHash: hashToken(tok), fn: fn, reply: reply}, reply)
 	return pid, err == nil && aerr == nil && pid != ""
+}
+
+// acknowledger validates the optional "Mengetahui" official of the
+// minutes: a title (the office, "Kepala Balai …") is required once the
+// object is sent; name and NIP may wait for a pen. An object with every
+// field empty is no official at all.
+func acknowledger(req createRequest) (*board.Acknowledger, error) {
+	a := req.AcknowledgedBy
+	if a == nil || strings.TrimSpace(a.Title+a.Name+a.NIP) == "" {
+		return nil, nil
+	}
+	var out board.Acknowledger
+	var err error
+	if out.Title, err = board.CleanText("acknowledgedBy.title", a.Title, 1, board.MaxUnit); err != nil {
+		return nil, err
+	}
+	if out.Name, err = board.CleanText("acknowledgedBy.name", a.Name, 0, board.MaxName); err != nil {
+		return nil, err
+	}
+	if out.NIP, err = board.CleanText("acknowledgedBy.nip", a.NIP, 0, board.MaxNIP); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }

@@ -27,20 +27,21 @@ func (s *Server) clientAddr(c *fiber.Ctx) string {
 	return c.Context().RemoteIP().String()
 }
 
-// failLimiter counts failures per key (a client address) in a sliding
-// window: more than max in the window and the key is refused until it ages.
-type failLimiter struct {
+// windowLimiter counts events per key (a client address) in a sliding
+// window: failed joins, sessions created. Max in the window and the key is
+// refused until the oldest ages out.
+type windowLimiter struct {
 	mu     sync.Mutex
 	max    int
 	window time.Duration
 	fails  map[string][]time.Time
 }
 
-func newFailLimiter(max int, window time.Duration) *failLimiter {
-	return &failLimiter{max: max, window: window, fails: map[string][]time.Time{}}
+func newWindowLimiter(max int, window time.Duration) *windowLimiter {
+	return &windowLimiter{max: max, window: window, fails: map[string][]time.Time{}}
 }
 
-func (l *failLimiter) prune(key string, now time.Time) []time.Time {
+func (l *windowLimiter) prune(key string, now time.Time) []time.Time {
 	ts := l.fails[key]
 	i := 0
 	for i < len(ts) && now.Sub(ts[i]) >= l.window {
@@ -55,17 +56,22 @@ func (l *failLimiter) prune(key string, now time.Time) []time.Time {
 	return ts
 }
 
-// blocked reports whether key has failed more than max times in the window.
-func (l *failLimiter) blocked(key string, now time.Time) bool {
+// blocked reports whether key has max events in the window.
+func (l *windowLimiter) blocked(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.prune(key, now)) >= l.max
 }
 
-// fail records a failure.
-func (l *failLimiter) fail(key string, now time.Time) {
+// record counts one event of key.
+func (l *windowLimiter) record(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.add(key, now)
+}
+
+// add counts one event of key; l.mu is held.
+func (l *windowLimiter) add(key string, now time.Time) {
 	l.fails[key] = append(l.prune(key, now), now)
 	if len(l.fails) > 100000 { // bound memory under a spray of addresses
 		for k := range l.fails {
@@ -75,27 +81,115 @@ func (l *failLimiter) fail(key string, now time.Time) {
 	}
 }
 
-// tokenBucket limits one connection's command rate.
-type tokenBucket struct {
-	rate, burst, tokens float64
-	last                time.Time
-}
-
-func newTokenBucket(rate, burst float64) *tokenBucket {
-	return &tokenBucket{rate: rate, burst: burst, tokens: burst}
-}
-
-func (b *tokenBucket) allow(now time.Time) bool {
-	if !b.last.IsZero() {
-		b.tokens += now.Sub(b.last).Seconds() * b.rate
-		if b.tokens > b.burst {
-			b.tokens = b.burst
-		}
+// take records one event of key unless key is blocked, in one step, so
+// concurrent requests cannot all pass the check before any is counted.
+func (l *windowLimiter) take(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.prune(key, now)) >= l.max {
+		return false
 	}
-	b.last = now
+	l.add(key, now)
+	return true
+}
+
+// retryAfter is how long until key is no longer blocked (at least a second).
+func (l *windowLimiter) retryAfter(key string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ts := l.prune(key, now)
+	if len(ts) < l.max {
+		return 0
+	}
+	d := ts[len(ts)-l.max].Add(l.window).Sub(now)
+	return max(d.Round(time.Second), time.Second)
+}
+
+// errTooFast is the message of a command over the limit.
+const errTooFast = "too many commands; slow down"
+
+// sessionsPerHour is the default limit of sessions created per client
+// address in an hour.
+const sessionsPerHour = 30
+
+// tokenBucket is one participant's command allowance.
+type tokenBucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// rateLimiter holds one token bucket per participant, shared by every
+// transport (each WebSocket, the HTTP fallback), so opening more sockets
+// buys no more commands. A bucket idle long enough to have refilled is
+// the same as no bucket, so sweep drops those: the map holds only people
+// who sent a command in the last burst/rate seconds, plus a hard cap.
+type rateLimiter struct {
+	mu          sync.Mutex
+	rate, burst float64
+	buckets     map[string]*tokenBucket
+	lastSweep   time.Time
+}
+
+// maxBuckets bounds the limiter under a spray of participants: past it the
+// refilled buckets go at once, and if that is not enough, any half goes
+// (those people get a fresh burst, nothing worse).
+const maxBuckets = 100000
+
+func newRateLimiter(rate, burst float64) *rateLimiter {
+	return &rateLimiter{rate: rate, burst: burst, buckets: map[string]*tokenBucket{}}
+}
+
+// refill is how long an empty bucket takes to be full again.
+func (l *rateLimiter) refill() time.Duration {
+	return time.Duration(l.burst / l.rate * float64(time.Second))
+}
+
+// allow takes one token from key's bucket at time now.
+func (l *rateLimiter) allow(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastSweep) >= l.refill() || len(l.buckets) >= maxBuckets {
+		l.sweep(now)
+	}
+	b := l.buckets[key]
+	if b == nil {
+		b = &tokenBucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	if d := now.Sub(b.last); d > 0 {
+		b.tokens = min(l.burst, b.tokens+d.Seconds()*l.rate)
+		b.last = now
+	}
 	if b.tokens < 1 {
 		return false
 	}
 	b.tokens--
 	return true
+}
+
+// sweep drops the buckets that have refilled by now.
+func (l *rateLimiter) sweep(now time.Time) {
+	l.lastSweep = now
+	full := l.refill()
+	for k, b := range l.buckets {
+		if now.Sub(b.last) >= full {
+			delete(l.buckets, k)
+		}
+	}
+	if len(l.buckets) < maxBuckets {
+		return
+	}
+	for k := range l.buckets {
+		if len(l.buckets) < maxBuckets/2 {
+			break
+		}
+		delete(l.buckets, k)
+	}
+}
+
+// size is the number of buckets held (tests of the eviction).
+func (l *rateLimiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
 }

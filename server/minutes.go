@@ -10,7 +10,8 @@ import (
 	"rembuk/minutes"
 )
 
-// getMinutes serves the minutes to the facilitator and the notulis. The
+// getMinutes serves the minutes to the facilitator and the notulis, each
+// the minutes of their role (minutes.Options.Role decides what they hold). The
 // model is built inside the room (the state has no locks); rendering, the
 // slow part, happens here, off the room's goroutine.
 func (s *Server) getMinutes(c *fiber.Ctx) error {
@@ -27,7 +28,7 @@ func (s *Server) getMinutes(c *fiber.Ctx) error {
 		if err := board.MayReadMinutes(p); err != nil {
 			return err
 		}
-		m = minutes.Build(st, minutes.Options{Now: s.now(), Lang: lang, Zone: s.cfg.TimeZone})
+		m = minutes.Build(st, minutes.Options{Now: s.now(), Lang: lang, Zone: s.cfg.TimeZone, Role: p.Role})
 		return nil
 	})
 	if err != nil {

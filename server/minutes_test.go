@@ -66,9 +66,17 @@ func TestMinutesPermissionsAndFormats(t *testing.T) {
 				t.Fatalf("pdf does not start with %%PDF-")
 			}
 		case "csv":
-			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\ufeff"))).ReadAll()
-			if err != nil || len(rows) != 2 || strings.Join(rows[0], ",") != "column,group,text,author,votes,u,s,g,total" {
+			// lang=id: Indonesian headers and ";" (issue 10); lang=en keeps the contract's.
+			r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\ufeff")))
+			r.Comma = ';'
+			rows, err := r.ReadAll()
+			if err != nil || len(rows) != 2 || strings.Join(rows[0], ";") != "kolom;grup;teks;penulis;suara;u;s;g;total;jenis" {
 				t.Fatalf("csv: rows %v err %v", rows, err)
+			}
+			_, _, en := ts.minutes(s.ID, n.Token, "format=csv&lang=en")
+			rows, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(string(en), "\ufeff"))).ReadAll()
+			if err != nil || len(rows) != 2 || strings.Join(rows[0], ",") != "column,group,text,author,votes,u,s,g,total,kind" {
+				t.Fatalf("csv lang=en: rows %v err %v", rows, err)
 			}
 		case "json":
 			var v struct {

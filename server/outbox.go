@@ -8,11 +8,22 @@ import (
 
 // Limits and deadlines of live connections, together.
 const (
-	// maxQueueBytes bounds what waits for one connection. A paste of 1,000
-	// notes is ~400 KB of frames; 8 MiB lets a healthy client on a slow
-	// link absorb that several times over, while a client that stopped
-	// reading is cut off instead of holding the room's memory.
+	// maxQueueBytes bounds the live frames that wait for one connection. A
+	// paste of 1,000 notes is ~400 KB of frames; 8 MiB lets a healthy client
+	// on a slow link absorb that several times over, while a client that
+	// stopped reading is cut off instead of holding the room's memory.
 	maxQueueBytes = 8 << 20
+	// bulkFrameBytes: a frame at least this big is bulk — a welcome with
+	// the whole board, or an event carrying every note (notes.revealed). A
+	// board at the caps is ~22 MB of JSON (5,000 notes of 1,000 emoji), so
+	// bulk frames cannot fit the live limit; they are counted apart, and
+	// they are shared bytes (one encoding per visibility class), so a queue
+	// holding one costs the server a reference, not a copy.
+	bulkFrameBytes = 1 << 20
+	// maxBulkBytes bounds the bulk frames waiting for one connection:
+	// room for a welcome and two full-board events at the caps. A client
+	// that lets more pile up is cut off like a slow one (1013).
+	maxBulkBytes = 64 << 20
 	// keepQueueCap is the most frame slots a queue (and its writer's
 	// batch) keeps between bursts; larger ones are let go, so that 2,000
 	// idle connections do not each hold the slots of the last crowd's
@@ -22,13 +33,32 @@ const (
 
 // Close codes the rooms use.
 const (
-	closeGoingAway = 1001 // server shutting down
-	closePolicy    = 1008 // bad token, or too many bad frames
-	closeTooBig    = 1009
-	closeInternal  = 1011 // a panic in this connection's handler
-	closeTryLater  = 1013 // too slow: the queue passed its byte limit
-	closeRemoved   = 4003 // the facilitator removed this participant
+	closeGoingAway  = 1001 // server shutting down
+	closePolicy     = 1008 // bad token, or too many bad frames
+	closeTooBig     = 1009
+	closeInternal   = 1011 // a panic in this connection's handler
+	closeTryLater   = 1013 // too slow: the queue passed its byte limit
+	closeRemoved    = 4003 // the facilitator removed this participant
+	closeReplaced   = 4008 // the participant opened more than maxPerParticipant connections: the oldest goes
+	closeTooManyIPs = 4029 // the client address holds maxPerAddress connections already
 )
+
+// frame is one outgoing message: one byte slice, or (a welcome with the
+// whole board) parts written in order, most of them shared with other
+// connections. Neither is ever copied into a per-connection buffer.
+type frame struct {
+	b     []byte
+	parts [][]byte
+}
+
+// size is the frame's length in bytes.
+func (f frame) size() int {
+	n := len(f.b)
+	for _, p := range f.parts {
+		n += len(p)
+	}
+	return n
+}
 
 // outbox is a connection's queue, bounded in bytes. The room pushes frames
 // without ever blocking; the transport's single writer drains it. Frames are
@@ -36,8 +66,10 @@ const (
 // visibility class.
 type outbox struct {
 	mu        sync.Mutex
-	frames    [][]byte
-	bytes     int
+	frames    []frame
+	bytes     int  // live frames queued
+	bulk      int  // bulk frames queued (bulkFrameBytes and over)
+	hadBulk   bool // a bulk frame was queued once: its end frees much memory
 	closed    bool
 	closeCode int
 	closeText string
@@ -56,21 +88,31 @@ func (o *outbox) wake() {
 
 // push queues a frame. It returns false, and closes the outbox with 1013,
 // when the frame would pass the byte limit.
-func (o *outbox) push(frame []byte) bool {
+func (o *outbox) push(b []byte) bool { return o.pushFrame(frame{b: b}) }
+
+// pushFrame queues a frame, counting it against the live or the bulk
+// budget by its size (see bulkFrameBytes).
+func (o *outbox) pushFrame(f frame) bool {
+	n := f.size()
 	o.mu.Lock()
 	if o.closed {
 		o.mu.Unlock()
 		return false
 	}
-	if o.bytes+len(frame) > maxQueueBytes {
+	budget, limit := &o.bytes, maxQueueBytes
+	if n >= bulkFrameBytes {
+		budget, limit = &o.bulk, maxBulkBytes
+	}
+	if *budget+n > limit && *budget > 0 {
 		o.closed, o.closeCode, o.closeText = true, closeTryLater, "too slow"
-		o.frames, o.bytes = nil, 0
+		o.frames, o.bytes, o.bulk = nil, 0, 0
 		o.mu.Unlock()
 		o.wake()
 		return false
 	}
-	o.frames = append(o.frames, frame)
-	o.bytes += len(frame)
+	o.frames = append(o.frames, f)
+	*budget += n
+	o.hadBulk = o.hadBulk || n >= bulkFrameBytes
 	o.mu.Unlock()
 	o.wake()
 	return true
@@ -84,6 +126,30 @@ func (o *outbox) close(code int, text string) {
 	}
 	o.mu.Unlock()
 	o.wake()
+}
+
+// abort drops what is queued and asks the writer for a close frame at
+// once: for a connection pushed out by a newer one of the same person,
+// whose queue nobody will read.
+func (o *outbox) abort(code int, text string, last []byte) {
+	o.mu.Lock()
+	if !o.closed {
+		o.closed, o.closeCode, o.closeText = true, code, text
+		clear(o.frames)
+		o.frames, o.bytes, o.bulk = o.frames[:0], 0, 0
+		if last != nil {
+			o.frames = append(o.frames, frame{b: last})
+		}
+	}
+	o.mu.Unlock()
+	o.wake()
+}
+
+// heldBulk reports whether a bulk frame was ever queued here.
+func (o *outbox) heldBulk() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.hadBulk
 }
 
 // isClosed reports whether the outbox was closed (by the room, or by the
@@ -114,12 +180,12 @@ func (o *outbox) takePong() []byte {
 
 // take returns the queued frames and, once closed, the close code (0 while
 // open).
-func (o *outbox) take(buf [][]byte) ([][]byte, int, string) {
+func (o *outbox) take(buf []frame) ([]frame, int, string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	buf = append(buf[:0], o.frames...)
 	clear(o.frames)
-	o.frames, o.bytes = o.frames[:0], 0
+	o.frames, o.bytes, o.bulk = o.frames[:0], 0, 0
 	if cap(o.frames) > keepQueueCap {
 		o.frames = nil // a burst is over: an idle connection keeps no large queue
 	}
@@ -135,4 +201,5 @@ type client struct {
 	participantID string
 	viewer        board.Viewer
 	out           *outbox
+	attached      uint64 // order of attachment in the room: the oldest is closed first
 }

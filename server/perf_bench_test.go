@@ -73,7 +73,7 @@ func perfRoom(tb testing.TB, n int, set board.Settings) (*room, []*client) {
 
 // drain empties every outbox, as the socket writers would.
 func drain(clients []*client) (frames int) {
-	var buf [][]byte
+	var buf []frame
 	for _, cl := range clients {
 		buf, _, _ = cl.out.take(buf)
 		frames += len(buf)

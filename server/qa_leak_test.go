@@ -56,7 +56,7 @@ func (l *qaLeakSetup) scanResume(label, token string, secrets []string) {
 		c, wel := l.ts.connect(l.s.ID, token, s)
 		if s != nil {
 			// A gap that holds a reveal is answered with the full board
-			// (room_clients.go changesVisibility); any other with events.
+			// (board.Replayable); any other with events.
 			if _, full := wel["board"]; full != l.revealed {
 				l.t.Fatalf("%s: resume since %d: full board %v, want %v", label, since, full, l.revealed)
 			}

@@ -158,7 +158,7 @@ func TestResumeSinceEdges(t *testing.T) {
 		t.Skip("stores over 5,000 events")
 	}
 	path := filepath.Join(t.TempDir(), "r.db")
-	ts := startServer(t, path)
+	ts := startServer(t, path, noCommandLimit)
 	s := ts.create("kosong")
 	a := ts.join(s.JoinCode, "Ani")
 	const n = 5010

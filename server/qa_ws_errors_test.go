@@ -19,15 +19,18 @@ type qaBadSetup struct {
 	col, col2   string
 	mine, other string // a note of bad's participant, a note of by's
 	sent        int    // commands sent on bad
+	clock       *testClock
 }
 
-// fresh gives the bad sender a new connection now and then, so the
-// per-connection command rate (20/s, burst 40) is never what answers.
+// fresh moves the clock on and gives the bad sender a new connection now
+// and then, so the per-person command rate (20/s, burst 40) is never what
+// answers.
 func (b *qaBadSetup) fresh() {
 	b.tr.t.Helper()
 	if b.sent++; b.sent < 12 {
 		return
 	}
+	b.clock.advance(2 * time.Second)
 	old := b.bad
 	b.bad = b.tr.connect(b.tr.parTok)
 	old.c.Close()
@@ -39,8 +42,9 @@ func (b *qaBadSetup) fresh() {
 
 func qaNewBadSetup(t *testing.T) *qaBadSetup {
 	t.Helper()
-	tr := qaNewTrio(t, "masalah-inovasi")
-	b := &qaBadSetup{tr: tr, bad: tr.par, by: tr.not, col: tr.colIDs[0], col2: tr.colIDs[1]}
+	clock := newTestClock()
+	tr := qaNewTrio(t, "masalah-inovasi", clock.use())
+	b := &qaBadSetup{tr: tr, bad: tr.par, by: tr.not, col: tr.colIDs[0], col2: tr.colIDs[1], clock: clock}
 	b.mine = tr.id(b.bad, "note.add", map[string]any{"columnId": b.col, "text": "catatan saya"})
 	b.other = tr.id(b.by, "note.add", map[string]any{"columnId": b.col, "text": "catatan orang lain"})
 	return b
@@ -285,7 +289,8 @@ func TestWSHelloErrors(t *testing.T) {
 	c2.ack("note.add", "p1", map[string]any{"columnId": col, "text": "halo"})
 }
 
-// A connection that says nothing is closed after the 10 s hello deadline.
+// A connection that says nothing is closed with 1008 (policy) after the
+// 10 s hello deadline, as the protocol documents.
 func TestWSNoHelloTimeout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for the 10 s hello deadline")
@@ -303,6 +308,9 @@ func TestWSNoHelloTimeout(t *testing.T) {
 	if d := time.Since(start); d < 9*time.Second {
 		t.Fatalf("closed after %v, before the 10 s hello deadline", d)
 	}
+	if code := qaCloseCode(cl.closeErr); code != 1008 {
+		t.Fatalf("silent connection closed with %d (%v), want 1008", code, cl.closeErr)
+	}
 	// A client that does say hello in time stays.
 	c, _ := ts.connect(s.ID, s.FacilitatorToken, nil)
 	c.ack("timer.start", "t", map[string]any{"seconds": 60})
@@ -312,7 +320,8 @@ func TestWSNoHelloTimeout(t *testing.T) {
 // (so a client knows which to resend), change nothing, do not count as bad
 // frames, and the connection goes on once the rate allows.
 func TestWSRateLimitedCarriesRef(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	clock := newTestClock()
+	tr := qaNewTrio(t, "kosong", clock.use())
 	col := tr.colIDs[0]
 	const n = 70
 	for i := 0; i < n; i++ {
@@ -356,7 +365,7 @@ func TestWSRateLimitedCarriesRef(t *testing.T) {
 	if added != acks {
 		t.Fatalf("facilitator got %d note.added, want %d (the acked ones)", added, acks)
 	}
-	time.Sleep(1100 * time.Millisecond)
+	clock.advance(1100 * time.Millisecond)
 	tr.ok(tr.par, "note.add", map[string]any{"columnId": col, "text": "setelah jeda"})
 	tr.checkSeq()
 }

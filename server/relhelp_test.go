@@ -120,7 +120,7 @@ func (ts *testServer) sseTry(sessionID, token string, since *int64, tokenInQuery
 	go func() {
 		defer close(c.done)
 		sc := bufio.NewScanner(resp.Body)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
+		sc.Buffer(make([]byte, 1<<20), 64<<20) // a welcome at the caps is ~22 MB
 		for sc.Scan() {
 			line := sc.Text()
 			if strings.HasPrefix(line, "data: ") {

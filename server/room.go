@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -36,6 +37,8 @@ type room struct {
 	byToken       map[string]string // hex(token hash) -> participant id
 	clients       map[*client]struct{}
 	online        map[string]int // participant id -> live clients
+	attachSeq     uint64         // clients attached so far: their order, for evictOldest
+	notes         *notesCache    // the board's notes encoded per role for welcomes (welcome.go)
 	recent        []board.Event  // the last events, for resume
 	pending       []pendingChange
 	dirtyPresence bool
@@ -54,6 +57,7 @@ type (
 	attachMsg struct {
 		tokenHash []byte
 		since     *int64
+		progress  bool // announce a big welcome with a loading frame
 		cl        *client
 		reply     chan error
 	}
@@ -72,6 +76,7 @@ type (
 	}
 	joinMsg struct {
 		p     board.Participant
+		code  string // the code the person typed, checked again here
 		reply chan error
 	}
 	// viewMsg runs fn on the committed state as the token's participant.
@@ -212,6 +217,12 @@ func (r *room) command(m commandMsg) {
 		pid = m.cl.participantID
 	} else if p := r.participantByToken(m.tokenHash); p != nil {
 		pid = p.ID
+		// The HTTP fallback learns who sent only here; a WebSocket's
+		// reader took its token from the same limiter already.
+		if !r.srv.commands.allow(pid, r.srv.now()) {
+			reply(encodeError(m.cmd.Ref, board.CodeRateLimited, errTooFast), board.CodeRateLimited)
+			return
+		}
 	} else {
 		reply(encodeError(m.cmd.Ref, board.CodeUnauthorized, "unknown or removed participant"), board.CodeUnauthorized)
 		return
@@ -255,6 +266,12 @@ func (r *room) isPending(pid, ref string) bool {
 }
 
 func (r *room) join(m joinMsg) {
+	// The code was looked up before this message queued; a rotation
+	// committed in between must refuse it all the same.
+	if m.code != r.st.Session.JoinCode {
+		m.reply <- board.Errorf(board.CodeNotFound, "no session with this code")
+		return
+	}
 	ch, err := r.st.Join(m.p)
 	if err != nil {
 		m.reply <- err
@@ -296,12 +313,13 @@ func (r *room) flush() {
 	cancel()
 	pend := r.pending
 	r.pending = nil
+	r.notes = nil // the state moved on (or is thrown away): the welcomes' notes too
 	if err != nil {
 		r.log.Error("storing changes failed; reloading the room", "err", err, "changes", len(pend))
 		r.broken = true
 		fail := board.Errorf(board.CodeUnavailable, "the change could not be stored; try again")
-		if board.ErrorCode(err) == board.CodeUnavailable {
-			fail = err.(*board.Error)
+		if be := (*board.Error)(nil); errors.As(err, &be) && be.Code == board.CodeUnavailable {
+			fail = be
 		}
 		for _, p := range pend {
 			p.done(0, fail)

@@ -18,8 +18,17 @@ func (r *room) attach(m attachMsg) {
 	cl := m.cl
 	cl.participantID = p.ID
 	cl.viewer = board.ViewerOf(p)
+	if r.online[p.ID] >= maxPerParticipant {
+		r.evictOldest(p.ID)
+	}
+	r.attachSeq++
+	cl.attached = r.attachSeq
 	r.online[p.ID]++
-	r.pushTo(cl, r.welcome(cl.viewer, m.since))
+	w := r.welcome(cl.viewer, m.since)
+	if n := w.size(); m.progress && n >= bulkFrameBytes {
+		r.pushTo(cl, encode(loadingFrame{Type: "loading", Bytes: n}))
+	}
+	r.pushFrameTo(cl, w)
 	r.clients[cl] = struct{}{}
 	if r.online[p.ID] == 1 {
 		r.dirtyPresence = true
@@ -45,17 +54,17 @@ func (r *room) detach(cl *client) {
 func (r *room) isOnline(id string) bool { return r.online[id] > 0 }
 
 // welcome builds the first frame for a viewer.
-func (r *room) welcome(v board.Viewer, since *int64) []byte {
+func (r *room) welcome(v board.Viewer, since *int64) frame {
 	if since != nil && *since >= 0 && *since <= r.st.Seq {
-		if evs, ok := r.eventsSince(*since); ok && !changesVisibility(evs) {
+		if evs, ok := r.eventsSince(*since); ok && board.Replayable(evs) {
 			raw := make([]json.RawMessage, len(evs))
 			for i := range evs {
-				raw[i] = encode(r.st.Project(&evs[i], r.st.ClassOf(&evs[i], v)))
+				raw[i] = encode(r.st.Project(&evs[i], r.st.ClassKey(&evs[i], v)))
 			}
-			return encode(welcomeEvents{Type: "welcome", Seq: r.st.Seq, Events: raw})
+			return frame{b: encode(welcomeEvents{Type: "welcome", Seq: r.st.Seq, Events: raw})}
 		}
 	}
-	return encode(welcomeBoard{Type: "welcome", Board: r.st.Snapshot(v, r.isOnline, r.srv.now())})
+	return r.welcomeBoardFrame(v)
 }
 
 // eventsSince returns the events after seq from memory or the log, or false
@@ -90,8 +99,18 @@ func (r *room) broadcast(ev *board.Event) {
 	var cache map[board.Class][]byte
 	var lastClass board.Class
 	var lastFrame []byte
+	var own *ownNotes
 	for cl := range r.clients {
-		c := r.st.Shared(ev, r.st.ClassOf(ev, cl.viewer))
+		c := r.st.ClassKey(ev, cl.viewer)
+		if c.PerViewer.ID != "" {
+			// Every note, projected for this viewer alone (its own notes
+			// while anonymous): shared runs and its own notes (welcome.go).
+			if own == nil {
+				own = &ownNotes{classes: map[board.Role]*classNotes{}, frames: map[board.Viewer]frame{}}
+			}
+			r.pushFrameTo(cl, r.ownNotesEvent(ev, c, own))
+			continue
+		}
 		frame := lastFrame
 		if frame == nil || c != lastClass {
 			if cache == nil {
@@ -111,8 +130,11 @@ func (r *room) broadcast(ev *board.Event) {
 
 // pushTo queues a frame; a client whose queue is full is dropped (it
 // reconnects and resumes from the log).
-func (r *room) pushTo(cl *client, frame []byte) {
-	if !cl.out.push(frame) {
+func (r *room) pushTo(cl *client, b []byte) { r.pushFrameTo(cl, frame{b: b}) }
+
+// pushFrameTo is pushTo for a frame in parts (a welcome).
+func (r *room) pushFrameTo(cl *client, f frame) {
+	if !cl.out.pushFrame(f) {
 		if _, ok := r.clients[cl]; ok {
 			r.log.Warn("dropping a slow client", "participant", cl.participantID)
 			r.detach(cl)
@@ -148,17 +170,4 @@ func (r *room) view(m viewMsg) {
 		return
 	}
 	m.reply <- m.fn(r.st, p, r.isOnline)
-}
-
-// changesVisibility reports whether a gap holds an event that changed what
-// viewers may read (a reveal, a switch of privacy). Events before it would
-// be projected with today's visibility and could show a note's draft text
-// from before the reveal, so such a gap gets the full board instead.
-func changesVisibility(evs []board.Event) bool {
-	for i := range evs {
-		if d, ok := evs[i].Data.(board.NotesData); ok && d.Notes != nil {
-			return true
-		}
-	}
-	return false
 }

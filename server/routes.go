@@ -1,6 +1,9 @@
 package server
 
 import (
+	"mime"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -11,11 +14,12 @@ func (s *Server) routes() {
 	a.Get("/healthz", s.healthz)
 	a.Get("/api/templates", s.templates)
 	a.Get("/api/qr", s.qr)
-	a.Post("/api/sessions", s.createSession)
-	a.Post("/api/join", s.joinSession)
+	a.Get("/api/addresses", s.addresses)
+	a.Post("/api/sessions", s.requireJSON, s.createSession)
+	a.Post("/api/join", s.requireJSON, s.joinSession)
 	a.Get("/api/sessions/:id/board", s.getBoard)
 	a.Delete("/api/sessions/:id", s.deleteSession)
-	a.Post("/api/sessions/:id/commands", s.postCommand)
+	a.Post("/api/sessions/:id/commands", s.requireJSON, s.postCommand)
 	a.Get("/api/sessions/:id/events", s.sseEvents)
 	a.Get("/api/sessions/:id/minutes", s.getMinutes)
 	a.Get("/ws/sessions/:id", s.upgradeCheck, s.websocketHandler())
@@ -48,5 +52,16 @@ func (s *Server) recoverHTTP(c *fiber.Ctx) (err error) {
 			err = s.writeError(c, errPanic)
 		}
 	}()
+	return c.Next()
+}
+
+// requireJSON refuses a POST body not declared application/json (415).
+// A browser sends a cross-site form or text/plain POST without asking
+// first; a JSON one needs a CORS preflight, which Rembuk never grants.
+func (s *Server) requireJSON(c *fiber.Ctx) error {
+	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || !strings.EqualFold(mt, fiber.MIMEApplicationJSON) {
+		return s.writeError(c, errNotJSON)
+	}
 	return c.Next()
 }

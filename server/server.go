@@ -13,6 +13,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
+
+	"rembuk/board"
 )
 
 // Config is what the server needs from main.
@@ -29,9 +31,28 @@ type Config struct {
 	TrustedProxies []string
 	// TimeZone is the default zone of new sessions' minutes (WIB, WITA, WIT).
 	TimeZone string
+	// CommandRate and CommandBurst are each participant's command limit
+	// across all transports (0: 20/s, burst 40).
+	CommandRate  float64
+	CommandBurst int
+	// SessionsPerHour limits session creation per client address
+	// (0: 30; negative: no limit).
+	SessionsPerHour int
 	// RefuseUpgrades makes every WebSocket upgrade fail (tests of the
 	// HTTP fallback only).
 	RefuseUpgrades bool
+	// PublicURL, when set, is the base of every join link and QR code
+	// (a deployment behind a reverse proxy); see GET /api/addresses.
+	PublicURL string
+	// LANAddrs, when set, are the hosts offered to a page opened on
+	// localhost instead of this machine's interface addresses.
+	LANAddrs []string
+	// Assets is the page to serve (NewAssets); nil prepares the production
+	// bundle on the first request for it.
+	Assets *Assets
+	// MaxConnsPerAddress caps live connections (WebSocket and SSE) from
+	// one client address; 0 means maxPerAddress (2,000).
+	MaxConnsPerAddress int
 }
 
 // Server serves Rembuk over HTTP and WebSocket.
@@ -41,7 +62,17 @@ type Server struct {
 	log   *slog.Logger
 	app   *fiber.App
 	hub   *hub
-	joins *failLimiter
+	joins *windowLimiter
+	// commands limits each participant's commands over every transport.
+	commands *rateLimiter
+	// creates limits session creation per client address.
+	creates *windowLimiter
+
+	// assetsOnce guards page: the prepared static files.
+	assetsOnce sync.Once
+	page       *Assets
+	addrs      *addrCounter // live connections per client address
+	mem        memReleaser  // gives memory back after connections with big frames end
 
 	// sockets tracks live socket handlers so Shutdown can wait for them:
 	// Fiber does not, for hijacked connections.
@@ -62,22 +93,39 @@ func New(cfg Config) *Server {
 	if cfg.RoomIdle == 0 {
 		cfg.RoomIdle = 5 * time.Minute
 	}
+	if cfg.CommandRate <= 0 {
+		cfg.CommandRate = commandRate
+	}
+	if cfg.CommandBurst <= 0 {
+		cfg.CommandBurst = commandBurst
+	}
+	if cfg.SessionsPerHour == 0 {
+		cfg.SessionsPerHour = sessionsPerHour
+	}
 	if cfg.TimeZone == "" {
 		cfg.TimeZone = "WIB"
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, joins: newFailLimiter(10, time.Minute)}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, joins: newWindowLimiter(10, time.Minute),
+		commands: newRateLimiter(cfg.CommandRate, float64(cfg.CommandBurst)),
+		addrs:    newAddrCounter(cfg.MaxConnsPerAddress)}
+	if cfg.SessionsPerHour > 0 {
+		s.creates = newWindowLimiter(cfg.SessionsPerHour, time.Hour)
+	}
 	s.hub = newHub(s)
 	s.app = fiber.New(fiber.Config{
-		AppName:                 "rembuk",
-		BodyLimit:               64 << 10,
-		DisableStartupMessage:   true,
-		ReadTimeout:             30 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             2 * time.Minute,
-		ErrorHandler:            func(c *fiber.Ctx, err error) error { return s.writeError(c, err) },
-		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
-		TrustedProxies:          cfg.TrustedProxies,
-		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		AppName:   "rembuk",
+		BodyLimit: board.MaxRequestBody,
+		// Rembuk takes no forms: a multipart body is refused as not JSON
+		// (415) by requireJSON rather than parsed before routing.
+		DisablePreParseMultipartForm: true,
+		DisableStartupMessage:        true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 30 * time.Second,
+		IdleTimeout:                  2 * time.Minute,
+		ErrorHandler:                 func(c *fiber.Ctx, err error) error { return s.writeError(c, err) },
+		EnableTrustedProxyCheck:      len(cfg.TrustedProxies) > 0,
+		TrustedProxies:               cfg.TrustedProxies,
+		ProxyHeader:                  proxyHeader(cfg.TrustedProxies),
 	})
 	s.routes()
 	return s
@@ -111,6 +159,7 @@ func (s *Server) Serve(ln net.Listener) error {
 // the rooms flushed their pending changes, and waits for the socket
 // handlers. The store is closed by the caller afterwards.
 func (s *Server) Shutdown(ctx context.Context) error {
+	defer s.mem.stop()
 	errRooms := s.hub.shutdown(ctx)
 	errApp := s.shutdownHTTP(ctx)
 	done := make(chan struct{})

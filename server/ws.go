@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/url"
 	"strings"
 	"sync"
@@ -24,7 +25,7 @@ const (
 	writeWait     = 10 * time.Second
 	readLimit     = 64 << 10 // hard cap; frames over 16 KiB get too_large first
 	maxBadFrames  = 10       // consecutive bad frames before a 1008 close
-	commandRate   = 20       // per second, per connection
+	commandRate   = 20       // per second, per participant over all transports
 	commandBurst  = 40
 	attachTimeout = 15 * time.Second
 )
@@ -37,6 +38,11 @@ func (s *Server) upgradeCheck(c *fiber.Ctx) error {
 	if !s.originAllowed(c.Get(fiber.HeaderOrigin), c.Hostname()) {
 		return s.writeError(c, board.Errorf(board.CodeForbidden, "origin not allowed"))
 	}
+	addr := strings.Clone(c.IP())
+	if s.addrs.full(addr) {
+		return s.writeError(c, errTooManyConns)
+	}
+	c.Locals(localAddr, addr) // counted in serveSocket, which always ends
 	return c.Next()
 }
 
@@ -77,6 +83,13 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 	id := ws.Params("id")
 	out := newOutbox()
 	cl := &client{out: out}
+	addr, _ := ws.Locals(localAddr).(string)
+	if s.addrs.acquire(addr) {
+		defer s.addrs.release(addr)
+	} else {
+		out.push(encodeError("", board.CodeRateLimited, errTooManyConns.Message))
+		out.close(closeTooManyIPs, "too many connections")
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	stopWriter := make(chan struct{})
@@ -96,6 +109,9 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 		out.close(1000, "")
 		close(stopWriter)
 		wg.Wait()
+		if out.heldBulk() {
+			s.mem.kick()
+		}
 	}()
 	ws.SetReadLimit(readLimit)
 	// The writer writes frames to the socket directly, in batches, so the
@@ -109,7 +125,7 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 		out.close(code, "")
 		return nil
 	})
-	if !s.hello(ws, id, cl) {
+	if cl.out.isClosed() || !s.hello(ws, id, cl) {
 		return
 	}
 	ws.SetReadDeadline(time.Now().Add(pongWait))
@@ -131,6 +147,10 @@ func (s *Server) hello(ws *websocket.Conn, id string, cl *client) bool {
 	ws.SetReadDeadline(time.Now().Add(helloWait))
 	mt, data, err := ws.ReadMessage()
 	if err != nil {
+		if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
+			// Silent for helloWait: a policy close, as documented.
+			cl.out.close(closePolicy, "hello expected")
+		}
 		return false
 	}
 	var h helloFrame
@@ -142,7 +162,7 @@ func (s *Server) hello(ws *websocket.Conn, id string, cl *client) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 	defer cancel()
 	reply := make(chan error, 1)
-	err, aerr := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(h.Token), since: h.Since, cl: cl, reply: reply}, reply)
+	err, aerr := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(h.Token), since: h.Since, progress: h.Progress, cl: cl, reply: reply}, reply)
 	if err = errors.Join(aerr, err); err != nil {
 		code, msg := safeError(s.log, err)
 		if code == board.CodeNotFound {
@@ -162,7 +182,6 @@ func (s *Server) hello(ws *websocket.Conn, id string, cl *client) bool {
 // readCommands decodes each frame and hands it to the room, answering bad
 // frames itself (through the outbox: only the writer writes).
 func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
-	bucket := newTokenBucket(commandRate, commandBurst)
 	bad := 0
 	for {
 		mt, data, err := ws.ReadMessage()
@@ -186,8 +205,8 @@ func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
 		default:
 			cmd, err = board.DecodeCommand(data)
 			// Decoded first, so a rate_limited error carries its ref.
-			if err == nil && !bucket.allow(time.Now()) {
-				err = board.Errorf(board.CodeRateLimited, "too many commands; slow down")
+			if err == nil && !s.commands.allow(cl.participantID, s.now()) {
+				err = board.Errorf(board.CodeRateLimited, errTooFast)
 			}
 		}
 		if err != nil {
@@ -219,7 +238,7 @@ var writeBufferPool = &sync.Pool{}
 func (s *Server) socketWriter(ws *websocket.Conn, out *outbox, stop <-chan struct{}) {
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
-	var buf [][]byte
+	var buf []frame
 	for {
 		select {
 		case <-out.notify:
@@ -254,43 +273,6 @@ func (s *Server) socketWriter(ws *websocket.Conn, out *outbox, stop <-chan struc
 			return
 		}
 	}
-}
-
-// writeBatchBytes bounds one write: the frames of a queue are framed into
-// one buffer and written with one system call (and one deadline) per this
-// many bytes, rather than one call per frame.
-const writeBatchBytes = 64 << 10
-
-// batchPool lends the writers their framing buffers.
-var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, writeBatchBytes); return &b }}
-
-// writeFrames writes frames as text frames, in as few writes as the batch
-// bound allows. Only the connection's writer goroutine calls it, and no
-// other goroutine writes to the socket (see the handlers in serveSocket).
-func writeFrames(ws *websocket.Conn, frames [][]byte) error {
-	if len(frames) == 0 {
-		return nil
-	}
-	bp := batchPool.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= 4*writeBatchBytes { // a huge welcome's buffer is not kept
-			*bp = (*bp)[:0]
-			batchPool.Put(bp)
-		}
-	}()
-	nc := ws.NetConn()
-	for i := 0; i < len(frames); {
-		b := (*bp)[:0]
-		for ; i < len(frames) && (len(b) == 0 || len(b)+len(frames[i]) <= writeBatchBytes); i++ {
-			b = appendTextFrame(b, frames[i])
-		}
-		*bp = b
-		nc.SetWriteDeadline(time.Now().Add(writeWait))
-		if _, err := nc.Write(b); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 var errHungUp = errors.New("connection hung up")

@@ -155,6 +155,11 @@ func open(path string, log *slog.Logger, catchUp time.Duration) (*DB, error) {
 	db := &DB{path: path, writer: w, reader: r, log: log,
 		jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{}), cpDone: make(chan struct{}), cpNow: make(chan struct{}, 1), catchMe: make(chan chan struct{}),
 		expecting: map[string]bool{}, now: time.Now, after: time.After, lastSeq: map[string]int64{}}
+	if err := db.quickCheck(); err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
 	if err := db.migrate(); err != nil {
 		w.Close()
 		r.Close()

@@ -55,8 +55,8 @@ func nonNil(b []byte) []byte {
 	return b
 }
 
-// SessionByCode returns the id and passcode hash of the session with a join code.
-func (db *DB) SessionByCode(ctx context.Context, code string) (id string, passcodeHash []byte, err error) {
+// sessionByCode returns the id and passcode hash of the session with a join code.
+func (db *DB) sessionByCode(ctx context.Context, code string) (id string, passcodeHash []byte, err error) {
 	err = db.reader.QueryRowContext(ctx, `SELECT id, passcode_hash FROM sessions WHERE join_code = ?`, code).Scan(&id, &passcodeHash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, ErrNotFound
@@ -71,10 +71,10 @@ func (db *DB) SessionExists(ctx context.Context, id string) (bool, error) {
 	return n > 0, err
 }
 
-// LoadState rebuilds a session's live state and its idempotency keys: the
+// loadState rebuilds a session's live state and its idempotency keys: the
 // snapshot in the entity tables, then the rows of every logged change after
 // it (the snapshot's seq), in one read transaction. The seq is the log's last.
-func (db *DB) LoadState(ctx context.Context, id string) (*board.State, map[string]board.Ack, error) {
+func (db *DB) loadState(ctx context.Context, id string) (*board.State, map[string]board.Ack, error) {
 	tx, err := db.reader.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, nil, err
@@ -242,6 +242,14 @@ func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Cha
 						return err
 					}
 				}
+				// So is a new join code (session.rotateCode): joins look it
+				// up in its column, and the old one must stop at once.
+				if ss, ok := p.Value.(*board.Session); ok && p.Kind == board.EntSession && ss.JoinCode != "" {
+					if _, err := tx.Exec(`UPDATE sessions SET join_code = ? WHERE id = ? AND join_code <> ?`,
+						ss.JoinCode, sessionID, ss.JoinCode); err != nil {
+						return err
+					}
+				}
 			}
 			var pid, ref, created any
 			if c.Ref != "" {
@@ -296,8 +304,8 @@ func putParticipantJSON(tx *sql.Tx, sessionID string, p *board.Participant, b []
 	return err
 }
 
-// EventsSince returns up to limit events after seq, in order.
-func (db *DB) EventsSince(ctx context.Context, sessionID string, since int64, limit int) ([]board.Event, error) {
+// eventsSince returns up to limit events after seq, in order.
+func (db *DB) eventsSince(ctx context.Context, sessionID string, since int64, limit int) ([]board.Event, error) {
 	rows, err := db.reader.QueryContext(ctx, `SELECT seq, type, payload, actor_id, at FROM events
 		WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`, sessionID, since, limit)
 	if err != nil {

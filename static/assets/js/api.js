@@ -35,7 +35,16 @@ function codeFor(status) {
   return { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 423: 'locked', 429: 'rate_limited' }[status] || 'unknown';
 }
 
-export const getTemplates = () => request('GET', '/api/templates');
+// The templates come with the page (the server puts them in index.html as
+// a JSON block), so the landing page lists them in its first frame: no
+// request, nothing shifting when it arrives. Fetched when the block is absent.
+export const getTemplates = () => {
+  const el = document.getElementById('templates-data');
+  if (el) {
+    try { return Promise.resolve(JSON.parse(el.textContent)); } catch (_) { /* ask the server */ }
+  }
+  return request('GET', '/api/templates');
+};
 export const createSession = (body) => request('POST', '/api/sessions', body);
 export const joinSession = (body) => request('POST', '/api/join', body);
 export const getBoard = (id, token) => request('GET', `/api/sessions/${encodeURIComponent(id)}/board`, undefined, token);
@@ -43,8 +52,9 @@ export const getBoard = (id, token) => request('GET', `/api/sessions/${encodeURI
 /** qrURL is the address of a PNG QR code of data. */
 export const qrURL = (data) => '/api/qr?data=' + encodeURIComponent(data);
 
-/** joinURL is the link participants open for a join code. */
-export const joinURL = (code) => `${location.origin}/join/${encodeURIComponent(code)}`;
+/** joinURL is the link participants open for a join code (base: the origin
+ * phones can reach, see board/reach.js; default this page's). */
+export const joinURL = (code, base = location.origin) => `${base}/join/${encodeURIComponent(code)}`;
 
 /** downloadMinutes fetches the minutes and saves them under the server's file name. */
 export async function downloadMinutes(id, token, format, lang) {

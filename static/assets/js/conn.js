@@ -36,6 +36,7 @@ export class Conn {
   /**
    * handlers: welcome(msg), event(msg) → false when seq is out of order,
    * presence(msg), ack(msg, cmd), error(msg, cmd), status(s), fatal(reason),
+   * loading(bytes) (a big welcome is on its way),
    * seq() → last applied seq or null, outbox() (the list changed).
    */
   constructor(sessionId, token, handlers) {
@@ -181,6 +182,9 @@ export class Conn {
       case 'presence':
         this.h.presence(msg);
         break;
+      case 'loading':
+        if (this.h.loading) this.h.loading(msg.bytes);
+        break;
       case 'ack':
         this.inflight.delete(msg.ref);
         this.retries = 0;
@@ -210,6 +214,8 @@ export class Conn {
     this.forgetInflight(tr.kind);
     if (this.stopped) return;
     if (info.code === 4003) { this.fatal('removed'); return; }
+    // 4008: this person opened a ninth connection and this one, the oldest, was closed.
+    if (info.code === 4008) { this.fatal('replaced'); return; }
     if (info.code === 1008) { this.fatal('unauthorized'); return; }
     this.setStatus(this.waitingStatus());
     if (info.welcomed && info.lived >= SHORT_LIVED) {

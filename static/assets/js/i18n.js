@@ -2,21 +2,40 @@
 // (i18n/id.js, i18n/en.js); Bahasa Indonesia is the default and the choice
 // is kept in localStorage. A value is a string with {name} placeholders or
 // a function of the params (for plurals).
+//
+// Only the active table is fetched: Indonesian is part of the page (it is
+// the default and every other language falls back to it), English is
+// loaded on first use — before the first render when it is the stored
+// choice (top-level await), else when the person switches.
 import id from './i18n/id.js';
-import en from './i18n/en.js';
 
-const TABLES = { id, en };
+const TABLES = { id };
+const LOADERS = { en: () => import('./i18n/en.js') };
 const KEY = 'rembuk:lang';
 const listeners = new Set();
 
 let lang = readLang();
+if (!(await load(lang))) lang = 'id';
 
 function readLang() {
   try {
     const v = localStorage.getItem(KEY);
-    if (v && TABLES[v]) return v;
+    if (v && (TABLES[v] || LOADERS[v])) return v;
   } catch (_) { /* storage may be off */ }
   return 'id';
+}
+
+// load fetches a language's table once; false when it cannot be had (an
+// offline page whose cache lacks it stays in Indonesian).
+async function load(l) {
+  if (TABLES[l]) return true;
+  if (!LOADERS[l]) return false;
+  try {
+    TABLES[l] = (await LOADERS[l]()).default;
+    return true;
+  } catch (_) {
+    return false;
+  }
 }
 
 /** t returns the string for key in the current language. */
@@ -43,8 +62,9 @@ export function locale() {
   return lang === 'id' ? 'id-ID' : 'en-GB';
 }
 
-export function setLang(l) {
-  if (!TABLES[l] || l === lang) return;
+/** setLang switches the language once its table is at hand (it may need fetching). */
+export async function setLang(l) {
+  if (l === lang || !(await load(l)) || l === lang) return;
   lang = l;
   try { localStorage.setItem(KEY, l); } catch (_) { /* ignore */ }
   document.documentElement.lang = l;

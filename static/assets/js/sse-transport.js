@@ -7,6 +7,7 @@
 // new one from the seq it has applied.
 
 const WELCOME_TIMEOUT = 10000;
+const SLOW_LINK = 25; // bytes per ms: a big welcome announced by a loading frame gets this long more
 
 export class SseTransport {
   /** on.frame(tr, msg) for every frame; on.close(tr, info) once, info = {code, welcomed, lived}. */
@@ -23,17 +24,17 @@ export class SseTransport {
   }
 
   start(since) {
-    let url = `/api/sessions/${encodeURIComponent(this.sessionId)}/events?token=${encodeURIComponent(this.token)}`;
+    let url = `/api/sessions/${encodeURIComponent(this.sessionId)}/events?progress=1&token=${encodeURIComponent(this.token)}`;
     if (since != null) url += `&since=${encodeURIComponent(since)}`;
     let es;
     try {
       es = new EventSource(url);
     } catch (_) {
-      setTimeout(() => this.end(), 0);
+      setTimeout(() => this.end(0), 0);
       return;
     }
     this.es = es;
-    this.timer = setTimeout(() => this.end(), WELCOME_TIMEOUT);
+    this.timer = setTimeout(() => this.end(0), WELCOME_TIMEOUT);
     es.onmessage = (e) => {
       if (this.done) return;
       let msg;
@@ -43,10 +44,16 @@ export class SseTransport {
         this.welcomed = true;
         this.welcomedAt = Date.now();
       }
+      if (msg.type === 'loading' && !this.welcomed) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.end(), WELCOME_TIMEOUT + (msg.bytes || 0) / SLOW_LINK);
+      }
       this.on.frame(this, msg);
+      // SSE has no close code: the server's last frame carries it (4008).
+      if (msg.type === 'error' && msg.close) this.end(msg.close);
     };
     // An error is a refused request, a dropped stream or the end of it.
-    es.onerror = () => this.end();
+    es.onerror = () => this.end(0);
   }
 
   get ready() {
@@ -57,12 +64,12 @@ export class SseTransport {
     return !this.done && !!this.es && this.es.readyState !== EventSource.CLOSED;
   }
 
-  end() {
+  end(code = 0) {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
     this.detach();
-    this.on.close(this, { code: 0, welcomed: this.welcomed, lived: this.welcomed ? Date.now() - this.welcomedAt : 0, timedOut: false });
+    this.on.close(this, { code, welcomed: this.welcomed, lived: this.welcomed ? Date.now() - this.welcomedAt : 0, timedOut: false });
   }
 
   close() {

@@ -16,6 +16,7 @@ export function fromSnapshot(b) {
     records: new Map(),
     participants: new Map(),
     you: { ...b.you },
+    rules: b.rules || {},
     myVotes: new Map(),
     myUsg: new Map(),
     mine: new Set(),
@@ -212,6 +213,10 @@ export function applyEvent(s, msg) {
       break;
     case 'spotlight.changed':
       s.session.spotlight = d.targetId || null;
+      break;
+    case 'session.codeChanged':
+      // Staff get the new code; everyone else gets null and keeps none.
+      s.session.joinCode = d.joinCode || '';
       break;
     case 'session.closed':
       s.session.closed = true;

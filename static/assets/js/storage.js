@@ -34,6 +34,8 @@ export function forgetSession(id) {
   const s = getSession(id);
   write('session:' + id, null);
   write('outbox:' + id, null);
+  const kept = read('board', null);
+  if (kept && kept.id === id) write('board', null);
   if (s && s.joinCode) write('code:' + String(s.joinCode).toUpperCase(), null);
 }
 
@@ -64,6 +66,21 @@ export function loadOutbox(id) {
 
 export function saveOutbox(id, list) {
   write('outbox:' + id, list.length ? list : null);
+}
+
+/** loadBoard returns the one kept board ({id, participantId, board}) or null (board/keep.js). */
+export function loadBoard() {
+  return read('board', null);
+}
+
+/** saveBoard keeps json (already encoded) as the board, or drops it when null or when it does not fit. */
+export function saveBoard(json) {
+  try {
+    if (json == null) localStorage.removeItem(P + 'board');
+    else localStorage.setItem(P + 'board', json);
+  } catch (_) {
+    try { localStorage.removeItem(P + 'board'); } catch (_) { /* ignore */ }
+  }
 }
 
 export function getMe() {

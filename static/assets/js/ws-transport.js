@@ -4,6 +4,7 @@
 
 const OPEN_TIMEOUT = 4000; // the socket must open within this (a proxy may swallow it)
 const WELCOME_TIMEOUT = 10000; // and the welcome follow within this
+const SLOW_LINK = 25; // bytes per ms (25 kB/s): a big welcome announced by a loading frame gets this long more
 
 export class WsTransport {
   /**
@@ -35,7 +36,8 @@ export class WsTransport {
     this.timer = setTimeout(() => this.end(1006, true), OPEN_TIMEOUT);
     ws.onopen = () => {
       clearTimeout(this.timer);
-      const hello = { type: 'hello', token: this.token };
+      // progress: a big welcome is announced by {type:'loading', bytes}.
+      const hello = { type: 'hello', token: this.token, progress: true };
       if (since != null) hello.since = since;
       try { ws.send(JSON.stringify(hello)); } catch (_) { /* onclose follows */ }
       this.timer = setTimeout(() => this.end(1006, true), WELCOME_TIMEOUT);
@@ -48,6 +50,10 @@ export class WsTransport {
         clearTimeout(this.timer);
         this.welcomed = true;
         this.welcomedAt = Date.now();
+      }
+      if (msg.type === 'loading' && !this.welcomed) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.end(1006, true), WELCOME_TIMEOUT + (msg.bytes || 0) / SLOW_LINK);
       }
       this.on.frame(this, msg);
     };

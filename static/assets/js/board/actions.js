@@ -8,6 +8,7 @@ import { openMenu } from '../ui/menu.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { label, targets } from './derive.js';
 import { actionDialog } from './dialogs.js';
+import { draftProps, draftOf, dropDrafts, draftKeys } from './drafts.js';
 
 export function actionsView(ctx, p) {
   const s = ctx.state;
@@ -18,7 +19,7 @@ export function actionsView(ctx, p) {
     list.length
       ? h('ul', { class: 'actions', 'data-testid': 'actions-list' }, list.map((a) => actionItem(ctx, p, a)))
       : h('p', { class: 'empty', 'data-testid': 'actions-empty' }, t(p.staff ? 'action.emptyStaff' : 'action.empty')),
-    p.staffEdit ? actionForm(ctx, null, null, 'action-form') : null,
+    p.staffEdit ? actionForm(ctx, null, null, 'action-form', null, 'actions/new') : null,
   ];
 }
 
@@ -45,40 +46,50 @@ function actionItem(ctx, p, a) {
       ], { title: t('action.menu') }) }, icon('more', 16)) : null);
 }
 
-/** actionForm is the add/edit form; a given a = edit, targetId = preset link. */
-export function actionForm(ctx, a, targetId, testid, onDone) {
+/**
+ * actionForm is the add/edit form; a given a = edit, targetId = preset link.
+ * Its fields are drafts under key ("<key>/text", "/owner", "/due",
+ * "/target"), so they outlive re-renders, tab switches and phase changes;
+ * an add clears them once the server acks it.
+ */
+export function actionForm(ctx, a, targetId, testid, onDone, key) {
   const s = ctx.state;
   const people = [...s.participants.values()].map((x) => x.name);
   const tg = a ? a.targetId || '' : targetId || '';
+  const field = (name, saved) => draftProps(ctx, key + '/' + name, saved);
   const submit = (form) => {
-    const f = form.elements;
-    const text = f.text.value.trim();
-    const owner = f.owner.value.trim();
-    const due = f.due.value;
+    const text = draftOf(ctx, key + '/text', a ? a.text : '').trim();
+    const owner = draftOf(ctx, key + '/owner', a ? a.owner : '').trim();
+    const due = draftOf(ctx, key + '/due', a ? a.due : '');
     if (!text || !owner || !due) {
       form.reportValidity();
       return;
     }
-    const fields = { text, owner, due, targetId: f.target.value || null };
+    const fields = { text, owner, due, targetId: draftOf(ctx, key + '/target', tg) || null };
+    const sent = draftOf(ctx, key + '/text', '');
     const p = a ? ctx.cmd('action.update', { id: a.id, ...fields }) : ctx.cmd('action.add', fields);
-    p.then((ack) => { if (ack && !a) form.reset(); });
+    p.then((ack) => { if (ack && draftOf(ctx, key + '/text', '') === sent) dropDrafts(ctx, key + '/'); });
     if (onDone) onDone();
   };
+  const target = field('target', tg);
   return h('form', { key: testid, class: 'action-form', 'data-testid': testid, onsubmit: (e) => { e.preventDefault(); submit(e.target); } },
     a ? null : h('h3', { class: 'form-h' }, t('action.new')),
     h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('action.what')),
-      h('textarea', { name: 'text', rows: 2, maxlength: 1000, required: true, defaultValue: a ? a.text : '', 'data-testid': 'action-text-input', placeholder: t('action.whatPlaceholder') })),
+      h('textarea', { name: 'text', rows: 2, maxlength: 1000, required: true, ...field('text', a ? a.text : ''), 'data-testid': 'action-text-input', placeholder: t('action.whatPlaceholder') })),
     h('div', { class: 'field-row' },
       h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('action.pic')),
-        h('input', { name: 'owner', type: 'text', maxlength: 80, required: true, list: 'people-list', defaultValue: a ? a.owner : '', 'data-testid': 'action-owner-input', autocomplete: 'off' })),
+        h('input', { name: 'owner', type: 'text', maxlength: 80, required: true, list: 'people-list', ...field('owner', a ? a.owner : ''), 'data-testid': 'action-owner-input', autocomplete: 'off' })),
       h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('action.due')),
-        h('input', { name: 'due', type: 'date', required: true, defaultValue: a ? a.due : '', 'data-testid': 'action-due-input' }))),
+        h('input', { name: 'due', type: 'date', required: true, ...field('due', a ? a.due : ''), onchange: field('due').oninput, 'data-testid': 'action-due-input' }))),
     h('datalist', { id: 'people-list' }, people.map((n, i) => h('option', { key: 'p' + i, value: n }))),
     h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('action.target')),
-      h('select', { name: 'target', 'data-testid': 'action-target-input', defaultValue: tg, ref: (node) => { node.value = tg; } },
+      // A select's value is set once its options exist (ref), then kept by patches.
+      h('select', { name: 'target', 'data-testid': 'action-target-input', ...target, onchange: target.oninput, ref: (node) => { node.value = target.value; } },
         h('option', { value: '' }, t('action.noTarget')),
         targets(s).map((x) => h('option', { key: x.id, value: x.id }, `${x.column.title} — ${x.group ? '▣ ' : ''}${cut(x.label)}`)))),
-    h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'action-submit' }, icon(a ? 'check' : 'plus', 16), t(a ? 'common.save' : 'action.add')));
+    h('div', { class: 'form-btns' },
+      !a && draftKeys(ctx, key + '/').length ? h('button', { type: 'button', class: 'btn btn-ghost', 'data-testid': 'action-clear', onclick: () => dropDrafts(ctx, key + '/') }, t('common.clear')) : null,
+      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'action-submit' }, icon(a ? 'check' : 'plus', 16), t(a ? 'common.save' : 'action.add'))));
 }
 
 const cut = (x) => { const v = String(x || '').replace(/\s+/g, ' '); return v.length > 60 ? v.slice(0, 59) + '…' : v; };

@@ -12,6 +12,9 @@ import { closeMenu } from '../ui/menu.js';
 import { boardView, gateView } from './view.js';
 import { Ticker } from './timer.js';
 import { defaultPanel } from './panels.js';
+import { typingIn, dropDrafts } from './drafts.js';
+import { loadAddresses } from './reach.js';
+import { keeper } from './keep.js';
 
 export function mountBoard(root, sessionId, app) {
   const saved = getSession(sessionId);
@@ -28,7 +31,9 @@ export function mountBoard(root, sessionId, app) {
     saved,
     app,
     state: null,
+    reach: null, // GET /api/addresses: where phones join (reach.js)
     status: 'connecting',
+    loadingBytes: 0, // the size of a big welcome on its way
     fatal: null,
     acked: new Map(),
     seenRefs: new Map(),
@@ -43,11 +48,18 @@ export function mountBoard(root, sessionId, app) {
       selecting: false,
       selected: new Set(),
       usgDraft: new Map(),
+      // drafts: unsaved text by field (see drafts.js); never wiped by a render.
+      drafts: new Map(),
       projector: false,
       flash: false,
       lastSpot: null,
     },
   };
+
+  // The last board seen shows at once — the whole page after an offline
+  // reload — and the connection resumes from its seq.
+  const kept = keeper(sessionId, saved.participantId);
+  ctx.state = kept.restore();
 
   let frame = 0;
   ctx.schedule = () => {
@@ -64,7 +76,10 @@ export function mountBoard(root, sessionId, app) {
       return;
     }
     render(root, boardView(ctx));
-    if (ctx.state) document.title = `${ctx.state.session.title} · Rembuk`;
+    if (ctx.state) {
+      document.title = `${ctx.state.session.title} · Rembuk`;
+      kept.later(ctx.state);
+    }
     updateDialogs();
     afterRender();
   }
@@ -72,9 +87,23 @@ export function mountBoard(root, sessionId, app) {
   function afterRender() {
     const s = ctx.state;
     if (!s) return;
+    // An open composer sticks to the top of its lane: scrolling a card into
+    // view (after Tempel, a spotlight, a keyboard move) keeps clear of it.
+    for (const body of root.querySelectorAll('.lane-body')) {
+      const c = body.querySelector(':scope > .composer');
+      const pad = c ? c.offsetHeight + 8 + 'px' : '';
+      if (body.style.scrollPaddingTop !== pad) body.style.scrollPaddingTop = pad;
+    }
+    // reveal: {id, block} of a card or group to bring into view once.
+    if (ctx.ui.reveal && !(ctx.ui.mobileView !== 'board' && window.innerWidth < 900)) {
+      const { id, block } = ctx.ui.reveal;
+      const card = root.querySelector(`[data-note-id="${CSS.escape(id)}"], [data-target-id="${CSS.escape(id)}"]`);
+      ctx.ui.reveal = null;
+      if (card) card.scrollIntoView({ block, inline: 'nearest' });
+    }
     const spot = s.session.spotlight || null;
     if (spot && spot !== ctx.ui.lastSpot) {
-      if (ctx.ui.mobileView !== 'board' && window.innerWidth < 900) {
+      if (ctx.ui.mobileView !== 'board' && window.innerWidth < 900 && !typingIn(ctx, ctx.ui.panel, root)) {
         // Show the board first; the next render scrolls to the note.
         ctx.ui.mobileView = 'board';
         ctx.schedule();
@@ -84,6 +113,16 @@ export function mountBoard(root, sessionId, app) {
       if (node) node.scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth', block: 'center', inline: 'center' });
     }
     ctx.ui.lastSpot = spot;
+    // A phase bar wider than the screen scrolls, so the keyboard must reach it
+    // even when its steps are disabled buttons (a participant's).
+    const phases = root.querySelector('.phases');
+    if (phases) {
+      const scrolls = phases.scrollWidth > phases.clientWidth + 1;
+      if (scrolls !== phases.hasAttribute('tabindex')) {
+        if (scrolls) phases.setAttribute('tabindex', '0');
+        else phases.removeAttribute('tabindex');
+      }
+    }
     if (s.session.phase !== ctx.ui.lastPhase) {
       ctx.ui.lastPhase = s.session.phase;
       const bar = root.querySelector('.phases');
@@ -112,7 +151,8 @@ export function mountBoard(root, sessionId, app) {
 
   function onPhase(prev, next) {
     if (prev !== next) {
-      ctx.ui.panel = defaultPanel(next);
+      // The tab that fits the phase, unless someone is typing in this one.
+      if (!typingIn(ctx, ctx.ui.panel, root)) ctx.ui.panel = defaultPanel(next);
       ctx.ui.selecting = false;
       ctx.ui.selected.clear();
     }
@@ -120,8 +160,13 @@ export function mountBoard(root, sessionId, app) {
 
   const handlers = {
     seq: () => (ctx.forceFull || !ctx.state ? null : ctx.state.seq),
+    loading(bytes) {
+      ctx.loadingBytes = bytes;
+      ctx.schedule();
+    },
     welcome(msg) {
       ctx.forceFull = false;
+      ctx.loadingBytes = 0;
       if (msg.board) {
         const prevPhase = ctx.state && ctx.state.session.phase;
         ctx.state = fromSnapshot(msg.board);
@@ -171,7 +216,9 @@ export function mountBoard(root, sessionId, app) {
       ctx.schedule();
     },
     fatal(reason) {
-      forgetSession(sessionId);
+      // 'replaced' (4008): a newer tab of the same person took over; the
+      // token stays, so a reload here works again.
+      if (reason !== 'replaced') forgetSession(sessionId);
       closeAllDialogs();
       closeMenu();
       if (reason === 'unauthorized') {
@@ -208,7 +255,10 @@ export function mountBoard(root, sessionId, app) {
       toast(t('role.changed.' + s.you.role), 'info');
     }
     for (const id of [...ctx.ui.selected]) if (!s.notes.has(id)) ctx.ui.selected.delete(id);
-    if (ctx.ui.editing && !s.notes.has(ctx.ui.editing)) ctx.ui.editing = null;
+    if (ctx.ui.editing && !s.notes.has(ctx.ui.editing)) {
+      dropDrafts(ctx, 'edit/' + ctx.ui.editing);
+      ctx.ui.editing = null;
+    }
   }
 
   // matchPending: the event of my own note.add can arrive before its ack;
@@ -224,6 +274,7 @@ export function mountBoard(root, sessionId, app) {
     if (c) ctx.seenRefs.set(c.ref, n.id);
   }
 
+  loadAddresses(ctx);
   ctx.conn = new Conn(sessionId, ctx.token, handlers);
   ctx.conn.start();
   const offLang = onLangChange(() => ctx.schedule());
@@ -233,6 +284,7 @@ export function mountBoard(root, sessionId, app) {
 
   return {
     unmount() {
+      kept.stop();
       ctx.conn.stop();
       ticker.stop();
       offLang();

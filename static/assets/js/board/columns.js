@@ -9,6 +9,8 @@ import { noteCard, voteControl, usgPicker, recordBox, linkChips, COLORS } from '
 import { columnMenu, groupMenu } from './menus.js';
 import { addColumnDialog } from './dialogs.js';
 import { usgKind } from './perm.js';
+import { draftProps, draftOf, dropDraft, hasDraft } from './drafts.js';
+import { newRef } from '../conn.js';
 
 const DRAG_TYPE = 'application/x-rembuk-note';
 
@@ -24,11 +26,12 @@ export function lanes(ctx, p) {
   const hidden = hiddenCounts(s);
   const narrow = window.innerWidth < 900;
   return h('main', { class: 'lanes-wrap', 'aria-label': t('board.columns') },
-    narrow && cols.length > 1 ? h('div', { class: 'lane-tabs', role: 'tablist', 'aria-label': t('board.columns') },
+    // Buttons that scroll to a column, not tabs: a plain navigation list.
+    narrow && cols.length > 1 ? h('nav', { class: 'lane-tabs', 'aria-label': t('board.columns') },
       cols.map((c, i) => h('button', {
         key: c.id, type: 'button', class: 'lane-tab', 'data-testid': 'lane-tab',
         onclick: () => document.querySelector(`[data-column-id="${CSS.escape(c.id)}"]`)?.scrollIntoView({ behavior: 'smooth', inline: 'start', block: 'nearest' }),
-      }, `${i + 1}. ${c.title}`, h('span', { class: 'lane-tab-count' }, String((byCol.get(c.id) || []).length))))) : null,
+      }, h('span', { class: 'lane-tab-name' }, `${i + 1}. ${c.title}`), h('span', { class: 'lane-tab-count' }, String((byCol.get(c.id) || []).length))))) : null,
     h('div', { class: 'lanes', 'data-testid': 'columns' },
       cols.map((c) => lane(ctx, p, c, byCol.get(c.id) || [], hidden.get(c.id) || 0)),
       p.facEdit ? h('div', { key: 'add-col', class: 'lane lane-add' },
@@ -46,7 +49,8 @@ function lane(ctx, p, c, list, hiddenN) {
     if (n.groupId && inGroup.has(n.groupId)) inGroup.get(n.groupId).push(n);
     else loose.push(n);
   }
-  const open = ctx.ui.composer.has(c.id);
+  // A composer holding text stays, even when the board is locked meanwhile.
+  const open = ctx.ui.composer.has(c.id) && (p.addNote || hasDraft(ctx, 'compose/' + c.id));
   const count = list.length;
   return h('section', {
     key: c.id, class: 'lane kind-' + c.kind, 'data-testid': 'column', 'data-column-id': c.id, 'data-kind': c.kind, 'aria-label': c.title,
@@ -59,10 +63,10 @@ function lane(ctx, p, c, list, hiddenN) {
       p.facEdit ? h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'data-testid': 'column-menu', 'aria-haspopup': 'menu', 'aria-label': t('column.menu', { name: c.title }), onclick: (e) => columnMenu(ctx, c, e.currentTarget) }, icon('more', 16)) : null),
     laneSub(c, p.fac ? hiddenN : 0)),
   h('div', { class: 'lane-body' },
-    p.addNote ? (open ? composer(ctx, c) : h('button', {
+    open ? composer(ctx, c, p.addNote) : p.addNote ? h('button', {
       type: 'button', class: 'add-note', 'data-testid': 'add-note', 'data-column-id': c.id,
       onclick: () => { ctx.ui.composer.add(c.id); ctx.schedule(); },
-    }, icon('plus', 16), t('note.add'))) : null,
+    }, icon('plus', 16), t('note.add')) : null,
     facesDown.length ? h('div', { class: 'hidden-stack', 'data-testid': 'hidden-count', 'data-count': facesDown.length },
       h('span', { class: 'hidden-cards', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')),
       h('span', null, t('hidden.cards', { n: facesDown.length }))) : null,
@@ -79,24 +83,30 @@ function laneSub(c, hiddenN) {
     hiddenN ? h('span', { class: 'hidden-badge', 'data-testid': 'column-hidden-count', 'data-count': hiddenN }, icon('eyeOff', 12), t('hidden.count', { n: hiddenN })) : null);
 }
 
-function composer(ctx, c) {
+function composer(ctx, c, canAdd) {
+  const key = 'compose/' + c.id;
   const submit = (form) => {
     const ta = form.elements.text;
-    const text = ta.value.trim();
-    if (!text) { focusQuiet(ta); return; }
+    const text = draftOf(ctx, key, ta.value).trim();
+    if (!text || !canAdd) { focusQuiet(ta); return; }
     if ([...text].length > 1000) return;
-    ctx.cmd('note.add', { columnId: c.id, text, color: ctx.ui.color });
+    const ref = newRef();
+    ctx.cmd('note.add', { ref, columnId: c.id, text, color: ctx.ui.color });
+    // The next render scrolls the new card into view; the composer (sticky
+    // at the top of the lane) stays open, empty and focused for the next one.
+    ctx.ui.reveal = { id: 'pending:' + ref, block: 'nearest' };
+    dropDraft(ctx, key);
     ta.value = '';
     focusQuiet(ta);
   };
-  const close = () => { ctx.ui.composer.delete(c.id); ctx.schedule(); };
+  const close = () => { ctx.ui.composer.delete(c.id); dropDraft(ctx, key); };
   return h('form', {
     key: 'composer', class: 'composer note-' + ctx.ui.color, 'data-testid': 'composer',
     onsubmit: (e) => { e.preventDefault(); submit(e.target); },
   },
   h('label', { class: 'sr-only', for: 'compose-' + c.id }, t('note.inputLabel', { column: c.title })),
   h('textarea', {
-    id: 'compose-' + c.id, name: 'text', rows: 3, maxlength: 1000, placeholder: t('note.placeholder'), 'data-testid': 'note-input',
+    id: 'compose-' + c.id, name: 'text', rows: 3, maxlength: 1000, placeholder: t('note.placeholder'), 'data-testid': 'note-input', ...draftProps(ctx, key),
     ref: (node) => setTimeout(() => focusQuiet(node), 0),
     onkeydown: (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(e.target.form); }
@@ -107,8 +117,9 @@ function composer(ctx, c) {
     colorPicker(ctx.ui.color, (col) => ctx.setUI({ color: col }), 'compose-' + c.id),
     h('div', { class: 'composer-btns' },
       h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'note-cancel', onclick: close }, t('common.close')),
-      h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'note-submit' }, t('note.save')))),
-  h('p', { class: 'composer-hint' }, t('note.hint')));
+      h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'note-submit', disabled: !canAdd }, t('note.save')))),
+  // The keyboard hint is for keyboards: a touch screen hides it (CSS).
+  h('p', { class: 'composer-hint' + (canAdd ? ' kbd-hint' : ''), role: canAdd ? null : 'status' }, t(canAdd ? 'note.hint' : 'note.lockedDraft')));
 }
 
 /** focusQuiet focuses without the browser's own scrolling (which zooms a
@@ -177,6 +188,43 @@ function dropZone(ctx, p, columnId, groupId) {
     },
   };
 }
+
+/**
+ * stackProps makes a loose card a drop target: another card dropped on it
+ * stacks both into a new group, titled with this card's text (rename it
+ * from the group's menu). A card from another column moves here first.
+ */
+export function stackProps(ctx, p, n) {
+  if (!canDrag() || !p.addGroup || n.pending || n.hidden) return {};
+  const other = () => (dragging && dragging !== n.id ? ctx.state.notes.get(dragging) : null);
+  return {
+    ondragover: (e) => {
+      const o = other();
+      if (!o || !p.moveNote(o)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      e.currentTarget.classList.add('drop-stack');
+    },
+    ondragleave: (e) => { if (!e.currentTarget.contains(e.relatedTarget)) e.currentTarget.classList.remove('drop-stack'); },
+    ondrop: (e) => {
+      const o = other();
+      e.currentTarget.classList.remove('drop-stack');
+      if (!o || !p.moveNote(o)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      dragging = null;
+      document.querySelectorAll('.drop-over').forEach((x) => x.classList.remove('drop-over'));
+      if (o.columnId !== n.columnId) ctx.cmd('note.move', { id: o.id, columnId: n.columnId, groupId: '' });
+      ctx.cmd('group.add', { columnId: n.columnId, title: stackTitle(n.text), noteIds: [n.id, o.id] });
+    },
+  };
+}
+
+/** stackTitle is a card's text as a one-line group title. */
+const stackTitle = (text) => {
+  const v = String(text || '').replace(/\s+/g, ' ').trim();
+  return [...v].length > 80 ? [...v].slice(0, 79).join('') + '…' : v;
+};
 
 /** dragProps makes a note draggable where it may move (desktop pointers only). */
 export function dragProps(p, n) {

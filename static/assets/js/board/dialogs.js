@@ -9,6 +9,8 @@ import { toast } from '../ui/toast.js';
 import { downloadMinutes } from '../api.js';
 import { columns, hiddenCounts, label, targets } from './derive.js';
 import { actionForm } from './actions.js';
+import { draftProps, dropDrafts } from './drafts.js';
+import { saveRecord, savedRecord } from './records.js';
 
 function toggle(name, on, labelKey, hintKey, onChange) {
   return h('label', { class: 'switch-row', 'data-testid': 'setting-' + name },
@@ -32,7 +34,7 @@ export function settingsDialog(ctx) {
         st.privateBrainstorm ? h('div', { class: 'reveal-box', 'data-testid': 'reveal-box' },
           h('p', { class: 'reveal-title' }, s.session.revealed ? t('reveal.done') : t('reveal.pending', { n: totalHidden })),
           totalHidden ? h('ul', { class: 'reveal-counts' }, columns(s).filter((c) => hidden.get(c.id)).map((c) => h('li', { key: c.id, 'data-testid': 'reveal-count', 'data-column-id': c.id }, h('span', null, c.title), h('strong', null, String(hidden.get(c.id)))))) : null,
-          h('button', { type: 'button', class: 'btn btn-primary btn-sm', disabled: closed || s.session.revealed, 'data-testid': 'settings-reveal', onclick: () => ctx.cmd('notes.reveal') }, icon('eye', 16), t('reveal.button'))) : null,
+          h('button', { type: 'button', class: 'btn btn-primary btn-sm', disabled: closed || s.session.revealed, 'data-testid': 'settings-reveal', onclick: () => revealDialog(ctx) }, icon('eye', 16), t('reveal.button'))) : null,
         toggle('anonymous', st.anonymous, 'settings.anonymous', 'settings.anonymousHint', (v) => set('anonymous', v)),
         toggle('locked', st.locked, 'settings.locked', 'settings.lockedHint', (v) => set('locked', v)),
         h('div', { class: 'switch-row' },
@@ -45,6 +47,15 @@ export function settingsDialog(ctx) {
     },
     footer: (d) => [h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'settings-done', onclick: () => d.close() }, t('common.done'))],
   });
+}
+
+/** revealDialog asks once before every hidden card is turned face up for
+ * everyone: a reveal cannot be taken back. */
+export async function revealDialog(ctx) {
+  let n = 0;
+  for (const c of hiddenCounts(ctx.state).values()) n += c;
+  const ok = await confirmDialog(t('reveal.confirm', { n }), { title: t('reveal.button'), ok: t('reveal.button'), testid: 'reveal-dialog' });
+  if (ok) ctx.cmd('notes.reveal');
 }
 
 export function timerDialog(ctx) {
@@ -75,6 +86,10 @@ const FORMATS = ['pdf', 'docx', 'html', 'md', 'csv', 'json'];
 
 export function minutesDialog(ctx) {
   let busy = false;
+  // The minutes default to the session's language (chosen at creation),
+  // not to the language this page happens to be shown in.
+  const sl = ctx.state && ctx.state.session && ctx.state.session.lang;
+  const lang = sl === 'id' || sl === 'en' ? sl : getLang();
   openDialog({
     title: t('minutes.title'),
     testid: 'minutes-dialog',
@@ -88,7 +103,7 @@ export function minutesDialog(ctx) {
       h('fieldset', { class: 'choice-row' },
         h('legend', null, t('minutes.lang')),
         ['id', 'en'].map((l) => h('label', { key: l, class: 'choice choice-inline' },
-          h('input', { type: 'radio', name: 'lang', value: l, 'data-testid': 'minutes-lang-' + l, ref: (n) => { if (l === getLang()) n.checked = true; } }),
+          h('input', { type: 'radio', name: 'lang', value: l, 'data-testid': 'minutes-lang-' + l, ref: (n) => { if (l === lang) n.checked = true; } }),
           h('span', { class: 'choice-name' }, t('lang.' + l))))),
     ],
     footer: (d) => [
@@ -152,31 +167,33 @@ export function linkDialog(ctx, fromId) {
 }
 
 export function recordDialog(ctx, targetId) {
-  const s = ctx.state;
-  const rec = s.records.get(targetId);
+  const key = 'dialog/record/' + targetId;
   openDialog({
     title: t('record.write'),
     testid: 'record-dialog',
     body: () => [
       h('p', { class: 'dlg-text' }, label(ctx.state, targetId, 160)),
       h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('record.label')),
-        h('textarea', { name: 'text', rows: 6, maxlength: 5000, defaultValue: rec ? rec.text : '', placeholder: t('record.placeholder'), 'data-testid': 'record-input', autofocus: true })),
+        h('textarea', { name: 'text', rows: 6, maxlength: 5000, ...draftProps(ctx, key, savedRecord(ctx, targetId)), placeholder: t('record.placeholder'), 'data-testid': 'record-input', autofocus: true })),
     ],
     footer: (d) => [
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, t('common.cancel')),
       h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'record-save' }, t('record.save')),
     ],
     onSubmit: (fd, d) => {
-      ctx.cmd('record.set', { targetId, text: String(fd.get('text') || '').trim() }).then((ack) => ack && toast(t('record.saved'), 'ok'));
+      saveRecord(ctx, targetId, key);
       d.close();
     },
+    onClose: () => dropDrafts(ctx, key),
   });
 }
 
 export function actionDialog(ctx, a, targetId) {
+  const key = 'dialog/action/' + (a ? a.id : 'new/' + (targetId || ''));
   openDialog({
     title: t(a ? 'action.edit' : 'action.new'),
     testid: 'action-dialog',
-    body: (d) => actionForm(ctx, a, targetId, 'action-dialog-form', () => d.close()),
+    body: (d) => actionForm(ctx, a, targetId, 'action-dialog-form', () => d.close(), key),
+    onClose: () => dropDrafts(ctx, key + '/'),
   });
 }

@@ -8,7 +8,8 @@ import { votesLeft } from '../state.js';
 import { isMine, usgKind } from './perm.js';
 import { label } from './derive.js';
 import { noteMenu } from './menus.js';
-import { dragProps, colorPicker, focusQuiet } from './columns.js';
+import { dragProps, stackProps, colorPicker, focusQuiet } from './columns.js';
+import { draftProps, draftOf, dropDrafts, setDraft } from './drafts.js';
 
 export const COLORS = ['yellow', 'pink', 'blue', 'green', 'orange', 'purple'];
 
@@ -34,6 +35,7 @@ export function noteCard(ctx, p, c, n, loose) {
     key: n.id, class: cls.join(' '), 'data-testid': 'note', 'data-note-id': n.id, 'data-target-id': n.pending ? null : n.id,
     'data-pending': n.pending ? 'true' : null, 'data-mine': mine ? 'true' : null,
     ...(editing ? {} : dragProps(p, n)),
+    ...(editing || !loose ? {} : stackProps(ctx, p, n)),
   },
   selecting ? h('label', { class: 'note-select' },
     h('input', { type: 'checkbox', checked: selected, 'data-testid': 'note-select', 'aria-label': t('group.selectNote'),
@@ -54,7 +56,8 @@ export function noteCard(ctx, p, c, n, loose) {
 
 function authorLabel(s, n, mine) {
   if (n.pending) return '';
-  const anon = s.session.settings.anonymous;
+  // A note written while the session was anonymous stays anonymous.
+  const anon = s.session.settings.anonymous || n.anonymous;
   if (mine && anon) return t('note.youAnon');
   if (n.authorName) return n.authorName;
   return anon ? t('note.anonymous') : '';
@@ -86,37 +89,34 @@ export function recordBox(s, id) {
   return h('div', { class: 'record-box', 'data-testid': 'record-box' }, h('strong', null, t('record.label')), h('p', null, r.text));
 }
 
+// editForm edits a note in place. Its text and colour are drafts ("edit/<id>",
+// "edit/<id>#color"), so the editor keeps them when the card is rebuilt
+// (moved to another column or group by someone else) or the board re-renders.
 function editForm(ctx, n) {
-  let color = n.color;
-  const save = (form) => {
-    const text = form.elements.text.value.trim();
+  const key = 'edit/' + n.id;
+  const color = draftOf(ctx, key + '#color', n.color);
+  const cancel = () => { dropDrafts(ctx, key); ctx.setUI({ editing: null }); };
+  const save = () => {
+    const text = draftOf(ctx, key, n.text).trim();
     if (!text) return;
     const fields = { id: n.id };
     if (text !== n.text) fields.text = text;
-    const col = form.dataset.color || n.color;
-    if (col !== n.color) fields.color = col;
+    if (color !== n.color) fields.color = color;
     if (fields.text || fields.color) ctx.cmd('note.update', fields);
-    ctx.setUI({ editing: null });
+    cancel();
   };
-  return h('form', { key: 'edit', class: 'note-edit', 'data-testid': 'note-edit', onsubmit: (e) => { e.preventDefault(); save(e.target); } },
+  return h('form', { key: 'edit', class: 'note-edit', 'data-testid': 'note-edit', onsubmit: (e) => { e.preventDefault(); save(); } },
     h('label', { class: 'sr-only', for: 'edit-' + n.id }, t('note.editLabel')),
-    h('textarea', { id: 'edit-' + n.id, name: 'text', rows: 3, maxlength: 1000, defaultValue: n.text, 'data-testid': 'note-edit-input',
+    h('textarea', { id: 'edit-' + n.id, name: 'text', rows: 3, maxlength: 1000, ...draftProps(ctx, key, n.text), 'data-testid': 'note-edit-input',
       ref: (node) => setTimeout(() => { focusQuiet(node); node.setSelectionRange(node.value.length, node.value.length); }, 0),
       onkeydown: (e) => {
-        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); save(e.target.form); }
-        if (e.key === 'Escape') { e.preventDefault(); ctx.setUI({ editing: null }); }
+        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); save(); }
+        if (e.key === 'Escape') { e.preventDefault(); cancel(); }
       } }),
     h('div', { class: 'composer-foot' },
-      colorPicker(color, (col) => {
-        color = col;
-        const form = document.querySelector(`[data-note-id="${CSS.escape(n.id)}"] form`);
-        if (form) {
-          form.dataset.color = col;
-          form.querySelectorAll('.swatch').forEach((b) => { const on = b.classList.contains('note-' + col); b.classList.toggle('on', on); b.setAttribute('aria-checked', String(on)); });
-        }
-      }, 'edit-' + n.id),
+      colorPicker(color, (col) => { setDraft(ctx, key + '#color', col); ctx.schedule(); }, 'edit-' + n.id),
       h('div', { class: 'composer-btns' },
-        h('button', { type: 'button', class: 'btn btn-ghost btn-sm', onclick: () => ctx.setUI({ editing: null }) }, t('common.cancel')),
+        h('button', { type: 'button', class: 'btn btn-ghost btn-sm', onclick: cancel }, t('common.cancel')),
         h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'note-edit-save' }, t('common.save')))));
 }
 

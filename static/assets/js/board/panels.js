@@ -9,7 +9,10 @@ import { ranking, label } from './derive.js';
 import { personMenu } from './menus.js';
 import { actionsView } from './actions.js';
 import { recordDialog } from './dialogs.js';
-import { followValue } from './view.js';
+import { draftProps, hasDraft, dropDraft } from './drafts.js';
+import { saveRecord, savedRecord } from './records.js';
+import { joinBase, pickLAN, hostOf } from './reach.js';
+import { joiningControls } from './joining.js';
 
 export const PANELS = [
   { id: 'people', icon: 'users' },
@@ -33,7 +36,7 @@ export function panel(ctx, p, narrow) {
       }, icon(it.icon, 16), h('span', null, t('tab.' + it.id))))),
     h('div', { class: 'panel-body', role: 'tabpanel' },
       cur === 'people' ? peopleView(ctx, p) : null,
-      cur === 'rank' ? rankingView(ctx) : null,
+      cur === 'rank' ? rankingView(ctx, p) : null,
       cur === 'notes' ? conclusionsView(ctx, p) : null,
       cur === 'actions' ? actionsView(ctx, p) : null));
 }
@@ -41,7 +44,8 @@ export function panel(ctx, p, narrow) {
 function inviteCard(ctx, p) {
   const code = ctx.state.session.joinCode;
   if (!code) return null;
-  const url = joinURL(code);
+  const reach = joinBase(ctx);
+  const url = joinURL(code, reach.base);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(url);
@@ -54,11 +58,27 @@ function inviteCard(ctx, p) {
     h('div', { class: 'invite-text' },
       h('p', { class: 'invite-label' }, t('invite.code')),
       h('p', { class: 'invite-code', 'data-testid': 'join-code' }, code),
-      h('p', { class: 'invite-url' }, location.host + '/join/' + code),
+      h('p', { class: 'invite-url', 'data-testid': 'invite-url' }, hostOf(reach.base) + '/join/' + code),
       h('div', { class: 'invite-btns' },
         h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'copy-link', onclick: copy }, icon('link', 14), t('invite.copy')),
-        h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'projector-toggle', 'aria-pressed': String(!!ctx.ui.projector), onclick: () => ctx.setUI({ projector: true }) }, icon('monitor', 14), t('invite.projector')))),
-    p.fac ? h('img', { class: 'invite-qr', src: qrURL(url), alt: t('invite.qrAlt', { url }), width: 132, height: 132, 'data-testid': 'join-qr' }) : null);
+        h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'projector-toggle', 'aria-pressed': String(!!ctx.ui.projector), onclick: () => ctx.setUI({ projector: true }) }, icon('monitor', 14), t('invite.projector'))),
+      joiningControls(ctx, p)),
+    p.fac ? h('img', { class: 'invite-qr', src: qrURL(url), alt: t('invite.qrAlt', { url }), width: 132, height: 132, 'data-testid': 'join-qr' }) : null,
+    reachNote(ctx, p, reach));
+}
+
+/** reachNote says why the link is not this page's address, or that phones cannot reach it. */
+function reachNote(ctx, p, reach) {
+  if (reach.kind === 'unreachable') {
+    return h('p', { class: 'invite-reach invite-warn', role: 'note', 'data-testid': 'invite-unreachable' }, t('invite.unreachable', { host: location.host }));
+  }
+  if (reach.kind !== 'lan') return null;
+  return h('div', { class: 'invite-reach', 'data-testid': 'invite-lan' },
+    h('p', null, t('invite.viaLan', { host: location.host })),
+    p.fac && reach.lan.length > 1 ? h('label', { class: 'invite-pick' },
+      h('span', null, t('invite.lanPick')),
+      h('select', { 'data-testid': 'invite-lan-pick', value: reach.base, ref: (n) => { n.value = reach.base; }, onchange: (e) => pickLAN(ctx, e.target.value) },
+        reach.lan.map((u) => h('option', { key: u, value: u }, hostOf(u))))) : null);
 }
 
 function peopleView(ctx, p) {
@@ -88,7 +108,16 @@ function initials(name) {
 
 const f1 = (x) => fmtNum(x, true);
 
-function rankingView(ctx) {
+/** showOnBoard brings a ranked item into view on the board; the
+ * facilitator's click also spotlights it for everyone. */
+function showOnBoard(ctx, p, id) {
+  if (p.facEdit && ctx.state.session.spotlight !== id) ctx.cmd('spotlight.set', { targetId: id });
+  ctx.ui.reveal = { id, block: 'center' };
+  if (window.innerWidth < 900) ctx.ui.mobileView = 'board';
+  ctx.schedule();
+}
+
+function rankingView(ctx, p) {
   const s = ctx.state;
   const rows = ranking(s);
   return [
@@ -103,15 +132,21 @@ function rankingView(ctx) {
             h('th', { scope: 'col', title: t('usg.total') }, t('rank.total')),
             h('th', { scope: 'col', title: t('rank.raters') }, icon('users', 13), h('span', { class: 'sr-only' }, t('rank.raters'))),
             h('th', { scope: 'col', title: t('rank.votes') }, h('span', { class: 'dot-icon', 'aria-hidden': 'true' }), h('span', { class: 'sr-only' }, t('rank.votes'))))),
-          h('tbody', null, rows.map((r, i) => h('tr', { key: r.id, 'data-testid': 'ranking-row', 'data-target-id-row': r.id, class: s.session.spotlight === r.id ? 'spot-row' : '' },
+          // A row click (or its button, by keyboard) shows the item on the board.
+          h('tbody', null, rows.map((r, i) => h('tr', { key: r.id, 'data-testid': 'ranking-row', 'data-target-id-row': r.id, class: 'rank-row' + (s.session.spotlight === r.id ? ' spot-row' : ''), onclick: () => showOnBoard(ctx, p, r.id) },
             h('td', { class: 'rank-n' }, String(i + 1)),
-            h('td', { class: 'left rank-label' }, r.group ? icon('layers', 12) : null, ' ', label(s, r.id, 80)),
+            h('td', { class: 'left rank-label' },
+              h('button', { type: 'button', class: 'rank-goto', 'data-testid': 'ranking-goto', title: t(p.facEdit ? 'rank.spotlight' : 'rank.goto'),
+                onclick: (e) => { e.stopPropagation(); showOnBoard(ctx, p, r.id); } }, r.group ? icon('layers', 12) : null, ' ', label(s, r.id, 80))),
             h('td', null, f1(r.usg.u)), h('td', null, f1(r.usg.s)), h('td', null, f1(r.usg.g)),
             h('td', { class: 'rank-total', 'data-testid': 'ranking-total' }, f1(r.usg.total)),
             h('td', null, String(r.usg.raters || 0)), h('td', { 'data-testid': 'ranking-votes' }, String(r.votes || 0)))))))
       : h('p', { class: 'empty', 'data-testid': 'ranking-empty' }, t('rank.empty')),
   ];
 }
+
+// SESSION_REC is the draft key of the session's conclusion (in the "notes" tab).
+const SESSION_REC = 'notes/session-rec';
 
 function conclusionsView(ctx, p) {
   const s = ctx.state;
@@ -120,10 +155,12 @@ function conclusionsView(ctx, p) {
   return [
     h('h2', { class: 'panel-h' }, t('record.session')),
     p.staffEdit
-      ? h('form', { class: 'stack', 'data-testid': 'session-record-form', onsubmit: (e) => { e.preventDefault(); ctx.cmd('record.set', { targetId: null, text: e.target.elements.text.value.trim() }).then((ack) => ack && toast(t('record.saved'), 'ok')); } },
+      ? h('form', { class: 'stack', 'data-testid': 'session-record-form', onsubmit: (e) => { e.preventDefault(); saveRecord(ctx, null, SESSION_REC); } },
         h('label', { class: 'sr-only', for: 'session-rec' }, t('record.session')),
-        h('textarea', { id: 'session-rec', name: 'text', rows: 4, maxlength: 5000, placeholder: t('record.sessionPlaceholder'), ...followValue('session-rec', sessionRec ? sessionRec.text : ''), 'data-testid': 'session-record-input' }),
-        h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'session-record-save' }, t('record.save')))
+        h('textarea', { id: 'session-rec', name: 'text', rows: 4, maxlength: 5000, placeholder: t('record.sessionPlaceholder'), ...draftProps(ctx, SESSION_REC, savedRecord(ctx, null)), 'data-testid': 'session-record-input' }),
+        h('div', { class: 'form-btns' },
+          hasDraft(ctx, SESSION_REC) ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'session-record-cancel', onclick: () => dropDraft(ctx, SESSION_REC) }, t('common.cancel')) : null,
+          h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'session-record-save' }, t('record.save'))))
       : h('p', { class: sessionRec ? 'record-text' : 'empty', 'data-testid': 'session-record' }, sessionRec ? sessionRec.text : t('record.none')),
     h('h2', { class: 'panel-h' }, t('record.perTopic')),
     list.length

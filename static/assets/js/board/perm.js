@@ -1,6 +1,18 @@
-// perm.js — mirrors the server's rules (board/rules.go) only to show or
-// hide controls. The server decides; a refused command comes back as an
-// error toast.
+// perm.js — shows or hides controls from the command rules the server sends
+// in the snapshot (board/rules.go, the one command table); it keeps no copy
+// of them. The server decides; a refused command comes back as an error
+// toast. Per-object checks (a note's author) mirror the handlers.
+
+/** allowed tells whether the viewer may send this command type now. */
+export function allowed(s, type) {
+  const r = (s.rules || {})[type];
+  if (!r || s.session.closed) return false;
+  const role = s.you.role;
+  if (!r.roles.includes(role)) return false;
+  const set = s.session.settings || {};
+  if (set.locked && role !== 'facilitator' && !r.lockExempt) return false;
+  return !r.phase || s.session.phase === r.phase || (!!r.facilitatorAnyPhase && role === 'facilitator');
+}
 
 export function perms(s) {
   const role = s.you.role;
@@ -10,19 +22,19 @@ export function perms(s) {
   const set = s.session.settings || {};
   const locked = !!set.locked && !fac;
   const phase = s.session.phase;
-  const open = !closed && !locked;
+  const may = (type) => allowed(s, type);
   return {
     role, fac, staff, closed, locked, phase,
-    addNote: open,
-    editNote: (n) => open && !n.hidden && (isMine(s, n) || fac),
-    moveNote: (n) => open && !n.hidden && (isMine(s, n) || fac || phase === 'group'),
-    addGroup: open && (phase === 'group' || fac),
-    editGroup: !closed && fac,
-    vote: open && phase === 'vote' && (set.votesPerParticipant || 0) > 0,
-    usg: open && phase === 'vote',
-    link: open,
-    staffEdit: !closed && staff,
-    facEdit: !closed && fac,
+    addNote: may('note.add'),
+    editNote: (n) => may('note.update') && !n.hidden && (isMine(s, n) || fac),
+    moveNote: (n) => may('note.move') && !n.hidden && (isMine(s, n) || fac || phase === 'group'),
+    addGroup: may('group.add'),
+    editGroup: may('group.update'),
+    vote: may('vote.cast') && (set.votesPerParticipant || 0) > 0,
+    usg: may('usg.score'),
+    link: may('link.add'),
+    staffEdit: may('record.set'),
+    facEdit: may('phase.set'),
   };
 }
 

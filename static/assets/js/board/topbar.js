@@ -15,9 +15,10 @@ export function topbar(ctx, p) {
   const se = s.session;
   const narrow = window.innerWidth < 900;
   return h('header', { class: 'topbar' },
-    h('a', { class: 'brand', href: '/', 'aria-label': t('app.home'), onclick: (e) => { e.preventDefault(); ctx.app.navigate('/'); } },
+    // The link's name is its text, "Rembuk" (only hidden from sight on a phone).
+    h('a', { class: 'brand', href: '/', title: t('app.home'), onclick: (e) => { e.preventDefault(); ctx.app.navigate('/'); } },
       h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'R'),
-      narrow ? null : h('span', { class: 'brand-name' }, 'Rembuk')),
+      h('span', { class: narrow ? 'brand-name sr-only' : 'brand-name' }, 'Rembuk')),
     h('div', { class: 'title-block' },
       h('h1', { class: 'session-title', 'data-testid': 'session-title', title: se.title }, se.title),
       h('div', { class: 'session-meta' },
@@ -38,7 +39,8 @@ export function topbar(ctx, p) {
       connStatus(ctx, narrow),
       p.fac && !se.closed && !narrow ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'open-settings', onclick: () => settingsDialog(ctx) }, icon('settings'), t('settings.title')) : null,
       !narrow ? h('button', { type: 'button', class: 'icon-btn', 'data-testid': 'toggle-panel', 'aria-pressed': String(!!ctx.ui.panelOpen), 'aria-label': t('panel.toggle'), onclick: () => ctx.setUI({ panelOpen: !ctx.ui.panelOpen }) }, icon('board')) : null,
-      h('button', { type: 'button', class: 'icon-btn lang-btn', 'data-testid': 'lang-toggle', 'aria-label': t('lang.switch'), onclick: () => setLang(getLang() === 'id' ? 'en' : 'id') }, getLang() === 'id' ? 'EN' : 'ID'),
+      // Its name starts with what it shows ("EN"), so voice control finds it.
+      h('button', { type: 'button', class: 'icon-btn lang-btn', 'data-testid': 'lang-toggle', 'aria-label': `${getLang() === 'id' ? 'EN' : 'ID'} — ${t('lang.switch')}`, onclick: () => setLang(getLang() === 'id' ? 'en' : 'id') }, getLang() === 'id' ? 'EN' : 'ID'),
       h('button', { type: 'button', class: 'icon-btn', 'data-testid': 'more-menu', 'aria-haspopup': 'menu', 'aria-label': t('menu.more'), onclick: (e) => moreMenu(ctx, p, e.currentTarget) }, icon('more'))));
 }
 
@@ -88,7 +90,7 @@ export function phasebar(ctx, p) {
   const guideKey = `guide.${se.phase}.${p.fac ? 'fac' : p.role === 'notulis' && has(`guide.${se.phase}.notulis`) ? 'notulis' : 'part'}`;
   const next = PHASES[cur + 1];
   return h('nav', { class: 'phasebar', 'aria-label': t('phase.label'), 'data-testid': 'phasebar' },
-    h('ol', { class: 'phases' },
+    h('ol', { class: 'phases', tabindex: canSet ? null : '0' },
       PHASES.map((ph, i) => h('li', { key: ph, class: 'phase-item' },
         h('button', {
           type: 'button',

@@ -2,7 +2,7 @@
 // selection bar, the mobile tab bar, the projector overlay, and the gate
 // pages (no access, removed, loading).
 import { h } from '../dom.js';
-import { t, fmtTime } from '../i18n.js';
+import { t, fmtTime, locale } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { qrURL, joinURL } from '../api.js';
 import { perms } from './perm.js';
@@ -10,17 +10,12 @@ import { hiddenCounts, label } from './derive.js';
 import { topbar, phasebar } from './topbar.js';
 import { lanes } from './columns.js';
 import { panel, PANELS } from './panels.js';
-import { minutesDialog } from './dialogs.js';
+import { minutesDialog, revealDialog } from './dialogs.js';
 import { promptDialog } from '../ui/dialog.js';
 import { toast } from '../ui/toast.js';
-
-/** followValue makes a text field show the live value unless the user is
- * editing it (focused), so a remote update never overwrites typing. */
-export function followValue(id, value) {
-  const node = document.getElementById(id);
-  if (node && document.activeElement === node) return {};
-  return node ? { value } : { defaultValue: value };
-}
+import { draftProps, draftKeys, dropDraft, hasDraft } from './drafts.js';
+import { saveRecord, savedRecord } from './records.js';
+import { joinBase, hostOf } from './reach.js';
 
 export function boardView(ctx) {
   const s = ctx.state;
@@ -66,9 +61,17 @@ function banners(ctx, p) {
     out.push(h('div', { key: 'priv', class: 'banner banner-private', 'data-testid': 'banner-private' },
       icon('eyeOff', 16),
       h('span', null, p.fac ? t('banner.privateFac', { n }) : t('banner.private')),
-      p.fac ? h('button', { type: 'button', class: 'btn btn-sm btn-primary', 'data-testid': 'reveal-button', onclick: () => ctx.cmd('notes.reveal') }, icon('eye', 16), t('reveal.button')) : null));
+      p.fac ? h('button', { type: 'button', class: 'btn btn-sm btn-primary', 'data-testid': 'reveal-button', onclick: () => revealDialog(ctx) }, icon('eye', 16), t('reveal.button')) : null));
   }
   if (se.spotlight) out.push(spotlightBanner(ctx, p));
+  // A conclusion typed for a card that is no longer in the spotlight stays
+  // on screen until it is saved or discarded.
+  if (p.staffEdit) {
+    for (const k of draftKeys(ctx, 'spot/')) {
+      const id = k.slice(5);
+      if (id !== se.spotlight && (s.notes.has(id) || s.groups.has(id))) out.push(recordDraftBanner(ctx, id));
+    }
+  }
   return out.length ? h('div', { class: 'banners' }, out) : null;
 }
 
@@ -83,12 +86,31 @@ function spotlightBanner(ctx, p) {
       h('button', { type: 'button', class: 'spot-target', 'data-testid': 'spotlight-goto', onclick: () => { ctx.ui.lastSpot = null; ctx.ui.mobileView = 'board'; ctx.schedule(); } }, label(s, id, 120)),
       p.fac && !p.closed ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'spotlight-clear', onclick: () => ctx.cmd('spotlight.set', { targetId: null }) }, t('spot.clear')) : null),
     p.staffEdit
-      ? h('form', { class: 'spot-record', onsubmit: (e) => { e.preventDefault(); const v = e.target.elements.text.value.trim(); ctx.cmd('record.set', { targetId: id, text: v }).then((ack) => ack && toast(t('record.saved'), 'ok')); } },
-        h('label', { class: 'sr-only', for: 'spot-rec' }, t('record.label')),
-        h('textarea', { id: 'spot-rec', name: 'text', rows: 2, maxlength: 5000, placeholder: t('record.placeholder'), ...followValue('spot-rec', rec ? rec.text : ''), 'data-testid': 'spotlight-record-input',
-          onkeydown: (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); e.target.form.requestSubmit(); } } }),
-        h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'spotlight-record-save' }, t('record.save')))
+      ? spotRecordForm(ctx, id)
       : rec ? h('p', { class: 'spot-rec-text', 'data-testid': 'spotlight-record' }, h('strong', null, t('record.label') + ': '), rec.text) : null);
+}
+
+/** spotRecordForm is the conclusion field of a card, its text a draft until saved. */
+function spotRecordForm(ctx, id) {
+  const key = 'spot/' + id;
+  const fid = 'spot-rec-' + id;
+  return h('form', { class: 'spot-record', onsubmit: (e) => { e.preventDefault(); saveRecord(ctx, id, key); } },
+    h('label', { class: 'sr-only', for: fid }, t('record.label')),
+    h('textarea', { id: fid, name: 'text', rows: 2, maxlength: 5000, placeholder: t('record.placeholder'), ...draftProps(ctx, key, savedRecord(ctx, id)), 'data-testid': 'spotlight-record-input',
+      onkeydown: (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); e.target.form.requestSubmit(); } } }),
+    h('div', { class: 'spot-record-btns' },
+      hasDraft(ctx, key) ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'spotlight-record-cancel', onclick: () => dropDraft(ctx, key) }, t('common.cancel')) : null,
+      h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'spotlight-record-save' }, t('record.save'))));
+}
+
+/** recordDraftBanner holds an unsaved conclusion of a card that left the spotlight. */
+function recordDraftBanner(ctx, id) {
+  return h('div', { key: 'spot-draft-' + id, class: 'banner banner-spot banner-draft', 'data-testid': 'banner-record-draft', 'data-target-id-draft': id },
+    h('div', { class: 'spot-head' },
+      icon('edit', 16),
+      h('span', { class: 'spot-label' }, t('record.unsaved')),
+      h('span', { class: 'spot-target spot-target-static' }, label(ctx.state, id, 120))),
+    spotRecordForm(ctx, id));
 }
 
 function selectionBar(ctx, p) {
@@ -126,7 +148,8 @@ function mobileNav(ctx) {
 
 function projector(ctx) {
   const se = ctx.state.session;
-  const url = joinURL(se.joinCode || '');
+  const base = joinBase(ctx).base;
+  const url = joinURL(se.joinCode || '', base);
   const online = [...ctx.state.participants.values()].filter((x) => x.online).length;
   return h('div', { class: 'projector', role: 'dialog', 'aria-modal': 'true', 'aria-label': t('invite.projector'), 'data-testid': 'projector',
     ref: (node) => setTimeout(() => node.querySelector('button')?.focus(), 0),
@@ -137,7 +160,7 @@ function projector(ctx) {
       h('div', { class: 'projector-grid' },
         h('div', { class: 'projector-text' },
           h('p', { class: 'projector-step' }, t('invite.step1')),
-          h('p', { class: 'projector-url', 'data-testid': 'projector-url' }, location.host + '/join'),
+          h('p', { class: 'projector-url', 'data-testid': 'projector-url' }, hostOf(base) + '/join'),
           h('p', { class: 'projector-step' }, t('invite.step2')),
           h('p', { class: 'projector-code', 'data-testid': 'projector-code', 'aria-label': t('invite.code') }, se.joinCode || ''),
           h('p', { class: 'projector-online' }, t('invite.online', { n: online }))),
@@ -148,8 +171,16 @@ function loadingView(ctx) {
   return h('div', { class: 'gate', 'data-testid': 'board-loading' },
     h('div', { class: 'gate-card' },
       h('div', { class: 'spinner', 'aria-hidden': 'true' }),
-      h('p', { class: 'gate-text' }, t(ctx.status === 'offline' ? 'banner.offline' : 'board.connecting')),
+      h('p', { class: 'gate-text', 'data-testid': 'board-loading-text' }, loadingText(ctx)),
       h('span', { class: 'conn conn-' + ctx.status, 'data-testid': 'conn-status', 'data-status': ctx.status, 'data-transport': ctx.conn.transport }, h('span', { class: 'conn-dot' }), t('conn.' + ctx.status))));
+}
+
+/** loadingText says what the page waits for; a big board says its size (a message arrives whole, so no finer progress). */
+function loadingText(ctx) {
+  if (ctx.status === 'offline') return t('banner.offline');
+  if (!ctx.loadingBytes) return t('board.connecting');
+  const mb = (ctx.loadingBytes / 1e6).toLocaleString(locale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return t('board.loadingBytes', { size: mb });
 }
 
 /** gateView is a full-page message: no access to this session, or removed from it. */

@@ -67,7 +67,8 @@ export async function submitJoin(form, jst, app, draw) {
     app.navigate('/s/' + encodeURIComponent(r.sessionId));
   } catch (e) {
     jst.busy = false;
-    if (e.status === 403) {
+    if (e.code === 'joining_closed') jst.error = t('join.joiningClosed');
+    else if (e.status === 403) {
       jst.error = jst.needPass ? t('join.wrongPasscode') : t('join.needPasscode');
       jst.needPass = true;
     } else if (e.status === 404) jst.error = t('join.notFound');
@@ -98,6 +99,16 @@ export function mountJoin(root, rawCode, app) {
           joinForm(jst, code, (form) => submitJoin(form, jst, app, draw))))));
   };
   draw();
+  // Someone who scanned the QR code types their name next: the field has
+  // the focus (unless this browser is already in the session: then
+  // "continue" is the way on).
+  const sid = sessionForCode(code);
+  const known = sid ? getSession(sid) : null;
+  const name = root.querySelector('[data-testid=join-name]');
+  if (name && !(known && known.token)) {
+    name.focus();
+    name.setSelectionRange(name.value.length, name.value.length);
+  }
   const off = onLangChange(draw);
   return { unmount: off };
 }

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rembuk/store"
+)
+
+// The binary refuses to serve a database file whose page 2 is overwritten:
+// run returns an error (main exits 1) that names the file and the fix, and
+// nothing is listening.
+func TestRefusesDamagedDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rembuk.db")
+	db, err := store.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt(bytes.Repeat([]byte{0x5a}, 4096), 4096); err != nil { // page 2 of 4 KiB pages
+		t.Fatal(err)
+	}
+	f.Close()
+	var stdout, stderr bytes.Buffer
+	err = run([]string{"-addr", "127.0.0.1:0", "-db", path}, &stdout, &stderr)
+	if err == nil {
+		t.Fatal("run served a damaged database")
+	}
+	msg := err.Error()
+	for _, want := range []string{"damaged", path, "backup", ".recover", "docs/operations.md"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(stdout.String(), "listening") {
+		t.Errorf("stdout %q: it listened", stdout.String())
+	}
+}
