@@ -37,10 +37,11 @@ type logPut struct {
 	Hash  []byte          `json:"h,omitempty"`
 }
 
-// encodePuts is the puts column of a change's event row (nil: none).
-func encodePuts(puts []board.Put) (any, error) {
+// encodePuts is the puts of a change as the log keeps them, and the
+// puts column of its event row (nil: none).
+func encodePuts(puts []board.Put) ([]logPut, any, error) {
 	if len(puts) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	out := make([]logPut, len(puts))
 	for i, p := range puts {
@@ -50,7 +51,7 @@ func encodePuts(puts []board.Put) (any, error) {
 		}
 		b, err := json.Marshal(p.Value)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out[i].Value = b
 		if pp, ok := p.Value.(*board.Participant); ok {
@@ -58,7 +59,45 @@ func encodePuts(puts []board.Put) (any, error) {
 		}
 	}
 	b, err := json.Marshal(out)
-	return string(b), err
+	return out, string(b), err
+}
+
+// backlog is what the writer committed to a session's log and has not yet
+// written to its tables, kept in memory so that the catch-up need not read
+// and decode it back: the puts of the events first, first+1, ... (one
+// slice per event). A session behind its log with no backlog in memory
+// (after a restart) is caught up from the log itself.
+type backlog struct {
+	first int64
+	puts  [][]logPut
+}
+
+// logged records the puts of the events first.. just committed to the
+// session's log (writer goroutine, inside the job that wrote them).
+func (db *DB) logged(sessionID string, first int64, puts [][]logPut) {
+	b := db.behind[sessionID]
+	if b == nil {
+		b = &backlog{first: first}
+		db.behind[sessionID] = b
+	}
+	if b.first+int64(len(b.puts)) != first {
+		b.first, b.puts = first, nil // not contiguous: the log covers the gap
+	}
+	b.puts = append(b.puts, puts...)
+}
+
+// applied drops from the backlog what the snapshot now holds (up to seq)
+// and reports whether nothing is left.
+func (b *backlog) applied(seq int64) bool {
+	k := seq - b.first + 1
+	switch {
+	case k <= 0:
+	case k >= int64(len(b.puts)):
+		b.first, b.puts = seq+1, nil
+	default:
+		b.first, b.puts = b.first+k, b.puts[k:]
+	}
+	return len(b.puts) == 0
 }
 
 // rowSet is the last put of each row, as a snapshot plus log replay
@@ -144,20 +183,20 @@ func replayLog(ctx context.Context, tx *sql.Tx, id string, after int64, limit in
 
 // sessionsBehind lists the sessions whose log is ahead of their snapshot
 // (at Open: what a crash or a stop left to catch up).
-func (db *DB) sessionsBehind() (map[string]struct{}, error) {
+func (db *DB) sessionsBehind() (map[string]*backlog, error) {
 	rows, err := db.writer.Query(`SELECT id FROM sessions AS s
 		WHERE seq < (SELECT coalesce(max(seq), 0) FROM events WHERE session_id = s.id)`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]struct{}{}
+	out := map[string]*backlog{}
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		out[id] = struct{}{}
+		out[id] = nil // caught up from the log itself
 	}
 	return out, rows.Err()
 }
@@ -207,53 +246,76 @@ func (db *DB) catchUpTx(all bool) error {
 		return err
 	}
 	defer tx.Rollback()
-	done := map[string]bool{}
-	for id := range db.behind {
+	type step struct {
+		to   int64
+		more bool
+	}
+	done := map[string]step{}
+	for id, b := range db.behind {
 		if !all && len(db.jobs) > 0 {
 			break
 		}
-		more, err := catchUpSession(tx, id)
+		to, more, err := catchUpSession(tx, id, b)
 		if err != nil {
 			return err
 		}
-		done[id] = !more
+		done[id] = step{to, more}
 	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	for id, finished := range done {
-		if finished {
+	for id, st := range done {
+		b := db.behind[id]
+		if !st.more && (b == nil || b.applied(st.to)) {
 			delete(db.behind, id)
+		} else if b != nil {
+			b.applied(st.to)
 		}
 	}
 	return nil
 }
 
 // catchUpSession writes the rows of up to catchUpBatch events after the
-// session's seq (what its snapshot holds) and moves it on; more reports a longer backlog.
-func catchUpSession(tx *sql.Tx, id string) (more bool, err error) {
-	var applied int64
-	err = tx.QueryRow(`SELECT seq FROM sessions WHERE id = ?`, id).Scan(&applied)
+// session's seq (what its snapshot holds) and moves it on: from the
+// writer's backlog when it starts right there, else read from the log.
+// It returns the seq the snapshot reached and whether more is left.
+func catchUpSession(tx *sql.Tx, id string, b *backlog) (to int64, more bool, err error) {
+	var snap int64
+	err = tx.QueryRow(`SELECT seq FROM sessions WHERE id = ?`, id).Scan(&snap)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil // deleted meanwhile
+		return 0, false, nil // deleted meanwhile
 	}
 	if err != nil {
-		return false, err
+		return 0, false, err
 	}
 	rows := &rowSet{byKey: map[string]*logPut{}}
-	last, n, err := replayLog(context.Background(), tx, id, applied, catchUpBatch, rows)
-	if err != nil || n == 0 {
-		return false, err
+	var n int
+	if b != nil && b.first == snap+1 && len(b.puts) > 0 {
+		n = min(len(b.puts), catchUpBatch)
+		for _, ps := range b.puts[:n] {
+			for i := range ps {
+				rows.add(&ps[i])
+			}
+		}
+		to, more = snap+int64(n), n < len(b.puts)
+	} else {
+		if to, n, err = replayLog(context.Background(), tx, id, snap, catchUpBatch, rows); err != nil {
+			return 0, false, err
+		}
+		more = n == catchUpBatch
+	}
+	if n == 0 {
+		return snap, false, nil
 	}
 	for _, p := range rows.byKey {
 		if err := writeRow(tx, id, p); err != nil {
-			return false, err
+			return 0, false, err
 		}
 	}
-	if _, err := tx.Exec(`UPDATE sessions SET seq = ? WHERE id = ?`, last, id); err != nil {
-		return false, err
+	if _, err := tx.Exec(`UPDATE sessions SET seq = ? WHERE id = ?`, to, id); err != nil {
+		return 0, false, err
 	}
-	return n == catchUpBatch, nil
+	return to, more, nil
 }
 
 // writeRow writes one put into the entity tables.

@@ -107,7 +107,7 @@ func TestCatchUpLoadsIdentically(t *testing.T) {
 // next load and catch-up work from an older the snapshot's seq without change.
 func TestCatchUpAfterALostCatchUp(t *testing.T) {
 	db := MustOpenDBManual(t)
-	richSession(t, db, "s1", "KODE01")
+	s, _ := richSession(t, db, "s1", "KODE01")
 	db.catchUpNow()
 	want := dumpSession(t, db, "s1")
 	// As if the last catch-ups were lost: the snapshot is back at seq 5.
@@ -119,6 +119,24 @@ func TestCatchUpAfterALostCatchUp(t *testing.T) {
 	}
 	if got := dumpSession(t, db, "s1"); !bytes.Equal(got, want) {
 		t.Errorf("replay over a newer snapshot differs\n got: %s\nwant: %s", got, want)
+	}
+	// A change now: the writer's backlog in memory starts after the log's
+	// end, not at the snapshot; the catch-up reads the gap from the log.
+	s.do("fac", board.Command{Type: "phase.set", Phase: "group"})
+	want = dumpSession(t, db, "s1")
+	db.catchUpNow()
+	var snap int64
+	if err := db.reader.QueryRow(`SELECT seq FROM sessions WHERE id = 's1'`).Scan(&snap); err != nil || snap != s.st.Seq {
+		t.Errorf("snapshot at %d (%v) after the catch-up, want %d", snap, err, s.st.Seq)
+	}
+	if got := dumpSession(t, db, "s1"); !bytes.Equal(got, want) {
+		t.Errorf("after catching up over the gap the board differs\n got: %s\nwant: %s", got, want)
+	}
+	if err := db.write(context.Background(), func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE sessions SET seq = 5 WHERE id = 's1'`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
 	}
 	path := db.path
 	MustClose(t, db) // catches up again from seq 5

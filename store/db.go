@@ -82,7 +82,8 @@ type DB struct {
 	cpNow   chan struct{} // the WAL passed walCap: the writer checkpoints
 	commits atomic.Int64  // commits since the last checkpoint
 	failed  atomic.Pointer[error]
-	behind  map[string]struct{} // sessions whose snapshot lags their log; writer goroutine only
+	behind  map[string]*backlog // sessions whose snapshot lags their log; writer goroutine only
+	lastSeq map[string]int64    // each written session's last seq; writer goroutine only
 	catchMe chan chan struct{}  // catch every snapshot up now (tests)
 
 	// The commit delay (delay.go).
@@ -153,7 +154,7 @@ func open(path string, log *slog.Logger, catchUp time.Duration) (*DB, error) {
 	r.SetMaxOpenConns(4)
 	db := &DB{path: path, writer: w, reader: r, log: log,
 		jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{}), cpDone: make(chan struct{}), cpNow: make(chan struct{}, 1), catchMe: make(chan chan struct{}),
-		expecting: map[string]bool{}, now: time.Now, after: time.After}
+		expecting: map[string]bool{}, now: time.Now, after: time.After, lastSeq: map[string]int64{}}
 	if err := db.quickCheck(); err != nil {
 		w.Close()
 		r.Close()

@@ -37,8 +37,9 @@ func (db *DB) arrived(sessionID string) {
 	db.expectMu.Unlock()
 }
 
-// awaitSiblings adds to batch the jobs of rooms that announced changes,
-// waiting for them at most the delay bound. Writer goroutine only.
+// awaitSiblings adds to batch the jobs of the rooms that had announced
+// changes when it was called, waiting for them at most the delay bound.
+// Writer goroutine only.
 func (db *DB) awaitSiblings(batch []*job) []*job {
 	if db.inflight.Load() == 0 || len(batch) >= maxBatchJobs {
 		return batch
@@ -47,9 +48,13 @@ func (db *DB) awaitSiblings(batch []*job) []*job {
 	if d <= 0 {
 		return batch
 	}
+	// Wait for the rooms in flight now, not for those that announce
+	// themselves meanwhile: under a steady load some room always is, and
+	// the wait would run to its bound every time.
+	want := len(batch) + int(db.inflight.Load())
 	timeout := db.after(d)
 	db.delays.Add(1)
-	for db.inflight.Load() > 0 && len(batch) < maxBatchJobs {
+	for len(batch) < want && len(batch) < maxBatchJobs && db.inflight.Load() > 0 {
 		select {
 		case j := <-db.jobs:
 			batch = append(batch, j)

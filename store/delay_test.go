@@ -113,3 +113,31 @@ func TestNoCommitDelayAlone(t *testing.T) {
 		t.Errorf("delays %d, in flight %d; want 0, 0", n, db.inflight.Load())
 	}
 }
+
+// TestCommitDelayWaitsOnlyForThoseInFlight: a room that announces itself
+// while the writer already waits does not extend the wait.
+func TestCommitDelayWaitsOnlyForThoseInFlight(t *testing.T) {
+	db := MustOpenDBManual(t)
+	a := createSession(t, db, "sa", "AAAAAA")
+	b := createSession(t, db, "sb", "BBBBBB")
+	createSession(t, db, "sc", "CCCCCC")
+	ft := useFakeTimer(db)
+	db.Expect("sb")
+	before := db.batches.Load()
+	doneA := submitAsync(a, a.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("a")}))
+	select {
+	case <-ft.armed:
+	case err := <-doneA:
+		t.Fatalf("sa's change was committed alone (%v) while sb had announced a change", err)
+	}
+	db.Expect("sc") // comes later, and never submits
+	doneB := submitAsync(b, b.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("b")}))
+	for _, done := range []chan error{doneA, doneB} {
+		if err := <-done; err != nil { // no timer fired: sb was the one awaited
+			t.Fatal(err)
+		}
+	}
+	if got := db.batches.Load() - before; got != 1 {
+		t.Errorf("%d commits, want 1", got)
+	}
+}

@@ -80,7 +80,7 @@ func TestWriteMigrationFixture(t *testing.T) {
 	big := createSession(t, db, "big", "KODE03")
 	big.join("pa", "Ani", board.RoleParticipant)
 	var ids []string
-	for i := 0; i < 300; i++ {
+	for i := 0; i < 120; i++ {
 		batch := []*board.Change{big.decide("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp(fmt.Sprintf("catatan %d", i))})}
 		if i%3 == 0 {
 			batch = append(batch, big.decide("fac", board.Command{Type: "note.add", ColumnID: "c2", Text: sp(fmt.Sprintf("akar %d", i))}))
@@ -88,10 +88,10 @@ func TestWriteMigrationFixture(t *testing.T) {
 		big.submit(batch...)
 		ids = append(ids, batch[0].CreatedID)
 	}
-	for i, id := range ids[:50] {
+	for i, id := range ids[:20] {
 		big.do("pa", board.Command{Type: "note.update", ID: id, Text: sp(fmt.Sprintf("diubah %d", i))})
 	}
-	for _, id := range ids[50:60] {
+	for _, id := range ids[20:30] {
 		big.do("pa", board.Command{Type: "note.delete", ID: id})
 	}
 	createSession(t, db, "empty", "KODE04")
@@ -111,7 +111,7 @@ func TestWriteMigrationFixture(t *testing.T) {
 	if err := os.WriteFile(fixtureDB, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := json.MarshalIndent(golden, "", " ")
+	out, err := json.Marshal(golden)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,8 +79,17 @@ func (r *perfRoom) submit(tb testing.TB, chs []*board.Change) {
 // whatever is waiting in one transaction and one fsync. Boards are
 // replaced before they reach the 5,000-note cap.
 func BenchmarkGroupCommit(b *testing.B) {
-	for _, c := range []struct{ rooms, batch int }{{1, 1}, {1, 100}, {50, 1}, {50, 4}} {
-		b.Run(fmt.Sprintf("rooms=%d/batch=%d", c.rooms, c.batch), func(b *testing.B) {
+	for _, c := range []struct {
+		rooms, batch int
+		expect       bool
+	}{{1, 1, false}, {1, 100, false}, {50, 1, false}, {50, 4, false}, {50, 1, true}, {50, 4, true}} {
+		name := fmt.Sprintf("rooms=%d/batch=%d", c.rooms, c.batch)
+		if c.expect {
+			// As the server's rooms do: announce the Submit when the
+			// first change of a batch is decided (the commit delay).
+			name += "/expect"
+		}
+		b.Run(name, func(b *testing.B) {
 			db, err := store.Open(filepath.Join(b.TempDir(), "bench.db"), nil)
 			if err != nil {
 				b.Fatal(err)
@@ -104,6 +113,9 @@ func BenchmarkGroupCommit(b *testing.B) {
 						if r.n+c.batch > 4000 {
 							gen++
 							r = newPerfRoom(b, db, fmt.Sprintf("room-%d-%d-%d", i, b.N, gen))
+						}
+						if c.expect {
+							db.Expect(r.st.Session.ID)
 						}
 						r.submit(b, r.decide(b, min(c.batch, per-done)))
 					}

@@ -214,20 +214,25 @@ func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Cha
 	// Encoded here, in the room's goroutine, so the writer only writes.
 	payloads := make([]string, len(changes))
 	puts := make([]any, len(changes))
+	logged := make([][]logPut, len(changes))
 	for i, c := range changes {
 		b, err := json.Marshal(c.Event.Data)
 		if err != nil {
 			return err
 		}
 		payloads[i] = string(b)
-		if puts[i], err = encodePuts(c.Puts); err != nil {
+		if logged[i], puts[i], err = encodePuts(c.Puts); err != nil {
 			return err
 		}
 	}
 	return db.writeFor(ctx, sessionID, func(tx *sql.Tx) error {
-		var last int64
-		if err := tx.QueryRow(`SELECT coalesce(max(seq), 0) FROM events WHERE session_id = ?`, sessionID).Scan(&last); err != nil {
-			return err
+		// The writer remembers each session's last seq: reading it from
+		// the log cost 4% of the server's CPU in W2.
+		last, ok := db.lastSeq[sessionID]
+		if !ok {
+			if err := tx.QueryRow(`SELECT coalesce(max(seq), 0) FROM events WHERE session_id = ?`, sessionID).Scan(&last); err != nil {
+				return err
+			}
 		}
 		for i, c := range changes {
 			// A participant's row is written at once as well: joins, role
@@ -259,7 +264,10 @@ func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Cha
 				return err
 			}
 		}
-		db.behind[sessionID] = struct{}{}
+		// Only now, with every row of the job written: a job that fails
+		// is rolled back to its savepoint and leaves both untouched.
+		db.lastSeq[sessionID] = last + int64(len(changes))
+		db.logged(sessionID, last+1, logged)
 		for i, c := range changes {
 			c.Event.Seq = last + 1 + int64(i)
 		}
@@ -327,6 +335,8 @@ func (db *DB) eventsSince(ctx context.Context, sessionID string, since int64, li
 // DeleteSession removes a session and everything of it.
 func (db *DB) DeleteSession(ctx context.Context, id string) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
+		delete(db.lastSeq, id)
+		delete(db.behind, id)
 		res, err := tx.Exec(`DELETE FROM sessions WHERE id = ?`, id)
 		if err != nil {
 			return err
