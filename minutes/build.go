@@ -317,6 +317,9 @@ func (b *builder) priorities(cols []Column) []Priority {
 func (b *builder) innovations(cols []Column) []Innovation {
 	answers := map[string][]string{}
 	for _, lk := range b.st.SortedLinks() {
+		if board.LinkKindOf(lk) != board.LinkAnswers {
+			continue // cause and effect links are drawn as figures
+		}
 		if _, ok := b.names[lk.ToID]; ok {
 			answers[lk.FromID] = append(answers[lk.FromID], lk.ToID)
 		}

@@ -121,7 +121,7 @@ export function addColumnDialog(ctx) {
   promptDialog({
     title: t('column.add'), label: t('column.name'), ok: t('column.add'), testid: 'column-dialog',
     extra: () => h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('column.kind')),
-      h('select', { name: 'kind', 'data-testid': 'column-kind-input' }, ['problem', 'cause', 'innovation', 'other'].map((k) => h('option', { key: k, value: k }, t('kind.' + k))))),
+      h('select', { name: 'kind', 'data-testid': 'column-kind-input' }, ['problem', 'cause', 'effect', 'innovation', 'other'].map((k) => h('option', { key: k, value: k }, t('kind.' + k))))),
   }).then((r) => { if (r) ctx.cmd('column.add', { title: r.text, kind: r.form.get('kind') || 'other' }); });
 }
 

@@ -89,7 +89,7 @@ export function columnMenu(ctx, c, anchor) {
       const r = await promptDialog({ title: t('column.rename'), label: t('column.name'), value: c.title, testid: 'column-dialog' });
       if (r && r.text !== c.title) ctx.cmd('column.update', { id: c.id, title: r.text });
     } },
-    { label: t('column.kindChange'), testid: 'column-kind', onSelect: () => openMenu(anchor, ['problem', 'cause', 'innovation', 'other'].map((k) => ({
+    { label: t('column.kindChange'), testid: 'column-kind', onSelect: () => openMenu(anchor, ['problem', 'cause', 'effect', 'innovation', 'other'].map((k) => ({
       label: t('kind.' + k), checked: c.kind === k, onSelect: () => { if (k !== c.kind) ctx.cmd('column.update', { id: c.id, kind: k }); },
     })), { title: t('column.kindChange') }) },
     { label: t('group.newEmpty'), testid: 'column-new-group', onSelect: async () => {

@@ -52,6 +52,7 @@ export default {
   'tpl.masalah-inovasi': 'Problems & Innovations',
   'tpl.fishbone': 'Fishbone diagram',
   'tpl.kosong': 'Blank board',
+  'tpl.pohon-masalah': 'Problem tree',
 
   'join.title': 'Join',
   'join.sub': 'For participants: enter the code shown on screen.',
@@ -191,6 +192,7 @@ export default {
   'kind.cause': 'Root cause',
   'kind.innovation': 'Innovation',
   'kind.other': 'Notes',
+  'kind.effect': 'Effect',
 
   'note.add': 'Add a note',
   'note.placeholder': 'Write one idea…',

@@ -50,6 +50,7 @@ export default {
   'tpl.masalah-inovasi': 'Masalah & Inovasi',
   'tpl.fishbone': 'Diagram tulang ikan',
   'tpl.kosong': 'Papan kosong',
+  'tpl.pohon-masalah': 'Pohon masalah',
 
   'join.title': 'Gabung',
   'join.sub': 'Untuk peserta: masukkan kode yang tampil di layar.',
@@ -189,6 +190,7 @@ export default {
   'kind.cause': 'Akar masalah',
   'kind.innovation': 'Usulan inovasi',
   'kind.other': 'Catatan',
+  'kind.effect': 'Dampak',
 
   'note.add': 'Tambah kartu',
   'note.placeholder': 'Tulis satu gagasan…',
