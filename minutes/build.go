@@ -53,6 +53,7 @@ func Build(st *board.State, opts Options) Model {
 		m.AnonymousNote = l.AnonymousSome
 	}
 	m.Priorities = b.priorities(m.Discussion)
+	m.Figures = b.figures(lang)
 	m.Innovations = b.innovations(m.Discussion)
 	m.Conclusions = b.conclusions()
 	m.Actions = b.actions()

@@ -13,6 +13,7 @@ func renderMarkdown(m *Model) ([]byte, error) {
 	d.head()
 	d.discussion()
 	d.priorities()
+	d.figures()
 	d.innovations()
 	d.conclusions()
 	d.actions()

@@ -59,6 +59,7 @@ type Model struct {
 	// Body (isi).
 	Discussion  []Column
 	Priorities  []Priority
+	Figures     []Figure // one per problem with cause or effect links
 	Innovations []Innovation
 	Conclusions []Conclusion
 	Actions     []Action

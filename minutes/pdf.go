@@ -59,6 +59,7 @@ func renderPDF(m *Model) ([]byte, error) {
 	d.head()
 	d.discussion()
 	d.priorities()
+	d.figures()
 	d.innovations()
 	d.conclusions()
 	d.actions()
