@@ -1,6 +1,8 @@
 package minutes
 
 import (
+	"bytes"
+	"image/png"
 	"strings"
 	"testing"
 
@@ -55,6 +57,27 @@ func TestFigures(t *testing.T) {
 	}
 	if !strings.Contains(text, "Diagram Akar Masalah") {
 		t.Errorf("pdf lacks the section heading")
+	}
+
+	// DOCX: both figures as PNG pictures, related and typed, captioned.
+	parts := unzipDOCX(t, render(t, m, "docx"))
+	for _, name := range []string{"word/media/figure-1-fishbone.png", "word/media/figure-1-tree.png"} {
+		img, err := png.Decode(bytes.NewReader(parts[name]))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if b := img.Bounds(); b.Dx() < 400 || b.Dy() < 200 {
+			t.Errorf("%s is %v", name, b)
+		}
+	}
+	doc := string(parts["word/document.xml"])
+	rels := string(parts["word/_rels/document.xml.rels"])
+	if strings.Count(doc, "<w:drawing>") != 2 || !strings.Contains(doc, "Diagram tulang ikan: Antrean layanan") ||
+		!strings.Contains(rels, `Target="media/figure-1-tree.png"`) || !strings.Contains(string(parts["[Content_Types].xml"]), `Extension="png"`) {
+		t.Errorf("docx does not place the figures")
+	}
+	if err := wellFormed(parts["word/document.xml"]); err != nil {
+		t.Errorf("document.xml: %v", err)
 	}
 }
 
