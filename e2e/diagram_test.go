@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -13,6 +14,10 @@ import (
 // and Enter is spotlighted, and both views are screenshot at 1280 and 360.
 func TestRootCauseDiagrams(t *testing.T) {
 	base := startServer(t)
+	axe := ""
+	if os.Getenv("REMBUK_AXE") != "" {
+		axe = axeSource(t)
+	}
 	for _, vp := range []struct {
 		name   string
 		w, h   int64
@@ -59,6 +64,10 @@ func TestRootCauseDiagrams(t *testing.T) {
 			click(css(`[data-testid=link-option][data-target-id="`+eid+`"]`)),
 		)
 		b.waitJS("effect link", `!!document.querySelector('[data-testid=link-chip][data-kind=effect]')`)
+		b.shot(vp.name + "-00-link-dialog")
+		if axe != "" {
+			axeCheck(t, b, axe, vp.name+" link dialog")
+		}
 		b.do("close", click(css(`[data-testid=link-done]`)), waitGone(css(`[data-testid=link-dialog]`)))
 		b.shot(vp.name + "-01-linked-board")
 
@@ -79,6 +88,9 @@ func TestRootCauseDiagrams(t *testing.T) {
 		b.do("problem tree", click(css(`[data-testid=dg-view-tree]`)))
 		b.waitJS("tree", `document.querySelector('[data-testid=dg-svg]')?.classList.contains('dg-tree') && `+nodes+`.length === 5`)
 		b.shot(vp.name + "-03-problem-tree")
+		if axe != "" {
+			axeCheck(t, b, axe, vp.name+" problem tree")
+		}
 
 		// Keyboard: focus a cause's node, Enter spotlights it (facilitator).
 		cid := idOf(causes[1])

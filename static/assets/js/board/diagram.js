@@ -72,7 +72,9 @@ const pts = (points) => points.map((q) => q[0] + ',' + q[1]).join(' ');
 function drawing(ctx, p, l, fit) {
   const spot = ctx.state.session.spotlight;
   const title = t(l.view === 'tree' ? 'dg.tree' : 'dg.fishbone');
-  const lines = (x, y, ls, center, w) => ls.map((ln, i) => svg('tspan', { key: i, x: center ? x + w / 2 : x + l.padX, y: Math.round((y + l.padY + i * l.lineHeight + l.baselineOffset) * 10) / 10 }, ln));
+  // A space ends every line but the last, so the text a screen reader
+  // reads from the drawing has its words apart, as the name says them.
+  const lines = (x, y, ls, center, w) => ls.map((ln, i) => svg('tspan', { key: i, x: center ? x + w / 2 : x + l.padX, y: Math.round((y + l.padY + i * l.lineHeight + l.baselineOffset) * 10) / 10 }, i < ls.length - 1 ? ln + ' ' : ln));
   return svg('svg', {
     class: 'dg-svg dg-' + l.view, viewBox: `0 0 ${l.width} ${l.height}`, width: fit ? null : l.width, height: fit ? null : l.height,
     role: 'group', 'aria-label': title, 'data-testid': 'dg-svg', 'font-size': l.fontSize,
@@ -86,13 +88,16 @@ function drawing(ctx, p, l, fit) {
     svg('text', { 'text-anchor': 'middle' }, lines(b.x, b.y, b.lines, true, b.w)))),
   (l.nodes || []).map((n) => {
     const real = n.kind !== 'more';
+    // The name starts with what is drawn (cut boxes end in "…"), then the whole note.
+    const shown = n.lines.join(' ');
+    const name = shown === n.text ? n.text : shown + ' — ' + n.text;
     const act = () => {
       if (!real || !p.fac || p.closed) return;
       ctx.cmd('spotlight.set', { targetId: spot === n.id ? null : n.id });
     };
     return svg('g', {
       key: n.id, class: 'dg-node dg-' + n.kind + (n.depth === 0 ? ' dg-root' : '') + (spot === n.id ? ' dg-spot' : ''),
-      tabindex: 0, role: p.fac && real ? 'button' : 'img', 'aria-label': n.text + (spot === n.id ? ' — ' + t('spot.badge') : ''),
+      tabindex: 0, role: p.fac && real ? 'button' : 'img', 'aria-label': name + (spot === n.id ? ' — ' + t('spot.badge') : ''),
       'data-testid': 'dg-node', 'data-id': n.id,
       onclick: act,
       onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); act(); } },
