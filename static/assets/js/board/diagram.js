@@ -63,7 +63,10 @@ export function diagramView(ctx, p) {
     d.error ? h('p', { class: 'empty', role: 'alert' }, errorText(d.error)) : null,
     !d.data ? h('p', { class: 'empty' }, t('dg.loading'))
       : !d.data.layout ? h('p', { class: 'empty', 'data-testid': 'dg-empty' }, t('dg.empty'))
-        : h('div', { class: 'dg-scroll' + (d.fit ? ' dg-fit' : ''), 'data-testid': 'dg-scroll' }, drawing(ctx, p, d.data.layout, d.fit)),
+        : h('div', { key: d.data.layout.view + '/' + d.root, class: 'dg-scroll' + (d.fit ? ' dg-fit' : ''), 'data-testid': 'dg-scroll',
+          // A fishbone's head (the problem) is on the right: show it first on a narrow screen.
+          ref: (el) => { if (d.data.layout.view === 'fishbone') requestAnimationFrame(() => { el.scrollLeft = el.scrollWidth; }); } },
+        drawing(ctx, p, d.data.layout, d.fit)),
     p.fac ? h('p', { class: 'dg-hint' }, t('dg.hintFac')) : null);
 }
 
