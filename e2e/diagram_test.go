@@ -48,7 +48,7 @@ func TestRootCauseDiagrams(t *testing.T) {
 		idOf := func(text string) string { return eval[string](b, `(`+noteSel(text)+`)?.dataset.noteId || ''`) }
 		pid := idOf(problem)
 		for _, c := range causes {
-			clickNoteMenu(t, b, c, "note-link")
+			openLinkDialog(t, b, c)
 			b.do("link the cause to the problem",
 				waitVisible(css(`[data-testid=link-dialog]`)),
 				click(css(`[data-testid=link-option][data-target-id="`+pid+`"]`)),
@@ -56,7 +56,7 @@ func TestRootCauseDiagrams(t *testing.T) {
 			b.waitJS("cause link", `[...document.querySelectorAll('[data-testid=link-chip][data-kind=cause]')].length > 0 && document.querySelector('[data-testid=link-option][data-target-id="`+pid+`"]').checked`)
 			b.do("close", click(css(`[data-testid=link-done]`)), waitGone(css(`[data-testid=link-dialog]`)))
 		}
-		clickNoteMenu(t, b, problem, "note-link")
+		openLinkDialog(t, b, problem)
 		eid := idOf(effect)
 		b.do("link the problem to its effect",
 			waitVisible(css(`[data-testid=link-dialog]`)),
@@ -110,7 +110,7 @@ func TestRootCauseDiagrams(t *testing.T) {
 		if !vp.mobile {
 			addNote(t, b, 3, "Nilai IKM turun")
 			b.waitJS("note", noteShown("Nilai IKM turun"))
-			clickNoteMenu(t, b, problem, "note-link")
+			openLinkDialog(t, b, problem)
 			nid := idOf("Nilai IKM turun")
 			b.do("second effect",
 				waitVisible(css(`[data-testid=link-dialog]`)),
@@ -121,4 +121,17 @@ func TestRootCauseDiagrams(t *testing.T) {
 			b.waitJS("tree refetched", nodes+`.length === 6`)
 		}
 	}
+}
+
+// openLinkDialog opens the link dialog from a note's menu, once the menu
+// (a sliding sheet on a phone) has stopped moving.
+func openLinkDialog(t *testing.T, b *browser, text string) {
+	t.Helper()
+	id := eval[string](b, `(`+noteSel(text)+`)?.dataset.noteId || ''`)
+	if id == "" {
+		t.Fatalf("%s: no note %q", b.name, text)
+	}
+	b.do("open the note menu", click(css(`[data-note-id="`+id+`"] [data-testid=note-menu]`)), waitVisible(css(`[data-testid=note-link]`)))
+	b.waitJS("menu still", `document.getAnimations().every(a => a.playState !== 'running')`)
+	b.do("link…", click(css(`[data-testid=note-link]`)), waitVisible(css(`[data-testid=link-dialog]`)))
 }

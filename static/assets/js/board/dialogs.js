@@ -158,7 +158,7 @@ export function linkDialog(ctx, fromId, firstKind) {
       const list = kind ? targets(s).filter((x) => x.id !== fromId && LINK_KINDS[kind].to.includes(x.column.kind) && (!filter || x.label.toLowerCase().includes(filter))) : [];
       return [
         h('p', { class: 'dlg-text' }, h('strong', null, t('kind.' + (col ? col.kind : 'other')) + ': '), label(s, fromId, 120)),
-        kinds.length > 1 ? h('fieldset', { class: 'choices choices-row', 'data-testid': 'link-kinds' }, h('legend', null, t('link.kind')),
+        kinds.length > 1 ? h('fieldset', { class: 'choice-row', 'data-testid': 'link-kinds' }, h('legend', null, t('link.kind')),
           kinds.map((k) => h('label', { key: k, class: 'choice' },
             h('input', { type: 'radio', name: 'link-kind', value: k, checked: kind === k, 'data-testid': 'link-kind-' + k, onchange: () => { kind = k; d.update(); } }),
             h('span', { class: 'choice-name' }, t('linkKind.' + k))))) : null,
