@@ -101,11 +101,18 @@ func linkAdd(x *exec) (string, any, error) {
 	if c.FromID == "" || c.ToID == "" {
 		return "", nil, Errorf(CodeInvalid, "fromId and toId are required")
 	}
+	kind := LinkAnswers // today's clients send no kind
+	if c.Kind != nil {
+		kind = *c.Kind
+	}
+	if !linkKinds[kind] {
+		return "", nil, Errorf(CodeInvalid, "kind must be cause, answers or effect")
+	}
 	if !x.s.Target(c.FromID) || !x.s.Target(c.ToID) {
 		return "", nil, Errorf(CodeNotFound, "note or group not found")
 	}
-	if x.s.columnKindOf(c.FromID) != KindInnovation || x.s.columnKindOf(c.ToID) == KindInnovation {
-		return "", nil, Errorf(CodeInvalid, "a link goes from an innovation to a problem or cause")
+	if err := x.s.checkLinkKind(kind, c.FromID, c.ToID); err != nil {
+		return "", nil, err
 	}
 	for _, l := range x.s.Links {
 		if l.FromID == c.FromID && l.ToID == c.ToID {
@@ -115,7 +122,7 @@ func linkAdd(x *exec) (string, any, error) {
 	if len(x.s.Links) >= MaxLinks {
 		return "", nil, Errorf(CodeConflict, "too many links (%d)", MaxLinks)
 	}
-	l := &Link{ID: x.newID(), FromID: c.FromID, ToID: c.ToID}
+	l := &Link{ID: x.newID(), FromID: c.FromID, ToID: c.ToID, Kind: kind}
 	x.s.putLink(l)
 	x.created = l.ID
 	return "link.added", LinkData{Link: *l}, nil

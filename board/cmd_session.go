@@ -173,7 +173,7 @@ func spotlightSet(x *exec) (string, any, error) {
 	return "spotlight.changed", SpotlightData{TargetID: t}, nil
 }
 
-var columnKinds = map[string]bool{KindProblem: true, KindCause: true, KindInnovation: true, KindOther: true}
+var columnKinds = map[string]bool{KindProblem: true, KindCause: true, KindInnovation: true, KindOther: true, KindEffect: true}
 
 func columnAdd(x *exec) (string, any, error) {
 	title, err := CleanText("title", deref(x.cmd.Title), 1, MaxTitle)
@@ -185,7 +185,7 @@ func columnAdd(x *exec) (string, any, error) {
 		kind = *x.cmd.Kind
 	}
 	if !columnKinds[kind] {
-		return "", nil, Errorf(CodeInvalid, "kind must be problem, cause, innovation or other")
+		return "", nil, Errorf(CodeInvalid, "kind must be problem, cause, effect, innovation or other")
 	}
 	if len(x.s.Columns) >= MaxColumns {
 		return "", nil, Errorf(CodeConflict, "too many columns (%d)", MaxColumns)
@@ -219,7 +219,7 @@ func columnUpdate(x *exec) (string, any, error) {
 	}
 	if x.cmd.Kind != nil {
 		if !columnKinds[*x.cmd.Kind] {
-			return "", nil, Errorf(CodeInvalid, "kind must be problem, cause, innovation or other")
+			return "", nil, Errorf(CodeInvalid, "kind must be problem, cause, effect, innovation or other")
 		}
 		c.Kind = *x.cmd.Kind
 	}

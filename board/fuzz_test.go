@@ -289,6 +289,17 @@ func (f *fuzzRun) command(typ string) Command {
 			}
 		}
 		c.FromID, c.ToID = f.pick(inno), f.targetID()
+		// Any kind (or none, or nonsense) between any two targets too.
+		switch k := f.r.next() % 6; {
+		case k == 0:
+		case k < 4:
+			c.Kind = sp([]string{LinkCause, LinkAnswers, LinkEffect}[k-1])
+			c.FromID = f.targetID()
+		case k == 4:
+			c.Kind = sp("blames")
+		default:
+			c.Kind = sp(LinkCause)
+		}
 	case "link.delete", "action.update", "action.delete":
 		var ids []string
 		if typ == "link.delete" {
@@ -388,7 +399,7 @@ func runRules(t *testing.T, data []byte) {
 
 // newFuzzRun builds the fuzz board and its oracle's records.
 func newFuzzRun(t *testing.T, data []byte) *fuzzRun {
-	b := newBoard(t, KindProblem, KindInnovation, KindCause)
+	b := newBoard(t, KindProblem, KindInnovation, KindCause, KindEffect)
 	b.participant("pa-2e", "Ani Penulis", RoleParticipant)
 	b.participant("pb-3d", "Budi Pembaca", RoleParticipant)
 	// Ani's unit has three people, spelled three ways, until pa-2e is
@@ -450,6 +461,7 @@ func (f *fuzzRun) step(step int, actor string, cmd Command) {
 		}
 	}
 	f.checkClean(what)
+	f.checkLinkKinds(what, ch)
 	// Budget: no one holds more than the budget, but what they held when
 	// it was lowered.
 	if cmd.Type == "vote.cast" && s.VotesUsed(actor) > budget {
@@ -835,5 +847,23 @@ func TestRulesSequences(t *testing.T) {
 			data[j] = byte(x)
 		}
 		t.Run(fmt.Sprint(i), func(t *testing.T) { runRules(t, data) })
+	}
+}
+
+// checkLinkKinds: every link has a known kind, and a link made now is
+// valid for the column kinds of its two ends (kinds are checked when a
+// link is made; a later move keeps it).
+func (f *fuzzRun) checkLinkKinds(what string, ch *Change) {
+	for _, l := range f.b.s.Links {
+		if !linkKinds[l.Kind] {
+			f.t.Fatalf("%s: link %s has kind %q", what, l.ID, l.Kind)
+		}
+	}
+	if d, ok := ch.Event.Data.(LinkData); ok {
+		s, l := f.b.s, d.Link
+		if l.FromID == l.ToID || !ValidLinkKind(l.Kind, s.columnKindOf(l.FromID), s.columnKindOf(l.ToID)) {
+			f.t.Fatalf("%s: accepted a %s link %s (%s) → %s (%s)", what, l.Kind,
+				l.FromID, s.columnKindOf(l.FromID), l.ToID, s.columnKindOf(l.ToID))
+		}
 	}
 }

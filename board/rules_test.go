@@ -1053,9 +1053,10 @@ func TestTemplates(t *testing.T) {
 		"masalah-inovasi": {{"Masalah", "problem"}, {"Akar Masalah", "cause"}, {"Usulan Inovasi", "innovation"}},
 		"fishbone": {{"Manusia", "cause"}, {"Metode", "cause"}, {"Material", "cause"}, {"Mesin", "cause"},
 			{"Pengukuran", "cause"}, {"Lingkungan", "cause"}, {"Masalah Utama", "problem"}},
-		"kosong": {{"Catatan", "other"}},
+		"kosong":        {{"Catatan", "other"}},
+		"pohon-masalah": {{"Akar Masalah", "cause"}, {"Masalah Utama", "problem"}, {"Dampak", "effect"}},
 	}
-	order := []string{"zona-integritas", "masalah-inovasi", "fishbone", "kosong"}
+	order := []string{"zona-integritas", "masalah-inovasi", "fishbone", "kosong", "pohon-masalah"}
 	ts := Templates()
 	if len(ts) != len(order) {
 		t.Fatalf("templates = %d, want %d", len(ts), len(order))

@@ -79,6 +79,7 @@ func (s *State) Load(kind string, v any) {
 	case *Note:
 		s.Notes[x.ID] = x
 	case *Link:
+		x.Kind = LinkKindOf(x) // stored before links had kinds
 		s.Links[x.ID] = x
 	case *Action:
 		s.Actions[x.ID] = x

@@ -13,7 +13,8 @@ type Template struct {
 	Columns []TemplateColumn `json:"columns"`
 }
 
-// Templates returns the four templates of the contract, in order. It builds
+// Templates returns the four templates of the contract, in order, then
+// the ones added since. It builds
 // a fresh slice each call so no caller can change another's copy.
 func Templates() []Template {
 	p := func(t string) TemplateColumn { return TemplateColumn{t, KindProblem} }
@@ -31,6 +32,11 @@ func Templates() []Template {
 			c("Manusia"), c("Metode"), c("Material"), c("Mesin"), c("Pengukuran"), c("Lingkungan"), p("Masalah Utama"),
 		}},
 		{ID: "kosong", Title: "Kosong", Columns: []TemplateColumn{{"Catatan", KindOther}}},
+		// pohon-masalah (added with link kinds): causes as roots, the core
+		// problem as trunk, effects as branches.
+		{ID: "pohon-masalah", Title: "Pohon Masalah", Columns: []TemplateColumn{
+			c("Akar Masalah"), p("Masalah Utama"), {"Dampak", KindEffect},
+		}},
 	}
 }
 

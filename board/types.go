@@ -46,6 +46,9 @@ const (
 	KindCause      = "cause"
 	KindInnovation = "innovation"
 	KindOther      = "other"
+	// KindEffect holds what a problem leads to (dampak): the branches of a
+	// problem tree.
+	KindEffect = "effect"
 )
 
 // Settings are the facilitator's switches for a session.
@@ -181,11 +184,13 @@ type Vote struct {
 	Count         int    `json:"count"`
 }
 
-// Link says an innovation (From) answers a problem (To).
+// Link is a typed link From → To between notes or groups; Kind is one of
+// the Link* kinds (links.go says which column kinds each joins).
 type Link struct {
 	ID     string `json:"id"`
 	FromID string `json:"fromId"`
 	ToID   string `json:"toId"`
+	Kind   string `json:"kind"`
 }
 
 // Action is a follow-up (tindak lanjut) with a person in charge and a deadline.

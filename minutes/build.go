@@ -54,6 +54,7 @@ func Build(st *board.State, opts Options) Model {
 	}
 	m.APKL = b.screening(m.Discussion)
 	m.Priorities = b.priorities(m.Discussion)
+	m.Figures = b.figures(lang)
 	m.Innovations = b.innovations(m.Discussion)
 	m.Units = b.unitMap(m.Discussion)
 	m.Conclusions = b.conclusions()
@@ -332,6 +333,9 @@ func (b *builder) priorities(cols []Column) []Priority {
 func (b *builder) innovations(cols []Column) []Innovation {
 	answers := map[string][]string{}
 	for _, lk := range b.st.SortedLinks() {
+		if board.LinkKindOf(lk) != board.LinkAnswers {
+			continue // cause and effect links are drawn as figures
+		}
 		if _, ok := b.names[lk.ToID]; ok {
 			answers[lk.FromID] = append(answers[lk.FromID], lk.ToID)
 		}

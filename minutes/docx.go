@@ -69,6 +69,10 @@ var docxTmpl = template.Must(template.New("docx").Funcs(template.FuncMap{
 // headings, the priority, follow-up and attendance tables, an A4 page and
 // a page break before the attendance list.
 func renderDOCX(m *Model) ([]byte, error) {
+	data, err := docxFigures(m)
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, p := range docxParts {
@@ -76,8 +80,18 @@ func renderDOCX(m *Model) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := docxTmpl.ExecuteTemplate(w, p.tmpl, m); err != nil {
+		if err := docxTmpl.ExecuteTemplate(w, p.tmpl, data); err != nil {
 			return nil, fmt.Errorf("minutes: docx %s: %w", p.name, err)
+		}
+	}
+	for _, p := range data.Pics {
+		// PNG is compressed already: stored, not deflated again.
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: "word/" + p.Target, Method: zip.Store, Modified: m.Made})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(p.png); err != nil {
+			return nil, err
 		}
 	}
 	if err := zw.Close(); err != nil {

@@ -147,6 +147,9 @@ func newFixtureWith(tb testing.TB, anonymous bool, extra func(f *fixture, stage 
 	f.do("p-siti", board.Command{Type: "link.add", FromID: f.ids["app"], ToID: f.ids["grp"]}, "")
 	f.do("p-not", board.Command{Type: "link.add", FromID: f.ids["papan"], ToID: f.ids["sop"]}, "")
 	f.do("p-not", board.Command{Type: "link.add", FromID: f.ids["papan"], ToID: f.ids["info"]}, "")
+	// The root causes of the queue, drawn as figures (issue 13).
+	f.do("p-dede", board.Command{Type: "link.add", FromID: f.ids["loket"], ToID: f.ids["antrean"], Kind: sp(board.LinkCause)}, "")
+	f.do("p-fac", board.Command{Type: "link.add", FromID: f.ids["sop"], ToID: f.ids["loket"], Kind: sp(board.LinkCause)}, "")
 	f.do("p-not", board.Command{Type: "record.set", TargetID: board.Str(f.ids["grp"]),
 		Text: sp("Perlu penambahan loket pada jam sibuk.")}, "")
 	f.do("p-not", board.Command{Type: "record.set",

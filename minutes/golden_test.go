@@ -63,14 +63,16 @@ func firstDiff(got, want []byte) string {
 	return "same lines, different bytes"
 }
 
-// TestMarkdownHeadings: the contract's headings, as #/## lines, in order.
+// TestMarkdownHeadings: the contract's headings, as #/## lines, in order,
+// with the root-cause figures (added by issue 13; the fixture has cause
+// links) between the priorities and the innovations.
 func TestMarkdownHeadings(t *testing.T) {
 	st := newFixture(t, false)
 	want := map[string]string{
 		"id": "Notulen|Hari/Tanggal|Waktu|Tempat|Pimpinan Rapat|Notulis|Peserta|Agenda|Pembahasan|" +
-			"Prioritas Masalah|Usulan Inovasi|Pemetaan per Unit|Kesimpulan|Tindak Lanjut|Daftar Hadir",
+			"Prioritas Masalah|Diagram Akar Masalah|Usulan Inovasi|Pemetaan per Unit|Kesimpulan|Tindak Lanjut|Daftar Hadir",
 		"en": "Minutes|Date|Time|Place|Chair|Minute-taker|Participants|Agenda|Discussion|" +
-			"Problem Priorities|Proposed Innovations|Mapping by Unit|Conclusions|Follow-up Actions|Attendance List",
+			"Problem Priorities|Root-Cause Diagrams|Proposed Innovations|Mapping by Unit|Conclusions|Follow-up Actions|Attendance List",
 	}
 	for lang, w := range want {
 		body := render(t, Build(st, Options{Now: fixtureNow, Role: board.RoleFacilitator, Lang: lang}), "md")

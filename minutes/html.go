@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"embed"
 	"html/template"
+
+	"rembuk/diagram"
 )
 
 //go:embed templates/minutes.html
@@ -14,6 +16,11 @@ var htmlFS embed.FS
 // the page carries no script at all and needs no external asset.
 var htmlTmpl = template.Must(template.New("minutes.html").Funcs(template.FuncMap{
 	"lines": lines,
+	// svg draws a figure's layout; diagram.SVG escapes every text it
+	// writes, so its output is trusted markup.
+	"svg": func(l diagram.Layout, id, title string) template.HTML {
+		return template.HTML(diagram.SVG(l, diagram.SVGOptions{Title: title, IDPrefix: id})) // #nosec G203 -- escaped by diagram.SVG
+	},
 }).ParseFS(htmlFS, "templates/minutes.html"))
 
 func renderHTML(m *Model) ([]byte, error) {

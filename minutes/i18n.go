@@ -22,6 +22,10 @@ type Labels struct {
 	Activity, PIC, Due, Status, Name, Unit     string
 	Role, JoinedAt, Signature, Links           string
 
+	// Root-cause figures (issue 13): the section, the two captions
+	// ("%s" is the problem) and the effects' heading.
+	Figures, FishboneCap, TreeCap, Effects string
+
 	// Values and phrases.
 	Done, NotDone, NotRevealed, NoNotes, None, WholeSession string
 	SeeAttendance                                           string // "%d orang (lihat daftar hadir)"
@@ -67,6 +71,7 @@ var labels = map[string]*Labels{
 		No: "No", Problem: "Masalah", U: "U", S: "S", G: "G", Total: "Total", Raters: "Penilai", Votes: "Suara",
 		Activity: "Kegiatan", PIC: "PIC", Due: "Tenggat", Status: "Status", Name: "Nama", Unit: "Unit",
 		Role: "Peran", JoinedAt: "Waktu Hadir", Signature: "Tanda Tangan", Links: "Menjawab",
+		Figures: "Diagram Akar Masalah", FishboneCap: "Diagram tulang ikan: %s", TreeCap: "Pohon masalah: %s", Effects: "Dampak",
 		Done: "Selesai", NotDone: "Belum", NotRevealed: "(belum dibuka)", NoNotes: "(tidak ada catatan)",
 		None: "-", WholeSession: "Rapat secara umum",
 		SeeAttendance: "%d orang (lihat daftar hadir)",
@@ -94,6 +99,7 @@ var labels = map[string]*Labels{
 		No: "No", Problem: "Problem", U: "U", S: "S", G: "G", Total: "Total", Raters: "Raters", Votes: "Votes",
 		Activity: "Action", PIC: "PIC", Due: "Deadline", Status: "Status", Name: "Name", Unit: "Unit",
 		Role: "Role", JoinedAt: "Time Joined", Signature: "Signature", Links: "Answers",
+		Figures: "Root-Cause Diagrams", FishboneCap: "Fishbone diagram: %s", TreeCap: "Problem tree: %s", Effects: "Effects",
 		Done: "Done", NotDone: "Open", NotRevealed: "(not yet revealed)", NoNotes: "(no notes)",
 		None: "-", WholeSession: "The meeting as a whole",
 		SeeAttendance: "%d people (see attendance list)",

@@ -14,6 +14,7 @@ func renderMarkdown(m *Model) ([]byte, error) {
 	d.discussion()
 	d.screening()
 	d.priorities()
+	d.figures()
 	d.innovations()
 	d.units()
 	d.conclusions()

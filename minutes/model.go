@@ -60,6 +60,7 @@ type Model struct {
 	Discussion  []Column
 	APKL        *Screening // "Penyaringan APKL", before the priorities; nil without APKL
 	Priorities  []Priority
+	Figures     []Figure // one per problem with cause or effect links
 	Innovations []Innovation
 	Units       []UnitProblems // Pemetaan per Unit
 	Conclusions []Conclusion

@@ -60,6 +60,7 @@ func renderPDF(m *Model) ([]byte, error) {
 	d.discussion()
 	d.screening()
 	d.priorities()
+	d.figures()
 	d.innovations()
 	d.units()
 	d.conclusions()

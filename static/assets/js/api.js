@@ -94,3 +94,7 @@ function fileName(cd) {
   const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(cd);
   return plain ? plain[1].trim() : '';
 }
+
+/** getDiagram fetches the fishbone or problem-tree layout as this token may see the board. */
+export const getDiagram = (id, token, view, root, lang) => request('GET', `/api/sessions/${encodeURIComponent(id)}/diagram?view=${encodeURIComponent(view)}&lang=${encodeURIComponent(lang)}` +
+  (root ? '&root=' + encodeURIComponent(root) : ''), undefined, token);

@@ -15,6 +15,7 @@ import { defaultPanel } from './panels.js';
 import { typingIn, dropDrafts } from './drafts.js';
 import { loadAddresses } from './reach.js';
 import { keeper } from './keep.js';
+import { diagramEvent } from './diagram.js';
 
 export function mountBoard(root, sessionId, app) {
   const saved = getSession(sessionId);
@@ -105,7 +106,8 @@ export function mountBoard(root, sessionId, app) {
     }
     const spot = s.session.spotlight || null;
     if (spot && spot !== ctx.ui.lastSpot) {
-      if (ctx.ui.mobileView !== 'board' && window.innerWidth < 900 && !typingIn(ctx, ctx.ui.panel, root)) {
+      // Whoever watches the diagram sees the spotlight there (diagram.js).
+      if (ctx.ui.mobileView !== 'board' && ctx.ui.panel !== 'diagram' && window.innerWidth < 900 && !typingIn(ctx, ctx.ui.panel, root)) {
         // Show the board first; the next render scrolls to the note.
         ctx.ui.mobileView = 'board';
         ctx.schedule();
@@ -172,6 +174,7 @@ export function mountBoard(root, sessionId, app) {
       if (msg.board) {
         const prevPhase = ctx.state && ctx.state.session.phase;
         ctx.state = fromSnapshot(msg.board);
+      if (ctx.ui.dg) ctx.ui.dg.stale = true;
         if (prevPhase !== ctx.state.session.phase) onPhase(prevPhase, ctx.state.session.phase);
         const se = ctx.state.session;
         saveSession(sessionId, { joinCode: se.joinCode || ctx.saved.joinCode, title: se.title, name: ctx.state.you.name, role: ctx.state.you.role });
@@ -241,6 +244,7 @@ export function mountBoard(root, sessionId, app) {
     const prevPhase = s.session.phase;
     applyEvent(s, ev);
     if (ev.event === 'note.added') matchPending(ev);
+    diagramEvent(ctx, ev);
     if (ev.event === 'phase.changed') onPhase(prevPhase, s.session.phase);
     if (ev.event === 'timer.changed') ticker.sync();
     if (ev.event === 'session.closed') {

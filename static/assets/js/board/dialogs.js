@@ -137,13 +137,27 @@ export function addColumnDialog(ctx) {
   promptDialog({
     title: t('column.add'), label: t('column.name'), ok: t('column.add'), testid: 'column-dialog',
     extra: () => h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('column.kind')),
-      h('select', { name: 'kind', 'data-testid': 'column-kind-input' }, ['problem', 'cause', 'innovation', 'other'].map((k) => h('option', { key: k, value: k }, t('kind.' + k))))),
+      h('select', { name: 'kind', 'data-testid': 'column-kind-input' }, ['problem', 'cause', 'effect', 'innovation', 'other'].map((k) => h('option', { key: k, value: k }, t('kind.' + k))))),
   }).then((r) => { if (r) ctx.cmd('column.add', { title: r.text, kind: r.form.get('kind') || 'other' }); });
 }
 
-/** linkDialog picks the problems (notes or groups outside innovation columns) that an innovation answers. */
-export function linkDialog(ctx, fromId) {
+// LINK_KINDS says, per link kind, the column kinds of its two ends (the
+// server's rule, board/links.go; the page only offers what it would accept).
+const LINK_KINDS = {
+  answers: { from: ['innovation'], to: ['problem', 'cause'] },
+  cause: { from: ['cause', 'problem'], to: ['problem', 'cause'] },
+  effect: { from: ['problem'], to: ['effect'] },
+};
+
+/** linkKindsFrom lists the link kinds a card in a column of kind k may start. */
+export function linkKindsFrom(k) {
+  return Object.keys(LINK_KINDS).filter((x) => LINK_KINDS[x].from.includes(k));
+}
+
+/** linkDialog links a card to others: the kind first (what it answers, what it causes, its effects), then the targets. */
+export function linkDialog(ctx, fromId, firstKind) {
   let filter = '';
+  let kind = firstKind;
   openDialog({
     title: t('link.pick'),
     testid: 'link-dialog',
@@ -151,18 +165,31 @@ export function linkDialog(ctx, fromId) {
     body: (d) => {
       const s = ctx.state;
       if (!s.notes.has(fromId) && !s.groups.has(fromId)) return h('p', { class: 'empty' }, t('link.gone'));
+      const from = s.notes.get(fromId) || s.groups.get(fromId);
+      const col = s.columns.get(from.columnId);
+      const kinds = linkKindsFrom(col ? col.kind : '');
+      if (!kinds.includes(kind)) kind = kinds[0];
       const linked = new Map();
-      for (const l of s.links.values()) if (l.fromId === fromId) linked.set(l.toId, l.id);
-      const list = targets(s).filter((x) => x.column.kind !== 'innovation' && (!filter || x.label.toLowerCase().includes(filter)));
+      for (const l of s.links.values()) if (l.fromId === fromId) linked.set(l.toId, l);
+      const list = kind ? targets(s).filter((x) => x.id !== fromId && LINK_KINDS[kind].to.includes(x.column.kind) && (!filter || x.label.toLowerCase().includes(filter))) : [];
       return [
-        h('p', { class: 'dlg-text' }, h('strong', null, t('link.innovation') + ': '), label(s, fromId, 120)),
+        h('p', { class: 'dlg-text' }, h('strong', null, t('kind.' + (col ? col.kind : 'other')) + ': '), label(s, fromId, 120)),
+        kinds.length > 1 ? h('fieldset', { class: 'choice-row', 'data-testid': 'link-kinds' }, h('legend', null, t('link.kind')),
+          kinds.map((k) => h('label', { key: k, class: 'choice' },
+            h('input', { type: 'radio', name: 'link-kind', value: k, checked: kind === k, 'data-testid': 'link-kind-' + k, onchange: () => { kind = k; d.update(); } }),
+            h('span', { class: 'choice-name' }, t('linkKind.' + k))))) : null,
         h('input', { type: 'search', class: 'search', placeholder: t('link.search'), 'aria-label': t('link.search'), 'data-testid': 'link-search',
           oninput: (e) => { filter = e.target.value.trim().toLowerCase(); d.update(); } }),
-        list.length ? h('ul', { class: 'pick-list', 'data-testid': 'link-options' }, list.map((x) => h('li', { key: x.id },
-          h('label', { class: 'pick' },
-            h('input', { type: 'checkbox', checked: linked.has(x.id), 'data-testid': 'link-option', 'data-target-id': x.id,
-              onchange: (e) => (e.target.checked ? ctx.cmd('link.add', { fromId, toId: x.id }) : ctx.cmd('link.delete', { id: linked.get(x.id) })) }),
-            h('span', { class: 'pick-text' }, h('span', { class: 'pick-col' }, x.column.title), (x.group ? '▣ ' : '') + x.label))))) : h('p', { class: 'empty' }, t('link.none')),
+        list.length ? h('ul', { class: 'pick-list', 'data-testid': 'link-options' }, list.map((x) => {
+          const l = linked.get(x.id);
+          const other = l && (l.kind || 'answers') !== kind; // linked already, as another kind
+          return h('li', { key: kind + x.id },
+            h('label', { class: 'pick' },
+              h('input', { type: 'checkbox', checked: !!l, disabled: other, 'data-testid': 'link-option', 'data-target-id': x.id,
+                onchange: (e) => (e.target.checked ? ctx.cmd('link.add', { fromId, toId: x.id, kind }) : ctx.cmd('link.delete', { id: l.id })) }),
+              h('span', { class: 'pick-text' }, h('span', { class: 'pick-col' }, x.column.title), (x.group ? '▣ ' : '') + x.label,
+                other ? h('span', { class: 'pick-col' }, ' · ' + t('linkKind.' + (l.kind || 'answers'))) : null)));
+        })) : h('p', { class: 'empty' }, t('link.none.' + (kind || 'answers'))),
       ];
     },
     footer: (d) => [h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'link-done', onclick: () => d.close() }, t('common.done'))],

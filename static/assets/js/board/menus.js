@@ -4,7 +4,7 @@ import { t } from '../i18n.js';
 import { openMenu } from '../ui/menu.js';
 import { confirmDialog, promptDialog } from '../ui/dialog.js';
 import { columns, groupsIn } from './derive.js';
-import { linkDialog, recordDialog, actionDialog } from './dialogs.js';
+import { linkDialog, linkKindsFrom, recordDialog, actionDialog } from './dialogs.js';
 
 export function noteMenu(ctx, p, c, n, anchor) {
   const s = ctx.state;
@@ -16,7 +16,7 @@ export function noteMenu(ctx, p, c, n, anchor) {
     canMove && cols.length > 1 ? { label: t('note.moveColumn'), testid: 'note-move-column', onSelect: () => moveColumnMenu(ctx, n, anchor) } : null,
     canMove ? { label: t('note.moveGroup'), testid: 'note-move-group', onSelect: () => moveGroupMenu(ctx, p, n, anchor) } : null,
     p.addGroup ? { label: t('group.selectMany'), testid: 'note-select-start', onSelect: () => { ctx.ui.selected.add(n.id); ctx.setUI({ selecting: true }); } } : null,
-    c.kind === 'innovation' && p.link ? { label: t('link.pick'), testid: 'note-link', onSelect: () => linkDialog(ctx, n.id) } : null,
+    linkKindsFrom(c.kind).length && p.link ? { label: t('link.pick'), testid: 'note-link', onSelect: () => linkDialog(ctx, n.id) } : null,
     ...targetItems(ctx, p, n.id, spot),
     p.editNote(n) ? { separator: true } : null,
     p.editNote(n) ? { label: t('note.delete'), testid: 'note-delete', danger: true, onSelect: async () => {
@@ -72,7 +72,7 @@ export function groupMenu(ctx, p, g, anchor) {
       const r = await promptDialog({ title: t('group.rename'), label: t('group.name'), value: g.title, testid: 'group-dialog' });
       if (r && r.text !== g.title) ctx.cmd('group.update', { id: g.id, title: r.text });
     } } : null,
-    col.kind === 'innovation' && p.link ? { label: t('link.pick'), testid: 'group-link', onSelect: () => linkDialog(ctx, g.id) } : null,
+    linkKindsFrom(col.kind).length && p.link ? { label: t('link.pick'), testid: 'group-link', onSelect: () => linkDialog(ctx, g.id) } : null,
     ...targetItems(ctx, p, g.id, spot),
     p.editGroup ? { separator: true } : null,
     p.editGroup ? { label: t('group.delete'), testid: 'group-delete', danger: true, onSelect: async () => {
@@ -89,7 +89,7 @@ export function columnMenu(ctx, c, anchor) {
       const r = await promptDialog({ title: t('column.rename'), label: t('column.name'), value: c.title, testid: 'column-dialog' });
       if (r && r.text !== c.title) ctx.cmd('column.update', { id: c.id, title: r.text });
     } },
-    { label: t('column.kindChange'), testid: 'column-kind', onSelect: () => openMenu(anchor, ['problem', 'cause', 'innovation', 'other'].map((k) => ({
+    { label: t('column.kindChange'), testid: 'column-kind', onSelect: () => openMenu(anchor, ['problem', 'cause', 'effect', 'innovation', 'other'].map((k) => ({
       label: t('kind.' + k), checked: c.kind === k, onSelect: () => { if (k !== c.kind) ctx.cmd('column.update', { id: c.id, kind: k }); },
     })), { title: t('column.kindChange') }) },
     { label: t('group.newEmpty'), testid: 'column-new-group', onSelect: async () => {

@@ -85,9 +85,9 @@ export function linkChips(s, id, c) {
     else if (l.toId === id) chips.push({ l, other: l.fromId, dir: 'from' });
   }
   if (!chips.length) return null;
-  return h('ul', { class: 'note-links', 'data-testid': 'note-links', 'aria-label': t(c.kind === 'innovation' ? 'link.answers' : 'link.answeredBy') },
-    chips.map(({ l, other, dir }) => h('li', { key: l.id, class: 'link-chip link-' + dir, 'data-testid': 'link-chip' },
-      icon('link', 12), h('span', { class: 'link-dir' }, t(dir === 'to' ? 'link.toShort' : 'link.fromShort')), label(s, other, 48))));
+  return h('ul', { class: 'note-links', 'data-testid': 'note-links', 'aria-label': t('link.list') },
+    chips.map(({ l, other, dir }) => h('li', { key: l.id, class: 'link-chip link-' + dir + ' link-' + (l.kind || 'answers'), 'data-testid': 'link-chip', 'data-kind': l.kind || 'answers' },
+      icon('link', 12), h('span', { class: 'link-dir' }, t('linkDir.' + (l.kind || 'answers') + '.' + dir)), label(s, other, 48))));
 }
 
 export function recordBox(s, id) {

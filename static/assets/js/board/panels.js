@@ -14,12 +14,14 @@ import { draftProps, hasDraft, dropDraft } from './drafts.js';
 import { saveRecord, savedRecord } from './records.js';
 import { joinBase, pickLAN, hostOf } from './reach.js';
 import { joiningControls } from './joining.js';
+import { diagramView } from './diagram.js';
 
 export const PANELS = [
   { id: 'people', icon: 'users' },
   { id: 'rank', icon: 'chart' },
   { id: 'notes', icon: 'message' },
   { id: 'actions', icon: 'actions' },
+  { id: 'diagram', icon: 'diagram' },
 ];
 
 /** defaultPanel is the tab that fits a phase. */
@@ -29,7 +31,7 @@ export function defaultPanel(phase) {
 
 export function panel(ctx, p, narrow) {
   const cur = ctx.ui.panel;
-  return h('aside', { class: 'panel', 'data-testid': 'panel', 'aria-label': t('panel.' + cur) },
+  return h('aside', { class: 'panel' + (cur === 'diagram' ? ' panel-wide' : ''), 'data-testid': 'panel', 'aria-label': t('panel.' + cur) },
     narrow ? null : h('div', { class: 'panel-tabs', role: 'tablist' },
       PANELS.map((it) => h('button', {
         key: it.id, type: 'button', role: 'tab', class: 'panel-tab' + (cur === it.id ? ' current' : ''), 'aria-selected': String(cur === it.id),
@@ -39,7 +41,8 @@ export function panel(ctx, p, narrow) {
       cur === 'people' ? peopleView(ctx, p) : null,
       cur === 'rank' ? rankingView(ctx, p) : null,
       cur === 'notes' ? conclusionsView(ctx, p) : null,
-      cur === 'actions' ? actionsView(ctx, p) : null));
+      cur === 'actions' ? actionsView(ctx, p) : null,
+      cur === 'diagram' ? diagramView(ctx, p) : null));
 }
 
 function inviteCard(ctx, p) {
