@@ -21,7 +21,7 @@ const contrastJS = `((e) => {
 // issue 10 where they live: the phone's column buttons are no tablist of
 // non-tabs, the language button's name holds its visible "EN", the brand
 // link is named "Rembuk", a scrolling phase bar takes the keyboard's focus,
-// and the template column counts and empty-column text reach 4.5:1.
+// and the template column counts, the empty-column text and the composer hint reach 4.5:1.
 func TestAccessibilityFindings(t *testing.T) {
 	base := startServer(t)
 	fac := newBrowser(t, "facilitator", 1280, 800, false)
@@ -35,6 +35,10 @@ func TestAccessibilityFindings(t *testing.T) {
 	code := createSession(t, fac, base, "Uji aksesibilitas", "Budi Santoso")
 	if c := eval[float64](fac, contrastJS+`(document.querySelector('.lane-empty'))`); c < 4.5 {
 		t.Errorf(".lane-empty contrast %.2f, want ≥ 4.5", c)
+	}
+	fac.do("open a composer", click(css(col(1)+` [data-testid=add-note]`)), waitVisible(css(`[data-testid=composer] .composer-hint`)))
+	if c := eval[float64](fac, contrastJS+`(document.querySelector('[data-testid=composer] .composer-hint'))`); c < 4.5 {
+		t.Errorf(".composer-hint contrast %.2f on the note colour, want ≥ 4.5", c)
 	}
 
 	par := newBrowser(t, "participant", 360, 740, true)

@@ -147,7 +147,7 @@ func TestAnonymousNoteStaysAnonymousOverTransports(t *testing.T) {
 	}
 
 	for _, tok := range []string{tr.notTok, tr.s.FacilitatorToken} {
-		_, _, body := tr.ts.minutes(tr.s.ID, tok, "format=csv")
+		_, _, body := tr.ts.minutes(tr.s.ID, tok, "format=csv&lang=en")
 		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\ufeff"))).ReadAll()
 		if err != nil {
 			t.Fatal(err)

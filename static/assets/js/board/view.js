@@ -78,7 +78,7 @@ function banners(ctx, p) {
       if (id !== se.spotlight && (s.notes.has(id) || s.groups.has(id))) out.push(recordDraftBanner(ctx, id));
     }
   }
-  return out.length ? h('div', { class: 'banners' }, out) : null;
+  return out.length ? h('div', { class: 'banners', role: 'region', 'aria-label': t('banner.region') }, out) : null;
 }
 
 function spotlightBanner(ctx, p) {

@@ -364,6 +364,7 @@ export default {
   'spot.clear': 'Clear spotlight',
   'spot.badge': 'Spotlight',
 
+  'banner.region': 'Notices',
   'record.label': 'Conclusion',
   'record.write': 'Write conclusion',
   'record.save': 'Save conclusion',

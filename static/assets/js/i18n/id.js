@@ -362,6 +362,7 @@ export default {
   'spot.clear': 'Hapus sorotan',
   'spot.badge': 'Disorot',
 
+  'banner.region': 'Pemberitahuan',
   'record.label': 'Kesimpulan',
   'record.write': 'Tulis kesimpulan',
   'record.save': 'Simpan kesimpulan',
