@@ -32,6 +32,9 @@ type (
 		Type   string            `json:"type"`
 		Seq    int64             `json:"seq"`
 		Events []json.RawMessage `json:"events"`
+		// Rules is the command table, as in a full board: a page that
+		// resumes from a board it kept may be older than this server.
+		Rules map[string]board.CommandRule `json:"rules"`
 	}
 	presenceFrame struct {
 		Type         string          `json:"type"`

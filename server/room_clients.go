@@ -61,7 +61,7 @@ func (r *room) welcome(v board.Viewer, since *int64) frame {
 			for i := range evs {
 				raw[i] = encode(r.st.Project(&evs[i], r.st.ClassKey(&evs[i], v)))
 			}
-			return frame{b: encode(welcomeEvents{Type: "welcome", Seq: r.st.Seq, Events: raw})}
+			return frame{b: encode(welcomeEvents{Type: "welcome", Seq: r.st.Seq, Events: raw, Rules: board.CommandRules()})}
 		}
 	}
 	return r.welcomeBoardFrame(v)

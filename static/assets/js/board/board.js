@@ -174,11 +174,12 @@ export function mountBoard(root, sessionId, app) {
       if (msg.board) {
         const prevPhase = ctx.state && ctx.state.session.phase;
         ctx.state = fromSnapshot(msg.board);
-      if (ctx.ui.dg) ctx.ui.dg.stale = true;
+        if (ctx.ui.dg) ctx.ui.dg.stale = true;
         if (prevPhase !== ctx.state.session.phase) onPhase(prevPhase, ctx.state.session.phase);
         const se = ctx.state.session;
         saveSession(sessionId, { joinCode: se.joinCode || ctx.saved.joinCode, title: se.title, name: ctx.state.you.name, role: ctx.state.you.role });
       } else if (ctx.state) {
+        if (msg.rules) ctx.state.rules = msg.rules;
         for (const ev of msg.events || []) {
           if (ev.seq <= ctx.state.seq) continue;
           if (ev.seq !== ctx.state.seq + 1) {

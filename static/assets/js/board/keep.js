@@ -31,6 +31,7 @@ export function toSnapshot(s) {
     records: [...s.records.values()],
     participants: [...s.participants.values()].map((p) => ({ ...p, online: false })),
     you: { ...s.you },
+    rules: s.rules,
     clockOffset: s.clockOffset || 0,
   };
 }
