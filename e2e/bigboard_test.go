@@ -76,7 +76,7 @@ func TestBigBoardLoads(t *testing.T) {
 	srv.start()
 	// As on a device that has not kept this board (the page shows a kept
 	// board at once and resumes, without a loading view).
-	fac.do("forget the kept board", chromedp.Evaluate(`localStorage.removeItem('rembuk:board')`, nil))
+	eval[bool](fac, `localStorage.removeItem('rembuk:board'), true`)
 	fac.do("reload the big board", chromedp.Reload())
 	fac.waitJSFor("every note is on the page", fmt.Sprintf(`document.querySelectorAll('[data-testid=note]').length === %d`, n), 60*time.Second)
 	fac.waitJS("connected", connected)
