@@ -154,7 +154,14 @@ func (r *room) ownNotesEvent(ev *board.Event, c board.Class, own *ownNotes) fram
 	if f, ok := own.frames[v]; ok {
 		return f
 	}
-	d := ev.Data.(board.NotesData)
+	d, ok := ev.Data.(board.NotesData)
+	if !ok {
+		// Other events that carry every note (a join or removal that
+		// changes which units may be shown) are rare: encoded per viewer.
+		f := frame{b: encode(r.st.Project(ev, c))}
+		own.frames[v] = f
+		return f
+	}
 	empty := *ev
 	dd := d
 	dd.Notes = []board.Note{}
