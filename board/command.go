@@ -38,6 +38,10 @@ type Command struct {
 	VotesPerParticipant *int       `json:"votesPerParticipant,omitempty"`
 	Locked              *bool      `json:"locked,omitempty"`
 	JoiningClosed       *bool      `json:"joiningClosed,omitempty"`
+	// participant.sign and participant.update (signatures.go).
+	Path    *string `json:"path,omitempty"`
+	NIP     *string `json:"nip,omitempty"`
+	Jabatan *string `json:"jabatan,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key

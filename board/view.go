@@ -120,7 +120,9 @@ func (s *State) roleOf(id string) Role {
 // projected per viewer (PerViewer set).
 type Class struct {
 	Text, Author, Actor, Self bool
-	PerViewer                 Viewer
+	// Personal: v may see a participant's signature and NIP (MaySeePersonal).
+	Personal  bool
+	PerViewer Viewer
 }
 
 // classOf returns the class of viewer v for event ev.
@@ -141,6 +143,8 @@ func (s *State) classOf(ev *Event, v Viewer) Class {
 		return Class{Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.Link.FromID, d.Link.ToID)}
 	case CodeData:
 		return Class{Text: MayReadJoinCode(v), Actor: s.actorVisible(ev, v, nil)}
+	case ParticipantData:
+		return Class{Personal: MaySeePersonal(d.Participant.ID, v), Actor: s.actorVisible(ev, v, nil)}
 	case IDData:
 		// The actor of a note.deleted is most often the note's author, and
 		// the note (with its author and flag) is gone by the time this is
@@ -271,7 +275,7 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 	case ActionData:
 		out.Data = map[string]any{"action": actionView(&d.Action)}
 	case ParticipantData:
-		out.Data = map[string]any{"participant": participantView(&d.Participant, false)}
+		out.Data = map[string]any{"participant": participantView(&d.Participant, false, c.Personal)}
 	case IDData:
 		out.Data = IDData{ID: d.ID} // the anonymous flag stays in the log
 	case CodeData:
@@ -401,8 +405,20 @@ type ParticipantView struct {
 	Role     Role      `json:"role"`
 	JoinedAt time.Time `json:"joinedAt"`
 	Online   bool      `json:"online"`
+	// Signed and Jabatan reach everyone; NIP, Signature and SignedAt only
+	// a viewer MaySeePersonal allows (personal is that answer).
+	Signed    bool      `json:"signed"`
+	Jabatan   string    `json:"jabatan,omitempty"`
+	NIP       string    `json:"nip,omitempty"`
+	Signature string    `json:"signature,omitempty"`
+	SignedAt  time.Time `json:"signedAt,omitzero"`
 }
 
-func participantView(p *Participant, online bool) ParticipantView {
-	return ParticipantView{ID: p.ID, Name: p.Name, Unit: p.Unit, Role: p.Role, JoinedAt: p.JoinedAt, Online: online}
+func participantView(p *Participant, online, personal bool) ParticipantView {
+	v := ParticipantView{ID: p.ID, Name: p.Name, Unit: p.Unit, Role: p.Role, JoinedAt: p.JoinedAt, Online: online,
+		Signed: p.Signature != "", Jabatan: p.Jabatan}
+	if personal {
+		v.NIP, v.Signature, v.SignedAt = p.NIP, p.Signature, p.SignedAt
+	}
+	return v
 }
