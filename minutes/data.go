@@ -129,6 +129,9 @@ type attendee struct {
 	Unit     string     `json:"unit"`
 	Role     board.Role `json:"role"`
 	JoinedAt time.Time  `json:"joinedAt"`
+	NIP      string     `json:"nip,omitempty"`
+	Jabatan  string     `json:"jabatan,omitempty"`
+	Signed   bool       `json:"signed"`
 }
 
 // renderJSON writes {"board":BOARD,"attendance":[...]}: the snapshot board
@@ -139,7 +142,8 @@ func renderJSON(m *Model) ([]byte, error) {
 		Attendance []attendee      `json:"attendance"`
 	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance))}
 	for _, a := range m.Attendance {
-		out.Attendance = append(out.Attendance, attendee{a.ID, a.Name, a.Unit, a.Role, a.JoinedAt.UTC()})
+		out.Attendance = append(out.Attendance, attendee{a.ID, a.Name, a.Unit, a.Role, a.JoinedAt.UTC(),
+			a.NIP, a.Jabatan, a.Signature != ""})
 	}
 	return json.Marshal(out)
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"embed"
 	"html/template"
+
+	"rembuk/board"
 )
 
 //go:embed templates/minutes.html
@@ -14,6 +16,8 @@ var htmlFS embed.FS
 // the page carries no script at all and needs no external asset.
 var htmlTmpl = template.Must(template.New("minutes.html").Funcs(template.FuncMap{
 	"lines": lines,
+	"sigW":  func() int { return board.SignatureWidth },
+	"sigH":  func() int { return board.SignatureHeight },
 }).ParseFS(htmlFS, "templates/minutes.html"))
 
 func renderHTML(m *Model) ([]byte, error) {
