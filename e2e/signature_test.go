@@ -34,6 +34,9 @@ func TestSignAttendanceOnPhone(t *testing.T) {
 		t.Fatalf("the pad does not fit a 360-px phone: %s", got)
 	}
 	par.shot("00-sign-pad")
+	if os.Getenv("REMBUK_AXE") != "" {
+		axeCheck(t, par, axeSource(t), "the signature pad on a phone")
+	}
 	par.do("NIP and jabatan", typeInto(css(`[data-testid=sign-nip]`), "19850312 201001 2 004"), typeInto(css(`[data-testid=sign-jabatan]`), "Analis Pelayanan"))
 
 	type rect struct{ X, Y, W, H float64 }
