@@ -35,7 +35,7 @@ const textWidth = 11906 - 1701 - 1134
 var (
 	prioCols   = []int{500, 3921, 650, 650, 650, 850, 950, 900}
 	actionCols = []int{500, 3571, 1700, 2300, 1000}
-	attendCols = []int{450, 1700, 1250, 1300, 1300, 1000, 900, 1171}
+	attendCols = []int{520, 1630, 1250, 1300, 1300, 1000, 900, 1171}
 )
 
 // docxCell is one table cell; Quiet is a second, grey line under the text.
