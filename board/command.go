@@ -45,6 +45,10 @@ type Command struct {
 	K         *int       `json:"k,omitempty"`
 	L         *int       `json:"l,omitempty"`
 	ShowUnits *bool      `json:"showUnits,omitempty"`
+	// participant.sign and participant.update (signatures.go).
+	Path    *string `json:"path,omitempty"`
+	NIP     *string `json:"nip,omitempty"`
+	Jabatan *string `json:"jabatan,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key

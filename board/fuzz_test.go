@@ -70,7 +70,7 @@ var fuzzTypes = func() []string {
 		"note.add": 6, "note.update": 3, "note.move": 3, "note.delete": 2, "group.add": 3,
 		"vote.cast": 6, "vote.retract": 3, "usg.score": 4, "link.add": 3, "action.add": 2,
 		"record.set": 2, "participant.setRole": 2, "phase.set": 4, "settings.update": 4,
-		"notes.reveal": 2, "spotlight.set": 2, "apkl.score": 4,
+		"notes.reveal": 2, "spotlight.set": 2, "apkl.score": 4, "participant.sign": 2, "participant.update": 2,
 	}
 	var out []string
 	for t := range commands {
@@ -109,6 +109,8 @@ type fuzzRun struct {
 	b   *tb
 	r   *fuzzBytes
 	seq int // counter for unique texts
+	// signs makes every signature path and NIP unique, for checkPersonal.
+	signs int
 
 	texts    map[string][]string // note id -> every text it has held
 	authors  map[string]string   // note id -> author
@@ -353,6 +355,21 @@ func (f *fuzzRun) command(typ string) Command {
 		c.Seconds = []int{0, 60, MaxTimerSeconds + 1}[f.r.next()%3]
 	case "spotlight.set":
 		c.TargetID = f.nullTarget()
+	case "participant.sign":
+		// A path unique to this step, so the oracle can find it in any frame.
+		n := f.r.next()
+		c.Path = sp(fmt.Sprintf("M%d %dL%d 99", 200+n%90, f.signs%99, 201+n%90))
+		f.signs++
+		if n%5 == 0 {
+			c.Path = sp("M1 1L999 1") // outside the box: refused
+		}
+	case "participant.update":
+		n := f.r.next()
+		c.NIP = sp(fmt.Sprintf("4242 %d 0%d", f.signs, n))
+		f.signs++
+		if n%5 == 0 {
+			c.NIP = sp("NIP-42")
+		}
 	case "column.add", "column.update", "column.delete":
 		if typ != "column.add" {
 			c.ID = f.columnID()
@@ -657,6 +674,7 @@ func (f *fuzzRun) checkViews(what string, events []Event) {
 		}
 		snap := s.Snapshot(v, nil, t0)
 		scan("snapshot", mustJSON(t, snap))
+		f.checkPersonal(what, v, events)
 		for _, n := range snap.Notes {
 			nv, ok := n.(NoteView)
 			if !ok {
@@ -668,6 +686,38 @@ func (f *fuzzRun) checkViews(what string, events []Event) {
 			}
 			if want := f.maySeeUnit(nv.ID, v); (nv.AuthorUnit != "") != want {
 				t.Fatalf("%s: snapshot for %s gives %s the unit %q, want shown=%v", what, id, nv.ID, nv.AuthorUnit, want)
+			}
+		}
+	}
+}
+
+// checkPersonal: no frame or snapshot carries a signature or NIP of
+// someone else to a viewer who is neither the facilitator nor the notulis
+// (the rule written apart from MaySeePersonal).
+func (f *fuzzRun) checkPersonal(what string, v Viewer, events []Event) {
+	t, s := f.t, f.b.s
+	if v.Role == RoleFacilitator || v.Role == RoleNotulis {
+		return
+	}
+	var secrets []string
+	for id, p := range s.Participants {
+		if id == v.ID {
+			continue
+		}
+		for _, sec := range []string{p.Signature, p.NIP} {
+			if sec != "" {
+				secrets = append(secrets, sec)
+			}
+		}
+	}
+	raws := [][]byte{mustJSON(t, s.Snapshot(v, nil, t0))}
+	for i := range events {
+		raws = append(raws, mustJSON(t, s.Project(&events[i], s.ClassKey(&events[i], v))))
+	}
+	for _, raw := range raws {
+		for _, sec := range secrets {
+			if bytes.Contains(raw, []byte(sec)) {
+				t.Fatalf("%s: a frame for %s holds another's personal data %q: %s", what, v.ID, sec, raw)
 			}
 		}
 	}

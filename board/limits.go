@@ -30,6 +30,15 @@ const (
 	MaxPasscode     = 64
 	MaxClientFrame  = 16 << 10
 	MaxRequestBody  = 64 << 10
+
+	// The signed attendance list (signatures.go): a participant's NIP and
+	// jabatan, and a signature drawn in a SignatureWidth×SignatureHeight box.
+	MaxParticipantNIP  = 30
+	MaxJabatan         = 120
+	MaxSignatureBytes  = 8 << 10
+	MaxSignaturePoints = 2000
+	SignatureWidth     = 300
+	SignatureHeight    = 100
 )
 
 // Colors a note may have.

@@ -23,6 +23,9 @@ type contractRule struct {
 	// facAnyPhase: "anyone in phase group, facilitator" (group.add).
 	facAnyPhase bool
 	event       string
+	// lockFree: participants may still send it under the lock (signing
+	// the attendance list, issue 14).
+	lockFree bool
 }
 
 var contractRules = map[string]contractRule{
@@ -56,6 +59,9 @@ var contractRules = map[string]contractRule{
 	"session.close":       {who: cFac, event: "session.closed"},
 	"session.rotateCode":  {who: cFac, event: "session.codeChanged"},
 	"apkl.score":          {who: cAnyone, phase: PhaseScreen, event: "apkl.changed"},
+	"participant.sign":    {who: cAnyone, lockFree: true, event: "participant.signed"},
+	"participant.update":  {who: cAnyone, lockFree: true, event: "participant.changed"},
+	"attendance.request":  {who: cFac, event: "attendance.requested"},
 }
 
 // expectCode is the contract's answer for a valid command of type typ from
@@ -71,7 +77,7 @@ func expectCode(typ string, role Role, phase Phase, locked, closed bool) string 
 	case r.who == cStaff && role == RoleParticipant:
 		return CodeForbidden
 	}
-	if locked && role != RoleFacilitator && !(role == RoleNotulis && r.who == cStaff) {
+	if locked && role != RoleFacilitator && !(role == RoleNotulis && r.who == cStaff) && !r.lockFree {
 		return CodeLocked
 	}
 	if r.phase != "" && phase != r.phase && !(r.facAnyPhase && role == RoleFacilitator) {
@@ -177,6 +183,11 @@ func (f *fixture) valid(typ, actor string) Command {
 		c.ID, c.Title = f.probCol, sp("Masalah")
 	case "column.delete":
 		c.ID = f.spareCol
+	case "participant.sign":
+		c.Path = sp("M10 10L20 20")
+	case "participant.update":
+		c.NIP, c.Jabatan = sp("1978 0101"), sp("Analis")
+	case "attendance.request":
 	default:
 		f.t.Fatalf("no valid command for %s", typ)
 	}

@@ -21,7 +21,10 @@ type command struct {
 	// facilitatorAnyPhase lets the facilitator send it outside phase
 	// (group.add: anyone in phase group, the facilitator always).
 	facilitatorAnyPhase bool
-	do                  handler
+	// lockExempt lets participants send it under the lock (signing the
+	// attendance list is typically done after the facilitator locked the board).
+	lockExempt bool
+	do         handler
 }
 
 // handler validates a command against the state and, only if it is
@@ -60,6 +63,9 @@ var commands = map[string]command{
 	"session.close":       {who: facilitator, do: sessionClose},
 	"session.rotateCode":  {who: facilitator, do: sessionRotateCode},
 	"apkl.score":          {who: anyone, phase: PhaseScreen, do: apklScore},
+	"participant.sign":    {who: anyone, lockExempt: true, do: participantSign},
+	"participant.update":  {who: anyone, lockExempt: true, do: participantUpdate},
+	"attendance.request":  {who: facilitator, do: attendanceRequest},
 }
 
 // IsCommandType reports whether t names a command.
@@ -103,7 +109,7 @@ func (s *State) Allowed(actor *Participant, typ string) error {
 	}
 	// The lock freezes the board for participants; the notulis keeps
 	// writing minutes (records, actions), which are staff work.
-	if s.Session.Settings.Locked && actor.Role != RoleFacilitator && r.who != staff {
+	if s.Session.Settings.Locked && actor.Role != RoleFacilitator && r.who != staff && !r.lockExempt {
 		return Errorf(CodeLocked, "the board is locked")
 	}
 	if r.phase != "" && s.Session.Phase != r.phase && !(r.facilitatorAnyPhase && actor.Role == RoleFacilitator) {
@@ -210,7 +216,7 @@ type CommandRule struct {
 func CommandRules() map[string]CommandRule {
 	out := make(map[string]CommandRule, len(commands))
 	for name, c := range commands {
-		r := CommandRule{Phase: c.phase, FacilitatorAnyPhase: c.facilitatorAnyPhase, LockExempt: c.who == staff}
+		r := CommandRule{Phase: c.phase, FacilitatorAnyPhase: c.facilitatorAnyPhase, LockExempt: c.who == staff || c.lockExempt}
 		switch c.who {
 		case anyone:
 			r.Roles = []Role{RoleFacilitator, RoleNotulis, RoleParticipant}

@@ -153,7 +153,7 @@ func (s *State) SnapshotHead(v Viewer, online func(id string) bool, now time.Tim
 		if p.Removed {
 			continue
 		}
-		b.Participants = append(b.Participants, participantView(p, online != nil && online(p.ID)))
+		b.Participants = append(b.Participants, participantView(p, online != nil && online(p.ID), MaySeePersonal(p.ID, v)))
 	}
 	if p, ok := s.Participants[v.ID]; ok {
 		b.You = You{ID: p.ID, Name: p.Name, Role: p.Role, VotesLeft: s.VotesLeft(p.ID)}

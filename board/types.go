@@ -107,6 +107,10 @@ type Session struct {
 	// are set at creation only.
 	City           string        `json:"city,omitempty"`
 	AcknowledgedBy *Acknowledger `json:"acknowledgedBy,omitempty"`
+
+	// AttendanceRequestedAt is when the facilitator last asked everyone to
+	// sign the attendance list (attendance.request).
+	AttendanceRequestedAt time.Time `json:"attendanceRequestedAt,omitzero"`
 }
 
 // Acknowledger is the official who signs "Mengetahui" (acknowledged) under
@@ -220,4 +224,13 @@ type Participant struct {
 	JoinedAt  time.Time `json:"joinedAt"`
 	Removed   bool      `json:"removed"`
 	TokenHash []byte    `json:"-"`
+
+	// NIP, Jabatan and the signature are the participant's own entries for
+	// the signed attendance list (daftar hadir); see signatures.go. They are
+	// personal data: ParticipantView shows them only to whom MaySeePersonal
+	// allows.
+	NIP       string    `json:"nip,omitempty"`
+	Jabatan   string    `json:"jabatan,omitempty"`
+	Signature string    `json:"signature,omitempty"`
+	SignedAt  time.Time `json:"signedAt,omitzero"`
 }

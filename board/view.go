@@ -128,7 +128,9 @@ func (s *State) roleOf(id string) Role {
 // projected per viewer (PerViewer set).
 type Class struct {
 	Text, Author, Unit, Actor, Self bool
-	PerViewer                       Viewer
+	// Personal: v may see a participant's signature and NIP (MaySeePersonal).
+	Personal  bool
+	PerViewer Viewer
 }
 
 // classOf returns the class of viewer v for event ev.
@@ -141,7 +143,13 @@ func (s *State) classOf(ev *Event, v Viewer) Class {
 		if d.Notes != nil {
 			return Class{PerViewer: v, Actor: true}
 		}
-	case ParticipantData, RemovedData:
+	case ParticipantData:
+		personal := MaySeePersonal(d.Participant.ID, v)
+		if everyNote(ev) != nil {
+			return Class{PerViewer: v, Personal: personal, Actor: s.actorVisible(ev, v, nil)}
+		}
+		return Class{Personal: personal, Actor: s.actorVisible(ev, v, nil)}
+	case RemovedData:
 		if everyNote(ev) != nil {
 			return Class{PerViewer: v, Actor: s.actorVisible(ev, v, nil)}
 		}
@@ -291,7 +299,7 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 	case ActionData:
 		out.Data = map[string]any{"action": actionView(&d.Action)}
 	case ParticipantData:
-		m := map[string]any{"participant": participantView(&d.Participant, false)}
+		m := map[string]any{"participant": participantView(&d.Participant, false, c.Personal)}
 		if d.Notes != nil {
 			m["notes"] = s.notesFor(d.Notes, c.PerViewer)
 		}
@@ -448,8 +456,20 @@ type ParticipantView struct {
 	Role     Role      `json:"role"`
 	JoinedAt time.Time `json:"joinedAt"`
 	Online   bool      `json:"online"`
+	// Signed and Jabatan reach everyone; NIP, Signature and SignedAt only
+	// a viewer MaySeePersonal allows (personal is that answer).
+	Signed    bool      `json:"signed"`
+	Jabatan   string    `json:"jabatan,omitempty"`
+	NIP       string    `json:"nip,omitempty"`
+	Signature string    `json:"signature,omitempty"`
+	SignedAt  time.Time `json:"signedAt,omitzero"`
 }
 
-func participantView(p *Participant, online bool) ParticipantView {
-	return ParticipantView{ID: p.ID, Name: p.Name, Unit: p.Unit, Role: p.Role, JoinedAt: p.JoinedAt, Online: online}
+func participantView(p *Participant, online, personal bool) ParticipantView {
+	v := ParticipantView{ID: p.ID, Name: p.Name, Unit: p.Unit, Role: p.Role, JoinedAt: p.JoinedAt, Online: online,
+		Signed: p.Signature != "", Jabatan: p.Jabatan}
+	if personal {
+		v.NIP, v.Signature, v.SignedAt = p.NIP, p.Signature, p.SignedAt
+	}
+	return v
 }

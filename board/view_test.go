@@ -412,7 +412,7 @@ func TestProjectShapes(t *testing.T) {
 		t.Errorf("note record = %v", r)
 	}
 	p := b.eventFrame(b.events[0], v)["data"].(map[string]any)["participant"].(map[string]any)
-	if got, want := keysOf(p), []string{"id", "joinedAt", "name", "online", "role", "unit"}; !reflect.DeepEqual(got, want) {
+	if got, want := keysOf(p), []string{"id", "joinedAt", "name", "online", "role", "signed", "unit"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("participant keys = %v, want %v", got, want)
 	}
 	note := b.snapNote(v, n)

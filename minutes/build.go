@@ -150,7 +150,8 @@ func (b *builder) head(m *Model, now time.Time, loc *time.Location, zone string)
 			}
 		}
 		m.Attendance = append(m.Attendance, Attendee{No: i + 1, ID: p.ID, Name: p.Name, Unit: p.Unit,
-			Role: p.Role, RoleLabel: role, JoinedAt: p.JoinedAt, Time: l.clock(p.JoinedAt.In(loc)) + " " + zone})
+			Role: p.Role, RoleLabel: role, JoinedAt: p.JoinedAt, Time: l.clock(p.JoinedAt.In(loc)) + " " + zone,
+			NIP: p.NIP, Jabatan: p.Jabatan, Signature: p.Signature, Strokes: board.SignatureStrokes(p.Signature)})
 	}
 	m.Chair, m.MinuteTaker = l.None, l.None
 	chairName := ""

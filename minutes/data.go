@@ -138,6 +138,9 @@ type attendee struct {
 	Unit     string     `json:"unit"`
 	Role     board.Role `json:"role"`
 	JoinedAt time.Time  `json:"joinedAt"`
+	NIP      string     `json:"nip,omitempty"`
+	Jabatan  string     `json:"jabatan,omitempty"`
+	Signed   bool       `json:"signed"`
 }
 
 // renderJSON writes {"board":BOARD,"attendance":[...]}: the snapshot board
@@ -166,7 +169,8 @@ func renderJSON(m *Model) ([]byte, error) {
 		out.UnitMap = append(out.UnitMap, e)
 	}
 	for _, a := range m.Attendance {
-		out.Attendance = append(out.Attendance, attendee{a.ID, a.Name, a.Unit, a.Role, a.JoinedAt.UTC()})
+		out.Attendance = append(out.Attendance, attendee{a.ID, a.Name, a.Unit, a.Role, a.JoinedAt.UTC(),
+			a.NIP, a.Jabatan, a.Signature != ""})
 	}
 	return json.Marshal(out)
 }

@@ -35,7 +35,7 @@ const textWidth = 11906 - 1701 - 1134
 var (
 	prioCols   = []int{500, 3921, 650, 650, 650, 850, 950, 900}
 	actionCols = []int{500, 3571, 1700, 2300, 1000}
-	attendCols = []int{500, 2371, 2000, 1500, 1200, 1500}
+	attendCols = []int{520, 1630, 1250, 1300, 1300, 1000, 900, 1171}
 )
 
 // docxCell is one table cell; Quiet is a second, grey line under the text.
@@ -63,6 +63,7 @@ var docxTmpl = template.Must(template.New("docx").Funcs(template.FuncMap{
 	"signWidth":  func(s []Signature) int { return textWidth / max(len(s), 1) },
 	"w3c":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"pageParts":  pageParts,
+	"sigCell":    sigCell,
 }).ParseFS(docxFS, "docx/*.xml"))
 
 // renderDOCX writes a WordprocessingML package: the minutes with styled

@@ -29,7 +29,7 @@ func TestFigures(t *testing.T) {
 	}
 
 	html := string(render(t, m, "html"))
-	if strings.Count(html, "<svg ") != 2 || !strings.Contains(html, "Diagram tulang ikan: Antrean layanan panjang") {
+	if strings.Count(html, `<figure class="dg"><svg `) != 2 || !strings.Contains(html, "Diagram tulang ikan: Antrean layanan panjang") {
 		t.Errorf("html lacks the two figures")
 	}
 

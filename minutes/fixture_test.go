@@ -163,11 +163,18 @@ func newFixtureWith(tb testing.TB, anonymous bool, extra func(f *fixture, stage 
 	f.do("p-fac", board.Command{Type: "action.add", Text: sp("Memasang papan informasi"), Owner: sp("Bagian Umum"),
 		Due: sp("2026-12-04"), Done: bp(true)}, "")
 	f.do("p-fac", board.Command{Type: "participant.remove", ID: "p-budi"}, "")
+	// Signed attendance (issue 14): Dédé adds NIP and jabatan and signs.
+	f.do("p-fac", board.Command{Type: "attendance.request"}, "")
+	f.do("p-dede", board.Command{Type: "participant.update", NIP: sp("19850312 201001 2 004"), Jabatan: sp("Analis Pelayanan")}, "")
+	f.do("p-dede", board.Command{Type: "participant.sign", Path: sp(fixtureSignature)}, "")
 
 	f.now = time.Date(2026, 11, 27, 4, 30, 0, 0, time.UTC) // 11.30 WIB
 	f.do("p-fac", board.Command{Type: "session.close"}, "")
 	return f.st
 }
+
+// fixtureSignature is Dédé's drawn signature: two strokes and a dot.
+const fixtureSignature = "M20 70L40 30L60 70L80 30L100 70M120 50L180 50L240 40M260 80"
 
 // fixtureNow is the clock the fixture's minutes are built at (after closing).
 var fixtureNow = time.Date(2026, 11, 27, 5, 0, 0, 0, time.UTC)

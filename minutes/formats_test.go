@@ -46,7 +46,7 @@ func TestDOCX(t *testing.T) {
 			prio = tbl
 		case "No|Kegiatan|PIC|Tenggat|Status":
 			actions = tbl
-		case "No|Nama|Unit|Peran|Waktu Hadir|Tanda Tangan":
+		case "No|Nama|NIP|Jabatan|Unit|Peran|Waktu Hadir|Tanda Tangan":
 			attend = tbl
 		}
 	}

@@ -21,6 +21,8 @@ type Labels struct {
 	No, Problem, U, S, G, Total, Raters, Votes string
 	Activity, PIC, Due, Status, Name, Unit     string
 	Role, JoinedAt, Signature, Links           string
+	NIPHead, Jabatan                           string // attendance columns
+	Signed                                     string // a signature where no drawing fits (md)
 
 	// Root-cause figures (issue 13): the section, the two captions
 	// ("%s" is the problem) and the effects' heading.
@@ -78,6 +80,7 @@ var labels = map[string]*Labels{
 		ClosedAt:      "Rapat ditutup pukul %s.", OpenAt: "Notulen dibuat pukul %s; rapat belum ditutup.",
 		Until: "%s s.d. selesai",
 		NIP:   "NIP. ....................", Page: "Halaman %d dari %s", Generated: "Dibuat dengan Rembuk",
+		NIPHead: "NIP", Jabatan: "Jabatan", Signed: "✓",
 		NIPOf: "NIP. %s", AcknowledgedBy: "Mengetahui", NoCity: "....................",
 		Answers:       "menjawab",
 		Anonymous:     "Sesi anonim: penulis catatan tidak dicantumkan.",
@@ -106,6 +109,7 @@ var labels = map[string]*Labels{
 		ClosedAt:      "The meeting closed at %s.", OpenAt: "Minutes written at %s; the meeting is still open.",
 		Until: "from %s",
 		NIP:   "NIP. ....................", Page: "Page %d of %s", Generated: "Made with Rembuk",
+		NIPHead: "NIP", Jabatan: "Position", Signed: "✓",
 		NIPOf: "NIP. %s", AcknowledgedBy: "Acknowledged by", NoCity: "....................",
 		Answers:       "answers",
 		Anonymous:     "Anonymous session: note authors are not named.",

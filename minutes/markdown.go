@@ -161,9 +161,9 @@ func (d *mdDoc) attendance() {
 	d.printf("---\n\n")
 	d.section(m.L.Attendance)
 	d.printf("**", md(oneLine(m.Title)), "** — ", md(m.Date), "\n\n")
-	d.table(m.AttendanceHead(), ":-----")
+	d.table(m.AttendanceHead(), ":-------")
 	for _, a := range m.Attendance {
-		d.row(strconv.Itoa(a.No), md(oneLine(a.Name)), md(oneLine(a.Unit)), md(a.RoleLabel), md(a.Time), " ")
+		d.row(strconv.Itoa(a.No), md(oneLine(a.Name)), md(a.NIP), md(oneLine(a.Jabatan)), md(oneLine(a.Unit)), md(a.RoleLabel), md(a.Time), signedMark(a, m.L))
 	}
 	d.endTable()
 }

@@ -177,6 +177,12 @@ type Attendee struct {
 	RoleLabel string
 	JoinedAt  time.Time
 	Time      string // "09.02 WIB"
+	NIP       string
+	Jabatan   string
+	// Signature is the canonical vector path (board.ParseSignature), ""
+	// when unsigned; Strokes are its points in the 300×100 box.
+	Signature string
+	Strokes   [][]board.Point
 }
 
 // Field is one labelled line of the head.
@@ -204,5 +210,5 @@ func (m *Model) ActionHead() []string {
 // AttendanceHead is the header row of the attendance list.
 func (m *Model) AttendanceHead() []string {
 	l := m.L
-	return []string{l.No, l.Name, l.Unit, l.Role, l.JoinedAt, l.Signature}
+	return []string{l.No, l.Name, l.NIPHead, l.Jabatan, l.Unit, l.Role, l.JoinedAt, l.Signature}
 }

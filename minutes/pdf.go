@@ -31,6 +31,9 @@ const (
 type pdfDoc struct {
 	*fpdf.Fpdf
 	m *Model
+	// sigs, while the attendance table is drawn, are its rows' attendees:
+	// table draws each one's signature into the row's last cell.
+	sigs []Attendee
 }
 
 // renderPDF lays the minutes out on A4 pages with fpdf.
@@ -250,8 +253,8 @@ func (d *pdfDoc) table(widths []float64, head []string, rows [][]string, right m
 	const lineH, pad = 4.3, 1.2
 	d.SetLineWidth(0.2)
 	d.SetFillColor(231, 231, 231)
-	var drawRow func(cells []string, header bool)
-	drawRow = func(cells []string, header bool) {
+	var drawRow func(cells []string, header bool) (y, h float64)
+	drawRow = func(cells []string, header bool) (float64, float64) {
 		d.font(header, 9)
 		split := make([][]string, len(cells))
 		h := rowMin
@@ -287,11 +290,16 @@ func (d *pdfDoc) table(widths []float64, head []string, rows [][]string, right m
 			x += widths[i]
 		}
 		d.SetXY(pdfLeft, y+h)
+		return y, h
 	}
 	d.keep(20)
 	drawRow(head, true)
-	for _, r := range rows {
-		drawRow(r, false)
+	for i, r := range rows {
+		y, h := drawRow(r, false)
+		if i < len(d.sigs) {
+			last := len(widths) - 1
+			d.signature(d.sigs[i].Strokes, pdfLeft+pdfWidth-widths[last], y, widths[last], h)
+		}
 	}
 	d.font(false, 10)
 	d.SetFillColor(0, 0, 0)
@@ -377,7 +385,9 @@ func (d *pdfDoc) attendance() {
 	d.Ln(4)
 	rows := make([][]string, 0, len(m.Attendance))
 	for _, a := range m.Attendance {
-		rows = append(rows, []string{strconv.Itoa(a.No), oneLine(a.Name), oneLine(a.Unit), a.RoleLabel, a.Time, ""})
+		rows = append(rows, []string{strconv.Itoa(a.No), oneLine(a.Name), a.NIP, oneLine(a.Jabatan), oneLine(a.Unit), a.RoleLabel, a.Time, ""})
 	}
-	d.table([]float64{9, 44, 38, 30, 20, 24}, m.AttendanceHead(), rows, map[int]bool{0: true}, 10)
+	d.sigs = m.Attendance // table draws each row's signature in its last cell (signatures.go)
+	d.table(pdfAttendCols, m.AttendanceHead(), rows, map[int]bool{0: true}, 10)
+	d.sigs = nil
 }

@@ -199,6 +199,7 @@ export function applyEvent(s, msg) {
       break;
     }
     case 'participant.joined':
+    case 'participant.signed':
     case 'participant.changed': {
       const p = d.participant;
       const prev = s.participants.get(p.id);

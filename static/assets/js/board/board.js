@@ -16,6 +16,8 @@ import { typingIn, dropDrafts } from './drafts.js';
 import { loadAddresses } from './reach.js';
 import { keeper } from './keep.js';
 import { diagramEvent } from './diagram.js';
+import { allowed } from './perm.js';
+import { signDialog } from './signpad.js';
 
 export function mountBoard(root, sessionId, app) {
   const saved = getSession(sessionId);
@@ -258,7 +260,10 @@ export function mountBoard(root, sessionId, app) {
       handlers.fatal('removed');
       return;
     }
-    if (ev.event === 'participant.changed' && ev.data.participant.id === s.you.id) {
+    // The facilitator asks everyone to sign the attendance list: the pad
+    // opens once per request, and closing it is enough to dismiss it.
+    if (ev.event === 'attendance.requested' && ev.actorId !== s.you.id && allowed(s, 'participant.sign')) signDialog(ctx);
+    if (ev.event === 'participant.changed' && ev.data.participant.id === s.you.id && ev.actorId !== s.you.id) {
       toast(t('role.changed.' + s.you.role), 'info');
     }
     for (const id of [...ctx.ui.selected]) if (!s.notes.has(id)) ctx.ui.selected.delete(id);

@@ -15,6 +15,8 @@ import { saveRecord, savedRecord } from './records.js';
 import { joinBase, pickLAN, hostOf } from './reach.js';
 import { joiningControls } from './joining.js';
 import { diagramView } from './diagram.js';
+import { allowed } from './perm.js';
+import { signDialog } from './signpad.js';
 
 export const PANELS = [
   { id: 'people', icon: 'users' },
@@ -92,15 +94,32 @@ function peopleView(ctx, p) {
   return [
     inviteCard(ctx, p),
     h('h2', { class: 'panel-h' }, t('people.title'), h('span', { class: 'panel-h-count', 'data-testid': 'online-count' }, t('people.online', { n: online, total: list.length }))),
+    attendanceBar(ctx, list),
     h('ul', { class: 'people', 'data-testid': 'participants' },
       list.map((x) => h('li', { key: x.id, class: 'person' + (x.online ? ' online' : ''), 'data-testid': 'participant', 'data-participant-id': x.id, 'data-online': String(!!x.online), 'data-role': x.role },
         h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(x.name), h('span', { class: 'presence-dot' })),
         h('span', { class: 'person-text' },
           h('span', { class: 'person-name' }, x.name, x.id === s.you.id ? h('span', { class: 'you-tag' }, t('people.you')) : null),
-          h('span', { class: 'person-sub' }, [x.unit, x.online ? t('people.isOnline') : t('people.isOffline')].filter(Boolean).join(' · '))),
+          h('span', { class: 'person-sub' }, [x.jabatan, x.unit, x.online ? t('people.isOnline') : t('people.isOffline')].filter(Boolean).join(' · '))),
+        x.signed ? h('span', { class: 'signed-tick', 'data-testid': 'signed-tick', title: t('sign.signed'), 'aria-label': t('sign.signed') }, icon('check', 16)) : null,
         x.role !== 'participant' ? h('span', { class: 'role-badge role-' + x.role }, t('role.' + x.role)) : null,
         p.facEdit && x.role !== 'facilitator' ? h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'data-testid': 'participant-menu', 'aria-haspopup': 'menu', 'aria-label': t('people.menu', { name: x.name }), onclick: (e) => personMenu(ctx, x, e.currentTarget) }, icon('more', 16)) : null))),
   ];
+}
+
+// attendanceBar: the viewer signs (or signs again), and the facilitator asks
+// everyone to sign; it counts who has signed.
+function attendanceBar(ctx, list) {
+  const s = ctx.state;
+  const me = s.participants.get(s.you.id);
+  const mine = allowed(s, 'participant.sign');
+  const ask = allowed(s, 'attendance.request');
+  if (!mine && !ask) return null;
+  const signed = list.filter((x) => x.signed).length;
+  return h('div', { class: 'attendance-bar', 'data-testid': 'attendance-bar' },
+    h('span', { class: 'attendance-count', 'data-testid': 'signed-count' }, t('sign.count', { n: signed, total: list.length })),
+    mine ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'sign-open', onclick: () => signDialog(ctx) }, icon('edit', 16), me && me.signed ? t('sign.again') : t('sign.open')) : null,
+    ask ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'attendance-request', onclick: () => { ctx.cmd('attendance.request'); toast(t('sign.requested'), 'info'); } }, t('sign.request')) : null);
 }
 
 const roleRank = (r) => ({ facilitator: 0, notulis: 1 }[r] ?? 2);
