@@ -57,6 +57,11 @@ func renderCSV(m *Model) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, p := range m.Photos {
+		if err := w.Write(m.photoRow(p, len(row))); err != nil {
+			return nil, err
+		}
+	}
 	w.Flush()
 	if err := w.Error(); err != nil {
 		return nil, err
@@ -137,7 +142,11 @@ func renderJSON(m *Model) ([]byte, error) {
 	out := struct {
 		Board      board.BoardView `json:"board"`
 		Attendance []attendee      `json:"attendance"`
+		Photos     []photoItem     `json:"photos,omitempty"`
 	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance))}
+	for _, p := range m.Photos {
+		out.Photos = append(out.Photos, photoItem{p.No, p.Caption, p.Width, p.Height})
+	}
 	for _, a := range m.Attendance {
 		out.Attendance = append(out.Attendance, attendee{a.ID, a.Name, a.Unit, a.Role, a.JoinedAt.UTC()})
 	}

@@ -13,7 +13,8 @@ var htmlFS embed.FS
 // so a note reading <script>…</script> arrives as text, never as markup;
 // the page carries no script at all and needs no external asset.
 var htmlTmpl = template.Must(template.New("minutes.html").Funcs(template.FuncMap{
-	"lines": lines,
+	"lines":    lines,
+	"photoURI": photoURI,
 }).ParseFS(htmlFS, "templates/minutes.html"))
 
 func renderHTML(m *Model) ([]byte, error) {

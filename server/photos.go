@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rembuk/board"
+	"rembuk/minutes"
 )
 
 // PhotoStore is what the photo endpoints need of storage (store.DB has
@@ -174,4 +175,24 @@ func (s *Server) deletePhoto(c *fiber.Ctx) error {
 		return s.writeError(c, err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// minutesPhotos are the Dokumentasi appendix of a session's minutes (none
+// from a store without photos).
+func (s *Server) minutesPhotos(sessionID string) ([]minutes.Photo, error) {
+	ps, ok := s.store.(PhotoStore)
+	if !ok {
+		return nil, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	list, err := ps.Photos(ctx, sessionID, true)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]minutes.Photo, 0, len(list))
+	for i, p := range list {
+		out = append(out, minutes.Photo{No: i + 1, Caption: p.Caption, Width: p.Width, Height: p.Height, JPEG: p.Bytes})
+	}
+	return out, nil
 }

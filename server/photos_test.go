@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"hash/crc32"
@@ -201,5 +202,33 @@ func TestPhotoCapPerSession(t *testing.T) {
 	}
 	if n := len(tr.photos(tr.notTok)); n != 30 {
 		t.Errorf("%d photos, want 30", n)
+	}
+}
+
+// The minutes carry the photos in their appendix; deleting the session
+// removes them.
+func TestPhotoInMinutesAndGoneWithSession(t *testing.T) {
+	tr := qaNewTrio(t, "kosong")
+	base := "/api/sessions/" + tr.s.ID + "/photos"
+	if st, b := tr.ts.qaHTTP("POST", base+"?caption=Foto%20bersama", photoHdr(tr.notTok, "image/jpeg"), testJPEG(t, 120, 90)); st != 201 {
+		t.Fatalf("upload: %d %s", st, b)
+	}
+	st, _, h := tr.ts.minutes(tr.s.ID, tr.s.FacilitatorToken, "format=html")
+	if st != 200 || !bytes.Contains(h, []byte("<h2>Dokumentasi</h2>")) || !bytes.Contains(h, []byte(`src="data:image/jpeg;base64,`)) || !bytes.Contains(h, []byte("Foto 1 — Foto bersama")) {
+		t.Errorf("html minutes without the photo (status %d)", st)
+	}
+	_, _, js := tr.ts.minutes(tr.s.ID, tr.notTok, "format=json&lang=en")
+	if !bytes.Contains(js, []byte(`"photos":[{"no":1,"caption":"Foto bersama","width":120,"height":90}]`)) {
+		t.Errorf("json minutes: %.300s", js[max(0, len(js)-300):])
+	}
+	_, _, pdf := tr.ts.minutes(tr.s.ID, tr.notTok, "format=pdf")
+	if !bytes.Contains(pdf, []byte("/Subtype /Image")) {
+		t.Error("pdf minutes without an image")
+	}
+	if st := tr.ts.do("DELETE", "/api/sessions/"+tr.s.ID, tr.s.FacilitatorToken, nil, nil); st != 204 && st != 200 {
+		t.Fatalf("delete session: %d", st)
+	}
+	if list, err := tr.ts.DB.Photos(context.Background(), tr.s.ID, false); err != nil || len(list) != 0 {
+		t.Errorf("photos after the session was deleted: %v, %v", list, err)
 	}
 }
