@@ -62,6 +62,7 @@ var docxTmpl = template.Must(template.New("docx").Funcs(template.FuncMap{
 	"signWidth":  func(s []Signature) int { return textWidth / max(len(s), 1) },
 	"w3c":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"pageParts":  pageParts,
+	"photoEMU":   photoEMU,
 }).ParseFS(docxFS, "docx/*.xml"))
 
 // renderDOCX writes a WordprocessingML package: the minutes with styled
@@ -78,6 +79,9 @@ func renderDOCX(m *Model) ([]byte, error) {
 		if err := docxTmpl.ExecuteTemplate(w, p.tmpl, m); err != nil {
 			return nil, fmt.Errorf("minutes: docx %s: %w", p.name, err)
 		}
+	}
+	if err := writeDOCXMedia(zw, m); err != nil {
+		return nil, err
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err

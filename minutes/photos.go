@@ -1,6 +1,7 @@
 package minutes
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/base64"
 	"fmt"
@@ -139,4 +140,30 @@ func (m *Model) PhotoRows() [][]Photo {
 		rows = append(rows, m.Photos[i:min(i+2, len(m.Photos))])
 	}
 	return rows
+}
+
+// emu is a drawing size in English Metric Units (914,400 an inch).
+type emu struct{ CX, CY int }
+
+// photoEMU sizes a photo in the DOCX: the text width at most, and at most
+// half an A4 page high (110 mm), keeping its proportions.
+func photoEMU(p Photo) emu {
+	const perMM = 36000
+	w, h := photoFit(p, float64(textWidth)*635/perMM, 110)
+	return emu{int(w * perMM), int(h * perMM)}
+}
+
+// writeDOCXMedia stores each photo's JPEG as word/media/photoN.jpeg, the
+// target of its relationship (document_rels.xml). JPEGs do not deflate.
+func writeDOCXMedia(zw *zip.Writer, m *Model) error {
+	for _, p := range m.Photos {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: "word/media/photo" + strconv.Itoa(p.No) + ".jpeg", Method: zip.Store, Modified: m.Made})
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(p.JPEG); err != nil {
+			return err
+		}
+	}
+	return nil
 }

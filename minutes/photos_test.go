@@ -72,3 +72,23 @@ func TestPhotosAppendix(t *testing.T) {
 	}
 }
 
+// The DOCX holds each photo in word/media with its relationship, and
+// LibreOffice (when installed) opens it and finds the appendix.
+func TestPhotosDOCX(t *testing.T) {
+	m := fixtureModel(t, "id")
+	m.Photos = testPhotos(t, 2)
+	body := render(t, m, "docx")
+	parts := unzipDOCX(t, body)
+	for i, name := range []string{"word/media/photo1.jpeg", "word/media/photo2.jpeg"} {
+		if !bytes.Equal(parts[name], m.Photos[i].JPEG) {
+			t.Errorf("%s missing or wrong", name)
+		}
+	}
+	if !bytes.Contains(parts["word/_rels/document.xml.rels"], []byte(`Target="media/photo2.jpeg"`)) || !bytes.Contains(parts["[Content_Types].xml"], []byte(`Extension="jpeg"`)) {
+		t.Error("relationships or content types lack the photos")
+	}
+	doc := readDocument(t, parts["word/document.xml"])
+	if txt := doc.Text(); !strings.Contains(txt, "Dokumentasi") || !strings.Contains(txt, "Foto 2 — Diskusi kelompok <B>") {
+		t.Errorf("docx text lacks the appendix")
+	}
+}
