@@ -13,6 +13,7 @@ import { draftProps, hasDraft, dropDraft } from './drafts.js';
 import { saveRecord, savedRecord } from './records.js';
 import { joinBase, pickLAN, hostOf } from './reach.js';
 import { joiningControls } from './joining.js';
+import { photosView } from './photos.js';
 
 export const PANELS = [
   { id: 'people', icon: 'users' },
@@ -38,6 +39,7 @@ export function panel(ctx, p, narrow) {
       cur === 'people' ? peopleView(ctx, p) : null,
       cur === 'rank' ? rankingView(ctx, p) : null,
       cur === 'notes' ? conclusionsView(ctx, p) : null,
+      cur === 'notes' ? photosView(ctx, p) : null,
       cur === 'actions' ? actionsView(ctx, p) : null));
 }
 
