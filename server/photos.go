@@ -110,6 +110,7 @@ func (s *Server) uploadPhoto(c *fiber.Ctx) error {
 	if err := ps.AddPhoto(ctx, p, board.MaxPhotosPerSess); err != nil {
 		return s.writeError(c, err)
 	}
+	s.notifyPhotos(sid, ps)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(p)
 }
@@ -174,6 +175,7 @@ func (s *Server) deletePhoto(c *fiber.Ctx) error {
 	if err := ps.DeletePhoto(ctx, sid, strings.Clone(c.Params("pid"))); err != nil {
 		return s.writeError(c, err)
 	}
+	s.notifyPhotos(sid, ps)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -195,4 +197,39 @@ func (s *Server) minutesPhotos(sessionID string) ([]minutes.Photo, error) {
 		out = append(out, minutes.Photo{No: i + 1, Caption: p.Caption, Width: p.Width, Height: p.Height, JPEG: p.Bytes})
 	}
 	return out, nil
+}
+
+// photosMsg tells a session's room that its photos changed, so it sends
+// the staff's pages a "photos" frame (they read the list again). Photos
+// are not board state: no event, no seq, nothing to resume.
+type photosMsg struct{ count int }
+
+// photosChanged pushes {"type":"photos","count":N} to the facilitator's
+// and notulis's connections (the ones who may see the photos).
+func (r *room) photosChanged(m photosMsg) {
+	frame := encode(photosFrame{Type: "photos", Count: m.count})
+	for cl := range r.clients {
+		if p := r.st.Participants[cl.participantID]; p != nil && board.MayViewPhotos(p) == nil {
+			r.pushTo(cl, frame)
+		}
+	}
+}
+
+type photosFrame struct {
+	Type  string `json:"type"`
+	Count int    `json:"count"`
+}
+
+// notifyPhotos tells the room after an upload or a delete; a failure only
+// costs the other pages their refresh.
+func (s *Server) notifyPhotos(sessionID string, ps PhotoStore) {
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	list, err := ps.Photos(ctx, sessionID, false)
+	if err != nil {
+		return
+	}
+	if err := s.hub.send(ctx, sessionID, photosMsg{count: len(list)}); err != nil {
+		s.log.Debug("photos frame not sent", "err", err)
+	}
 }

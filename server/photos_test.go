@@ -232,3 +232,41 @@ func TestPhotoInMinutesAndGoneWithSession(t *testing.T) {
 		t.Errorf("photos after the session was deleted: %v, %v", list, err)
 	}
 }
+
+// nextPhotos skips the frames before the next "photos" frame.
+func nextPhotos(w *wsClient) map[string]any {
+	for {
+		if m := w.next(); m["type"] == "photos" {
+			return m
+		}
+	}
+}
+
+// An upload or a delete sends the staff's pages a "photos" frame with the
+// new count; a participant's page gets none.
+func TestPhotoFrameToStaffOnly(t *testing.T) {
+	tr := qaNewTrio(t, "kosong")
+	base := "/api/sessions/" + tr.s.ID + "/photos"
+	st, b := tr.ts.qaHTTP("POST", base, photoHdr(tr.s.FacilitatorToken, "image/jpeg"), testJPEG(t, 32, 32))
+	var p photoJSON
+	if st != 201 || json.Unmarshal(b, &p) != nil {
+		t.Fatalf("upload: %d %s", st, b)
+	}
+	for _, w := range []*wsClient{tr.fac, tr.not} {
+		if f := nextPhotos(w); num(f["count"]) != 1 {
+			t.Errorf("photos frame after the upload: %v", f)
+		}
+	}
+	if st, b := tr.ts.qaHTTP("DELETE", base+"/"+p.ID, photoHdr(tr.notTok, ""), nil); st != 204 {
+		t.Fatalf("delete: %d %s", st, b)
+	}
+	if f := nextPhotos(tr.not); num(f["count"]) != 0 {
+		t.Errorf("photos frame after the delete: %v", f)
+	}
+	// The participant's connection goes on; the frames it got before its
+	// ack (sent after both photo changes) hold no photos frame.
+	tr.id(tr.par, "note.add", map[string]any{"columnId": tr.colIDs[0], "text": "setelah foto"})
+	if bytes.Contains(tr.par.raw.Bytes(), []byte(`"type":"photos"`)) {
+		t.Error("a participant received a photos frame")
+	}
+}

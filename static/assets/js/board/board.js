@@ -15,6 +15,7 @@ import { defaultPanel } from './panels.js';
 import { typingIn, dropDrafts } from './drafts.js';
 import { loadAddresses } from './reach.js';
 import { keeper } from './keep.js';
+import { photosChanged } from './photos.js';
 
 export function mountBoard(root, sessionId, app) {
   const saved = getSession(sessionId);
@@ -195,6 +196,9 @@ export function mountBoard(root, sessionId, app) {
       applyOne(msg);
       ctx.schedule();
       return true;
+    },
+    photos() {
+      photosChanged(ctx);
     },
     presence(msg) {
       if (!ctx.state) return;

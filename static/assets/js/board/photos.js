@@ -108,3 +108,9 @@ export function photosView(ctx, p) {
       ps.thumbs[ph.id] ? h('img', { src: ps.thumbs[ph.id], alt: ph.caption || t('photos.alt'), width: 150 }) : h('span', { class: 'muted' }, t('common.loading')),
       h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'aria-label': t('photos.delete'), onclick: () => remove(ctx, ph.id) }, t('common.delete'))))));
 }
+
+/** photosChanged answers the server's "photos" frame (another staff page
+ * added or deleted one): the list is read again when it was shown. */
+export function photosChanged(ctx) {
+  if (ctx.photos && ctx.photos.list !== null) load(ctx);
+}
