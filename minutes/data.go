@@ -66,6 +66,11 @@ func renderCSV(m *Model) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, p := range m.Photos {
+		if err := w.Write(m.photoRow(p, len(row))); err != nil {
+			return nil, err
+		}
+	}
 	w.Flush()
 	if err := w.Error(); err != nil {
 		return nil, err
@@ -156,6 +161,7 @@ func renderJSON(m *Model) ([]byte, error) {
 		// UnitMap is "Pemetaan per Unit": problem note ids by unit.
 		UnitMap []unitProblems `json:"unitMap"`
 		APKL    *apklJSON      `json:"apkl,omitempty"`
+		Photos  []photoItem    `json:"photos,omitempty"`
 	}{Board: m.Board, Attendance: make([]attendee, 0, len(m.Attendance)), UnitMap: make([]unitProblems, 0, len(m.Units)), APKL: m.apklJSON()}
 	for _, u := range m.Units {
 		e := unitProblems{Problems: make([]string, 0, len(u.Problems))}
@@ -167,6 +173,9 @@ func renderJSON(m *Model) ([]byte, error) {
 			e.Problems = append(e.Problems, it.ID)
 		}
 		out.UnitMap = append(out.UnitMap, e)
+	}
+	for _, p := range m.Photos {
+		out.Photos = append(out.Photos, photoItem{p.No, p.Caption, p.Width, p.Height})
 	}
 	for _, a := range m.Attendance {
 		out.Attendance = append(out.Attendance, attendee{a.ID, a.Name, a.Unit, a.Role, a.JoinedAt.UTC(),

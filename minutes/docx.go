@@ -64,6 +64,7 @@ var docxTmpl = template.Must(template.New("docx").Funcs(template.FuncMap{
 	"w3c":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"pageParts":  pageParts,
 	"sigCell":    sigCell,
+	"photoEMU":   photoEMU,
 }).ParseFS(docxFS, "docx/*.xml"))
 
 // renderDOCX writes a WordprocessingML package: the minutes with styled
@@ -94,6 +95,9 @@ func renderDOCX(m *Model) ([]byte, error) {
 		if _, err := w.Write(p.png); err != nil {
 			return nil, err
 		}
+	}
+	if err := writeDOCXMedia(zw, m); err != nil {
+		return nil, err
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err

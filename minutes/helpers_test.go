@@ -52,7 +52,7 @@ func unzipDOCX(tb testing.TB, body []byte) map[string][]byte {
 		}
 		parts[f.Name] = b
 		if strings.HasPrefix(f.Name, "word/media/") {
-			continue // pictures (the figures), checked by their own tests
+			continue // pictures (figures, photos), checked by their own tests
 		}
 		if !bytes.HasPrefix(b, []byte("<?xml ")) {
 			tb.Errorf("%s does not start with an XML declaration", f.Name)

@@ -22,8 +22,9 @@ var htmlTmpl = template.Must(template.New("minutes.html").Funcs(template.FuncMap
 	"svg": func(l diagram.Layout, id, title string) template.HTML {
 		return template.HTML(diagram.SVG(l, diagram.SVGOptions{Title: title, IDPrefix: id})) // #nosec G203 -- escaped by diagram.SVG
 	},
-	"sigW": func() int { return board.SignatureWidth },
-	"sigH": func() int { return board.SignatureHeight },
+	"sigW":     func() int { return board.SignatureWidth },
+	"sigH":     func() int { return board.SignatureHeight },
+	"photoURI": photoURI,
 }).ParseFS(htmlFS, "templates/minutes.html"))
 
 func renderHTML(m *Model) ([]byte, error) {

@@ -21,6 +21,7 @@ func renderMarkdown(m *Model) ([]byte, error) {
 	d.actions()
 	d.signatures()
 	d.attendance()
+	d.photos()
 	return []byte(d.String()), nil
 }
 

@@ -77,6 +77,9 @@ type Model struct {
 	Acknowledged *Acknowledged
 	Signatures   []Signature
 	Attendance   []Attendee
+	// Photos are the Dokumentasi appendix (photos.go); the caller sets
+	// them, as they live beside the board, not in it.
+	Photos []Photo
 
 	// Board is the snapshot the json format carries, projected by board
 	// for the same viewer as everything above.

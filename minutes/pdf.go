@@ -71,6 +71,7 @@ func renderPDF(m *Model) ([]byte, error) {
 	d.signatures()
 	f.AddPage() // the attendance list is an attachment on its own page
 	d.attendance()
+	d.photos()
 
 	var buf bytes.Buffer
 	if err := f.Output(&buf); err != nil {

@@ -71,7 +71,9 @@ func (s *Server) writeError(c *fiber.Ctx, err error) error {
 		return s.writeCommandError(c, "", err)
 	}
 	var fe *fiber.Error
-	if errors.As(err, &fe) {
+	if errors.As(err, &fe) && fe.Code == fiber.StatusRequestEntityTooLarge && isPhotoUpload(c) {
+		err = errPhotoTooLarge
+	} else if errors.As(err, &fe) {
 		err = fiberToBoard(fe)
 	}
 	code, msg := safeError(s.log, err)

@@ -24,13 +24,18 @@ func (s *Server) getMinutes(c *fiber.Ctx) error {
 		return s.writeError(c, board.Errorf(board.CodeInvalid, "lang must be id or en"))
 	}
 	var m minutes.Model
+	var sid string
 	err := s.withState(c, func(st *board.State, p *board.Participant, _ func(string) bool) error {
 		if err := board.MayReadMinutes(p); err != nil {
 			return err
 		}
+		sid = st.Session.ID
 		m = minutes.Build(st, minutes.Options{Now: s.now(), Lang: lang, Zone: s.cfg.TimeZone, Role: p.Role})
 		return nil
 	})
+	if err == nil {
+		m.Photos, err = s.minutesPhotos(sid)
+	}
 	if err != nil {
 		return s.writeError(c, err)
 	}

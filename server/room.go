@@ -176,6 +176,8 @@ func (r *room) handle(batch []any) (stop bool) {
 		case viewMsg:
 			r.flush()
 			r.view(m)
+		case photosMsg:
+			r.photosChanged(m)
 		case stopMsg:
 			stop = true
 		}

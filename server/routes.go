@@ -10,7 +10,7 @@ import (
 // routes wires every endpoint. Security headers go on every answer.
 func (s *Server) routes() {
 	a := s.app
-	a.Use(s.recoverHTTP, securityHeaders)
+	a.Use(s.recoverHTTP, securityHeaders, s.smallBodies)
 	a.Get("/healthz", s.healthz)
 	a.Get("/api/templates", s.templates)
 	a.Get("/api/qr", s.qr)
@@ -24,6 +24,7 @@ func (s *Server) routes() {
 	a.Get("/api/sessions/:id/minutes", s.getMinutes)
 	a.Get("/api/sessions/:id/diagram", s.getDiagram)
 	a.Get("/ws/sessions/:id", s.upgradeCheck, s.websocketHandler())
+	s.photoRoutes()
 	s.staticRoutes()
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

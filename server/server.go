@@ -71,8 +71,9 @@ type Server struct {
 	// assetsOnce guards page: the prepared static files.
 	assetsOnce sync.Once
 	page       *Assets
-	addrs      *addrCounter // live connections per client address
-	mem        memReleaser  // gives memory back after connections with big frames end
+	addrs      *addrCounter  // live connections per client address
+	photoSem   chan struct{} // bounds photo decodes at once (photos.go)
+	mem        memReleaser   // gives memory back after connections with big frames end
 
 	// sockets tracks live socket handlers so Shutdown can wait for them:
 	// Fiber does not, for hijacked connections.
@@ -107,14 +108,16 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, joins: newWindowLimiter(10, time.Minute),
 		commands: newRateLimiter(cfg.CommandRate, float64(cfg.CommandBurst)),
-		addrs:    newAddrCounter(cfg.MaxConnsPerAddress)}
+		addrs:    newAddrCounter(cfg.MaxConnsPerAddress), photoSem: make(chan struct{}, photoProcessing)}
 	if cfg.SessionsPerHour > 0 {
 		s.creates = newWindowLimiter(cfg.SessionsPerHour, time.Hour)
 	}
 	s.hub = newHub(s)
 	s.app = fiber.New(fiber.Config{
-		AppName:   "rembuk",
-		BodyLimit: board.MaxRequestBody,
+		AppName: "rembuk",
+		// A photo's limit; smallBodies keeps board.MaxRequestBody on
+		// every other request.
+		BodyLimit: board.MaxPhotoBytes,
 		// Rembuk takes no forms: a multipart body is refused as not JSON
 		// (415) by requireJSON rather than parsed before routing.
 		DisablePreParseMultipartForm: true,

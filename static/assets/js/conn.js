@@ -182,6 +182,9 @@ export class Conn {
       case 'presence':
         this.h.presence(msg);
         break;
+      case 'photos':
+        if (this.h.photos) this.h.photos(msg);
+        break;
       case 'loading':
         if (this.h.loading) this.h.loading(msg.bytes);
         break;

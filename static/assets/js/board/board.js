@@ -18,6 +18,7 @@ import { keeper } from './keep.js';
 import { diagramEvent } from './diagram.js';
 import { allowed } from './perm.js';
 import { signDialog } from './signpad.js';
+import { photosChanged } from './photos.js';
 
 export function mountBoard(root, sessionId, app) {
   const saved = getSession(sessionId);
@@ -203,6 +204,9 @@ export function mountBoard(root, sessionId, app) {
       applyOne(msg);
       ctx.schedule();
       return true;
+    },
+    photos() {
+      photosChanged(ctx);
     },
     presence(msg) {
       if (!ctx.state) return;

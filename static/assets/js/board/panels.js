@@ -17,6 +17,7 @@ import { joiningControls } from './joining.js';
 import { diagramView } from './diagram.js';
 import { allowed } from './perm.js';
 import { signDialog } from './signpad.js';
+import { photosView } from './photos.js';
 
 export const PANELS = [
   { id: 'people', icon: 'users' },
@@ -45,6 +46,8 @@ export function panel(ctx, p, narrow) {
       cur === 'notes' ? conclusionsView(ctx, p) : null,
       cur === 'actions' ? actionsView(ctx, p) : null,
       cur === 'diagram' ? diagramView(ctx, p) : null));
+      cur === 'notes' ? photosView(ctx, p) : null,
+      cur === 'actions' ? actionsView(ctx, p) : null));
 }
 
 function inviteCard(ctx, p) {
