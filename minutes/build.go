@@ -42,7 +42,7 @@ func Build(st *board.State, opts Options) Model {
 	}
 	b := &builder{st: st, l: l, v: docViewer(opts.Role), names: map[string]string{}, order: map[string]int{}}
 	m := Model{Lang: lang, L: l, Zone: zone, Made: now.UTC(), Title: st.Session.Title, Unit: st.Session.Unit,
-		Place: orNone(st.Session.Place, l), Anonymous: st.Session.Settings.Anonymous}
+		Place: orNone(st.Session.Place, l), Anonymous: st.Session.Settings.Anonymous, PlainCSV: opts.PlainCSV}
 
 	b.head(&m, now, loc, zone)
 	m.Discussion = b.discussion()

@@ -28,6 +28,9 @@ import (
 // zero.
 func renderCSV(m *Model) ([]byte, error) {
 	l := m.L
+	if m.PlainCSV {
+		l = labels["en"] // the contract's names, commas and decimal points
+	}
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
@@ -50,6 +53,9 @@ func renderCSV(m *Model) ([]byte, error) {
 			row[1] = cell(g.Text)
 		}
 		if isGroup {
+			if m.PlainCSV {
+				return // the contract's csv has one row per note
+			}
 			row[2], row[3], row[9] = "", "", l.CSVGroup
 		}
 		row[4] = strconv.Itoa(it.Votes)

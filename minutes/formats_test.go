@@ -295,3 +295,22 @@ func TestFilenameAndFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainCSV: a request that names no language gets the contract's csv —
+// commas, decimal points, its English header names first and one row per
+// note — even though the minutes' language is Indonesian.
+func TestPlainCSV(t *testing.T) {
+	m := fixtureModel(t, "id")
+	m.PlainCSV = true
+	recs := readCSV(t, render(t, m, "csv"), ",")
+	if got := strings.Join(recs[0], ","); got != "column,group,text,author,votes,u,s,g,total,kind,unit" {
+		t.Errorf("header %q", got)
+	}
+	if len(recs) != 1+8 {
+		t.Fatalf("%d rows, want one per note (8)", len(recs)-1)
+	}
+	want := []string{"Akar Masalah", "", "SOP pelayanan belum diperbarui", nameChair, "1", "4", "4.5", "4.5", "13", "note", "Bagian Umum"}
+	if !equal(recs[5], want) {
+		t.Errorf("row 5 %q, want %q", recs[5], want)
+	}
+}

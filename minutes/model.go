@@ -28,6 +28,12 @@ type Options struct {
 	// marked as such; everyone else's leave them out. The zero value is
 	// the strictest view, a member of the room.
 	Role board.Role
+	// PlainCSV asks for the contract's csv whatever the language: commas,
+	// decimal points, the English header names and one row per note (no
+	// group rows). The server sets it when a request names no lang, so
+	// scripts written against the contract keep working; a lang asks for
+	// the spreadsheet of that language.
+	PlainCSV bool
 }
 
 // Model is the minutes of one session, ready to be laid out. Every string
@@ -35,8 +41,10 @@ type Options struct {
 type Model struct {
 	Lang string
 	L    *Labels
-	Zone string    // WIB, WITA or WIT
-	Made time.Time // when the minutes were built (Options.Now), in UTC
+	// PlainCSV: see Options.
+	PlainCSV bool
+	Zone     string    // WIB, WITA or WIT
+	Made     time.Time // when the minutes were built (Options.Now), in UTC
 
 	// Head (kepala).
 	Title        string

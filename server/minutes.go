@@ -17,6 +17,7 @@ import (
 func (s *Server) getMinutes(c *fiber.Ctx) error {
 	format := strings.Clone(c.Query("format", "md"))
 	lang := strings.Clone(c.Query("lang", minutes.DefaultLang))
+	plainCSV := c.Query("lang") == "" // the contract's csv shape (minutes.Options.PlainCSV)
 	if !validFormat(format) {
 		return s.writeError(c, board.Errorf(board.CodeInvalid, "format must be one of %s", strings.Join(minutes.Formats, ", ")))
 	}
@@ -30,7 +31,7 @@ func (s *Server) getMinutes(c *fiber.Ctx) error {
 			return err
 		}
 		sid = st.Session.ID
-		m = minutes.Build(st, minutes.Options{Now: s.now(), Lang: lang, Zone: s.cfg.TimeZone, Role: p.Role})
+		m = minutes.Build(st, minutes.Options{Now: s.now(), Lang: lang, Zone: s.cfg.TimeZone, Role: p.Role, PlainCSV: plainCSV})
 		return nil
 	})
 	if err == nil {

@@ -78,6 +78,12 @@ func TestMinutesPermissionsAndFormats(t *testing.T) {
 			if err != nil || len(rows) != 2 || strings.Join(rows[0], ",") != "column,group,text,author,votes,u,s,g,total,kind,unit" {
 				t.Fatalf("csv lang=en: rows %v err %v", rows, err)
 			}
+			// No lang: the contract's csv (commas, its header names first).
+			_, _, plain := ts.minutes(s.ID, n.Token, "format=csv")
+			rows, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(string(plain), "\ufeff"))).ReadAll()
+			if err != nil || len(rows) != 2 || !strings.HasPrefix(strings.Join(rows[0], ","), "column,group,text,author,votes,u,s,g,total") {
+				t.Fatalf("csv without lang: rows %v err %v", rows, err)
+			}
 		case "json":
 			var v struct {
 				Board      map[string]any   `json:"board"`
