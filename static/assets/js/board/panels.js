@@ -44,10 +44,9 @@ export function panel(ctx, p, narrow) {
       cur === 'people' ? peopleView(ctx, p) : null,
       cur === 'rank' ? rankingView(ctx, p) : null,
       cur === 'notes' ? conclusionsView(ctx, p) : null,
+      cur === 'notes' ? photosView(ctx, p) : null,
       cur === 'actions' ? actionsView(ctx, p) : null,
       cur === 'diagram' ? diagramView(ctx, p) : null));
-      cur === 'notes' ? photosView(ctx, p) : null,
-      cur === 'actions' ? actionsView(ctx, p) : null));
 }
 
 function inviteCard(ctx, p) {
