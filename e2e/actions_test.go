@@ -49,8 +49,9 @@ func click(sel chromedp.CSS) chromedp.Action[chromedp.Void] {
 			if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) { e.scrollIntoView({block: 'center', inline: 'center'}); return null; }
 			const top = document.elementFromPoint(x, y);
 			const hit = !!top && (top === e || e.contains(top));
-			// Inside the window but clipped by its scrolling lane (or under a sticky composer): scroll it, as a person would.
-			if (!hit && e.closest('.lane-body') && !(top && top.closest('dialog, .menu, .projector'))) e.scrollIntoView({block: 'center', inline: 'nearest'});
+			// Inside the window but clipped by its scrolling lane, or under something sticky (the composer, the landing's
+			// "Buat sesi"): scroll it to the middle, as a person would. What still covers it there (an overlay) fails the click.
+			if (!hit && !(top && top.closest('dialog, .menu, .projector'))) e.scrollIntoView({block: 'center', inline: 'nearest'});
 			return {x, y, hit, top: top ? (top.dataset.testid || top.tagName + '.' + top.className) : ''}; })()`
 		var prev *point
 		p, err := pollJS(ctx, t, "click "+string(sel), expr, func(p *point) bool {

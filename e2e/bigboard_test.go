@@ -75,9 +75,13 @@ func TestBigBoardLoads(t *testing.T) {
 	}
 	srv.start()
 	// As on a device that has not kept this board (the page shows a kept
-	// board at once and resumes, without a loading view).
+	// board at once and resumes, without a loading view): leave the page
+	// first (it keeps its board as it goes), then forget the kept board.
+	url := eval[string](fac, `location.href`)
+	fac.do("leave the board", chromedp.Navigate("about:blank"))
+	fac.do("forget the kept board", chromedp.Navigate(srv.url+"/"))
 	eval[bool](fac, `localStorage.removeItem('rembuk:board'), true`)
-	fac.do("reload the big board", chromedp.Reload())
+	fac.do("open the big board", chromedp.Navigate(url))
 	fac.waitJSFor("every note is on the page", fmt.Sprintf(`document.querySelectorAll('[data-testid=note]').length === %d`, n), 60*time.Second)
 	fac.waitJS("connected", connected)
 	if !eval[bool](fac, noteShown(text(7))) {
