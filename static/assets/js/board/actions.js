@@ -5,9 +5,8 @@ import { h } from '../dom.js';
 import { t, fmtDate } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { openMenu } from '../ui/menu.js';
-import { confirmDialog } from '../ui/dialog.js';
+import { openDialog, confirmDialog } from '../ui/dialog.js';
 import { label, targets } from './derive.js';
-import { actionDialog } from './dialogs.js';
 import { draftProps, draftOf, dropDrafts, draftKeys } from './drafts.js';
 
 export function actionsView(ctx, p) {
@@ -93,3 +92,13 @@ export function actionForm(ctx, a, targetId, testid, onDone, key) {
 }
 
 const cut = (x) => { const v = String(x || '').replace(/\s+/g, ' '); return v.length > 60 ? v.slice(0, 59) + '…' : v; };
+
+export function actionDialog(ctx, a, targetId) {
+  const key = 'dialog/action/' + (a ? a.id : 'new/' + (targetId || ''));
+  openDialog({
+    title: t(a ? 'action.edit' : 'action.new'),
+    testid: 'action-dialog',
+    body: (d) => actionForm(ctx, a, targetId, 'action-dialog-form', () => d.close(), key),
+    onClose: () => dropDrafts(ctx, key + '/'),
+  });
+}

@@ -5,7 +5,9 @@ import { h } from '../dom.js';
 import { t, fmtNum } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { columns, groupsIn, displayNotes, notesByColumn, hiddenCounts } from './derive.js';
-import { noteCard, voteControl, usgOrGate, recordBox, linkChips, COLORS } from './note.js';
+import { noteCard, voteControl, usgOrGate, recordBox, linkChips } from './note.js';
+import { dropZone } from './drag.js';
+import { colorPicker, focusQuiet } from './swatches.js';
 import { apklPicker, apklBadge, apklClass, isItem } from './apkl.js';
 import { columnMenu, groupMenu } from './menus.js';
 import { addColumnDialog } from './dialogs.js';
@@ -13,12 +15,6 @@ import { usgKind } from './perm.js';
 import { draftProps, draftOf, dropDraft, hasDraft } from './drafts.js';
 import { newRef } from '../conn.js';
 import { filterByUnit } from './units.js';
-
-const DRAG_TYPE = 'application/x-rembuk-note';
-
-/** canDrag: drag and drop is offered everywhere but on touch screens (the menu works there). */
-const canDrag = () => !window.matchMedia('(pointer: coarse)').matches;
-let dragging = null;
 
 export function lanes(ctx, p) {
   const s = ctx.state;
@@ -125,24 +121,6 @@ function composer(ctx, c, canAdd) {
   h('p', { class: 'composer-hint' + (canAdd ? ' kbd-hint' : ''), role: canAdd ? null : 'status' }, t(canAdd ? 'note.hint' : 'note.lockedDraft')));
 }
 
-/** focusQuiet focuses without the browser's own scrolling (which zooms a
- * phone's viewport out when the field sits in a horizontally scrolled lane),
- * then brings the field into view inside its lane. */
-export function focusQuiet(node) {
-  node.focus({ preventScroll: true });
-  node.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-}
-
-/** colorPicker is a radio group of the six note colors. */
-export function colorPicker(current, onPick, name) {
-  return h('div', { class: 'colors', role: 'radiogroup', 'aria-label': t('note.color') },
-    COLORS.map((col) => h('button', {
-      key: col, type: 'button', role: 'radio', class: 'swatch note-' + col + (col === current ? ' on' : ''),
-      'aria-checked': String(col === current), 'aria-label': t('color.' + col), 'data-testid': 'color-' + col, name,
-      onclick: () => onPick(col),
-    })));
-}
-
 function groupBox(ctx, p, c, g, notes) {
   const s = ctx.state;
   const spot = s.session.spotlight === g.id;
@@ -168,84 +146,3 @@ function groupBox(ctx, p, c, g, notes) {
 }
 
 const fmt = (x) => fmtNum(x);
-
-function dropZone(ctx, p, columnId, groupId) {
-  if (!canDrag()) return {};
-  return {
-    ondragover: (e) => {
-      if (!dragging) return;
-      e.preventDefault();
-      e.stopPropagation();
-      e.currentTarget.classList.add('drop-over');
-    },
-    ondragleave: (e) => { if (!e.currentTarget.contains(e.relatedTarget)) e.currentTarget.classList.remove('drop-over'); },
-    ondrop: (e) => {
-      e.preventDefault();
-      e.stopPropagation();
-      e.currentTarget.classList.remove('drop-over');
-      const id = dragging || e.dataTransfer.getData(DRAG_TYPE);
-      dragging = null;
-      const n = ctx.state.notes.get(id);
-      if (!n) return;
-      const gid = groupId || null;
-      if (n.columnId === columnId && (n.groupId || null) === gid) return;
-      ctx.cmd('note.move', { id, columnId, groupId: groupId || '' });
-    },
-  };
-}
-
-/**
- * stackProps makes a loose card a drop target: another card dropped on it
- * stacks both into a new group, titled with this card's text (rename it
- * from the group's menu). A card from another column moves here first.
- */
-export function stackProps(ctx, p, n) {
-  if (!canDrag() || !p.addGroup || n.pending || n.hidden) return {};
-  const other = () => (dragging && dragging !== n.id ? ctx.state.notes.get(dragging) : null);
-  return {
-    ondragover: (e) => {
-      const o = other();
-      if (!o || !p.moveNote(o)) return;
-      e.preventDefault();
-      e.stopPropagation();
-      e.currentTarget.classList.add('drop-stack');
-    },
-    ondragleave: (e) => { if (!e.currentTarget.contains(e.relatedTarget)) e.currentTarget.classList.remove('drop-stack'); },
-    ondrop: (e) => {
-      const o = other();
-      e.currentTarget.classList.remove('drop-stack');
-      if (!o || !p.moveNote(o)) return;
-      e.preventDefault();
-      e.stopPropagation();
-      dragging = null;
-      document.querySelectorAll('.drop-over').forEach((x) => x.classList.remove('drop-over'));
-      if (o.columnId !== n.columnId) ctx.cmd('note.move', { id: o.id, columnId: n.columnId, groupId: '' });
-      ctx.cmd('group.add', { columnId: n.columnId, title: stackTitle(n.text), noteIds: [n.id, o.id] });
-    },
-  };
-}
-
-/** stackTitle is a card's text as a one-line group title. */
-const stackTitle = (text) => {
-  const v = String(text || '').replace(/\s+/g, ' ').trim();
-  return [...v].length > 80 ? [...v].slice(0, 79).join('') + '…' : v;
-};
-
-/** dragProps makes a note draggable where it may move (desktop pointers only). */
-export function dragProps(p, n) {
-  if (!p.moveNote(n) || n.pending || !canDrag()) return {};
-  return {
-    draggable: true,
-    ondragstart: (e) => {
-      dragging = n.id;
-      e.dataTransfer.setData(DRAG_TYPE, n.id);
-      e.dataTransfer.effectAllowed = 'move';
-      e.currentTarget.classList.add('dragging');
-    },
-    ondragend: (e) => {
-      dragging = null;
-      e.currentTarget.classList.remove('dragging');
-      document.querySelectorAll('.drop-over').forEach((x) => x.classList.remove('drop-over'));
-    },
-  };
-}

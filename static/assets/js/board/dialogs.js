@@ -1,6 +1,7 @@
 // dialogs.js — the board's modal dialogs: settings and reveal, timer,
 // minutes download, close session, add column, link picker, conclusion
-// editor, action editor. They re-render live while open.
+// editor. They re-render live while open. The action editor lives in
+// actions.js beside its form, so the two modules do not import each other.
 import { h } from '../dom.js';
 import { t, getLang, errorText } from '../i18n.js';
 import { icon } from '../ui/icons.js';
@@ -8,7 +9,6 @@ import { openDialog, confirmDialog, promptDialog } from '../ui/dialog.js';
 import { toast } from '../ui/toast.js';
 import { downloadMinutes } from '../api.js';
 import { columns, hiddenCounts, label, targets } from './derive.js';
-import { actionForm } from './actions.js';
 import { draftProps, dropDrafts } from './drafts.js';
 import { saveRecord, savedRecord } from './records.js';
 import { apklSettings } from './apkl.js';
@@ -215,15 +215,5 @@ export function recordDialog(ctx, targetId) {
       d.close();
     },
     onClose: () => dropDrafts(ctx, key),
-  });
-}
-
-export function actionDialog(ctx, a, targetId) {
-  const key = 'dialog/action/' + (a ? a.id : 'new/' + (targetId || ''));
-  openDialog({
-    title: t(a ? 'action.edit' : 'action.new'),
-    testid: 'action-dialog',
-    body: (d) => actionForm(ctx, a, targetId, 'action-dialog-form', () => d.close(), key),
-    onClose: () => dropDrafts(ctx, key + '/'),
   });
 }

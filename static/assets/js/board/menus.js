@@ -4,7 +4,8 @@ import { t } from '../i18n.js';
 import { openMenu } from '../ui/menu.js';
 import { confirmDialog, promptDialog } from '../ui/dialog.js';
 import { columns, groupsIn } from './derive.js';
-import { linkDialog, linkKindsFrom, recordDialog, actionDialog } from './dialogs.js';
+import { linkDialog, linkKindsFrom, recordDialog } from './dialogs.js';
+import { actionDialog } from './actions.js';
 
 export function noteMenu(ctx, p, c, n, anchor) {
   const s = ctx.state;

@@ -8,12 +8,11 @@ import { votesLeft } from '../state.js';
 import { isMine, usgKind } from './perm.js';
 import { label } from './derive.js';
 import { noteMenu } from './menus.js';
-import { dragProps, stackProps, colorPicker, focusQuiet } from './columns.js';
+import { dragProps, stackProps } from './drag.js';
+import { COLORS, colorPicker, focusQuiet } from './swatches.js';
 import { draftProps, draftOf, dropDrafts, setDraft } from './drafts.js';
 import { apklPicker, apklBadge, apklClass, isItem, screenedOut } from './apkl.js';
 import { unitClass, unitChip } from './units.js';
-
-export const COLORS = ['yellow', 'pink', 'blue', 'green', 'orange', 'purple'];
 
 export function noteCard(ctx, p, c, n, loose) {
   const s = ctx.state;
