@@ -56,9 +56,16 @@ func phaseSet(x *exec) (string, any, error) {
 	if p == PhaseScreen && !x.s.Session.Settings.APKL.Enabled {
 		return "", nil, Errorf(CodeInvalid, "switch APKL screening on before its step")
 	}
+	shown := x.s.withheldFor(Viewer{Role: RoleParticipant})
 	x.s.Session.Phase = p
 	x.s.putSession()
-	return "phase.changed", PhaseData{Phase: p}, nil
+	d := PhaseData{Phase: p}
+	// Closing (or opening) the scoring with hidden results: every viewer
+	// gets the results again, projected for them.
+	if x.s.withheldFor(Viewer{Role: RoleParticipant}) != shown {
+		d.Notes, d.Groups, d.APKL = x.s.noteValues(), x.s.groupValues(), x.s.apklResults()
+	}
+	return "phase.changed", d, nil
 }
 
 func settingsUpdate(x *exec) (string, any, error) {
@@ -91,6 +98,10 @@ func settingsUpdate(x *exec) (string, any, error) {
 	if c.ShowUnits != nil {
 		st.ShowUnits = *c.ShowUnits
 	}
+	if c.HideResults != nil {
+		st.HideResults = *c.HideResults
+	}
+	shown := x.s.withheldFor(Viewer{Role: RoleParticipant})
 	// A new private round hides the notes written from now on until the
 	// next reveal; notes everyone has already read stay readable.
 	if st.PrivateBrainstorm && !before.PrivateBrainstorm {
@@ -118,6 +129,10 @@ func settingsUpdate(x *exec) (string, any, error) {
 	if apklChanged {
 		data.APKL = x.s.apklResults()
 	}
+	// Hiding or showing the results sends them again (or withholds them).
+	if x.s.withheldFor(Viewer{Role: RoleParticipant}) != shown {
+		data.Notes, data.Groups, data.APKL = x.s.noteValues(), x.s.groupValues(), x.s.apklResults()
+	}
 	return "settings.changed", data, nil
 }
 
@@ -126,6 +141,15 @@ func (s *State) noteValues() []Note {
 	out := make([]Note, len(ns))
 	for i, n := range ns {
 		out[i] = *n
+	}
+	return out
+}
+
+func (s *State) groupValues() []Group {
+	gs := s.SortedGroups()
+	out := make([]Group, len(gs))
+	for i, g := range gs {
+		out[i] = *g
 	}
 	return out
 }

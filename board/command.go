@@ -45,6 +45,8 @@ type Command struct {
 	K         *int       `json:"k,omitempty"`
 	L         *int       `json:"l,omitempty"`
 	ShowUnits *bool      `json:"showUnits,omitempty"`
+	// HideResults: settings.update's switch (Settings.HideResults).
+	HideResults *bool `json:"hideResults,omitempty"`
 	// participant.sign and participant.update (signatures.go).
 	Path    *string `json:"path,omitempty"`
 	NIP     *string `json:"nip,omitempty"`

@@ -51,8 +51,13 @@ type (
 		ID        string `json:"id"`
 		Anonymous bool   `json:"anonymous,omitempty"`
 	}
+	// PhaseData: Notes, Groups and APKL are set only when the change of
+	// phase shows or hides the team's results (Settings.HideResults).
 	PhaseData struct {
-		Phase Phase `json:"phase"`
+		Phase  Phase                 `json:"phase"`
+		Notes  []Note                `json:"notes,omitempty"`
+		Groups []Group               `json:"groups,omitempty"`
+		APKL   map[string]APKLResult `json:"apkl,omitempty"`
 	}
 	TimerData struct {
 		Timer *Timer `json:"timer"`
@@ -86,6 +91,9 @@ type (
 		// APKL carries every rated item's result when the APKL raters
 		// setting changes which ratings count.
 		APKL map[string]APKLResult `json:"apkl,omitempty"`
+		// Groups carries every group when the results are shown or hidden
+		// again (Settings.HideResults).
+		Groups []Group `json:"groups,omitempty"`
 	}
 	// CodeData is a session's new join code; only staff read it.
 	CodeData struct {

@@ -332,6 +332,7 @@ func (f *fuzzRun) command(typ string) Command {
 		c.Phase = []string{"brainstorm", "group", "vote", "discuss", "actions", "lunch", "screen", "screen", "screen", "vote"}[f.r.next()%10]
 	case "settings.update":
 		c.Anonymous, c.PrivateBrainstorm, c.Locked, c.ShowUnits = f.optBool(), f.optBool(), f.optBool(), f.optBool()
+		c.HideResults = f.optBool()
 		if n := f.r.next(); n%2 == 0 {
 			c.VotesPerParticipant = ip([]int{0, 1, 2, 3, 5, 7, MaxVotesBudget, MaxVotesBudget + 1}[n/2%8])
 		}
@@ -669,11 +670,13 @@ func (f *fuzzRun) checkViews(what string, events []Event) {
 				t.Fatalf("%s: event %d %s for %s: shared encoding\n%s\nwant\n%s", what, ev.Seq, ev.Name, id, shared, raw)
 			}
 			scan(fmt.Sprintf("event %d %s", ev.Seq, ev.Name), raw)
+			f.checkResults(fmt.Sprintf("%s: event %d %s for %s", what, ev.Seq, ev.Name, id), v, out.Data)
 			f.checkActor(what, ev, v, out)
 			f.checkEventAuthors(what, ev, v, out)
 		}
 		snap := s.Snapshot(v, nil, t0)
 		scan("snapshot", mustJSON(t, snap))
+		f.checkResults(fmt.Sprintf("%s: snapshot for %s", what, id), v, snap)
 		f.checkPersonal(what, v, events)
 		for _, n := range snap.Notes {
 			nv, ok := n.(NoteView)
@@ -689,6 +692,43 @@ func (f *fuzzRun) checkViews(what string, events []Event) {
 			}
 		}
 	}
+}
+
+// checkResults: while results are hidden (the rule written apart from
+// ResultsHidden), a participant's frame or snapshot holds no vote count or
+// USG total other than zero — anywhere in it, own counts (myVotes, myUsg)
+// aside.
+func (f *fuzzRun) checkResults(what string, v Viewer, data any) {
+	st, ph := f.b.s.Session.Settings, f.b.s.Session.Phase
+	if !st.HideResults || ph != PhaseVote && ph != PhaseScreen || v.Role != RoleParticipant {
+		return
+	}
+	var walk func(x any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case map[string]any:
+			for k, y := range x {
+				switch k {
+				case "votes", "total", "raters", "u", "s", "g":
+					if y != 0.0 {
+						f.t.Fatalf("%s: %s = %v while results are hidden", what, k, y)
+					}
+				case "myVotes", "myUsg", "myApkl", "you", "rules", "settings", "apkl":
+					continue
+				}
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	var x any
+	if err := json.Unmarshal(mustJSON(f.t, data), &x); err != nil {
+		f.t.Fatal(err)
+	}
+	walk(x)
 }
 
 // checkPersonal: no frame or snapshot carries a signature or NIP of

@@ -12,12 +12,22 @@ package board
 type Class struct {
 	Text, Author, Unit, Actor, Self bool
 	// Personal: v may see a participant's signature and NIP (MaySeePersonal).
-	Personal  bool
+	Personal bool
+	// Withheld: the team's results v is denied (ResultsHidden).
+	Withheld  Withheld
 	PerViewer Viewer
 }
 
-// classOf returns the class of viewer v for event ev.
+// classOf returns the class of viewer v for event ev: its visibility
+// (classBase) and the team's results v is denied, which any event may carry.
 func (s *State) classOf(ev *Event, v Viewer) Class {
+	c := s.classBase(ev, v)
+	c.Withheld = s.withheldFor(v)
+	return c
+}
+
+// classBase returns what of ev's notes, authors and actor v may see.
+func (s *State) classBase(ev *Event, v Viewer) Class {
 	switch d := ev.Data.(type) {
 	case NoteData:
 		return Class{Text: s.CanRead(&d.Note, v), Author: s.CanSeeAuthor(&d.Note, v), Unit: s.CanSeeUnit(&d.Note, v),
@@ -145,33 +155,62 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 	}
 	switch d := ev.Data.(type) {
 	case NoteData:
-		out.Data = map[string]any{"note": s.noteView(&d.Note, c.Text, c.Author, c.Unit, s.units(), nil)}
+		out.Data = map[string]any{"note": s.noteView(&d.Note, c.Text, c.Author, c.Unit, c.Withheld, s.units(), nil)}
 	case NotesData:
 		m := map[string]any{"revealed": d.Revealed}
 		if d.Settings != nil {
 			m["settings"] = d.Settings
 		}
 		if d.Notes != nil {
-			m["notes"] = s.notesFor(d.Notes, c.PerViewer)
+			m["notes"] = s.notesFor(d.Notes, c.PerViewer, c.Withheld)
 		}
-		if d.APKL != nil {
+		if d.Groups != nil {
+			m["groups"] = s.groupsFor(d.Groups, c.Withheld)
+		}
+		if d.APKL != nil && !c.Withheld.APKL {
 			m["apkl"] = d.APKL
 		}
 		out.Data = m
+	case PhaseData:
+		m := map[string]any{"phase": d.Phase}
+		if d.Notes != nil {
+			m["notes"] = s.notesFor(d.Notes, c.PerViewer, c.Withheld)
+			m["groups"] = s.groupsFor(d.Groups, c.Withheld)
+			if !c.Withheld.APKL {
+				m["apkl"] = d.APKL
+			}
+		}
+		out.Data = m
+	case GroupData:
+		g := d.Group
+		if c.Withheld.Totals {
+			g.Votes, g.USG = 0, USG{}
+		}
+		out.Data = GroupData{Group: g, NoteIDs: d.NoteIDs}
 	case VoteData:
-		m := map[string]any{"targetId": d.TargetID, "votes": d.Votes}
+		votes := d.Votes
+		if c.Withheld.Totals {
+			votes = 0
+		}
+		m := map[string]any{"targetId": d.TargetID, "votes": votes}
 		if c.Self {
 			m["myVotes"] = d.VoterVotes
 		}
 		out.Data = m
 	case USGData:
 		m := map[string]any{"targetId": d.TargetID, "usg": d.USG, "usgByUnit": append([]UnitUSG{}, s.unitUSG(d.TargetID, s.units())...)}
+		if c.Withheld.Totals {
+			m["usg"], m["usgByUnit"] = USG{}, []UnitUSG{}
+		}
 		if c.Self {
 			m["myUsg"] = map[string]int{"u": d.Score.U, "s": d.Score.S, "g": d.Score.G}
 		}
 		out.Data = m
 	case APKLData:
 		m := map[string]any{"targetId": d.TargetID, "apkl": d.APKL}
+		if c.Withheld.APKL {
+			m["apkl"] = nil
+		}
 		if c.Self {
 			r := d.Rating
 			m["myApkl"] = map[string]int{"a": r.A, "p": r.P, "k": r.K, "l": r.L}
@@ -184,13 +223,13 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 	case ParticipantData:
 		m := map[string]any{"participant": participantView(&d.Participant, false, c.Personal)}
 		if d.Notes != nil {
-			m["notes"] = s.notesFor(d.Notes, c.PerViewer)
+			m["notes"] = s.notesFor(d.Notes, c.PerViewer, c.Withheld)
 		}
 		out.Data = m
 	case RemovedData:
 		m := map[string]any{"id": d.ID}
 		if d.Notes != nil {
-			m["notes"] = s.notesFor(d.Notes, c.PerViewer)
+			m["notes"] = s.notesFor(d.Notes, c.PerViewer, c.Withheld)
 		}
 		out.Data = m
 	case IDData:

@@ -77,7 +77,7 @@ func (s *State) Snapshot(v Viewer, online func(id string) bool, now time.Time) B
 // SnapshotNote projects note n as it stands in v's snapshot.
 func (s *State) SnapshotNote(n *Note, v Viewer) any {
 	u := s.units()
-	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), s.canSeeUnit(n, v, u), u, &v)
+	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), s.canSeeUnit(n, v, u), s.withheldFor(v), u, &v)
 }
 
 // EventNote projects note n as an event carrying every note (a reveal, a
@@ -85,7 +85,7 @@ func (s *State) SnapshotNote(n *Note, v Viewer) any {
 // ClassViewer(v) is shown.
 func (s *State) EventNote(n *Note, v Viewer) any {
 	u := s.units()
-	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), s.canSeeUnit(n, v, u), u, nil)
+	return s.noteView(n, s.CanRead(n, v), s.CanSeeAuthor(n, v), s.canSeeUnit(n, v, u), s.withheldFor(v), u, nil)
 }
 
 // ClassViewer is the nameless viewer of v's role. For every note that is
@@ -138,6 +138,7 @@ func (s *State) SnapshotHead(v Viewer, online func(id string) bool, now time.Tim
 		if g.USG.Raters > 0 {
 			gv.USGByUnit = s.unitUSG(g.ID, u)
 		}
+		gv.withhold(s.withheldFor(v))
 		b.Groups = append(b.Groups, gv)
 	}
 	for _, l := range s.SortedLinks() {

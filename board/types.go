@@ -66,6 +66,11 @@ type Settings struct {
 	// unit, and USG be broken out per unit, for units of at least
 	// MinUnitSize people (board/units.go).
 	ShowUnits bool `json:"showUnits"`
+	// HideResults (sembunyikan hasil sampai penilaian ditutup) withholds
+	// the team's votes, USG and APKL results from participants while the
+	// phase is screen or vote, so nobody anchors on the others' scores
+	// (State.ResultsHidden in view.go).
+	HideResults bool `json:"hideResults"`
 }
 
 // DefaultSettings are those of a new session.

@@ -114,6 +114,49 @@ func (s *State) actorOn(ev *Event, v Viewer, ids ...string) bool {
 	return true
 }
 
+// ResultsHidden reports whether v is denied the team's results — the
+// votes and USG totals of notes and groups and USG per unit — while the
+// facilitator hides them (Settings.HideResults) and the phase is screen or
+// vote: a participant sees only their own votes and scores, so the
+// others' do not anchor theirs. Withheld totals read as zero and withheld
+// breakdowns as absent. Staff (facilitator, notulis) always see them. It
+// depends on v's role alone, so every viewer of a role shares one encoding
+// (ClassViewer).
+func (s *State) ResultsHidden(v Viewer) bool { return s.withheldFor(v).Totals }
+
+// Withheld is what of the team's results a viewer is denied.
+type Withheld struct {
+	// Totals: votes, USG and USG per unit (screen and vote phases).
+	Totals bool
+	// APKL: APKL results, during the screen phase only — in the vote
+	// phase they decide which items may be scored, so they show.
+	APKL bool
+}
+
+// withheldFor returns what of the team's results v is denied now.
+func (s *State) withheldFor(v Viewer) Withheld {
+	if v.Role != RoleParticipant || s.resultsShown() {
+		return Withheld{}
+	}
+	return Withheld{Totals: true, APKL: s.Session.Phase == PhaseScreen}
+}
+
+// resultsShown reports whether the team's results reach participants now.
+func (s *State) resultsShown() bool {
+	p := s.Session.Phase
+	return !s.Session.Settings.HideResults || p != PhaseVote && p != PhaseScreen
+}
+
+// withhold clears from gv what w denies.
+func (gv *GroupView) withhold(w Withheld) {
+	if w.Totals {
+		gv.Votes, gv.USG, gv.USGByUnit = 0, USG{}, nil
+	}
+	if w.APKL {
+		gv.APKL = nil
+	}
+}
+
 // roleOf returns a participant's role; an unknown id counts as a participant.
 func (s *State) roleOf(id string) Role {
 	if p, ok := s.Participants[id]; ok {
@@ -172,8 +215,8 @@ type MyUSG struct {
 // noteView projects n. The aggregates come from the live note when it
 // exists (an event's copy may be older); unit says the viewer may learn the
 // author's unit (from u); mine adds the viewer's own votes and score
-// (snapshot only).
-func (s *State) noteView(n *Note, text, author, unit bool, u *units, mine *Viewer) any {
+// (snapshot only); w is what of the team's results the viewer is denied.
+func (s *State) noteView(n *Note, text, author, unit bool, w Withheld, u *units, mine *Viewer) any {
 	if !text {
 		return HiddenNote{ID: n.ID, ColumnID: n.ColumnID, Hidden: true}
 	}
@@ -192,6 +235,12 @@ func (s *State) noteView(n *Note, text, author, unit bool, u *units, mine *Viewe
 	}
 	if n.USG.Raters > 0 {
 		v.USGByUnit = s.unitUSG(n.ID, u)
+	}
+	if w.Totals {
+		v.Votes, v.USG, v.USGByUnit = 0, USG{}, nil
+	}
+	if w.APKL {
+		v.APKL = nil
 	}
 	if mine != nil {
 		v.Mine = n.AuthorID == mine.ID

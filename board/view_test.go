@@ -493,7 +493,7 @@ func TestSnapshot(t *testing.T) {
 			t.Errorf("snapshot session lacks %s", k)
 		}
 	}
-	if got, want := keysOf(sess["settings"].(map[string]any)), []string{"anonymous", "apkl", "joiningClosed", "locked", "privateBrainstorm", "showUnits", "votesPerParticipant"}; !reflect.DeepEqual(got, want) {
+	if got, want := keysOf(sess["settings"].(map[string]any)), []string{"anonymous", "apkl", "hideResults", "joiningClosed", "locked", "privateBrainstorm", "showUnits", "votesPerParticipant"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("settings keys = %v, want %v", got, want)
 	}
 	if got, want := keysOf(m["you"].(map[string]any)), []string{"id", "name", "role", "votesLeft"}; !reflect.DeepEqual(got, want) {

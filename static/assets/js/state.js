@@ -104,6 +104,21 @@ function replaceNotes(s, notes) {
   for (const id of old.keys()) if (!s.notes.has(id)) { s.mine.delete(id); s.myVotes.delete(id); s.myUsg.delete(id); }
 }
 
+/** applyResults takes the notes, groups and APKL results an event sends
+ * again when the team's results are shown or hidden (settings.hideResults),
+ * or when the APKL raters change. */
+function applyResults(s, d) {
+  if (d.notes) replaceNotes(s, d.notes);
+  for (const x of d.groups || []) {
+    const prev = s.groups.get(x.id);
+    if (prev) s.groups.set(x.id, { ...prev, ...normGroup(x), usgByUnit: x.usgByUnit || [] });
+  }
+  for (const [id, r] of Object.entries(d.apkl || {})) {
+    const tg = target(s, id);
+    if (tg) tg.apkl = r;
+  }
+}
+
 function target(s, id) {
   return s.notes.get(id) || s.groups.get(id) || null;
 }
@@ -215,16 +230,14 @@ export function applyEvent(s, msg) {
       break;
     case 'phase.changed':
       s.session.phase = d.phase;
+      // Closing the scoring with hidden results sends them to everyone.
+      applyResults(s, d);
       break;
     case 'settings.changed': {
       s.session.settings = { ...d.settings };
       s.session.revealed = !!d.revealed;
-      if (d.notes) replaceNotes(s, d.notes);
       // A change of APKL raters re-counts every rated item.
-      for (const [id, r] of Object.entries(d.apkl || {})) {
-        const tg = target(s, id);
-        if (tg) tg.apkl = r;
-      }
+      applyResults(s, d);
       break;
     }
     case 'notes.revealed':

@@ -38,6 +38,7 @@ export function settingsDialog(ctx) {
           h('button', { type: 'button', class: 'btn btn-primary btn-sm', disabled: closed || s.session.revealed, 'data-testid': 'settings-reveal', onclick: () => revealDialog(ctx) }, icon('eye', 16), t('reveal.button'))) : null,
         toggle('anonymous', st.anonymous, 'settings.anonymous', 'settings.anonymousHint', (v) => set('anonymous', v)),
         toggle('showUnits', !!st.showUnits, 'settings.showUnits', 'settings.showUnitsHint', (v) => set('showUnits', v)),
+        toggle('hideResults', !!st.hideResults, 'settings.hideResults', 'settings.hideResultsHint', (v) => set('hideResults', v)),
         toggle('locked', st.locked, 'settings.locked', 'settings.lockedHint', (v) => set('locked', v)),
         apklSettings(ctx),
         h('div', { class: 'switch-row' },

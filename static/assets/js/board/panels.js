@@ -142,8 +142,22 @@ function showOnBoard(ctx, p, id) {
   ctx.schedule();
 }
 
+/** resultsHidden mirrors the server's rule (board.ResultsHidden): while the
+ * facilitator hides the results, a participant gets no totals in the
+ * screen and vote phases, so a ranking would be a list of zeros. */
+function resultsHidden(s) {
+  const st = s.session.settings || {};
+  return !!st.hideResults && s.you.role === 'participant' && (s.session.phase === 'vote' || s.session.phase === 'screen');
+}
+
 function rankingView(ctx, p) {
   const s = ctx.state;
+  if (resultsHidden(s)) {
+    return [
+      h('h2', { class: 'panel-h' }, t('rank.title')),
+      h('p', { class: 'panel-note', 'data-testid': 'results-hidden' }, t('rank.hidden')),
+    ];
+  }
   const rows = ranking(s);
   return [
     h('h2', { class: 'panel-h' }, t('rank.title')),

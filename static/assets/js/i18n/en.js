@@ -333,6 +333,7 @@ export default {
 
   'rank.goto': 'Show on the board',
   'rank.spotlight': 'Spotlight and show on the board',
+  'rank.hidden': 'Results are hidden until scoring closes.',
   'rank.title': 'Problem ranking (USG)',
   'rank.help': 'Sorted by the mean U+S+G total, then by votes.',
   'rank.problem': 'Problem',
@@ -422,6 +423,8 @@ export default {
   'settings.anonymous': 'Anonymous',
   'settings.anonymousHint': 'Note authors are shown to nobody. Notes written while this is on stay anonymous after it is turned off.',
   'settings.showUnits': 'Show units',
+  'settings.hideResults': 'Hide results until scoring closes',
+  'settings.hideResultsHint': 'During screening and scoring, participants see only their own votes and scores, not the team\'s results, so they are not swayed.',
   'settings.showUnitsHint': 'While anonymous, a card shows its writer\'s unit only when that unit has at least 3 people in this session.',
   'unit.bar': 'Units',
   'unit.filter': 'Unit',

@@ -331,6 +331,7 @@ export default {
 
   'rank.goto': 'Tampilkan di papan',
   'rank.spotlight': 'Sorot dan tampilkan di papan',
+  'rank.hidden': 'Hasil disembunyikan sampai penilaian ditutup.',
   'rank.title': 'Peringkat masalah (USG)',
   'rank.help': 'Diurutkan menurut rata-rata total U+S+G, lalu jumlah suara.',
   'rank.problem': 'Masalah',
@@ -420,6 +421,8 @@ export default {
   'settings.anonymous': 'Anonim',
   'settings.anonymousHint': 'Nama penulis kartu tidak ditampilkan kepada siapa pun. Kartu yang ditulis selama anonim tetap anonim walau pengaturan ini dimatikan.',
   'settings.showUnits': 'Tampilkan unit',
+  'settings.hideResults': 'Sembunyikan hasil sampai penilaian ditutup',
+  'settings.hideResultsHint': 'Selama penyaringan dan penilaian, peserta hanya melihat suara dan skornya sendiri, bukan hasil tim, agar tidak terpengaruh.',
   'settings.showUnitsHint': 'Saat anonim, kartu menampilkan unit penulisnya hanya bila unit itu beranggotakan paling sedikit 3 orang di sesi ini.',
   'unit.bar': 'Unit',
   'unit.filter': 'Unit',
