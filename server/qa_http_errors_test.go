@@ -1,13 +1,16 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"rembuk/board"
 )
@@ -168,6 +171,36 @@ func (ts *testServer) qaHTTPBig(path string, hdr map[string]string, body []byte)
 	}
 	ts.t.Fatalf("POST %s: %v", path, err)
 	return 0, nil
+}
+
+// qaHTTPDeclared sends a POST that declares a body of length n and writes
+// only its first bytes, then reads the answer: a server that refuses a body
+// by its declared length answers at once, and the test does not race the
+// upload against the server's close (which a write of the whole body does).
+func (ts *testServer) qaHTTPDeclared(path string, hdr map[string]string, n int, first []byte) (int, []byte) {
+	ts.t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	var req strings.Builder
+	fmt.Fprintf(&req, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n", path, strings.TrimPrefix(ts.URL, "http://"), n)
+	for k, v := range hdr {
+		fmt.Fprintf(&req, "%s: %s\r\n", k, v)
+	}
+	req.WriteString("\r\n")
+	if _, err := conn.Write(append([]byte(req.String()), first...)); err != nil {
+		ts.t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		ts.t.Fatalf("POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
 }
 
 // GET board: 401 without a token or with another session's token, 404 for
