@@ -250,17 +250,12 @@ func (s *Server) withState(c *fiber.Ctx, fn viewFunc) error {
 	return errors.Join(aerr, err)
 }
 
+// sessionKnown asks the store whether a session exists: answering a request
+// without a token must not load (and keep) a whole room.
 func (s *Server) sessionKnown(id string) (bool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
-	reply := make(chan error, 1)
-	err, aerr := ask(ctx, s.hub, id, viewMsg{tokenHash: nil, fn: nil, reply: reply}, reply)
-	if aerr != nil {
-		err = aerr
-	}
-	// A room that fails to load answers the queued view with its load
-	// error (not_found), so the reply decides as much as the send.
-	return board.ErrorCode(err) != board.CodeNotFound, err
+	return s.store.SessionExists(ctx, id)
 }
 
 func (s *Server) getBoard(c *fiber.Ctx) error {

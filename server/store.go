@@ -12,6 +12,9 @@ import (
 type Store interface {
 	CreateSession(ctx context.Context, s board.Session, passcodeHash []byte, facilitator board.Participant, columns []board.Column) error
 	SessionByCode(ctx context.Context, code string) (id string, passcodeHash []byte, err error)
+	// SessionExists answers whether a session is stored, without loading
+	// its room (an unknown session is 404 whatever the token).
+	SessionExists(ctx context.Context, id string) (bool, error)
 	LoadState(ctx context.Context, id string) (*board.State, map[string]board.Ack, error)
 	Submit(ctx context.Context, sessionID string, changes []*board.Change) error
 	// Expect announces that the session's room is deciding changes it will
