@@ -60,25 +60,25 @@ func (s *Server) photoStore() (PhotoStore, error) {
 	return ps, nil
 }
 
-// photoAs authenticates the request's token and applies rule to its
-// participant, returning the session and participant ids.
-func (s *Server) photoAs(c *fiber.Ctx, rule func(*board.Participant) error) (sid, pid string, err error) {
+// photoAs finds the photo store, authenticates the request's token and
+// applies rule to its participant, returning the store and the session and
+// participant ids: the start of every photo handler.
+func (s *Server) photoAs(c *fiber.Ctx, rule func(*board.Participant) error) (ps PhotoStore, sid, pid string, err error) {
+	if ps, err = s.photoStore(); err != nil {
+		return nil, "", "", err
+	}
 	err = s.withState(c, func(st *board.State, p *board.Participant, _ func(string) bool) error {
 		sid, pid = st.Session.ID, p.ID
 		return rule(p)
 	})
-	return sid, pid, err
+	return ps, sid, pid, err
 }
 
 // uploadPhoto takes one image as the raw body (image/jpeg or image/png;
 // the content decides, the type only keeps foreign forms out) with an
 // optional ?caption=.
 func (s *Server) uploadPhoto(c *fiber.Ctx) error {
-	ps, err := s.photoStore()
-	if err != nil {
-		return s.writeError(c, err)
-	}
-	sid, pid, err := s.photoAs(c, board.MayManagePhotos)
+	ps, sid, pid, err := s.photoAs(c, board.MayManagePhotos)
 	if err != nil {
 		return s.writeError(c, err)
 	}
@@ -118,11 +118,7 @@ func (s *Server) uploadPhoto(c *fiber.Ctx) error {
 var errPhotoTooLarge = board.Errorf(board.CodeTooLarge, "a photo may be at most %d MB", board.MaxPhotoBytes>>20)
 
 func (s *Server) listPhotos(c *fiber.Ctx) error {
-	ps, err := s.photoStore()
-	if err != nil {
-		return s.writeError(c, err)
-	}
-	sid, _, err := s.photoAs(c, board.MayViewPhotos)
+	ps, sid, _, err := s.photoAs(c, board.MayViewPhotos)
 	if err != nil {
 		return s.writeError(c, err)
 	}
@@ -142,11 +138,7 @@ func (s *Server) listPhotos(c *fiber.Ctx) error {
 // photoData serves a photo's JPEG or, under /thumb, its thumbnail.
 // Private: the photos are part of the record, not public assets.
 func (s *Server) photoData(c *fiber.Ctx) error {
-	ps, err := s.photoStore()
-	if err != nil {
-		return s.writeError(c, err)
-	}
-	sid, _, err := s.photoAs(c, board.MayViewPhotos)
+	ps, sid, _, err := s.photoAs(c, board.MayViewPhotos)
 	if err != nil {
 		return s.writeError(c, err)
 	}
@@ -162,11 +154,7 @@ func (s *Server) photoData(c *fiber.Ctx) error {
 }
 
 func (s *Server) deletePhoto(c *fiber.Ctx) error {
-	ps, err := s.photoStore()
-	if err != nil {
-		return s.writeError(c, err)
-	}
-	sid, _, err := s.photoAs(c, board.MayManagePhotos)
+	ps, sid, _, err := s.photoAs(c, board.MayManagePhotos)
 	if err != nil {
 		return s.writeError(c, err)
 	}
