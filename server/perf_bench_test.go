@@ -29,12 +29,10 @@ type perfStore struct {
 	seq map[string]int64
 }
 
-func (p *perfStore) Submit(_ context.Context, id string, chs []*board.Change) error {
-	for _, c := range chs {
-		p.seq[id]++
-		c.Event.Seq = p.seq[id]
-	}
-	return nil
+func (p *perfStore) Submit(_ context.Context, id string, _ int64, chs []*board.Change) (int64, error) {
+	first := p.seq[id] + 1
+	p.seq[id] += int64(len(chs))
+	return first, nil
 }
 
 func (p *perfStore) Expect(string) {}

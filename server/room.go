@@ -260,7 +260,7 @@ func (r *room) command(m commandMsg) {
 // were 5% of the server's CPU (docs/performance.md).
 func (r *room) isPending(pid, ref string) bool {
 	for _, p := range r.pending {
-		if p.ch.Ref != "" && p.ch.Ref == ref && p.ch.ParticipantID == pid {
+		if p.ch.Ref != "" && p.ch.Ref == ref && p.ch.Event.ActorID == pid {
 			return true
 		}
 	}
@@ -311,7 +311,7 @@ func (r *room) flush() {
 		changes[i] = p.ch
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
-	err := r.srv.store.Submit(ctx, r.id, changes)
+	first, err := r.srv.store.Submit(ctx, r.id, 0, changes)
 	cancel()
 	pend := r.pending
 	r.pending = nil
@@ -328,11 +328,12 @@ func (r *room) flush() {
 		}
 		return
 	}
-	for _, p := range pend {
+	for i, p := range pend {
 		ev := &p.ch.Event
+		ev.Seq = first + int64(i)
 		r.st.Commit(ev.Seq)
 		if p.ch.Ref != "" {
-			r.refs[board.RefKey(p.ch.ParticipantID, p.ch.Ref)] = board.Ack{Seq: ev.Seq, CreatedID: p.ch.CreatedID}
+			r.refs[board.RefKey(ev.ActorID, p.ch.Ref)] = board.Ack{Seq: ev.Seq, CreatedID: p.ch.CreatedID}
 		}
 		r.remember(*ev)
 		r.broadcast(ev)

@@ -16,7 +16,11 @@ type Store interface {
 	// its room (an unknown session is 404 whatever the token).
 	SessionExists(ctx context.Context, id string) (bool, error)
 	LoadState(ctx context.Context, id string) (*board.State, map[string]board.Ack, error)
-	Submit(ctx context.Context, sessionID string, changes []*board.Change) error
+	// Submit stores a batch of changes in one commit and returns the seq
+	// of the first; the others follow it consecutively. epoch is the
+	// room's ownership epoch of the session (0 = one node, unfenced); a
+	// store that fences refuses a stale epoch and stores nothing.
+	Submit(ctx context.Context, sessionID string, epoch int64, changes []*board.Change) (first int64, err error)
 	// Expect announces that the session's room is deciding changes it will
 	// Submit shortly, so a commit about to be made may wait for them
 	// (bounded) and share its fsync. Submit withdraws it.

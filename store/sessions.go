@@ -201,15 +201,19 @@ func loadRefs(ctx context.Context, tx *sql.Tx, id string) (map[string]board.Ack,
 }
 
 // Submit stores a room's batch of changes in the writer's next group
-// commit: it gives each change the session's next seq and appends one row
-// per change to the event log (the event, its ref, the rows it changed),
-// and returns once all of it is on disk. On error nothing of the batch is
-// stored. The other entity tables catch up later, off the ack path
-// (catchup.go).
-func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Change) error {
+// commit: the changes take the session's next seqs, first and the ones
+// after it in order, and one row per change is appended to the event log
+// (the event, its ref, the rows it changed). It returns once all of it is
+// on disk; the caller's changes are not modified. On error nothing of the
+// batch is stored and first is 0. The other entity tables catch up later,
+// off the ack path (catchup.go).
+//
+// epoch is the caller's ownership epoch of the session (0 = one node,
+// unfenced). SQLite serves one node only, so it is not checked here.
+func (db *DB) Submit(ctx context.Context, sessionID string, epoch int64, changes []*board.Change) (first int64, err error) {
 	defer db.arrived(sessionID) // whatever happens, the room's Expect is over
 	if len(changes) == 0 {
-		return nil
+		return 0, nil
 	}
 	// Encoded here, in the room's goroutine, so the writer only writes.
 	payloads := make([]string, len(changes))
@@ -218,14 +222,17 @@ func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Cha
 	for i, c := range changes {
 		b, err := json.Marshal(c.Event.Data)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		payloads[i] = string(b)
 		if logged[i], puts[i], err = encodePuts(c.Puts); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return db.writeFor(ctx, sessionID, func(tx *sql.Tx) error {
+	// Written by the writer's goroutine, read here only after it answered
+	// nil (its answer is the synchronisation).
+	var next int64
+	err = db.writeFor(ctx, sessionID, func(tx *sql.Tx) error {
 		// The writer remembers each session's last seq: reading it from
 		// the log cost 4% of the server's CPU in W2.
 		last, ok := db.lastSeq[sessionID]
@@ -255,7 +262,7 @@ func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Cha
 			}
 			var pid, ref, created any
 			if c.Ref != "" {
-				pid, ref, created = c.ParticipantID, c.Ref, c.CreatedID
+				pid, ref, created = c.Event.ActorID, c.Ref, c.CreatedID
 			}
 			if _, err := tx.Exec(`INSERT INTO events (session_id, seq, type, payload, actor_id, at, participant_id, ref, created_id, puts)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -268,11 +275,13 @@ func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Cha
 		// is rolled back to its savepoint and leaves both untouched.
 		db.lastSeq[sessionID] = last + int64(len(changes))
 		db.logged(sessionID, last+1, logged)
-		for i, c := range changes {
-			c.Event.Seq = last + 1 + int64(i)
-		}
+		next = last + 1
 		return nil
 	})
+	if err != nil {
+		return 0, err
+	}
+	return next, nil
 }
 
 func putEntity(tx *sql.Tx, sessionID, kind, id string, v any) error {
