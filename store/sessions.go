@@ -209,7 +209,9 @@ func loadRefs(ctx context.Context, tx *sql.Tx, id string) (map[string]board.Ack,
 // off the ack path (catchup.go).
 //
 // epoch is the caller's ownership epoch of the session (0 = one node,
-// unfenced). SQLite serves one node only, so it is not checked here.
+// unfenced); under any other epoch the job first checks that it is still
+// the session's owner epoch (leases.go), else stores nothing and returns
+// ErrFenced.
 func (db *DB) Submit(ctx context.Context, sessionID string, epoch int64, changes []*board.Change) (first int64, err error) {
 	defer db.arrived(sessionID) // whatever happens, the room's Expect is over
 	if len(changes) == 0 {
@@ -233,6 +235,9 @@ func (db *DB) Submit(ctx context.Context, sessionID string, epoch int64, changes
 	// nil (its answer is the synchronisation).
 	var next int64
 	err = db.writeFor(ctx, sessionID, func(tx *sql.Tx) error {
+		if err := checkFence(tx, sessionID, epoch); err != nil {
+			return err
+		}
 		// The writer remembers each session's last seq: reading it from
 		// the log cost 4% of the server's CPU in W2.
 		last, ok := db.lastSeq[sessionID]
