@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -45,6 +46,7 @@ type DB struct {
 	done    chan struct{}
 	closeMu sync.Mutex
 	closed  bool
+	retried atomic.Int64 // batches run again with savepoints (tests)
 }
 
 // Open connects to the database at url (postgres://…), applies the

@@ -1,4 +1,4 @@
-package postgres_test
+package postgres
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"rembuk/internal/testenv"
-	"rembuk/store/postgres"
 	"rembuk/store/storetest"
 )
 
@@ -25,9 +24,9 @@ func TestMain(m *testing.M) {
 }
 
 // openDB opens the store on a fresh database and closes it when t ends.
-func openDB(t *testing.T) *postgres.DB {
+func openDB(t *testing.T) *DB {
 	t.Helper()
-	db, err := postgres.Open(context.Background(), pg.Database(t), nil)
+	db, err := Open(context.Background(), pg.Database(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

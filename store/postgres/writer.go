@@ -117,6 +117,7 @@ func (db *DB) commit(batch []*job) {
 	if err != nil && errors.As(err, &pe) {
 		// A statement was refused: nothing was committed. Again, with a
 		// savepoint per job.
+		db.retried.Add(1)
 		errs, err = db.runSavepoints(ctx, batch)
 	}
 	if err != nil {
