@@ -12,6 +12,46 @@ import (
 	"rembuk/board"
 )
 
+// Messages a room takes.
+type (
+	attachMsg struct {
+		tokenHash []byte
+		since     *int64
+		progress  bool // announce a big welcome with a loading frame
+		cl        *client
+		reply     chan error
+	}
+	detachMsg  struct{ cl *client }
+	commandMsg struct {
+		cl        *client // nil for the HTTP fallback
+		tokenHash []byte  // used when cl is nil
+		cmd       board.Command
+		reply     chan cmdReply // for the HTTP fallback
+	}
+	// cmdReply is the answer to an HTTP command: the frame and its code
+	// ("" for an ack).
+	cmdReply struct {
+		frame []byte
+		code  string
+	}
+	joinMsg struct {
+		p     board.Participant
+		code  string // the code the person typed, checked again here
+		reply chan error
+	}
+	// viewMsg runs fn on the committed state as the token's participant.
+	viewMsg struct {
+		tokenHash []byte
+		fn        viewFunc
+		reply     chan error
+	}
+	stopMsg struct{}
+)
+
+// viewFunc reads the committed state as participant p; online tells who is
+// connected now.
+type viewFunc func(st *board.State, p *board.Participant, online func(id string) bool) error
+
 // detachTimeout bounds telling a room that a connection ended.
 const detachTimeout = time.Second
 
