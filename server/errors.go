@@ -25,6 +25,7 @@ var httpStatus = map[string]int{
 	board.CodeRateLimited:    fiber.StatusTooManyRequests,
 	board.CodeJoiningClosed:  fiber.StatusForbidden,
 	board.CodeUnavailable:    fiber.StatusServiceUnavailable,
+	board.CodeFenced:         fiber.StatusServiceUnavailable,
 	board.CodeInternal:       fiber.StatusInternalServerError,
 }
 
