@@ -116,6 +116,10 @@ type Session struct {
 	// AttendanceRequestedAt is when the facilitator last asked everyone to
 	// sign the attendance list (attendance.request).
 	AttendanceRequestedAt time.Time `json:"attendanceRequestedAt,omitzero"`
+
+	// Programme is the programme (program ZI) the session was created in,
+	// with its letterhead and TPI people as they were then; nil outside one.
+	Programme *ProgrammeRef `json:"programme,omitempty"`
 }
 
 // Acknowledger is the official who signs "Mengetahui" (acknowledged) under

@@ -86,8 +86,9 @@ func (db *DB) CreateProgrammeSession(ctx context.Context, programmeID string, se
 				return err
 			}
 		}
-		_, err := tx.Exec(`INSERT INTO programme_sessions (programme_id, session_id, added_at) VALUES (?, ?, ?)`,
-			programmeID, sess.ID, sess.CreatedAt.UTC().Format(timeFormat))
+		_, err := tx.Exec(`INSERT INTO programme_sessions (programme_id, session_id, position, added_at)
+			VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM programme_sessions WHERE programme_id = ?), ?)`,
+			programmeID, sess.ID, programmeID, sess.CreatedAt.UTC().Format(timeFormat))
 		var se sqlite3.Error
 		if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
 			return board.Errorf(board.CodeConflict, "the session already belongs to a programme")
@@ -96,9 +97,10 @@ func (db *DB) CreateProgrammeSession(ctx context.Context, programmeID string, se
 	})
 }
 
-// ProgrammeSessions lists the ids of a programme's sessions, oldest first.
+// ProgrammeSessions lists the ids of a programme's sessions in the order
+// they were created.
 func (db *DB) ProgrammeSessions(ctx context.Context, id string) ([]string, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT session_id FROM programme_sessions WHERE programme_id = ? ORDER BY added_at, session_id`, id)
+	rows, err := db.reader.QueryContext(ctx, `SELECT session_id FROM programme_sessions WHERE programme_id = ? ORDER BY position`, id)
 	if err != nil {
 		return nil, err
 	}
