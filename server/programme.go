@@ -35,7 +35,10 @@ func (s *Server) programmeRoutes() {
 	a.Post("/api/programmes/:id/key", s.rotateProgrammeKey)
 	a.Post("/api/programmes/:id/sessions", s.requireJSON, s.createProgrammeSession)
 	a.Get("/api/programmes/:id/register", s.getRegister)
-	s.app.Get("/p/:id", func(c *fiber.Ctx) error { return s.assets().index.send(c) })
+	// The programme pages (the key stays in the link's #fragment).
+	index := func(c *fiber.Ctx) error { return s.assets().index.send(c) }
+	a.Get("/p", index)
+	a.Get("/p/:id", index)
 }
 
 func (s *Server) programmeStore() (ProgrammeStore, error) {
