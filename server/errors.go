@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"log/slog"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -66,11 +65,6 @@ func safeError(log *slog.Logger, err error) (code, msg string) {
 // writeError answers an HTTP request with the contract's error.
 func (s *Server) writeError(c *fiber.Ctx, err error) error {
 	setSecurityHeaders(c)
-	if c.Method() == fiber.MethodPost && strings.HasSuffix(c.Path(), "/commands") {
-		// Refusals before the handler (an oversized body) keep the
-		// command endpoint's error shape.
-		return s.writeCommandError(c, "", err)
-	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) && fe.Code == fiber.StatusRequestEntityTooLarge && isPhotoUpload(c) {
 		err = errPhotoTooLarge
