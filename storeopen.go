@@ -15,10 +15,11 @@ import (
 )
 
 var (
-	_ server.Store      = (*postgres.DB)(nil)
-	_ server.Leases     = (*postgres.DB)(nil)
-	_ server.PhotoStore = (*postgres.DB)(nil)
-	_ server.Leases     = (*store.DB)(nil)
+	_ server.Store          = (*postgres.DB)(nil)
+	_ server.Leases         = (*postgres.DB)(nil)
+	_ server.PhotoStore     = (*postgres.DB)(nil)
+	_ server.ProgrammeStore = (*postgres.DB)(nil)
+	_ server.Leases         = (*store.DB)(nil)
 )
 
 // appStore is a store main can serve from and close.

@@ -18,6 +18,17 @@ import (
 // token's hash only) and the template's columns: the snapshot its log
 // replays over.
 func (db *DB) CreateSession(ctx context.Context, sess board.Session, passcodeHash []byte, fac board.Participant, columns []board.Column) error {
+	return insertSession(ctx, db.pool, sess, passcodeHash, fac, columns, nil)
+}
+
+// execer is a pool or a transaction.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// insertSession writes a new session's row, its snapshot holding the
+// facilitator, the columns and the actions it starts with.
+func insertSession(ctx context.Context, db execer, sess board.Session, passcodeHash []byte, fac board.Participant, columns []board.Column, actions []board.Action) error {
 	data, err := json.Marshal(sess)
 	if err != nil {
 		return err
@@ -26,11 +37,14 @@ func (db *DB) CreateSession(ctx context.Context, sess board.Session, passcodeHas
 	for i := range columns {
 		puts = append(puts, board.Put{Kind: board.EntColumn, ID: columns[i].ID, Value: &columns[i]})
 	}
+	for i := range actions {
+		puts = append(puts, board.Put{Kind: board.EntAction, ID: actions[i].ID, Value: &actions[i]})
+	}
 	_, snap, err := eventlog.Encode(puts)
 	if err != nil {
 		return err
 	}
-	_, err = db.pool.Exec(ctx, `INSERT INTO sessions (id, join_code, passcode_hash, data, snapshot, created_at)
+	_, err = db.Exec(ctx, `INSERT INTO sessions (id, join_code, passcode_hash, data, snapshot, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, sess.ID, sess.JoinCode, nonNil(passcodeHash), string(data), string(snap), sess.CreatedAt)
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "sessions_join_code_key" {
