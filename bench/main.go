@@ -201,6 +201,9 @@ func run(o *options) error {
 		if err := checkLoopbackPG(o.postgres); err != nil {
 			return err
 		}
+		if o.profile != "" {
+			return errors.New("-cpuprofile runs bench/cmd/profserver, which serves SQLite only; leave out -postgres")
+		}
 		variants = append(variants, variant{Name: "rembuk pg", Kind: "rembuk", PG: true})
 	}
 	b, tmp, err := build(o, needShim)
