@@ -51,6 +51,8 @@ type Command struct {
 	Path    *string `json:"path,omitempty"`
 	NIP     *string `json:"nip,omitempty"`
 	Jabatan *string `json:"jabatan,omitempty"`
+	// Invitation: invitation.set's letter fields (invitation.go).
+	Invitation *Invitation `json:"invitation,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key

@@ -116,6 +116,10 @@ type Session struct {
 	// AttendanceRequestedAt is when the facilitator last asked everyone to
 	// sign the attendance list (attendance.request).
 	AttendanceRequestedAt time.Time `json:"attendanceRequestedAt,omitzero"`
+
+	// Invitation is the invitation letter's own fields (invitation.go),
+	// nil until the facilitator fills them in.
+	Invitation *Invitation `json:"invitation,omitempty"`
 }
 
 // Acknowledger is the official who signs "Mengetahui" (acknowledged) under

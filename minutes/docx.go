@@ -65,6 +65,8 @@ var docxTmpl = template.Must(template.New("docx").Funcs(template.FuncMap{
 	"pageParts":  pageParts,
 	"sigCell":    sigCell,
 	"photoEMU":   photoEMU,
+	"add":        func(a, b int) int { return a + b },
+	"indent":     func(n int, f Field) letterField { return letterField{f, n} },
 }).ParseFS(docxFS, "docx/*.xml"))
 
 // renderDOCX writes a WordprocessingML package: the minutes with styled
