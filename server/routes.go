@@ -22,6 +22,7 @@ func (s *Server) routes() {
 	a.Post("/api/sessions/:id/commands", s.requireJSON, s.postCommand)
 	a.Get("/api/sessions/:id/events", s.sseEvents)
 	a.Get("/api/sessions/:id/minutes", s.getMinutes)
+	a.Get("/api/sessions/:id/pack", s.getPack)
 	a.Get("/api/sessions/:id/diagram", s.getDiagram)
 	a.Get("/ws/sessions/:id", s.upgradeCheck, s.websocketHandler())
 	s.photoRoutes()
