@@ -3,6 +3,7 @@ package e2e
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -169,5 +170,114 @@ func TestPackDownload(t *testing.T) {
 		if got := text(name+"-docx", pdf); !strings.Contains(got, want) {
 			t.Errorf("%s.docx as LibreOffice reads it lacks %q:\n%s", name, want, got)
 		}
+	}
+}
+
+// readZip returns a zip's file names in order and their contents.
+func readZip(t *testing.T, buf []byte) ([]string, map[string][]byte) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(buf), int64(len(buf)))
+	if err != nil {
+		t.Fatalf("not a zip: %v", err)
+	}
+	var names []string
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		names = append(names, f.Name)
+		files[f.Name] = b
+	}
+	return names, files
+}
+
+// TestProgrammePackDownload: from the programme page, whoever holds the
+// key downloads the programme's pack — the register report and each
+// session's pack in its folder — while the card counts the files.
+func TestProgrammePackDownload(t *testing.T) {
+	base := startServer(t)
+	b := newBrowser(t, "manager", 1280, 900, false)
+	b.do("create a programme",
+		chromedp.Navigate(base+"/p"),
+		waitVisible(css(`[data-testid=prog-form]`)),
+		typeInto(css(`[data-testid=prog-unit]`), "BP3KP Jawa II"),
+		typeInto(css(`[data-testid=prog-instansi]`), "Kementerian Perumahan dan Kawasan Permukiman"),
+		typeInto(css(`[data-testid=prog-chairName]`), "Dr. Ahmad Fauzi"),
+		click(css(`[data-testid=prog-submit]`)),
+		waitVisible(css(`[data-testid=prog-title]`)),
+	)
+	link := eval[string](b, `document.querySelector('[data-testid=prog-link]').value`)
+	b.do("create a session in it",
+		typeInto(css(`[data-testid=prog-session-title]`), "Rapat TPI Triwulan I"),
+		setValue(css(`[data-testid=prog-session-template]`), "zona-integritas"),
+		typeInto(css(`[data-testid=prog-session-name]`), "Sari Fasilitator"),
+		click(css(`[data-testid=prog-session-submit]`)),
+		waitVisible(css(selBoard)),
+	)
+	b.waitJS("connected", connected)
+	b.do("add an action",
+		click(css(`[data-testid=tab-actions]`)),
+		waitVisible(css(`[data-testid=action-form]`)),
+		typeInto(css(`[data-testid=action-form] [data-testid=action-text-input]`), "Sosialisasi pengendalian gratifikasi"),
+		typeInto(css(`[data-testid=action-form] [data-testid=action-owner-input]`), "Budi Santoso"),
+		setValue(css(`[data-testid=action-form] [data-testid=action-due-input]`), "2026-01-15"),
+		click(css(`[data-testid=action-form] [data-testid=action-submit]`)),
+	)
+	b.waitJS("the action is stored", `!!document.querySelector('[data-testid=action] [data-testid=action-status-badge]')`)
+	b.do("back to the programme", chromedp.Navigate(link), waitVisible(css(`[data-testid=prog-pack-download]`)))
+	dl := allowDownloads(t, b)
+	b.do("download the programme's pack", click(css(`[data-testid=prog-pack-download]`)))
+	name, buf := dl.next(t, "programme pack")
+	b.waitJS("the card shows every file", `(() => { const p = document.querySelector('[data-testid=prog-pack] [data-testid=pack-progress]'); return !!p && p.dataset.total !== '0' && p.dataset.files === p.dataset.total; })()`)
+	b.shot("01-programme-pack")
+	if name != "paket-data-dukung-program-zi-bp3kp-jawa-ii-2026.zip" {
+		t.Errorf("the pack is named %q", name)
+	}
+	names, files := readZip(t, buf)
+	if total := eval[string](b, `document.querySelector('[data-testid=prog-pack] [data-testid=pack-progress]').dataset.total`); total != fmt.Sprint(len(names)) {
+		t.Errorf("the card expected %s files, the zip holds %d", total, len(names))
+	}
+	dir := ""
+	for _, n := range names {
+		if strings.HasPrefix(n, "Sesi-01-") && strings.HasSuffix(n, "/01-Undangan.pdf") {
+			dir = strings.TrimSuffix(n, "01-Undangan.pdf")
+		}
+	}
+	if names[0] != "Laporan-Monitoring-Rencana-Aksi.pdf" || dir == "" || names[len(names)-1] != "README.txt" {
+		t.Fatalf("files %v", names)
+	}
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("pdftotext not on PATH: the PDFs are not read")
+	}
+	tmp := t.TempDir()
+	for n, wants := range map[string][]string{
+		"Laporan-Monitoring-Rencana-Aksi.pdf": {"KEMENTERIAN PERUMAHAN DAN KAWASAN PERMUKIMAN", "LAPORAN MONITORING RENCANA AKSI", "Sosialisasi pengendalian gratifikasi", "(terlambat)"},
+		dir + "01-Undangan.pdf":               {"Ketua Tim Pembangunan Zona Integritas,", "Dr. Ahmad Fauzi"},
+	} {
+		p := filepath.Join(tmp, strings.ReplaceAll(n, "/", "_"))
+		if err := os.WriteFile(p, files[n], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(pdftotext, "-enc", "UTF-8", "-raw", p, "-").CombinedOutput()
+		if err != nil {
+			t.Fatalf("pdftotext %s: %v", n, err)
+		}
+		text := strings.Join(strings.Fields(string(out)), " ")
+		for _, w := range wants {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s lacks %q:\n%s", n, w, text)
+			}
+		}
+	}
+	if _, ok := files["Laporan-Monitoring-Rencana-Aksi.docx"]; !ok {
+		t.Error("no DOCX report")
 	}
 }

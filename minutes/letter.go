@@ -39,6 +39,7 @@ type LetterLabels struct {
 	Until                                           string // "%s – selesai"
 	NatureDefault, AttachDefault, SubjectDefault    string
 	File                                            string // file name stem
+	TPIChair                                        string // a programme's default signer
 }
 
 var letterLabels = map[string]*LetterLabels{
@@ -47,13 +48,15 @@ var letterLabels = map[string]*LetterLabels{
 		Intro:   "Dalam rangka %s, bersama ini kami mengundang Bapak/Ibu untuk hadir pada:",
 		Closing: "Mengingat pentingnya acara tersebut, kami mengharapkan kehadiran Bapak/Ibu tepat pada waktunya. Atas perhatian dan kehadiran Bapak/Ibu, kami ucapkan terima kasih.",
 		Date:    "Hari/Tanggal", Time: "Waktu", Place: "Tempat", Agenda: "Acara", Until: "%s – selesai",
-		NatureDefault: "Biasa", AttachDefault: "-", SubjectDefault: "Undangan Rapat", File: "undangan"},
+		NatureDefault: "Biasa", AttachDefault: "-", SubjectDefault: "Undangan Rapat", File: "undangan",
+		TPIChair: "Ketua Tim Pembangunan Zona Integritas"},
 	"en": {Invitation: "Invitation", Number: "Number", Nature: "Classification", Attachment: "Attachment", Subject: "Subject",
 		To: "To:", AtPlace: "", Opening: "Dear Sir or Madam,",
 		Intro:   "In connection with %s, we kindly invite you to attend on:",
 		Closing: "Given the importance of this meeting, we look forward to your attendance on time. Thank you for your attention.",
 		Date:    "Date", Time: "Time", Place: "Place", Agenda: "Agenda", Until: "%s – until finished",
-		NatureDefault: "Ordinary", AttachDefault: "-", SubjectDefault: "Meeting Invitation", File: "invitation"},
+		NatureDefault: "Ordinary", AttachDefault: "-", SubjectDefault: "Meeting Invitation", File: "invitation",
+		TPIChair: "Chair, Integrity Zone Development Team"},
 }
 
 // dotted is the line left to fill in by hand.
@@ -78,8 +81,14 @@ func BuildLetter(st *board.State, opts Options, kop []string) Letter {
 	if ss.Invitation != nil {
 		inv = *ss.Invitation
 	}
-	if kop == nil && strings.TrimSpace(ss.Unit) != "" {
-		kop = []string{ss.Unit}
+	if kop == nil {
+		kop = SessionKop(&ss)
+	}
+	// A session of a programme is the TPI ZI's meeting: its chair signs
+	// the invitation unless the letter names someone else.
+	if p := ss.Programme; p != nil && strings.TrimSpace(inv.SignerName) == "" && strings.TrimSpace(inv.SignerTitle) == "" {
+		inv.SignerName, inv.SignerNIP = p.Chair.Name, p.Chair.NIP
+		inv.SignerTitle = l.TPIChair
 	}
 	start := when(st, st.SortedParticipants(), now, loc).start
 	if t, ok := scheduledAt(ss.ScheduledAt, loc); ok {

@@ -130,3 +130,24 @@ func TestAttendancePDF(t *testing.T) {
 		t.Errorf("attendance PDF holds the minutes' body")
 	}
 }
+
+// TestLetterProgramme: a session made in a programme takes its kop, and
+// its TPI chair signs unless the letter names a signer.
+func TestLetterProgramme(t *testing.T) {
+	st := letterState(t, nil)
+	st.Session.Programme = &board.ProgrammeRef{Unit: "BP3KP Jawa II", Year: 2026, Target: "WBK",
+		Kop:   board.Kop{Instansi: "Kementerian Perumahan dan Kawasan Permukiman", Unit: "BP3KP Jawa II", Alamat: "Jl. Pattimura No. 20"},
+		Chair: board.Official{Name: "Ir. Sri Wahyuni", NIP: "19700101 199503 2 001"}}
+	lt := BuildLetter(st, Options{Now: fixtureNow}, nil)
+	text := oneLine(pdfToText(t, mustLetter(t, lt, "pdf")))
+	for _, want := range []string{"KEMENTERIAN PERUMAHAN DAN KAWASAN PERMUKIMAN", "BP3KP Jawa II", "Jl. Pattimura No. 20",
+		"Ketua Tim Pembangunan Zona Integritas,", "Ir. Sri Wahyuni", "NIP. 19700101 199503 2 001"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("letter PDF lacks %q:\n%s", want, text)
+		}
+	}
+	st.Session.Invitation = &board.Invitation{SignerTitle: "Kepala Balai"}
+	if lt := BuildLetter(st, Options{Now: fixtureNow}, nil); lt.SignerTitle != "Kepala Balai" || lt.SignerName != "" {
+		t.Errorf("a named signer title keeps the programme's chair out: %q %q", lt.SignerTitle, lt.SignerName)
+	}
+}

@@ -2,6 +2,7 @@ package minutes
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"rembuk/board"
@@ -126,9 +127,11 @@ func (sp *SessionPack) Entries(dir string) []PackEntry {
 		PackEntry{Name: dir + pn.Actions + ".pdf", About: pn.ActionsAbout, Areas: acts, Body: register("pdf")})
 }
 
-// SessionRegister is the session's own actions as a register: area from
-// the action's target's column when that column is an area perubahan,
-// status selesai or belum, overdue when open past its deadline.
+// SessionRegister is the session's own actions as a register: each
+// action's area (its tag, else its target's column when that is an area
+// perubahan), status, progress notes and evidence; overdue when not
+// selesai past its deadline. A monitoring session's copies of earlier
+// actions are listed too, with the session they came from as the source.
 func SessionRegister(st *board.State, opts Options) Register {
 	_, loc := zoneOf(st.Session.TimeZone, opts.Zone)
 	now := opts.Now
@@ -136,38 +139,39 @@ func SessionRegister(st *board.State, opts Options) Register {
 		now = time.Now()
 	}
 	today := now.In(loc).Format(time.DateOnly)
-	day := ""
-	if t, ok := scheduledAt(st.Session.ScheduledAt, loc); ok {
-		day = t.In(loc).Format(time.DateOnly)
-	} else if !st.Session.CreatedAt.IsZero() {
-		day = st.Session.CreatedAt.In(loc).Format(time.DateOnly)
-	}
-	r := Register{Lang: Lang(opts.Lang), Title: st.Session.Title, Made: now.UTC(), Today: today}
-	if u := st.Session.Unit; u != "" {
-		r.Kop = []string{u}
-	}
+	r := Register{Lang: Lang(opts.Lang), Title: st.Session.Title, Made: now.UTC(), Today: today, Kop: SessionKop(&st.Session)}
+	day := board.SessionDate(&st.Session)
 	for _, a := range st.SortedActions() {
-		it := RegisterItem{Text: a.Text, Owner: a.Owner, Due: a.Due, Source: st.Session.Title, SourceDate: day, Status: "belum"}
-		if a.Done {
-			it.Status = "selesai"
+		it := RegisterItem{Text: a.Text, Owner: a.Owner, Due: a.Due, Source: st.Session.Title, SourceDate: day,
+			Status: a.StatusOf(), AreaNo: board.AreaNo(st.AreaOf(a)), Evidence: a.Evidence}
+		if a.Origin != nil && a.Origin.SessionTitle != "" {
+			it.Source, it.SourceDate = a.Origin.SessionTitle, "" // agreed in an earlier session of the programme
 		}
-		it.AreaNo = targetArea(st, a.TargetID)
-		it.Overdue = !a.Done && board.ValidDate(a.Due) && a.Due < today
+		for _, pn := range a.Progress {
+			it.Progress = append(it.Progress, progressNote(pn, ""))
+		}
+		it.Overdue = it.Status != board.StatusSelesai && board.ValidDate(a.Due) && a.Due < today
 		r.Items = append(r.Items, it)
 	}
 	return r
 }
 
-// targetArea is the area of the column holding a note or group, 0 if none.
-func targetArea(st *board.State, id string) int {
-	col := ""
-	if n, ok := st.Notes[id]; ok {
-		col = n.ColumnID
-	} else if g, ok := st.Groups[id]; ok {
-		col = g.ColumnID
+// SessionKop is the letterhead of a session's documents: its programme's
+// kop (instansi, unit, alamat) when it was made in one, else its unit.
+func SessionKop(ss *board.Session) []string {
+	if p := ss.Programme; p != nil {
+		var out []string
+		for _, l := range []string{p.Kop.Instansi, p.Kop.Unit, p.Kop.Alamat} {
+			if strings.TrimSpace(l) != "" {
+				out = append(out, l)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
 	}
-	if c, ok := st.Columns[col]; ok {
-		return AreaNo(c.Title)
+	if strings.TrimSpace(ss.Unit) != "" {
+		return []string{ss.Unit}
 	}
-	return 0
+	return nil
 }

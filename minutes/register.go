@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"rembuk/board"
 )
 
 // The "Laporan Monitoring Rencana Aksi": a programme's action register (or
@@ -40,19 +42,46 @@ type RegisterItem struct {
 // RegisterNote is a progress note with its day.
 type RegisterNote struct{ Date, Text string }
 
-// ZIAreas are the six areas perubahan of the Zona Integritas, in order
-// (PermenPANRB 90/2021); the report's groups follow it.
-var ZIAreas = [6]string{"Manajemen Perubahan", "Penataan Tatalaksana", "Penataan Sistem Manajemen SDM Aparatur",
-	"Penguatan Akuntabilitas Kinerja", "Penguatan Pengawasan", "Peningkatan Kualitas Pelayanan Publik"}
+// ZIAreas are the six areas perubahan, in order (board.Areas); the
+// report's groups follow it.
+var ZIAreas = board.Areas
 
 // AreaNo is the number (1–6) of the area named name, 0 for none.
-func AreaNo(name string) int {
-	for i, a := range ZIAreas {
-		if strings.EqualFold(strings.TrimSpace(name), a) {
-			return i + 1
-		}
+func AreaNo(name string) int { return board.AreaNo(name) }
+
+// RegisterFrom turns the programme's action register (board.BuildRegister)
+// into the report's input, in lang, under kop.
+func RegisterFrom(br board.Register, lang string, kop []string) Register {
+	p := br.Programme
+	title := strings.TrimSpace(fmt.Sprintf("%s %d", oneLine(p.Unit), p.Year))
+	if p.Target != "" {
+		title = "Program ZI " + p.Target + " — " + title
 	}
-	return 0
+	r := Register{Lang: Lang(lang), Title: title, Kop: kop, Made: br.GeneratedAt, Today: br.Today}
+	for _, it := range br.Items {
+		ri := RegisterItem{Text: it.Text, Owner: it.Owner, Due: it.Due, AreaNo: it.AreaNo, Source: it.Source.Title,
+			SourceDate: it.Source.Date, Status: it.Status, Overdue: it.Overdue, Evidence: it.Evidence}
+		for _, pn := range it.Progress {
+			ri.Progress = append(ri.Progress, progressNote(pn.ProgressNote, pn.SessionTitle))
+		}
+		r.Items = append(r.Items, ri)
+	}
+	return r
+}
+
+// progressNote is a progress report as the report lists it: its day (in
+// WIB, as the register measures days), its text and its status, with the
+// session it was given in.
+func progressNote(n board.ProgressNote, session string) RegisterNote {
+	wib, _ := board.TimeZone("WIB")
+	text := oneLine(n.Text)
+	if n.Status != "" {
+		text = strings.TrimSpace("[" + n.Status + "] " + text)
+	}
+	if session != "" {
+		text += " (" + oneLine(session) + ")"
+	}
+	return RegisterNote{Date: n.At.In(wib).Format(time.DateOnly), Text: text}
 }
 
 // reportLabels are the report's words.

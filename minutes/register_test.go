@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"rembuk/board"
 )
 
 func testRegister() Register {
@@ -104,4 +106,50 @@ func pdfRawText(tb testing.TB, body []byte) string {
 		tb.Fatalf("pdftotext: %v\n%s", err, out)
 	}
 	return string(out)
+}
+
+// TestRegisterFromBoard: the programme's register (board.BuildRegister)
+// becomes the report's input: status, area, progress and the source.
+func TestRegisterFromBoard(t *testing.T) {
+	st := newFixtureWith(t, false, func(f *fixture, stage string) {
+		if stage != "open" {
+			return
+		}
+		f.do("p-not", board.Command{Type: "action.add", Text: sp("Sosialisasi gratifikasi"), Owner: sp("Inspektorat"),
+			Due: sp("2026-11-01"), Area: sp("Penguatan Pengawasan"), Status: sp("proses")}, "grat")
+	})
+	prog := board.Programme{ID: "prog-1", Unit: "BP3KP Jawa II", Year: 2026, Target: "WBK"}
+	r := RegisterFrom(board.BuildRegister(prog, []*board.State{st}, fixtureNow), "id", []string{"BP3KP Jawa II"})
+	if r.Title != "Program ZI WBK — BP3KP Jawa II 2026" || r.Today != "2026-11-27" {
+		t.Fatalf("title %q today %q", r.Title, r.Today)
+	}
+	var found bool
+	for _, it := range r.Items {
+		if it.Text == "Sosialisasi gratifikasi" {
+			found = it.AreaNo == 5 && it.Status == "proses" && it.Overdue && it.Source == fixtureTtl
+		}
+	}
+	if !found {
+		t.Fatalf("items %+v", r.Items)
+	}
+	text := oneLine(pdfRawText(t, mustRegister(t, r, "pdf")))
+	for _, want := range []string{"5. Penguatan Pengawasan", "Sosialisasi gratifikasi", "Proses", "(terlambat)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	// The session's own register says the same of its actions.
+	sr := SessionRegister(st, Options{Now: fixtureNow})
+	if len(sr.Items) != len(r.Items) {
+		t.Errorf("session register %d items, programme register %d", len(sr.Items), len(r.Items))
+	}
+}
+
+func mustRegister(t *testing.T, r Register, format string) []byte {
+	t.Helper()
+	b, err := RenderRegister(r, format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
