@@ -51,6 +51,8 @@ type Command struct {
 	Path    *string `json:"path,omitempty"`
 	NIP     *string `json:"nip,omitempty"`
 	Jabatan *string `json:"jabatan,omitempty"`
+	// IntoID: participant.merge's surviving row (merge.go).
+	IntoID string `json:"intoId,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key

@@ -62,6 +62,7 @@ var contractRules = map[string]contractRule{
 	"participant.sign":    {who: cAnyone, lockFree: true, event: "participant.signed"},
 	"participant.update":  {who: cAnyone, lockFree: true, event: "participant.changed"},
 	"attendance.request":  {who: cFac, event: "attendance.requested"},
+	"participant.merge":   {who: cFac, event: "participant.merged"},
 }
 
 // expectCode is the contract's answer for a valid command of type typ from
@@ -188,6 +189,8 @@ func (f *fixture) valid(typ, actor string) Command {
 	case "participant.update":
 		c.NIP, c.Jabatan = sp("1978 0101"), sp("Analis")
 	case "attendance.request":
+	case "participant.merge":
+		c.ID, c.IntoID = "px", "pb"
 	default:
 		f.t.Fatalf("no valid command for %s", typ)
 	}

@@ -66,6 +66,7 @@ var commands = map[string]command{
 	"participant.sign":    {who: anyone, lockExempt: true, do: participantSign},
 	"participant.update":  {who: anyone, lockExempt: true, do: participantUpdate},
 	"attendance.request":  {who: facilitator, do: attendanceRequest},
+	"participant.merge":   {who: facilitator, do: participantMerge},
 }
 
 // IsCommandType reports whether t names a command.

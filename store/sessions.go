@@ -177,6 +177,8 @@ func newEntity(kind string) any {
 		return &board.Score{}
 	case board.EntAPKL:
 		return &board.APKLRating{}
+	case board.EntDevice:
+		return &board.Device{}
 	}
 	return nil
 }
