@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"log/slog"
@@ -34,7 +33,8 @@ type room struct {
 
 	st            *board.State
 	refs          map[string]board.Ack
-	byToken       map[string]string // hex(token hash) -> participant id
+	byToken       map[string]string // hex(token hash) -> participant id (devices included)
+	rejoins       *rejoinBook       // second-device requests and links (rejoin.go)
 	clients       map[*client]struct{}
 	online        map[string]int // participant id -> live clients
 	attachSeq     uint64         // clients attached so far: their order, for evictOldest
@@ -110,10 +110,7 @@ func (r *room) run() {
 		return
 	}
 	r.st, r.refs = st, refs
-	r.byToken = map[string]string{}
-	for _, p := range st.Participants {
-		r.byToken[hex.EncodeToString(p.TokenHash)] = p.ID
-	}
+	r.indexTokens()
 	idle := time.NewTimer(r.srv.cfg.RoomIdle)
 	defer idle.Stop()
 	batch := make([]any, 0, roomBatch)
@@ -178,6 +175,9 @@ func (r *room) handle(batch []any) (stop bool) {
 			r.view(m)
 		case photosMsg:
 			r.photosChanged(m)
+		case roomFn:
+			r.flush()
+			m.fn(r)
 		case stopMsg:
 			stop = true
 		}
@@ -200,7 +200,7 @@ func (r *room) participantByToken(hash []byte) *board.Participant {
 		return nil
 	}
 	p := r.st.Participants[id]
-	if p == nil || p.Removed || subtle.ConstantTimeCompare(p.TokenHash, hash) != 1 {
+	if p == nil || p.Removed || !r.st.HoldsToken(p, hash) {
 		return nil
 	}
 	return p
@@ -373,6 +373,22 @@ func (r *room) afterEvent(ev *board.Event) {
 		}
 	case board.ClosedData:
 		r.dirtyPresence = true
+	case board.DeviceData:
+		r.indexTokens()
+	case board.MergedData:
+		// The merged row's tokens now name the survivor. Both people's
+		// pages reconnect (4009) and get the board as the survivor.
+		r.indexTokens()
+		for cl := range r.clients {
+			if cl.participantID == d.ID || cl.participantID == d.IntoID {
+				cl.out.close(closeMerged, "merged with another row of the attendance list; reconnect")
+				r.detach(cl)
+			}
+		}
+		r.dirtyPresence = true
+		if r.rejoins != nil && len(r.rejoins.requests) > 0 {
+			r.pushRejoins()
+		}
 	}
 }
 
@@ -403,6 +419,8 @@ func (r *room) fail(m any, err error) {
 		m.reply <- err
 	case viewMsg:
 		m.reply <- err
+	case roomFn:
+		m.fail(err)
 	}
 }
 
