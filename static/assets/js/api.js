@@ -98,3 +98,12 @@ function fileName(cd) {
 /** getDiagram fetches the fishbone or problem-tree layout as this token may see the board. */
 export const getDiagram = (id, token, view, root, lang) => request('GET', `/api/sessions/${encodeURIComponent(id)}/diagram?view=${encodeURIComponent(view)}&lang=${encodeURIComponent(lang)}` +
   (root ? '&root=' + encodeURIComponent(root) : ''), undefined, token);
+
+// A second device (docs/protocol.md "A second device"): a request the
+// facilitator approves, or a single-use link from the first device.
+const sp = (id) => `/api/sessions/${encodeURIComponent(id)}`;
+export const askRejoin = (body) => request('POST', '/api/rejoin', body);
+export const pollRejoin = (id, rid) => request('GET', `${sp(id)}/rejoin/${encodeURIComponent(rid)}`);
+export const decideRejoin = (id, token, rid, body) => request('POST', `${sp(id)}/rejoin/${encodeURIComponent(rid)}`, body, token);
+export const makeDeviceLink = (id, token) => request('POST', `${sp(id)}/devices`, undefined, token);
+export const claimDeviceLink = (id, secret) => request('POST', `${sp(id)}/devices/claim`, { secret });
