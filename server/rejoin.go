@@ -169,11 +169,14 @@ func (r *room) decideRejoin(actor *board.Participant, rid string, approve bool, 
 		done(err)
 		return
 	}
+	// A second approval in the same batch (a double click) finds it taken.
+	q.Status = "storing"
 	r.addPending(pendingChange{ch: ch, done: func(_ int64, err error) {
+		q.Status = "pending"
 		if err == nil {
 			q.Status, q.Token, q.Who = "approved", tok, who
-			r.pushRejoins()
 		}
+		r.pushRejoins()
 		done(err)
 	}})
 }
@@ -189,13 +192,17 @@ func (r *room) collectRejoin(rid string, now time.Time) (*rejoinRequest, error) 
 	if q == nil {
 		return nil, board.Errorf(board.CodeNotFound, "no such request (it may have expired); ask again")
 	}
-	if q.Status != "pending" {
+	switch q.Status {
+	case "refused":
 		delete(b.requests, rid)
-	}
-	if q.Status == "refused" {
 		return nil, board.Errorf(board.CodeForbidden, "the facilitator did not let this device in")
+	case "approved":
+		delete(b.requests, rid) // the token is handed out once
 	}
 	cp := *q
+	if cp.Status == "storing" {
+		cp.Status = "pending" // the approval is on its way to disk
+	}
 	return &cp, nil
 }
 

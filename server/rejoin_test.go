@@ -3,6 +3,8 @@ package server_test
 import (
 	"testing"
 	"time"
+
+	"rembuk/server"
 )
 
 type rejoinAnswer struct {
@@ -61,6 +63,9 @@ func TestRejoinApproval(t *testing.T) {
 	}
 	if st := ts.do("POST", "/api/sessions/"+c.ID+"/rejoin/"+a.RequestID, c.FacilitatorToken, map[string]any{"approve": true}, nil); st != 200 {
 		t.Fatalf("approve: %d", st)
+	}
+	if st := ts.do("POST", "/api/sessions/"+c.ID+"/rejoin/"+a.RequestID, c.FacilitatorToken, map[string]any{"approve": true}, nil); st != 404 {
+		t.Fatalf("approving twice: %d, want 404 (answered already)", st)
 	}
 	if st := ts.do("GET", "/api/sessions/"+c.ID+"/rejoin/"+a.RequestID, "", nil, &p); st != 200 || p.Status != "approved" || p.ParticipantID != siti.ParticipantID || p.Token == "" || p.Token == siti.Token {
 		t.Fatalf("collect: %d %+v", st, p)
@@ -254,5 +259,29 @@ func TestMergeOverSockets(t *testing.T) {
 	ts.do("GET", "/api/sessions/"+c.ID+"/board", c.FacilitatorToken, nil, &b)
 	if len(b.Participants) != 2 || b.Notes[0]["authorId"] != a.ParticipantID {
 		t.Fatalf("after the merge: participants %v, notes %v", b.Participants, b.Notes)
+	}
+}
+
+// TestDevicesShareCommandRate: the command token bucket is the person's:
+// what one device spent, the other cannot spend again.
+func TestDevicesShareCommandRate(t *testing.T) {
+	clk := newTestClock() // frozen: no refill during the test
+	ts := startServer(t, "", clk.use(), func(c *server.Config) { c.CommandRate, c.CommandBurst = 1, 3 })
+	c := ts.create("kosong")
+	siti := ts.join(c.JoinCode, "Siti")
+	var l struct {
+		Secret string `json:"secret"`
+	}
+	ts.do("POST", "/api/sessions/"+c.ID+"/devices", siti.Token, nil, &l)
+	var j joined
+	ts.do("POST", "/api/sessions/"+c.ID+"/devices/claim", "", map[string]any{"secret": l.Secret}, &j)
+	wa, wel := ts.connect(c.ID, siti.Token, nil)
+	col := columnIDs(wel)[0]
+	wb, _ := ts.connect(c.ID, j.Token, nil)
+	for i := range 3 {
+		wa.ack("note.add", "a"+string(rune('0'+i)), map[string]any{"columnId": col, "text": "dari ponsel"})
+	}
+	if f := wb.cmd("note.add", "b0", map[string]any{"columnId": col, "text": "dari laptop"}); f["code"] != "rate_limited" {
+		t.Fatalf("the second device after the first spent the burst: %v, want rate_limited", f)
 	}
 }

@@ -82,9 +82,11 @@ export function claimDevice(root, sessionId, secret, app) {
 /** rejoinCard is the facilitator's list of devices waiting to come in as
  * someone already in the session (live from the server's "rejoin" frame). */
 export function rejoinCard(ctx) {
-  const now = Date.now() + (ctx.clockSkew || 0);
+  if (!ctx.state || ctx.state.you.role !== 'facilitator') return null;
+  // Expired requests leave the card by the server's clock (the snapshot's serverTime).
+  const now = Date.now() + (ctx.state.clockOffset || 0);
   const list = (ctx.rejoins || []).filter((q) => Date.parse(q.expiresAt) > now);
-  if (!list.length || !ctx.state || ctx.state.you.role !== 'facilitator') return null;
+  if (!list.length) return null;
   return h('section', { key: 'rejoin', class: 'rejoin-card', 'aria-labelledby': 'rejoin-h', 'data-testid': 'rejoin-card' },
     h('h2', { class: 'rejoin-h', id: 'rejoin-h' }, icon('users', 16), t('rejoin.cardTitle', { n: list.length })),
     h('ul', { class: 'rejoin-list' }, list.map((q) => rejoinItem(ctx, q))));
