@@ -53,6 +53,11 @@ type Command struct {
 	Jabatan *string `json:"jabatan,omitempty"`
 	// IntoID: participant.merge's surviving row (merge.go).
 	IntoID string `json:"intoId,omitempty"`
+	// The action register (register.go): action.add/update's status and
+	// area, action.progress's status and evidence links.
+	Status   *string  `json:"status,omitempty"`
+	Area     *string  `json:"area,omitempty"`
+	Evidence []string `json:"evidence,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key

@@ -164,7 +164,7 @@ func (r *room) decideRejoin(actor *board.Participant, rid string, approve bool, 
 		return
 	}
 	tok := newToken()
-	ch, err := r.st.AddDevice(actor.ID, who, hashToken(tok), now, r.srv.newID)
+	ch, err := r.st.AddDevice(actor.ID, who, hashToken(tok), now, r.deps.newID)
 	if err != nil {
 		done(err)
 		return
@@ -233,7 +233,7 @@ func (r *room) claimLink(secret string, now time.Time, done func(pid, tok string
 	}
 	delete(b.links, k)
 	tok := newToken()
-	ch, err := r.st.AddDevice(l.Participant, l.Participant, hashToken(tok), now, r.srv.newID)
+	ch, err := r.st.AddDevice(l.Participant, l.Participant, hashToken(tok), now, r.deps.newID)
 	if err != nil {
 		done("", "", err)
 		return
@@ -309,5 +309,22 @@ func (r *room) indexTokens() {
 	}
 	for _, d := range r.st.Devices {
 		r.byToken[hex.EncodeToString(d.Hash)] = d.ParticipantID
+	}
+}
+
+// afterMerge keeps the room in step with a merge: the merged row's tokens
+// now name the survivor, and both people's pages reconnect (4009) to get
+// the board as the survivor.
+func (r *room) afterMerge(d board.MergedData) {
+	r.indexTokens()
+	for cl := range r.clients {
+		if cl.participantID == d.ID || cl.participantID == d.IntoID {
+			cl.out.close(closeMerged, "merged with another row of the attendance list; reconnect")
+			r.detach(cl)
+		}
+	}
+	r.dirtyPresence = true
+	if r.rejoins != nil && len(r.rejoins.requests) > 0 {
+		r.pushRejoins()
 	}
 }
