@@ -58,6 +58,8 @@ type Command struct {
 	Status   *string  `json:"status,omitempty"`
 	Area     *string  `json:"area,omitempty"`
 	Evidence []string `json:"evidence,omitempty"`
+	// Invitation: invitation.set's letter fields (invitation.go).
+	Invitation *Invitation `json:"invitation,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key

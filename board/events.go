@@ -158,6 +158,7 @@ var events = map[string]eventKind{
 	"apkl.changed":            kind[APKLData](),
 	"participant.signed":      kind[ParticipantData](),
 	"attendance.requested":    kind[AttendanceData](),
+	"invitation.changed":      kind[InvitationData](),
 	"participant.deviceAdded": kind[DeviceData](),
 	"participant.merged":      kind[MergedData](),
 }

@@ -65,6 +65,7 @@ func Run(t *testing.T, open Open) {
 		{"Fenced", testFenced},
 		{"Delete", testDelete},
 		{"Photos", testPhotos},
+		{"Programmes", testProgrammes},
 		{"DevicesAndMerge", testDevicesAndMerge},
 	}
 	for _, tc := range tests {

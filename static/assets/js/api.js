@@ -31,7 +31,7 @@ async function request(method, path, body, token) {
   return data;
 }
 
-function codeFor(status) {
+export function codeFor(status) {
   return { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 423: 'locked', 429: 'rate_limited' }[status] || 'unknown';
 }
 
@@ -85,7 +85,8 @@ export async function downloadMinutes(id, token, format, lang) {
   return name;
 }
 
-function fileName(cd) {
+/** fileName reads the file name out of a Content-Disposition header. */
+export function fileName(cd) {
   if (!cd) return '';
   const star = /filename\*\s*=\s*([^']*)''([^;]+)/i.exec(cd);
   if (star) {

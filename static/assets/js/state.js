@@ -262,6 +262,9 @@ export function applyEvent(s, msg) {
     case 'spotlight.changed':
       s.session.spotlight = d.targetId || null;
       break;
+    case 'invitation.changed':
+      s.session.invitation = { ...d.invitation };
+      break;
     case 'session.codeChanged':
       // Staff get the new code; everyone else gets null and keeps none.
       s.session.joinCode = d.joinCode || '';
