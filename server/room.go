@@ -33,6 +33,7 @@ type roomDeps struct {
 	idle     time.Duration
 	commands *rateLimiter
 	hub      *hub
+	cluster  *cluster // nil: one node alone; else leases and fencing (cluster.go)
 }
 
 // room owns one session's live state and its clients. Only its goroutine
@@ -57,6 +58,7 @@ type room struct {
 	pending       []pendingChange
 	dirtyPresence bool
 	broken        bool
+	epoch         int64 // the lease's fencing epoch (0: one node, unfenced)
 }
 
 // pendingChange is a decided change waiting for the group commit, with
@@ -74,6 +76,18 @@ func newRoom(deps roomDeps, id string) *room {
 // run loads the session and then serves messages until stopped or idle.
 func (r *room) run() {
 	defer r.deps.hub.exited(r)
+	var own *ownership // this node's lease on the session (cluster.go)
+	if c := r.deps.cluster; c != nil {
+		var err error
+		if own, err = c.acquire(r); err != nil {
+			// What waits is routed again by hub.exited (to the owner).
+			r.loadErr = err
+			r.deps.hub.remove(r)
+			return
+		}
+		r.epoch = own.epoch
+		defer own.exited()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 	st, refs, err := r.deps.store.LoadState(ctx, r.id)
 	cancel()
@@ -87,6 +101,9 @@ func (r *room) run() {
 	r.byToken = map[string]string{}
 	for _, p := range st.Participants {
 		r.byToken[hex.EncodeToString(p.TokenHash)] = p.ID
+	}
+	if own != nil {
+		own.serve()
 	}
 	idle := time.NewTimer(r.deps.idle)
 	defer idle.Stop()
@@ -152,6 +169,8 @@ func (r *room) handle(batch []any) (stop bool) {
 			r.view(m)
 		case photosMsg:
 			r.photosChanged(m)
+		case clusterMsg:
+			r.clusterMsg(m)
 		case stopMsg:
 			stop = true
 		}
@@ -285,7 +304,7 @@ func (r *room) flush() {
 		changes[i] = p.ch
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
-	first, err := r.deps.store.Submit(ctx, r.id, 0, changes)
+	first, err := r.deps.store.Submit(ctx, r.id, r.epoch, changes)
 	cancel()
 	pend := r.pending
 	r.pending = nil
@@ -378,6 +397,10 @@ func (r *room) fail(m any, err error) {
 		m.reply <- err
 	case viewMsg:
 		m.reply <- err
+	case clusterMsg:
+		if m.reply != nil {
+			m.reply <- err
+		}
 	}
 }
 
