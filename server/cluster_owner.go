@@ -161,13 +161,29 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 		l := o.link(req.Node, now)
 		l.mu.Lock()
 		var unknown []uint64
+		listed := make(map[uint64]bool, len(req.RIDs))
 		for _, rid := range req.RIDs {
+			listed[rid] = true
 			if l.rcs[rid] == nil {
 				unknown = append(unknown, rid)
 			}
 		}
+		// Connections the node no longer holds (it attached them again
+		// under a new rid after a gap) are let go.
+		var stale []*remoteClient
+		for rid, rc := range l.rcs {
+			if rid <= req.MaxRID && !listed[rid] {
+				stale = append(stale, rc)
+				delete(l.rcs, rid)
+			}
+		}
+		link, seq := l.id, l.seq
 		l.mu.Unlock()
-		return cmdResponse{Unknown: unknown}
+		for _, rc := range stale {
+			o.c.srv.hub.sendLocal(ctx, o.id, detachMsg{cl: rc.cl})
+			rc.end()
+		}
+		return cmdResponse{Unknown: unknown, Link: link, Seq: seq}
 	case kindHTTP:
 		var cmd board.Command
 		if err := json.Unmarshal(req.Cmd, &cmd); err != nil {

@@ -155,7 +155,8 @@ func (p *proxy) recoverLoop(done chan struct{}) {
 		p.expire()
 		// Does anyone serve the session? Then attach there again.
 		ctx, cancel := context.WithTimeout(context.Background(), p.c.cfg.RequestTimeout)
-		resp, err := p.raw(ctx, cmdRequest{Kind: kindBeat, RIDs: p.rids()})
+		rids, max := p.rids()
+		resp, err := p.raw(ctx, cmdRequest{Kind: kindBeat, RIDs: rids, MaxRID: max})
 		cancel()
 		if err == nil {
 			p.unknown(resp.Unknown)
@@ -181,15 +182,17 @@ func (p *proxy) recoverLoop(done chan struct{}) {
 	}
 }
 
-// rids lists the connections attached at the owner.
-func (p *proxy) rids() []uint64 {
+// rids lists the connections attached at the owner, and the highest rid
+// given so far: every connection of this session up to it is listed.
+// Rids are given under p.mu, so none given before max is missing.
+func (p *proxy) rids() ([]uint64, uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	rids := make([]uint64, 0, len(p.byRID))
 	for rid := range p.byRID {
 		rids = append(rids, rid)
 	}
-	return rids
+	return rids, p.c.nextRID.Load()
 }
 
 // unknown marks the connections the owner says it does not hold.
@@ -378,7 +381,7 @@ func (p *proxy) beat() {
 	idle := len(p.conns) == 0 && p.c.srv.now().Sub(p.lastUsed) > missedBeats*p.c.cfg.Heartbeat
 	lost := len(p.byRID) < len(p.conns)
 	p.mu.Unlock()
-	rids := p.rids()
+	rids, max := p.rids()
 	if idle {
 		p.c.mu.Lock()
 		p.mu.Lock()
@@ -396,10 +399,42 @@ func (p *proxy) beat() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), p.c.cfg.RequestTimeout)
-	resp, err := p.raw(ctx, cmdRequest{Kind: kindBeat, RIDs: rids})
+	resp, err := p.raw(ctx, cmdRequest{Kind: kindBeat, RIDs: rids, MaxRID: max})
 	cancel()
-	if err != nil || len(resp.Unknown) > 0 || lost {
+	if err != nil || len(resp.Unknown) > 0 || lost || p.lostTail(resp.Link, resp.Seq) {
 		p.unknown(resp.Unknown)
 		p.recover()
 	}
+}
+
+// lostTail notices a link's last messages lost, which no later message
+// shows: what the owner had sent by the previous beat has still not all
+// arrived (one beat of grace for messages in flight). Every connection
+// then attaches again.
+func (p *proxy) lostTail(link, seq uint64) bool {
+	if link == 0 {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var got uint64 // the last seq arrived on the link
+	if next := p.links[link]; next > 0 {
+		got = next - 1
+	}
+	prev := p.behind
+	p.behind = linkMark{}
+	if got >= seq {
+		return false
+	}
+	if prev.link != link || got >= prev.seq {
+		p.behind = linkMark{link, seq}
+		return false
+	}
+	p.c.log.Warn("the last frames from the owner were lost: resuming", "session", p.id, "got", got, "sent", seq)
+	p.links[link] = seq + 1
+	for rid, tc := range p.byRID {
+		delete(p.byRID, rid)
+		tc.rid, tc.partial = 0, nil
+	}
+	return true
 }

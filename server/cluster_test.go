@@ -6,6 +6,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +25,35 @@ type clusterNode struct {
 	*testServer
 	id     string
 	broker *natsbroker.Broker
+	lossy  *lossyBroker
+}
+
+// lossyBroker is the real broker, losing the next drop messages published
+// to subject (as a slow consumer or a reconnect loses them).
+type lossyBroker struct {
+	*natsbroker.Broker
+	mu      sync.Mutex
+	subject string
+	drop    int
+}
+
+func (l *lossyBroker) lose(subject string, n int) {
+	l.mu.Lock()
+	l.subject, l.drop = subject, n
+	l.mu.Unlock()
+}
+
+func (l *lossyBroker) Publish(subject string, data []byte) error {
+	l.mu.Lock()
+	lost := subject == l.subject && l.drop > 0
+	if lost {
+		l.drop--
+	}
+	l.mu.Unlock()
+	if lost {
+		return nil
+	}
+	return l.Broker.Publish(subject, data)
 }
 
 // testCluster is n nodes over one SQLite file and an embedded
@@ -35,9 +65,11 @@ type testCluster struct {
 	ttl   time.Duration
 }
 
-func startNATS(t *testing.T) string {
+// startNATS runs a nats-server in the test process (maxPayload 0: its
+// default, 1 MiB).
+func startNATS(t *testing.T, maxPayload int32) string {
 	t.Helper()
-	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, NoLog: true, NoSigs: true})
+	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, NoLog: true, NoSigs: true, MaxPayload: maxPayload})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,32 +81,50 @@ func startNATS(t *testing.T) string {
 	return ns.ClientURL()
 }
 
-func startCluster(t *testing.T, n int, ttl time.Duration) *testCluster {
+// clusterOpts vary a test cluster: the broker's largest message, and no
+// broker at all (PostgreSQL alone: leases only).
+type clusterOpts struct {
+	maxPayload int32
+	noBroker   bool
+}
+
+func startCluster(t *testing.T, n int, ttl time.Duration, opts ...clusterOpts) *testCluster {
 	t.Helper()
+	var o clusterOpts
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	db, err := store.Open(filepath.Join(t.TempDir(), "rembuk.db"), testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	url := startNATS(t)
+	url := ""
+	if !o.noBroker {
+		url = startNATS(t, o.maxPayload)
+	}
 	tc := &testCluster{t: t, db: db, ttl: ttl}
 	for i := 0; i < n; i++ {
 		id := string(rune('a' + i))
-		b, err := natsbroker.Dial(url, id, nil)
-		if err != nil {
-			t.Fatal(err)
+		cc := server.ClusterConfig{Leases: db, NodeID: id, LeaseTTL: ttl,
+			Heartbeat: 100 * time.Millisecond, Retry: 50 * time.Millisecond, RequestTimeout: 300 * time.Millisecond}
+		var b *natsbroker.Broker
+		var lb *lossyBroker
+		if url != "" {
+			if b, err = natsbroker.Dial(url, id, nil); err != nil {
+				t.Fatal(err)
+			}
+			lb = &lossyBroker{Broker: b}
+			cc.Broker = lb
 		}
-		srv := server.New(server.Config{Store: db, Logger: testLogger(t).With("node", id), Cluster: server.ClusterConfig{
-			Leases: db, Broker: b, NodeID: id, LeaseTTL: ttl,
-			Heartbeat: 100 * time.Millisecond, Retry: 50 * time.Millisecond, RequestTimeout: 300 * time.Millisecond,
-		}})
+		srv := server.New(server.Config{Store: db, Logger: testLogger(t).With("node", id), Cluster: cc})
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
 		ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Srv: srv, done: make(chan error, 1)}
 		go func() { ts.done <- srv.Serve(ln) }()
-		node := &clusterNode{testServer: ts, id: id, broker: b}
+		node := &clusterNode{testServer: ts, id: id, broker: b, lossy: lb}
 		t.Cleanup(node.stop)
 		tc.nodes = append(tc.nodes, node)
 	}
@@ -94,7 +144,9 @@ func (n *clusterNode) stop() {
 		n.t.Errorf("shutdown %s: %v", n.id, err)
 	}
 	<-n.done
-	n.broker.Close()
+	if n.broker != nil {
+		n.broker.Close()
+	}
 	n.Srv = nil
 }
 
@@ -155,7 +207,8 @@ func checkContiguous(t *testing.T, who string, seqs []int64, from, to int64) {
 // joins, edits and sees every seq once and in order, its acks after
 // their events; the owner's own client sees the same.
 func TestClusterForwardedClient(t *testing.T) {
-	tc := startCluster(t, 2, 2*time.Second)
+	// Frames of over 2 KiB (the welcomes) cross in chunks.
+	tc := startCluster(t, 2, 2*time.Second, clusterOpts{maxPayload: 2048})
 	a, b := tc.nodes[0], tc.nodes[1]
 	s := a.create("masalah-inovasi")
 	fac, w := a.connect(s.ID, s.FacilitatorToken, nil)

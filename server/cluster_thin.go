@@ -27,11 +27,15 @@ type proxy struct {
 	conns      map[*client]*thinConn
 	byRID      map[uint64]*thinConn
 	links      map[uint64]uint64 // link id -> next seq expected
+	behind     linkMark          // the owner's last seq at the previous beat, when not all of it had arrived
 	recovering bool
 	recovered  chan struct{} // closed when the running recovery ends
 	gone       bool
 	lastUsed   time.Time
 }
+
+// linkMark is a seq of a link.
+type linkMark struct{ link, seq uint64 }
 
 // thinConn is a local connection whose room is on another node.
 type thinConn struct {
@@ -165,7 +169,7 @@ func (p *proxy) isGone() bool {
 // attach attaches a local connection at the owner. Its frames may arrive
 // before the answer, so it is registered first.
 func (p *proxy) attach(ctx context.Context, m attachMsg) error {
-	tc := &thinConn{cl: m.cl, rid: p.c.nextRID.Add(1), token: m.tokenHash, progress: m.progress, lastSeq: -1}
+	tc := &thinConn{cl: m.cl, token: m.tokenHash, progress: m.progress, lastSeq: -1}
 	if m.since != nil {
 		tc.lastSeq = *m.since
 	}
@@ -178,6 +182,7 @@ func (p *proxy) attach(ctx context.Context, m attachMsg) error {
 		p.c.forget(m.cl, p)
 		return errReroute
 	}
+	tc.rid = p.c.nextRID.Add(1) // under p.mu: see rids
 	p.conns[m.cl] = tc
 	p.byRID[tc.rid] = tc
 	p.mu.Unlock()

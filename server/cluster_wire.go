@@ -44,16 +44,19 @@ type cmdRequest struct {
 	Code     string             `json:"code,omitempty"` // the join code typed
 	Count    int                `json:"count,omitempty"`
 	RIDs     []uint64           `json:"rids,omitempty"` // beat: the connections the thin node holds
+	MaxRID   uint64             `json:"max,omitempty"`  // beat: RIDs lists every connection up to this one
 }
 
 // cmdResponse answers a cmdRequest.
 type cmdResponse struct {
 	Code    string   `json:"code,omitempty"` // an error's contract code ("" when none)
 	Message string   `json:"msg,omitempty"`
-	PID     string   `json:"pid,omitempty"` // attach: the participant
-	Frame   []byte   `json:"f,omitempty"`   // http: the ack or error frame
-	Online  []string `json:"on,omitempty"`  // view: who is online
-	Unknown []uint64 `json:"unk,omitempty"` // beat: connections the owner does not hold
+	PID     string   `json:"pid,omitempty"`  // attach: the participant
+	Frame   []byte   `json:"f,omitempty"`    // http: the ack or error frame
+	Online  []string `json:"on,omitempty"`   // view: who is online
+	Unknown []uint64 `json:"unk,omitempty"`  // beat: connections the owner does not hold
+	Link    uint64   `json:"link,omitempty"` // beat: the link to the node, and the last seq sent on it
+	Seq     uint64   `json:"seq,omitempty"`
 }
 
 // errUnknownConn answers a cmd for a connection the owner does not hold
