@@ -37,8 +37,9 @@ type ClusterConfig struct {
 	// ResendFor is how long a forwarded command is resent to a new owner
 	// before it is answered unavailable (default 15 s).
 	ResendFor time.Duration
-	// RequestTimeout bounds one request to an owner (default 5 s); one
-	// that times out counts as a silent owner.
+	// RequestTimeout bounds one request to an owner (default 2 s); one
+	// that times out counts as a silent owner. A command's request ends
+	// when the owner's room has it queued, not stored, so it is short.
 	RequestTimeout time.Duration
 }
 
@@ -56,7 +57,7 @@ func (c *ClusterConfig) defaults() {
 		c.ResendFor = 15 * time.Second
 	}
 	if c.RequestTimeout <= 0 {
-		c.RequestTimeout = 5 * time.Second
+		c.RequestTimeout = 2 * time.Second
 	}
 }
 

@@ -119,6 +119,13 @@ func (o *ownership) onRequest(data []byte, reply func([]byte) error) {
 	o.mu.Lock()
 	stopped := o.stopped
 	o.mu.Unlock()
+	// A node that could not renew for a whole TTL (it was stopped, or cut
+	// off from the database) may have lost the session: it answers
+	// nothing more until its renewal says, rather than serve a stale room
+	// beside the new owner.
+	if o.c.srv.now().Sub(time.Unix(0, o.c.lastOK.Load())) > o.c.cfg.LeaseTTL {
+		stopped = true
+	}
 	if stopped {
 		reply(encode(cmdResponse{Code: board.CodeUnavailable, Message: msgRoomStopped}))
 		return
