@@ -170,6 +170,10 @@ func (c *cluster) proxyFor(id string, m any) *proxy {
 // another node holds it, the session gets a proxy to that node and the
 // error says so.
 func (c *cluster) acquire(r *room) (*ownership, error) {
+	// Not while renewing: a lease taken but not yet in owned would look
+	// orphaned to the renewal, which gives orphans back.
+	c.renewing.Lock()
+	defer c.renewing.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.RequestTimeout)
 	defer cancel()
 	epoch, owner, err := c.cfg.Leases.AcquireLease(ctx, r.id, c.cfg.NodeID, c.cfg.LeaseTTL)
@@ -241,11 +245,38 @@ func (c *cluster) renew() {
 			lost = append(lost, o)
 		}
 	}
+	var orphans []string
+	for _, id := range held {
+		if c.owned[id] == nil {
+			orphans = append(orphans, id)
+		}
+	}
 	c.mu.Unlock()
 	for _, o := range lost {
 		c.log.Warn("lease lost: stopping the room", "session", o.id, "epoch", o.epoch)
 		o.fence()
 	}
+	for _, id := range orphans {
+		c.releaseOrphan(id)
+	}
+}
+
+// releaseOrphan gives back a lease this node holds for a room it no
+// longer has (its room stopped while the database was away, so the
+// release then failed): renewing it would keep every other node from
+// taking the session, and nobody would serve it.
+func (c *cluster) releaseOrphan(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.LeaseTTL/4)
+	defer cancel()
+	node, epoch, err := c.cfg.Leases.LeaseOwner(ctx, id)
+	if err != nil || node != c.cfg.NodeID {
+		return
+	}
+	if err := c.cfg.Leases.ReleaseLease(ctx, id, c.cfg.NodeID, epoch); err != nil {
+		c.log.Warn("releasing an orphaned lease", "session", id, "err", err)
+		return
+	}
+	c.log.Info("released the lease of a room no longer loaded", "session", id)
 }
 
 // beatLoop tells owners this node still holds its connections, expires

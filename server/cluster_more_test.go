@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +136,30 @@ func TestClusterForwardedSSE(t *testing.T) {
 	ev := sse.event()
 	if num(ev["seq"]) != seq || !strings.Contains(ev["event"].(string), "note.added") {
 		t.Fatalf("SSE on b got %v, want note.added seq %d", ev, seq)
+	}
+}
+
+// A lease the node holds for a room it no longer has (the room stopped
+// while the database was away, so its release failed) is given back by
+// the next renewal, instead of being renewed for ever with nobody
+// serving the session.
+func TestClusterOrphanedLeaseReleased(t *testing.T) {
+	tc := startCluster(t, 2, 2*time.Second)
+	a, b := tc.nodes[0], tc.nodes[1]
+	s := a.create("masalah-inovasi")
+	if _, _, err := tc.db.AcquireLease(context.Background(), s.ID, "a", 2*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for tc.owner(s.ID) == "a" {
+		if time.Now().After(deadline) {
+			t.Fatal("the orphaned lease was kept")
+		}
+		time.Sleep(20 * time.Millisecond) // polling the database for a condition
+	}
+	// Any node may now serve the session.
+	b.connect(s.ID, s.FacilitatorToken, nil)
+	if got := tc.owner(s.ID); got != "b" {
+		t.Fatalf("owner %q, want b", got)
 	}
 }
