@@ -24,11 +24,13 @@ func (r *room) attach(m attachMsg) {
 	r.attachSeq++
 	cl.attached = r.attachSeq
 	r.online[p.ID]++
-	w := r.welcome(cl.viewer, m.since)
-	if n := w.size(); m.progress && n >= bulkFrameBytes {
-		r.pushTo(cl, encode(loadingFrame{Type: "loading", Bytes: n}))
+	if !m.resume || !r.resumeEvents(cl, m.since) {
+		w := r.welcome(cl.viewer, m.since)
+		if n := w.size(); m.progress && n >= bulkFrameBytes {
+			r.pushTo(cl, encode(loadingFrame{Type: "loading", Bytes: n}))
+		}
+		r.pushFrameTo(cl, w)
 	}
-	r.pushFrameTo(cl, w)
 	r.clients[cl] = struct{}{}
 	if r.online[p.ID] == 1 {
 		r.dirtyPresence = true
