@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -81,5 +82,22 @@ func check(t *testing.T, what string, m metrics) {
 	}
 	if m["sent"] == 0 {
 		t.Errorf("%s: nothing was sent", what)
+	}
+}
+
+// TestRates: -rate turns W2 into one W2@RATE per rate, and only a
+// well-formed W2@RATE names a rate.
+func TestRates(t *testing.T) {
+	got, err := expandRates([]string{"W1", "W2", "W3"}, "250, 3000")
+	if err != nil || strings.Join(got, ",") != "W1,W2@250,W2@3000,W3" {
+		t.Fatalf("expandRates = %v, %v", got, err)
+	}
+	if _, err := expandRates([]string{"W2"}, "fast"); err == nil {
+		t.Fatal("a rate that is not a number was taken")
+	}
+	for name, want := range map[string]int{"W2@250": 250, "w2@3000": 3000, "W2@": 0, "W2@x": 0, "W2": 0, "W3@5": 0, "W2@30000": 0} {
+		if n, _ := parseRate(name); n != want {
+			t.Errorf("parseRate(%q) = %d, want %d", name, n, want)
+		}
 	}
 }
