@@ -43,6 +43,8 @@ type room struct {
 	pending       []pendingChange
 	dirtyPresence bool
 	broken        bool
+	holding       bool      // a flush queues its frames quietly (directwrite.go)
+	held          []*client // the clients it queued frames for
 }
 
 // pendingChange is a decided change waiting for the group commit, with
@@ -328,6 +330,8 @@ func (r *room) flush() {
 		}
 		return
 	}
+	r.holdWakes()
+	defer r.sendHeld()
 	for _, p := range pend {
 		ev := &p.ch.Event
 		r.st.Commit(ev.Seq)
