@@ -186,21 +186,18 @@ func (c *lazyDeadline) SetWriteDeadline(t time.Time) error {
 // that set its own, a control frame's).
 func (c *lazyDeadline) forget() { c.until = time.Time{} }
 
-// holdWakes makes the room's pushes quiet until sendHeld (a flush).
-func (r *room) holdWakes() { r.holding = true }
+// holdWakes makes the room's pushes quiet until sendHeld (a flush), in a
+// room small enough to write itself; a big room's pushes wake each writer
+// at once, as before, so that the writers start while it still fans out.
+func (r *room) holdWakes() { r.holding = len(r.clients) <= directMaxClients }
 
 // sendHeld ends a flush's quiet pushes: each connection that got frames
 // gets them written now (a small room) or its writer woken.
 func (r *room) sendHeld() {
 	r.holding = false
-	direct := len(r.clients) <= directMaxClients
 	for i, cl := range r.held {
 		cl.held = false
-		if direct {
-			cl.out.sendNow()
-		} else {
-			cl.out.wake()
-		}
+		cl.out.sendNow()
 		r.held[i] = nil
 	}
 	r.held = r.held[:0]

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"rembuk/board"
 )
 
 // socketPair is a real TCP connection on 127.0.0.1: the server's end (as
@@ -218,5 +220,43 @@ func TestLazyDeadline(t *testing.T) {
 	}
 	if _, err := c.Write([]byte("x")); err == nil || !bytes.Contains([]byte(err.Error()), []byte("timeout")) {
 		t.Fatalf("a past deadline did not stop the write: %v", err)
+	}
+}
+
+// TestRoomFlushWritesDirect: in a room of up to directMaxClients, a
+// note.add's event reaches every connection's socket, and the sender's
+// ack after its event, from the room itself, with no writer woken; in a
+// bigger room every writer is woken and nothing is written by the room.
+func TestRoomFlushWritesDirect(t *testing.T) {
+	for _, n := range []int{20, directMaxClients + 1} {
+		r, clients := perfRoom(t, n, board.DefaultSettings())
+		peers := make([]*bufio.Reader, n)
+		for i, cl := range clients {
+			srv, cli := socketPair(t)
+			cl.out.raw = rawConnOf(srv)
+			cli.SetReadDeadline(time.Now().Add(5 * time.Second))
+			peers[i] = bufio.NewReader(cli)
+		}
+		text := "Antrean loket pelayanan terlalu panjang"
+		r.handle([]any{commandMsg{cl: clients[3], cmd: board.Command{Type: "note.add", Ref: "r1", ColumnID: "col1", Text: &text}}})
+		for i, cl := range clients {
+			if n > directMaxClients {
+				if !woken(cl.out) || len(cl.out.frames) == 0 {
+					t.Fatalf("room of %d: client %d not left to its writer", n, i)
+				}
+				continue
+			}
+			if woken(cl.out) || len(cl.out.frames) != 0 {
+				t.Fatalf("room of %d: client %d woken or queued", n, i)
+			}
+			if got := readText(t, peers[i]); !strings.Contains(got, `"note.added"`) {
+				t.Fatalf("client %d got %q first", i, got)
+			}
+			if i == 3 {
+				if got := readText(t, peers[i]); !strings.HasPrefix(got, `{"type":"ack","ref":"r1"`) {
+					t.Fatalf("the sender got %q after its event", got)
+				}
+			}
+		}
 	}
 }
