@@ -260,3 +260,21 @@ func TestRoomFlushWritesDirect(t *testing.T) {
 		}
 	}
 }
+
+// TestRoomBusyLeavesToWriters: with work waiting in its inbox (a paste),
+// a room hands what it fanned out to the writers instead of writing it.
+func TestRoomBusyLeavesToWriters(t *testing.T) {
+	r, clients := perfRoom(t, 20, board.DefaultSettings())
+	for _, cl := range clients {
+		srv, _ := socketPair(t)
+		cl.out.raw = rawConnOf(srv)
+	}
+	r.inbox <- detachMsg{cl: &client{}} // something waiting
+	text := "Antrean loket pelayanan terlalu panjang"
+	r.handle([]any{commandMsg{cl: clients[3], cmd: board.Command{Type: "note.add", Ref: "r1", ColumnID: "col1", Text: &text}}})
+	for i, cl := range clients {
+		if !woken(cl.out) || len(cl.out.frames) == 0 {
+			t.Fatalf("client %d: not left to its writer while the room had work waiting", i)
+		}
+	}
+}
