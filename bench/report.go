@@ -181,6 +181,7 @@ func printReport(w io.Writer, o *options, variants []variant, res []result) {
 	}
 	printDetails(w, t, variants, have)
 	printRates(w, t, variants, have)
+	printTargets12(w, t, variants, have)
 }
 
 // printDetails lists the secondary figures of the steady workloads and the

@@ -101,3 +101,30 @@ func TestRates(t *testing.T) {
 		}
 	}
 }
+
+// TestReportRatesAndTargets: the rate curve (W2 as its 1,000) and issue
+// 12's target table are printed from the runs' figures.
+func TestReportRatesAndTargets(t *testing.T) {
+	vs := []variant{{Name: "baseline", Kind: "baseline"}, {Name: "rembuk", Kind: "rembuk"}, {Name: "rembuk fsync+2ms", Kind: "rembuk", FsyncUS: 2000}}
+	var res []result
+	for _, w := range []string{"W2", "W2@250"} {
+		res = append(res,
+			result{Workload: w, Variant: "baseline", Run: 1, Metrics: metrics{"cpu": 0.2, "p99": 2, "p50": 1, "reach": 1, "cpu_us_edit": 200}},
+			result{Workload: w, Variant: "rembuk", Run: 1, Metrics: metrics{"cpu": 0.28, "p99": 5, "p50": 2, "reach": 1, "cpu_us_edit": 280}},
+			result{Workload: w, Variant: "rembuk fsync+2ms", Run: 1, Metrics: metrics{"cpu": 0.5, "p99": 5, "p50": 4, "reach": 1, "cpu_us_edit": 500}})
+	}
+	var b strings.Builder
+	printReport(&b, &options{runs: 1}, vs, res)
+	out := b.String()
+	for _, want := range []string{
+		"| 250 | rembuk | 2.00 | 5.00 | 2.50× | 0.28 | 1.40× | 280.0 | 1.0000 |",
+		"| 1000 | baseline |",
+		"| server CPU (cores) ≤ 1.50× | rembuk | 0.20 | 0.28 | 1.40× | ✓ |",
+		"| fan-out p99 (ms) ≤ 2.00× | rembuk | 2.00 | 5.00 | 2.50× | ✗ |",
+		"| server CPU (cores) ≤ 3.00× | rembuk fsync+2ms | 0.20 | 0.50 | 2.50× | ✓ |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
