@@ -92,7 +92,7 @@ func (c *client) run(stop <-chan struct{}) {
 			select {
 			case <-stop:
 				return
-			case <-time.After(wait):
+			case <-time.After(min(wait, 50*time.Millisecond)):
 			}
 			continue
 		}
@@ -104,7 +104,7 @@ func (c *client) run(stop <-chan struct{}) {
 	}
 }
 
-// hold keeps the client from reconnecting for d (the presence check).
+// hold keeps the client from reconnecting for d (0: no longer).
 func (c *client) hold(d time.Duration) {
 	c.mu.Lock()
 	c.holdTill = time.Now().Add(d)
