@@ -21,6 +21,10 @@ const (
 	CodeJoiningClosed  = "joining_closed"
 	CodeInternal       = "internal"
 	CodeUnavailable    = "unavailable"
+	// CodeFenced is not sent to clients: a store refuses a Submit made
+	// under a lease epoch another node has since replaced (issue 15); the
+	// room stops and its clients are closed with 1013, over HTTP it is 503.
+	CodeFenced = "fenced"
 )
 
 // Error is a refusal a client may see: a contract code and a safe message.

@@ -170,13 +170,14 @@ func DecodeEventData(name string, raw []byte) (any, error) {
 }
 
 // Change is the outcome of one accepted command: the event to log and
-// broadcast, the rows to write, and what the ack tells the sender.
+// broadcast, the rows to write, and what the ack tells the sender. The
+// ref belongs to the event's actor (Event.ActorID). Event.Seq stays 0
+// until the room learns it from the store.
 type Change struct {
-	Event         Event
-	Puts          []Put
-	Ref           string
-	ParticipantID string
-	CreatedID     string
+	Event     Event
+	Puts      []Put
+	Ref       string
+	CreatedID string
 }
 
 // Ack is the first outcome of an accepted command, kept so the same ref

@@ -250,9 +250,6 @@ func TestCommandMatrix(t *testing.T) {
 						if ch.Event.Name != cr.event {
 							t.Errorf("event = %q, want %q", ch.Event.Name, cr.event)
 						}
-						if ch.Ref != "" && ch.ParticipantID != actor {
-							t.Errorf("change participant = %q, want %q", ch.ParticipantID, actor)
-						}
 						if ch.Event.ActorID != actor {
 							t.Errorf("event actor = %q, want %q", ch.Event.ActorID, actor)
 						}

@@ -141,11 +141,10 @@ func (s *State) Execute(actorID string, cmd Command, now time.Time, newID func()
 
 func (s *State) change(name string, data any, actorID string, now time.Time, ref, created string) *Change {
 	return &Change{
-		Event:         Event{Name: name, Data: data, ActorID: actorID, At: now},
-		Puts:          s.takePending(),
-		Ref:           ref,
-		ParticipantID: actorID,
-		CreatedID:     created,
+		Event:     Event{Name: name, Data: data, ActorID: actorID, At: now},
+		Puts:      s.takePending(),
+		Ref:       ref,
+		CreatedID: created,
 	}
 }
 

@@ -61,7 +61,7 @@ func TestBigBoardLoads(t *testing.T) {
 		}
 		chs = append(chs, ch)
 	}
-	if err := db.Submit(ctx, id, chs); err != nil {
+	if _, err := db.Submit(ctx, id, 0, chs); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

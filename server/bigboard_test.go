@@ -72,11 +72,12 @@ func submit(tb testing.TB, db *store.DB, id string, st *board.State, chs []*boar
 	if len(chs) == 0 {
 		return
 	}
-	if err := db.Submit(context.Background(), id, chs); err != nil {
+	first, err := db.Submit(context.Background(), id, 0, chs)
+	if err != nil {
 		tb.Fatal(err)
 	}
-	for _, ch := range chs {
-		st.Commit(ch.Event.Seq)
+	for i := range chs {
+		st.Commit(first + int64(i))
 	}
 }
 

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"log/slog"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -26,6 +25,7 @@ var httpStatus = map[string]int{
 	board.CodeRateLimited:    fiber.StatusTooManyRequests,
 	board.CodeJoiningClosed:  fiber.StatusForbidden,
 	board.CodeUnavailable:    fiber.StatusServiceUnavailable,
+	board.CodeFenced:         fiber.StatusServiceUnavailable,
 	board.CodeInternal:       fiber.StatusInternalServerError,
 }
 
@@ -65,11 +65,6 @@ func safeError(log *slog.Logger, err error) (code, msg string) {
 // writeError answers an HTTP request with the contract's error.
 func (s *Server) writeError(c *fiber.Ctx, err error) error {
 	setSecurityHeaders(c)
-	if c.Method() == fiber.MethodPost && strings.HasSuffix(c.Path(), "/commands") {
-		// Refusals before the handler (an oversized body) keep the
-		// command endpoint's error shape.
-		return s.writeCommandError(c, "", err)
-	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) && fe.Code == fiber.StatusRequestEntityTooLarge && isPhotoUpload(c) {
 		err = errPhotoTooLarge

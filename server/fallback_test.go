@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -302,4 +303,36 @@ func TestFallbackSSELongLived(t *testing.T) {
 	if ev := c.event(); ev["event"] != "note.added" {
 		t.Fatalf("got %v, want note.added", ev)
 	}
+}
+
+// Refusals made before POST /commands' handler runs (the body limit, the
+// content type) keep the endpoint's shape, an error frame with the
+// contract's error object inside, while other endpoints answer only the
+// error object.
+func TestFallbackCommandsRefusedBeforeTheHandler(t *testing.T) {
+	ts := startServer(t, "")
+	s, js, col := ts.relSetup("kosong", "Ani")
+	path := "/api/sessions/" + s.ID + "/commands"
+	big := fmt.Sprintf(`{"type":"note.add","ref":"b","columnId":%q,"text":%q}`, col, strings.Repeat("x", 70<<10))
+	for _, c := range []struct {
+		name, ctype, body string
+		status            int
+		code              string
+	}{
+		{"too large", "application/json", big, 413, "too_large"},
+		{"not JSON", "text/plain", `{"type":"note.add","ref":"t"}`, 415, "invalid"},
+	} {
+		resp, b := ts.relRaw("POST", path, map[string]string{"Authorization": "Bearer " + js[0].Token, "Content-Type": c.ctype}, c.body)
+		var out map[string]any
+		if err := json.Unmarshal(b, &out); err != nil || resp.StatusCode != c.status {
+			t.Fatalf("%s: %d %s, want %d", c.name, resp.StatusCode, b, c.status)
+		}
+		relCheckCommandError(t, c.name, out, c.code)
+		if resp.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("%s: no security headers", c.name)
+		}
+	}
+	// Another endpoint's refusal is the error object alone.
+	resp, b := ts.relRaw("POST", "/api/join", map[string]string{"Content-Type": "text/plain"}, `{}`)
+	qaErrorBody(t, "join as text/plain", resp.StatusCode, b, 415, "invalid")
 }

@@ -32,8 +32,7 @@ func (s *Server) postCommand(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
-	reply := make(chan cmdReply, 1)
-	r, err := ask(ctx, s.hub, id, commandMsg{tokenHash: hashToken(tok), cmd: cmd, reply: reply}, reply)
+	r, err := s.hub.commandHTTP(ctx, id, hashToken(tok), cmd)
 	if err != nil {
 		return s.writeCommandError(c, cmd.Ref, err)
 	}
@@ -54,6 +53,16 @@ func (s *Server) postCommand(c *fiber.Ctx) error {
 type commandErrorBody struct {
 	errorFrame
 	Error errorDetail `json:"error"`
+}
+
+// commandErrors writes what the command endpoint's chain returns (its body
+// limit, content type, a panic) in the endpoint's own shape; postCommand
+// writes its own refusals, which know the command's ref.
+func (s *Server) commandErrors(c *fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		return s.writeCommandError(c, "", err)
+	}
+	return nil
 }
 
 // writeCommandError answers POST /commands with a commandErrorBody.
@@ -115,12 +124,7 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 	cl := &client{out: newOutbox()}
 	ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 	defer cancel()
-	reply := make(chan error, 1)
-	aerr, err := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(tok), since: since, progress: c.Query("progress") == "1", cl: cl, reply: reply}, reply)
-	if err == nil {
-		err = aerr
-	}
-	if err != nil {
+	if err := s.hub.attach(ctx, id, attachMsg{tokenHash: hashToken(tok), since: since, progress: c.Query("progress") == "1", cl: cl}); err != nil {
 		s.addrs.release(addr)
 		return s.writeError(c, err)
 	}
@@ -136,9 +140,7 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 		if cl.out.heldBulk() {
 			s.mem.kick()
 		}
-		dctx, dcancel := context.WithTimeout(context.Background(), time.Second)
-		s.hub.send(dctx, id, detachMsg{cl: cl})
-		dcancel()
+		s.hub.detach(id, cl)
 	})
 	return nil
 }
@@ -212,7 +214,7 @@ func (s *Server) deleteSession(c *fiber.Ctx) error {
 	if err := s.store.DeleteSession(ctx, id); err != nil {
 		return s.writeError(c, err)
 	}
-	s.hub.send(ctx, id, stopMsg{})
+	s.hub.stop(ctx, id)
 	s.log.Info("session deleted", "session", id)
 	return c.SendStatus(fiber.StatusNoContent)
 }

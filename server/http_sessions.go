@@ -211,9 +211,7 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 	}
 	tok := newToken()
 	p := board.Participant{ID: s.newID(), Name: name, Unit: unit, Role: board.RoleParticipant, JoinedAt: now, TokenHash: hashToken(tok)}
-	reply := make(chan error, 1)
-	err, aerr := ask(ctx, s.hub, id, joinMsg{p: p, code: code, reply: reply}, reply)
-	if err = errors.Join(aerr, err); err != nil {
+	if err := s.hub.join(ctx, id, p, code); err != nil {
 		return s.writeError(c, err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"sessionId": id, "participantId": p.ID, "token": tok})
@@ -245,9 +243,7 @@ func (s *Server) withState(c *fiber.Ctx, fn viewFunc) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
-	reply := make(chan error, 1)
-	err, aerr := ask(ctx, s.hub, id, viewMsg{tokenHash: hashToken(tok), fn: fn, reply: reply}, reply)
-	return errors.Join(aerr, err)
+	return s.hub.view(ctx, id, hashToken(tok), fn)
 }
 
 // sessionKnown asks the store whether a session exists: answering a request
@@ -290,10 +286,11 @@ func (s *Server) qr(c *fiber.Ctx) error {
 // rejoin reports the participant a token already names in a session.
 func (s *Server) rejoin(ctx context.Context, id, tok string) (string, bool) {
 	var pid string
-	reply := make(chan error, 1)
-	fn := func(_ *board.State, p *board.Participant, _ func(string) bool) error { pid = p.ID; return nil }
-	err, aerr := ask(ctx, s.hub, id, viewMsg{tokenHash: hashToken(tok), fn: fn, reply: reply}, reply)
-	return pid, err == nil && aerr == nil && pid != ""
+	err := s.hub.view(ctx, id, hashToken(tok), func(_ *board.State, p *board.Participant, _ func(string) bool) error {
+		pid = p.ID
+		return nil
+	})
+	return pid, err == nil && pid != ""
 }
 
 // acknowledger validates the optional "Mengetahui" official of the

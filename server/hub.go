@@ -10,14 +10,18 @@ import (
 // hub finds, starts and unloads rooms. It is the only shared map of the
 // server, guarded by one mutex held only for map operations.
 type hub struct {
-	srv     *Server
+	deps    roomDeps // what each room gets (deps.hub is this hub)
 	mu      sync.Mutex
 	rooms   map[string]*room
 	closing bool
 	wg      sync.WaitGroup
 }
 
-func newHub(srv *Server) *hub { return &hub{srv: srv, rooms: map[string]*room{}} }
+func newHub(deps roomDeps) *hub {
+	h := &hub{deps: deps, rooms: map[string]*room{}}
+	h.deps.hub = h
+	return h
+}
 
 var errShuttingDown = board.Errorf(board.CodeUnavailable, "the server is shutting down")
 
@@ -30,7 +34,7 @@ func (h *hub) get(id string) (*room, error) {
 	}
 	r, ok := h.rooms[id]
 	if !ok {
-		r = newRoom(h.srv, id)
+		r = newRoom(h.deps, id)
 		h.rooms[id] = r
 		h.wg.Add(1)
 		go r.run()
@@ -141,19 +145,5 @@ func (h *hub) shutdown(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	}
-}
-
-// ask sends a message with a reply channel and waits for the answer.
-func ask[T any](ctx context.Context, h *hub, id string, m any, reply chan T) (T, error) {
-	var zero T
-	if err := h.send(ctx, id, m); err != nil {
-		return zero, err
-	}
-	select {
-	case v := <-reply:
-		return v, nil
-	case <-ctx.Done():
-		return zero, board.Errorf(board.CodeUnavailable, "the session did not answer in time")
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/fasthttp/websocket"
+	"github.com/google/uuid"
 
 	"rembuk/board"
 	"rembuk/store"
@@ -29,12 +30,10 @@ type perfStore struct {
 	seq map[string]int64
 }
 
-func (p *perfStore) Submit(_ context.Context, id string, chs []*board.Change) error {
-	for _, c := range chs {
-		p.seq[id]++
-		c.Event.Seq = p.seq[id]
-	}
-	return nil
+func (p *perfStore) Submit(_ context.Context, id string, _ int64, chs []*board.Change) (int64, error) {
+	first := p.seq[id] + 1
+	p.seq[id] += int64(len(chs))
+	return first, nil
 }
 
 func (p *perfStore) Expect(string) {}
@@ -45,9 +44,8 @@ var perfNow = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 func perfRoom(tb testing.TB, n int, set board.Settings) (*room, []*client) {
 	tb.Helper()
 	ps := &perfStore{seq: map[string]int64{}}
-	srv := &Server{cfg: Config{Clock: func() time.Time { return perfNow }}, store: ps, log: slog.New(slog.DiscardHandler)}
-	srv.hub = newHub(srv)
-	r := newRoom(srv, "sess")
+	h := newHub(roomDeps{store: ps, now: func() time.Time { return perfNow }, newID: uuid.NewString, log: slog.New(slog.DiscardHandler)})
+	r := newRoom(h.deps, "sess")
 	r.st = board.NewState(board.Session{ID: "sess", Title: "Rapat", Template: "kosong", Phase: board.PhaseBrainstorm,
 		Settings: set, CreatedAt: perfNow})
 	r.st.Load(board.EntColumn, &board.Column{ID: "col1", Title: "Catatan", Kind: board.KindOther, Position: 1})
@@ -290,7 +288,7 @@ func perfPost(t *testing.T, url, body string, out any) {
 // from memory (the room here has no log to read), in order.
 func TestRememberKeepsTheWindow(t *testing.T) {
 	r, _ := perfRoom(t, 1, board.DefaultSettings())
-	r.srv.store = nil // a read of the log would panic
+	r.deps.store = nil // a read of the log would panic
 	for seq := int64(1); seq <= 5*replayInMemory+17; seq++ {
 		r.remember(board.Event{Seq: seq, Name: "timer.stopped"})
 		r.st.Commit(seq)

@@ -217,7 +217,7 @@ func (s *Server) notifyPhotos(sessionID string, ps PhotoStore) {
 	if err != nil {
 		return
 	}
-	if err := s.hub.send(ctx, sessionID, photosMsg{count: len(list)}); err != nil {
+	if err := s.hub.photos(ctx, sessionID, len(list)); err != nil {
 		s.log.Debug("photos frame not sent", "err", err)
 	}
 }

@@ -21,11 +21,25 @@ const (
 	submitTimeout  = 30 * time.Second
 )
 
+// roomDeps is all a room needs from outside: the store, the clock and ids,
+// its log, how long it stays loaded without clients, the command limiter
+// the HTTP fallback is charged against, and the hub that owns it (told
+// when the room stops). Not the whole Server.
+type roomDeps struct {
+	store    Store
+	now      func() time.Time
+	newID    func() string
+	log      *slog.Logger
+	idle     time.Duration
+	commands *rateLimiter
+	hub      *hub
+}
+
 // room owns one session's live state and its clients. Only its goroutine
 // touches st, clients, refs and recent: no locks.
 type room struct {
 	id      string
-	srv     *Server
+	deps    roomDeps
 	log     *slog.Logger
 	inbox   chan any
 	done    chan struct{}  // closed when the goroutine has stopped taking messages
@@ -52,60 +66,20 @@ type pendingChange struct {
 	done func(seq int64, err error)
 }
 
-// Messages a room takes.
-type (
-	attachMsg struct {
-		tokenHash []byte
-		since     *int64
-		progress  bool // announce a big welcome with a loading frame
-		cl        *client
-		reply     chan error
-	}
-	detachMsg  struct{ cl *client }
-	commandMsg struct {
-		cl        *client // nil for the HTTP fallback
-		tokenHash []byte  // used when cl is nil
-		cmd       board.Command
-		reply     chan cmdReply // for the HTTP fallback
-	}
-	// cmdReply is the answer to an HTTP command: the frame and its code
-	// ("" for an ack).
-	cmdReply struct {
-		frame []byte
-		code  string
-	}
-	joinMsg struct {
-		p     board.Participant
-		code  string // the code the person typed, checked again here
-		reply chan error
-	}
-	// viewMsg runs fn on the committed state as the token's participant.
-	viewMsg struct {
-		tokenHash []byte
-		fn        viewFunc
-		reply     chan error
-	}
-	stopMsg struct{}
-)
-
-// viewFunc reads the committed state as participant p; online tells who is
-// connected now.
-type viewFunc func(st *board.State, p *board.Participant, online func(id string) bool) error
-
-func newRoom(srv *Server, id string) *room {
-	return &room{id: id, srv: srv, log: srv.log.With("session", id), inbox: make(chan any, roomInbox),
+func newRoom(deps roomDeps, id string) *room {
+	return &room{id: id, deps: deps, log: deps.log.With("session", id), inbox: make(chan any, roomInbox),
 		done: make(chan struct{}), clients: map[*client]struct{}{}, online: map[string]int{}}
 }
 
 // run loads the session and then serves messages until stopped or idle.
 func (r *room) run() {
-	defer r.srv.hub.exited(r)
+	defer r.deps.hub.exited(r)
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
-	st, refs, err := r.srv.store.LoadState(ctx, r.id)
+	st, refs, err := r.deps.store.LoadState(ctx, r.id)
 	cancel()
 	if err != nil {
 		r.loadErr = err
-		r.srv.hub.remove(r)
+		r.deps.hub.remove(r)
 		r.failAll(err)
 		return
 	}
@@ -114,7 +88,7 @@ func (r *room) run() {
 	for _, p := range st.Participants {
 		r.byToken[hex.EncodeToString(p.TokenHash)] = p.ID
 	}
-	idle := time.NewTimer(r.srv.cfg.RoomIdle)
+	idle := time.NewTimer(r.deps.idle)
 	defer idle.Stop()
 	batch := make([]any, 0, roomBatch)
 	for {
@@ -139,12 +113,12 @@ func (r *room) run() {
 				default:
 				}
 			}
-			idle.Reset(r.srv.cfg.RoomIdle)
+			idle.Reset(r.deps.idle)
 		case <-idle.C:
-			if len(r.clients) == 0 && r.srv.hub.unloadIfIdle(r) {
+			if len(r.clients) == 0 && r.deps.hub.unloadIfIdle(r) {
 				return // hub.exited hands on what arrives now
 			}
-			idle.Reset(r.srv.cfg.RoomIdle)
+			idle.Reset(r.deps.idle)
 		}
 	}
 }
@@ -221,7 +195,7 @@ func (r *room) command(m commandMsg) {
 		pid = p.ID
 		// The HTTP fallback learns who sent only here; a WebSocket's
 		// reader took its token from the same limiter already.
-		if !r.srv.commands.allow(pid, r.srv.now()) {
+		if !r.deps.commands.allow(pid, r.deps.now()) {
 			reply(encodeError(m.cmd.Ref, board.CodeRateLimited, errTooFast), board.CodeRateLimited)
 			return
 		}
@@ -237,7 +211,7 @@ func (r *room) command(m commandMsg) {
 		reply(encodeAck(m.cmd.Ref, ack), "")
 		return
 	}
-	ch, err := r.st.Execute(pid, m.cmd, r.srv.now(), r.srv.newID)
+	ch, err := r.st.Execute(pid, m.cmd, r.deps.now(), r.deps.newID)
 	if err != nil {
 		code, msg := safeError(r.log, err)
 		reply(encodeError(m.cmd.Ref, code, msg), code)
@@ -260,7 +234,7 @@ func (r *room) command(m commandMsg) {
 // were 5% of the server's CPU (docs/performance.md).
 func (r *room) isPending(pid, ref string) bool {
 	for _, p := range r.pending {
-		if p.ch.Ref != "" && p.ch.Ref == ref && p.ch.ParticipantID == pid {
+		if p.ch.Ref != "" && p.ch.Ref == ref && p.ch.Event.ActorID == pid {
 			return true
 		}
 	}
@@ -293,7 +267,7 @@ func (r *room) join(m joinMsg) {
 // made for other rooms may wait for it (store/delay.go).
 func (r *room) addPending(p pendingChange) {
 	if len(r.pending) == 0 {
-		r.srv.store.Expect(r.id)
+		r.deps.store.Expect(r.id)
 	}
 	r.pending = append(r.pending, p)
 }
@@ -311,7 +285,7 @@ func (r *room) flush() {
 		changes[i] = p.ch
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
-	err := r.srv.store.Submit(ctx, r.id, changes)
+	first, err := r.deps.store.Submit(ctx, r.id, 0, changes)
 	cancel()
 	pend := r.pending
 	r.pending = nil
@@ -328,11 +302,12 @@ func (r *room) flush() {
 		}
 		return
 	}
-	for _, p := range pend {
+	for i, p := range pend {
 		ev := &p.ch.Event
+		ev.Seq = first + int64(i)
 		r.st.Commit(ev.Seq)
 		if p.ch.Ref != "" {
-			r.refs[board.RefKey(p.ch.ParticipantID, p.ch.Ref)] = board.Ack{Seq: ev.Seq, CreatedID: p.ch.CreatedID}
+			r.refs[board.RefKey(ev.ActorID, p.ch.Ref)] = board.Ack{Seq: ev.Seq, CreatedID: p.ch.CreatedID}
 		}
 		r.remember(*ev)
 		r.broadcast(ev)
@@ -413,7 +388,7 @@ func (r *room) shutdown(stopping bool) {
 	if stopping {
 		code, text = closeGoingAway, "server shutting down"
 	}
-	r.srv.hub.remove(r)
+	r.deps.hub.remove(r)
 	for cl := range r.clients {
 		cl.out.close(code, text)
 	}

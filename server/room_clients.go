@@ -83,7 +83,7 @@ func (r *room) eventsSince(since int64) ([]board.Event, bool) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 	defer cancel()
-	evs, err := r.srv.store.EventsSince(ctx, r.id, since, int(n))
+	evs, err := r.deps.store.EventsSince(ctx, r.id, since, int(n))
 	if err != nil || int64(len(evs)) != n {
 		if err != nil {
 			r.log.Error("reading the event log", "err", err)

@@ -10,7 +10,12 @@ import (
 // routes wires every endpoint. Security headers go on every answer.
 func (s *Server) routes() {
 	a := s.app
-	a.Use(s.recoverHTTP, securityHeaders, s.smallBodies)
+	a.Use(s.recoverHTTP, securityHeaders)
+	// The command endpoint answers every refusal in its own shape, its
+	// body limit, content type and a panic included (commandErrors), so
+	// it is routed before the body limit every other request passes.
+	a.Post("/api/sessions/:id/commands", s.commandErrors, s.recoverHTTP, s.smallBodies, s.requireJSON, s.postCommand)
+	a.Use(s.smallBodies)
 	a.Get("/healthz", s.healthz)
 	a.Get("/api/templates", s.templates)
 	a.Get("/api/qr", s.qr)
@@ -19,7 +24,6 @@ func (s *Server) routes() {
 	a.Post("/api/join", s.requireJSON, s.joinSession)
 	a.Get("/api/sessions/:id/board", s.getBoard)
 	a.Delete("/api/sessions/:id", s.deleteSession)
-	a.Post("/api/sessions/:id/commands", s.requireJSON, s.postCommand)
 	a.Get("/api/sessions/:id/events", s.sseEvents)
 	a.Get("/api/sessions/:id/minutes", s.getMinutes)
 	a.Get("/api/sessions/:id/diagram", s.getDiagram)
@@ -46,12 +50,13 @@ func setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("X-Frame-Options", "DENY")
 }
 
-// recoverHTTP turns a panic in a handler into a 500 without its text.
+// recoverHTTP turns a panic in a handler into an internal error (a 500
+// without its text), written like every other error its chain returns.
 func (s *Server) recoverHTTP(c *fiber.Ctx) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("panic in HTTP handler", "panic", v, "path", c.Path())
-			err = s.writeError(c, errPanic)
+			err = errPanic
 		}
 	}()
 	return c.Next()
@@ -63,7 +68,7 @@ func (s *Server) recoverHTTP(c *fiber.Ctx) (err error) {
 func (s *Server) requireJSON(c *fiber.Ctx) error {
 	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || !strings.EqualFold(mt, fiber.MIMEApplicationJSON) {
-		return s.writeError(c, errNotJSON)
+		return errNotJSON
 	}
 	return c.Next()
 }

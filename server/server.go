@@ -112,7 +112,7 @@ func New(cfg Config) *Server {
 	if cfg.SessionsPerHour > 0 {
 		s.creates = newWindowLimiter(cfg.SessionsPerHour, time.Hour)
 	}
-	s.hub = newHub(s)
+	s.hub = newHub(roomDeps{store: cfg.Store, now: s.now, newID: s.newID, log: s.log, idle: cfg.RoomIdle, commands: s.commands})
 	s.app = fiber.New(fiber.Config{
 		AppName: "rembuk",
 		// A photo's limit; smallBodies keeps board.MaxRequestBody on

@@ -82,12 +82,12 @@ var (
 // welcomeBoardFrame is v's welcome with the whole board, in parts. Its
 // bytes are exactly encode(welcomeBoard{..., st.Snapshot(v, ...)}).
 func (r *room) welcomeBoardFrame(v board.Viewer) frame {
-	head := encode(welcomeBoard{Type: "welcome", Board: r.st.SnapshotHead(v, r.isOnline, r.srv.now())})
+	head := encode(welcomeBoard{Type: "welcome", Board: r.st.SnapshotHead(v, r.isOnline, r.deps.now())})
 	// The first `"notes":[` is the key: inside a string every quote is
 	// escaped, and the session header before it holds only strings.
 	at := bytes.Index(head, notesKey)
 	if at < 0 {
-		return frame{b: encode(welcomeBoard{Type: "welcome", Board: r.st.Snapshot(v, r.isOnline, r.srv.now())})}
+		return frame{b: encode(welcomeBoard{Type: "welcome", Board: r.st.Snapshot(v, r.isOnline, r.deps.now())})}
 	}
 	at += len(notesKey)
 	notes := r.viewerNotes(v)

@@ -54,7 +54,7 @@ func TestWelcomeInPartsIsTheViewersSnapshot(t *testing.T) {
 			for round := 0; round < 2; round++ { // the second round uses the cache
 				for i, cl := range clients {
 					got := joinParts(r.welcome(cl.viewer, nil))
-					want := encode(welcomeBoard{Type: "welcome", Board: r.st.Snapshot(cl.viewer, r.isOnline, r.srv.now())})
+					want := encode(welcomeBoard{Type: "welcome", Board: r.st.Snapshot(cl.viewer, r.isOnline, r.deps.now())})
 					if !bytes.Equal(got, want) {
 						t.Fatalf("viewer %d round %d:\n got %s\nwant %s", i, round, got, want)
 					}

@@ -23,9 +23,9 @@ const (
 	pongWait      = 60 * time.Second
 	pingPeriod    = 25 * time.Second
 	writeWait     = 10 * time.Second
-	readLimit     = 64 << 10 // hard cap; frames over 16 KiB get too_large first
-	maxBadFrames  = 10       // consecutive bad frames before a 1008 close
-	commandRate   = 20       // per second, per participant over all transports
+	readLimit     = board.MaxRequestBody // hard cap; frames over board.MaxClientFrame get too_large first
+	maxBadFrames  = 10                   // consecutive bad frames before a 1008 close
+	commandRate   = 20                   // per second, per participant over all transports
 	commandBurst  = 40
 	attachTimeout = 15 * time.Second
 )
@@ -102,9 +102,7 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 		// Tell the room, stop the writer, wait for it: the Conn is
 		// recycled by the websocket package when we return.
 		if cl.participantID != "" {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			s.hub.send(ctx, id, detachMsg{cl: cl})
-			cancel()
+			s.hub.detach(id, cl)
 		}
 		out.close(1000, "")
 		close(stopWriter)
@@ -161,9 +159,7 @@ func (s *Server) hello(ws *websocket.Conn, id string, cl *client) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 	defer cancel()
-	reply := make(chan error, 1)
-	err, aerr := ask(ctx, s.hub, id, attachMsg{tokenHash: hashToken(h.Token), since: h.Since, progress: h.Progress, cl: cl, reply: reply}, reply)
-	if err = errors.Join(aerr, err); err != nil {
+	if err := s.hub.attach(ctx, id, attachMsg{tokenHash: hashToken(h.Token), since: h.Since, progress: h.Progress, cl: cl}); err != nil {
 		code, msg := safeError(s.log, err)
 		if code == board.CodeNotFound {
 			code, msg = board.CodeUnauthorized, "unknown session or token"
@@ -221,7 +217,7 @@ func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
 		}
 		bad = 0
 		ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
-		err = s.hub.send(ctx, id, commandMsg{cl: cl, cmd: cmd})
+		err = s.hub.command(ctx, id, cl, cmd)
 		cancel()
 		if err != nil {
 			code, msg := safeError(s.log, err)

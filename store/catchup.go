@@ -9,10 +9,11 @@ import (
 	"time"
 
 	"rembuk/board"
+	"rembuk/store/eventlog"
 )
 
 // The event log is the only write on a change's path: one row per change
-// carries the rows the change put (logPut, JSON). The entity tables
+// carries the rows the change put (eventlog.Put, JSON). The entity tables
 // (sessions.data, participants, entities) are a snapshot of the log up to
 // sessions.seq. The writer brings them up to date between batches
 // (catchUp), in transactions that do not fsync: if one is lost in a crash,
@@ -28,38 +29,14 @@ const catchUpEvery = 500 * time.Millisecond
 // and a long backlog is worked off in steps between the changes' commits.
 const catchUpBatch = 256
 
-// logPut is one row a change wrote, as the log keeps it. Value nil deletes
-// the row; Hash is a participant's token hash (only its first is kept).
-type logPut struct {
-	Kind  string          `json:"k"`
-	ID    string          `json:"i,omitempty"`
-	Value json.RawMessage `json:"v,omitempty"`
-	Hash  []byte          `json:"h,omitempty"`
-}
-
 // encodePuts is the puts of a change as the log keeps them, and the
-// puts column of its event row (nil: none).
-func encodePuts(puts []board.Put) ([]logPut, any, error) {
-	if len(puts) == 0 {
-		return nil, nil, nil
+// puts column of its event row (nil: NULL).
+func encodePuts(puts []board.Put) ([]eventlog.Put, any, error) {
+	out, b, err := eventlog.Encode(puts)
+	if err != nil || b == nil {
+		return out, nil, err
 	}
-	out := make([]logPut, len(puts))
-	for i, p := range puts {
-		out[i] = logPut{Kind: p.Kind, ID: p.ID}
-		if p.Value == nil {
-			continue
-		}
-		b, err := json.Marshal(p.Value)
-		if err != nil {
-			return nil, nil, err
-		}
-		out[i].Value = b
-		if pp, ok := p.Value.(*board.Participant); ok {
-			out[i].Hash = pp.TokenHash
-		}
-	}
-	b, err := json.Marshal(out)
-	return out, string(b), err
+	return out, string(b), nil
 }
 
 // backlog is what the writer committed to a session's log and has not yet
@@ -69,12 +46,12 @@ func encodePuts(puts []board.Put) ([]logPut, any, error) {
 // (after a restart) is caught up from the log itself.
 type backlog struct {
 	first int64
-	puts  [][]logPut
+	puts  [][]eventlog.Put
 }
 
 // logged records the puts of the events first.. just committed to the
 // session's log (writer goroutine, inside the job that wrote them).
-func (db *DB) logged(sessionID string, first int64, puts [][]logPut) {
+func (db *DB) logged(sessionID string, first int64, puts [][]eventlog.Put) {
 	b := db.behind[sessionID]
 	if b == nil {
 		b = &backlog{first: first}
@@ -100,59 +77,10 @@ func (b *backlog) applied(seq int64) bool {
 	return len(b.puts) == 0
 }
 
-// rowSet is the last put of each row, as a snapshot plus log replay
-// leaves it.
-type rowSet struct{ byKey map[string]*logPut }
-
-func rowKey(p *logPut) string {
-	if p.Kind == board.EntSession {
-		return p.Kind // a session has one row; its id is the session's
-	}
-	return p.Kind + "\x00" + p.ID
-}
-
-func (rs *rowSet) add(p *logPut) {
-	k := rowKey(p)
-	if old, ok := rs.byKey[k]; ok && len(old.Hash) > 0 {
-		p.Hash = old.Hash // the token hash written first stays
-	}
-	rs.byKey[k] = p
-}
-
-// state decodes the rows into a board state (aggregates not yet counted).
-func (rs *rowSet) state() (*board.State, error) {
-	sp, ok := rs.byKey[board.EntSession]
-	if !ok || sp.Value == nil {
-		return nil, errors.New("no session row")
-	}
-	var sess board.Session
-	if err := json.Unmarshal(sp.Value, &sess); err != nil {
-		return nil, err
-	}
-	st := board.NewState(sess)
-	for _, p := range rs.byKey {
-		if p.Kind == board.EntSession || p.Value == nil {
-			continue
-		}
-		v := newEntity(p.Kind)
-		if v == nil {
-			return nil, fmt.Errorf("unknown entity kind %q", p.Kind)
-		}
-		if err := json.Unmarshal(p.Value, v); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", p.Kind, p.ID, err)
-		}
-		if pp, ok := v.(*board.Participant); ok {
-			pp.TokenHash = p.Hash
-		}
-		st.Load(p.Kind, v)
-	}
-	return st, nil
-}
-
 // replayLog adds to rows the puts of the session's events after seq, in
 // order (at most limit events; 0 = all). It returns the last seq read and
 // how many events it read.
-func replayLog(ctx context.Context, tx *sql.Tx, id string, after int64, limit int, rows *rowSet) (last int64, n int, err error) {
+func replayLog(ctx context.Context, tx *sql.Tx, id string, after int64, limit int, rows *eventlog.Rows) (last int64, n int, err error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
@@ -170,12 +98,8 @@ func replayLog(ctx context.Context, tx *sql.Tx, id string, after int64, limit in
 		if !puts.Valid {
 			continue
 		}
-		var ps []*logPut
-		if err := json.Unmarshal([]byte(puts.String), &ps); err != nil {
+		if err := rows.AddJSON([]byte(puts.String)); err != nil {
 			return 0, 0, fmt.Errorf("event %d: %w", last, err)
-		}
-		for _, p := range ps {
-			rows.add(p)
 		}
 	}
 	return last, n, r.Err()
@@ -288,13 +212,13 @@ func catchUpSession(tx *sql.Tx, id string, b *backlog) (to int64, more bool, err
 	if err != nil {
 		return 0, false, err
 	}
-	rows := &rowSet{byKey: map[string]*logPut{}}
+	rows := eventlog.NewRows()
 	var n int
 	if b != nil && b.first == snap+1 && len(b.puts) > 0 {
 		n = min(len(b.puts), catchUpBatch)
 		for _, ps := range b.puts[:n] {
 			for i := range ps {
-				rows.add(&ps[i])
+				rows.Add(&ps[i])
 			}
 		}
 		to, more = snap+int64(n), n < len(b.puts)
@@ -307,7 +231,7 @@ func catchUpSession(tx *sql.Tx, id string, b *backlog) (to int64, more bool, err
 	if n == 0 {
 		return snap, false, nil
 	}
-	for _, p := range rows.byKey {
+	for _, p := range rows.ByKey {
 		if err := writeRow(tx, id, p); err != nil {
 			return 0, false, err
 		}
@@ -319,7 +243,7 @@ func catchUpSession(tx *sql.Tx, id string, b *backlog) (to int64, more bool, err
 }
 
 // writeRow writes one put into the entity tables.
-func writeRow(tx *sql.Tx, sessionID string, p *logPut) error {
+func writeRow(tx *sql.Tx, sessionID string, p *eventlog.Put) error {
 	switch {
 	case p.Kind == board.EntSession:
 		if p.Value == nil {

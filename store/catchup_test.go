@@ -153,7 +153,7 @@ func TestRefUniqueInTheLog(t *testing.T) {
 	s := createSession(t, db, "s1", "KODE01")
 	s.do("fac", board.Command{Type: "note.add", Ref: "r1", ColumnID: "c1", Text: sp("x")})
 	again := s.decide("fac", board.Command{Type: "note.add", Ref: "r1", ColumnID: "c1", Text: sp("y")})
-	if err := db.Submit(context.Background(), "s1", []*board.Change{again}); err == nil {
+	if _, err := db.Submit(context.Background(), "s1", 0, []*board.Change{again}); err == nil {
 		t.Fatalf("a second event with the same ref was stored")
 	}
 	if got := seqs(t, db, "s1"); len(got) != 1 {

@@ -180,33 +180,41 @@ func TestFailingJobFailsAlone(t *testing.T) {
 	good2 := b.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("baik 2")})
 
 	release, blocked := blockWriter(t, db)
-	errs := make([]chan error, 3)
+	type outcome struct {
+		first int64
+		err   error
+	}
+	outs := make([]chan outcome, 3)
 	for i, job := range []struct {
 		session string
 		ch      *board.Change
 	}{{"sa", good1}, {"sa", bad}, {"sb", good2}} {
-		errs[i] = make(chan error, 1)
-		go func() { errs[i] <- db.Submit(ctx, job.session, []*board.Change{job.ch}) }()
+		outs[i] = make(chan outcome, 1)
+		go func() {
+			first, err := db.Submit(ctx, job.session, 0, []*board.Change{job.ch})
+			outs[i] <- outcome{first, err}
+		}()
 		waitQueued(t, db, i+1) // keep the order: good1, bad, good2
 	}
 	release()
 	if err := <-blocked; err != nil {
 		t.Fatalf("blocking job: %v", err)
 	}
-	if err := <-errs[0]; err != nil {
-		t.Errorf("first good job: %v", err)
+	o1, oBad, o2 := <-outs[0], <-outs[1], <-outs[2]
+	if o1.err != nil {
+		t.Errorf("first good job: %v", o1.err)
 	}
-	if err := <-errs[1]; err == nil {
+	if oBad.err == nil {
 		t.Errorf("duplicate ref stored")
 	}
-	if err := <-errs[2]; err != nil {
-		t.Errorf("second good job: %v", err)
+	if o2.err != nil {
+		t.Errorf("second good job: %v", o2.err)
 	}
-	if first.Event.Seq != 1 || good1.Event.Seq != 2 || good2.Event.Seq != 1 {
-		t.Errorf("seqs: first %d, good1 %d, good2 %d; want 1, 2, 1", first.Event.Seq, good1.Event.Seq, good2.Event.Seq)
+	if first.Event.Seq != 1 || o1.first != 2 || o2.first != 1 {
+		t.Errorf("seqs: first %d, good1 %d, good2 %d; want 1, 2, 1", first.Event.Seq, o1.first, o2.first)
 	}
-	if bad.Event.Seq != 0 {
-		t.Errorf("failed job's change got seq %d", bad.Event.Seq)
+	if oBad.first != 0 || bad.Event.Seq != 0 {
+		t.Errorf("failed job's change got seq %d (returned %d)", bad.Event.Seq, oBad.first)
 	}
 	wantGapFree(t, "sa", seqs(t, db, "sa"), 2)
 	wantGapFree(t, "sb", seqs(t, db, "sb"), 1)
@@ -257,14 +265,15 @@ func TestConcurrentSubmit(t *testing.T) {
 					errc <- err
 					return
 				}
-				if err := db.Submit(ctx, s.st.Session.ID, []*board.Change{ch}); err != nil {
+				seq, err := db.Submit(ctx, s.st.Session.ID, 0, []*board.Change{ch})
+				if err != nil {
 					errc <- fmt.Errorf("%s #%d: %w", s.st.Session.ID, j, err)
 					return
 				}
-				if ch.Event.Seq != int64(j+1) {
-					errc <- fmt.Errorf("%s #%d got seq %d", s.st.Session.ID, j, ch.Event.Seq)
+				if seq != int64(j+1) {
+					errc <- fmt.Errorf("%s #%d got seq %d", s.st.Session.ID, j, seq)
 				}
-				s.st.Commit(ch.Event.Seq)
+				s.st.Commit(seq)
 			}
 		}()
 	}
@@ -304,19 +313,18 @@ func TestConcurrentSubmitOneSession(t *testing.T) {
 					{Event: board.Event{Name: "timer.changed", Data: board.TimerData{}, ActorID: "fac", At: t0}},
 					{Event: board.Event{Name: "timer.changed", Data: board.TimerData{}, ActorID: "fac", At: t0}},
 				}
-				if err := db.Submit(ctx, "s1", batch); err != nil {
+				first, err := db.Submit(ctx, "s1", 0, batch)
+				if err != nil {
 					t.Error(err)
 					return
 				}
-				if batch[1].Event.Seq != batch[0].Event.Seq+1 {
-					t.Errorf("one batch got seqs %d and %d", batch[0].Event.Seq, batch[1].Event.Seq)
-				}
 				mu.Lock()
-				for _, c := range batch {
-					if got[c.Event.Seq] {
-						t.Errorf("seq %d given twice", c.Event.Seq)
+				for i := range batch {
+					seq := first + int64(i)
+					if got[seq] {
+						t.Errorf("seq %d given twice", seq)
 					}
-					got[c.Event.Seq] = true
+					got[seq] = true
 				}
 				mu.Unlock()
 			}
@@ -369,7 +377,7 @@ func TestWriteAfterClose(t *testing.T) {
 	MustClose(t, db)
 	for i := 0; i < 200; i++ {
 		done := make(chan error, 1)
-		go func() { done <- db.Submit(context.Background(), "s1", []*board.Change{ch}) }()
+		go func() { done <- submitErr(db, "s1", ch) }()
 		select {
 		case err := <-done:
 			if !errors.Is(err, ErrUnavailable) {
@@ -393,7 +401,7 @@ func TestCloseFinishesQueuedWrites(t *testing.T) {
 	errs := make(chan error, n)
 	for i := 0; i < n; i++ {
 		ch := s.decide("fac", board.Command{Type: "timer.stop"})
-		go func() { errs <- db.Submit(context.Background(), "s1", []*board.Change{ch}) }()
+		go func() { errs <- submitErr(db, "s1", ch) }()
 		waitQueued(t, db, i+1)
 	}
 	closed := make(chan error, 1)
@@ -423,7 +431,7 @@ func TestSubmitContextCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	ch := s.decide("fac", board.Command{Type: "timer.stop"})
-	if err := db.Submit(ctx, "s1", []*board.Change{ch}); !errors.Is(err, context.Canceled) {
+	if _, err := db.Submit(ctx, "s1", 0, []*board.Change{ch}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Submit with a cancelled context = %v", err)
 	}
 }
@@ -439,13 +447,13 @@ func TestFailedCommitRefusesWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch := s.decide("fac", board.Command{Type: "timer.stop"})
-	if err := db.Submit(ctx, "s1", []*board.Change{ch}); !errors.Is(err, ErrUnavailable) {
+	if _, err := db.Submit(ctx, "s1", 0, []*board.Change{ch}); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("Submit on a broken writer = %v, want ErrUnavailable", err)
 	}
 	if err := db.Healthy(ctx); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("Healthy after a failed commit = %v", err)
 	}
-	if err := db.Submit(ctx, "s1", []*board.Change{ch}); !errors.Is(err, ErrUnavailable) {
+	if _, err := db.Submit(ctx, "s1", 0, []*board.Change{ch}); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("second Submit = %v, want ErrUnavailable", err)
 	}
 	if board.ErrorCode(ErrUnavailable) != board.CodeUnavailable {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -30,7 +29,7 @@ func useFakeTimer(db *DB) *fakeTimer {
 // Submit's result.
 func submitAsync(s *session, chs ...*board.Change) chan error {
 	out := make(chan error, 1)
-	go func() { out <- s.db.Submit(context.Background(), s.st.Session.ID, chs) }()
+	go func() { out <- submitErr(s.db, s.st.Session.ID, chs...) }()
 	return out
 }
 

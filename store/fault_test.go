@@ -198,7 +198,7 @@ func TestDiskFullDuringSpill(t *testing.T) {
 		}
 		changes = append(changes, ch)
 	}
-	err = db.Submit(context.Background(), "s1", changes)
+	_, err = db.Submit(context.Background(), "s1", 0, changes)
 	t.Logf("one batch of %d changes on a 3 MiB disk: %v; log: %s", len(changes), err, strings.TrimSpace(logs.String()))
 	if err == nil {
 		t.Fatalf("a 6 MB batch fit on a 3 MiB disk")

@@ -48,9 +48,10 @@ func (r *faultRoom) add(tb testing.TB) error {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := r.db.Submit(context.Background(), r.st.Session.ID, []*board.Change{ch}); err != nil {
+	seq, err := r.db.Submit(context.Background(), r.st.Session.ID, 0, []*board.Change{ch})
+	if err != nil {
 		return err
 	}
-	r.st.Commit(ch.Event.Seq)
+	r.st.Commit(seq)
 	return nil
 }

@@ -108,18 +108,28 @@ func (s *session) decide(actor string, cmd board.Command) *board.Change {
 	return ch
 }
 
-// submit stores changes as one room batch and commits their seqs.
+// submit stores changes as one room batch and, as a room does, gives each
+// its seq from the first one Submit returns and commits it.
 func (s *session) submit(changes ...*board.Change) {
 	s.tb.Helper()
-	if err := s.db.Submit(context.Background(), s.st.Session.ID, changes); err != nil {
+	first, err := s.db.Submit(context.Background(), s.st.Session.ID, 0, changes)
+	if err != nil {
 		s.tb.Fatalf("Submit: %v", err)
 	}
-	for _, c := range changes {
+	for i, c := range changes {
+		c.Event.Seq = first + int64(i)
 		if c.Event.Seq != s.st.Seq+1 {
 			s.tb.Fatalf("change %s got seq %d, want %d", c.Event.Name, c.Event.Seq, s.st.Seq+1)
 		}
 		s.st.Commit(c.Event.Seq)
 	}
+}
+
+// submitErr is Submit for a test that wants only its error (from a
+// goroutine, say).
+func submitErr(db *DB, sessionID string, changes ...*board.Change) error {
+	_, err := db.Submit(context.Background(), sessionID, 0, changes)
+	return err
 }
 
 // do decides and stores one command, returning its change.

@@ -64,12 +64,13 @@ func (r *perfRoom) decide(tb testing.TB, k int) []*board.Change {
 }
 
 func (r *perfRoom) submit(tb testing.TB, chs []*board.Change) {
-	if err := r.db.Submit(context.Background(), r.st.Session.ID, chs); err != nil {
+	first, err := r.db.Submit(context.Background(), r.st.Session.ID, 0, chs)
+	if err != nil {
 		tb.Error(err)
 		return
 	}
-	for _, c := range chs {
-		r.st.Commit(c.Event.Seq)
+	for i := range chs {
+		r.st.Commit(first + int64(i))
 	}
 }
 

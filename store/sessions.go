@@ -11,6 +11,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"rembuk/board"
+	"rembuk/store/eventlog"
 )
 
 // ErrNotFound is returned when a session or code does not exist.
@@ -89,8 +90,8 @@ func (db *DB) loadState(ctx context.Context, id string) (*board.State, map[strin
 	if err != nil {
 		return nil, nil, err
 	}
-	rows := &rowSet{byKey: map[string]*logPut{}}
-	rows.add(&logPut{Kind: board.EntSession, Value: json.RawMessage(data)})
+	rows := eventlog.NewRows()
+	rows.Add(&eventlog.Put{Kind: board.EntSession, Value: json.RawMessage(data)})
 	if err := loadParticipants(ctx, tx, id, rows); err != nil {
 		return nil, nil, err
 	}
@@ -101,7 +102,7 @@ func (db *DB) loadState(ctx context.Context, id string) (*board.State, map[strin
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := rows.state()
+	st, err := rows.State()
 	if err != nil {
 		return nil, nil, fmt.Errorf("session %s: %w", id, err)
 	}
@@ -117,68 +118,40 @@ func (db *DB) loadState(ctx context.Context, id string) (*board.State, map[strin
 	return st, refs, nil
 }
 
-func loadParticipants(ctx context.Context, tx *sql.Tx, id string, rows *rowSet) error {
+func loadParticipants(ctx context.Context, tx *sql.Tx, id string, rows *eventlog.Rows) error {
 	r, err := tx.QueryContext(ctx, `SELECT id, data, token_hash FROM participants WHERE session_id = ?`, id)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	for r.Next() {
-		p := &logPut{Kind: board.EntParticipant}
+		p := &eventlog.Put{Kind: board.EntParticipant}
 		var data string
 		if err := r.Scan(&p.ID, &data, &p.Hash); err != nil {
 			return err
 		}
 		p.Value = json.RawMessage(data)
-		rows.add(p)
+		rows.Add(p)
 	}
 	return r.Err()
 }
 
-func loadEntities(ctx context.Context, tx *sql.Tx, id string, rows *rowSet) error {
+func loadEntities(ctx context.Context, tx *sql.Tx, id string, rows *eventlog.Rows) error {
 	r, err := tx.QueryContext(ctx, `SELECT kind, id, data FROM entities WHERE session_id = ?`, id)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	for r.Next() {
-		p := &logPut{}
+		p := &eventlog.Put{}
 		var data string
 		if err := r.Scan(&p.Kind, &p.ID, &data); err != nil {
 			return err
 		}
 		p.Value = json.RawMessage(data)
-		rows.add(p)
+		rows.Add(p)
 	}
 	return r.Err()
-}
-
-func newEntity(kind string) any {
-	switch kind {
-	case board.EntSession:
-		return &board.Session{}
-	case board.EntParticipant:
-		return &board.Participant{}
-	case board.EntColumn:
-		return &board.Column{}
-	case board.EntGroup:
-		return &board.Group{}
-	case board.EntNote:
-		return &board.Note{}
-	case board.EntLink:
-		return &board.Link{}
-	case board.EntAction:
-		return &board.Action{}
-	case board.EntRecord:
-		return &board.Record{}
-	case board.EntVote:
-		return &board.Vote{}
-	case board.EntScore:
-		return &board.Score{}
-	case board.EntAPKL:
-		return &board.APKLRating{}
-	}
-	return nil
 }
 
 func loadRefs(ctx context.Context, tx *sql.Tx, id string) (map[string]board.Ack, error) {
@@ -201,31 +174,43 @@ func loadRefs(ctx context.Context, tx *sql.Tx, id string) (map[string]board.Ack,
 }
 
 // Submit stores a room's batch of changes in the writer's next group
-// commit: it gives each change the session's next seq and appends one row
-// per change to the event log (the event, its ref, the rows it changed),
-// and returns once all of it is on disk. On error nothing of the batch is
-// stored. The other entity tables catch up later, off the ack path
-// (catchup.go).
-func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Change) error {
+// commit: the changes take the session's next seqs, first and the ones
+// after it in order, and one row per change is appended to the event log
+// (the event, its ref, the rows it changed). It returns once all of it is
+// on disk; the caller's changes are not modified. On error nothing of the
+// batch is stored and first is 0. The other entity tables catch up later,
+// off the ack path (catchup.go).
+//
+// epoch is the caller's ownership epoch of the session (0 = one node,
+// unfenced); under any other epoch the job first checks that it is still
+// the session's owner epoch (leases.go), else stores nothing and returns
+// ErrFenced.
+func (db *DB) Submit(ctx context.Context, sessionID string, epoch int64, changes []*board.Change) (first int64, err error) {
 	defer db.arrived(sessionID) // whatever happens, the room's Expect is over
 	if len(changes) == 0 {
-		return nil
+		return 0, nil
 	}
 	// Encoded here, in the room's goroutine, so the writer only writes.
 	payloads := make([]string, len(changes))
 	puts := make([]any, len(changes))
-	logged := make([][]logPut, len(changes))
+	logged := make([][]eventlog.Put, len(changes))
 	for i, c := range changes {
 		b, err := json.Marshal(c.Event.Data)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		payloads[i] = string(b)
 		if logged[i], puts[i], err = encodePuts(c.Puts); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return db.writeFor(ctx, sessionID, func(tx *sql.Tx) error {
+	// Written by the writer's goroutine, read here only after it answered
+	// nil (its answer is the synchronisation).
+	var next int64
+	err = db.writeFor(ctx, sessionID, func(tx *sql.Tx) error {
+		if err := checkFence(tx, sessionID, epoch); err != nil {
+			return err
+		}
 		// The writer remembers each session's last seq: reading it from
 		// the log cost 4% of the server's CPU in W2.
 		last, ok := db.lastSeq[sessionID]
@@ -255,7 +240,7 @@ func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Cha
 			}
 			var pid, ref, created any
 			if c.Ref != "" {
-				pid, ref, created = c.ParticipantID, c.Ref, c.CreatedID
+				pid, ref, created = c.Event.ActorID, c.Ref, c.CreatedID
 			}
 			if _, err := tx.Exec(`INSERT INTO events (session_id, seq, type, payload, actor_id, at, participant_id, ref, created_id, puts)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -268,11 +253,13 @@ func (db *DB) Submit(ctx context.Context, sessionID string, changes []*board.Cha
 		// is rolled back to its savepoint and leaves both untouched.
 		db.lastSeq[sessionID] = last + int64(len(changes))
 		db.logged(sessionID, last+1, logged)
-		for i, c := range changes {
-			c.Event.Seq = last + 1 + int64(i)
-		}
+		next = last + 1
 		return nil
 	})
+	if err != nil {
+		return 0, err
+	}
+	return next, nil
 }
 
 func putEntity(tx *sql.Tx, sessionID, kind, id string, v any) error {

@@ -193,9 +193,9 @@ func TestLoadStateRoundTrip(t *testing.T) {
 				continue
 			}
 			n++
-			got, ok := refs[board.RefKey(c.ParticipantID, c.Ref)]
+			got, ok := refs[board.RefKey(c.Event.ActorID, c.Ref)]
 			if !ok || got != (board.Ack{Seq: c.Event.Seq, CreatedID: c.CreatedID}) {
-				t.Errorf("ref %s of %s = %+v (%v), want seq %d id %q", c.Ref, c.ParticipantID, got, ok, c.Event.Seq, c.CreatedID)
+				t.Errorf("ref %s of %s = %+v (%v), want seq %d id %q", c.Ref, c.Event.ActorID, got, ok, c.Event.Seq, c.CreatedID)
 			}
 		}
 		// The setRole of the notulis's join is a command too.
@@ -233,7 +233,7 @@ func TestSubmitSeqContiguousAndDurable(t *testing.T) {
 		t.Errorf("second session's first seq = %d, want 1", ch.Event.Seq)
 	}
 	// An empty batch stores nothing.
-	if err := db.Submit(ctx, "sa", nil); err != nil {
+	if _, err := db.Submit(ctx, "sa", 0, nil); err != nil {
 		t.Errorf("Submit(empty) = %v", err)
 	}
 	wantGapFree(t, "sa", seqs(t, db, "sa"), 4)
@@ -266,11 +266,12 @@ func TestSubmitUnknownSession(t *testing.T) {
 	db := MustOpenDB(t)
 	s := createSession(t, db, "s1", "KODE01")
 	ch := s.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("x")})
-	if err := db.Submit(context.Background(), "nope", []*board.Change{ch}); err == nil {
+	first, err := db.Submit(context.Background(), "nope", 0, []*board.Change{ch})
+	if err == nil {
 		t.Fatalf("Submit to an unknown session succeeded")
 	}
-	if ch.Event.Seq != 0 {
-		t.Errorf("failed submit set seq %d", ch.Event.Seq)
+	if first != 0 || ch.Event.Seq != 0 {
+		t.Errorf("failed submit gave seq %d, set %d", first, ch.Event.Seq)
 	}
 	for _, table := range []string{"entities", "events", "participants"} {
 		if n := count(t, db, table, "nope"); n != 0 {

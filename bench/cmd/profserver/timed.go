@@ -22,16 +22,16 @@ type timedStore struct {
 	start []time.Time
 }
 
-func (t *timedStore) Submit(ctx context.Context, id string, ch []*board.Change) error {
+func (t *timedStore) Submit(ctx context.Context, id string, epoch int64, ch []*board.Change) (int64, error) {
 	t0 := time.Now()
-	err := t.Store.Submit(ctx, id, ch)
+	first, err := t.Store.Submit(ctx, id, epoch, ch)
 	d := time.Since(t0)
 	t.mu.Lock()
 	t.durs = append(t.durs, d)
 	t.sizes = append(t.sizes, len(ch))
 	t.start = append(t.start, t0)
 	t.mu.Unlock()
-	return err
+	return first, err
 }
 
 func (t *timedStore) report(w io.Writer) {

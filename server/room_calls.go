@@ -1,0 +1,132 @@
+package server
+
+// The room's entry points: every handler reaches a session's room through
+// one of these (a cluster would forward them to the node that owns the
+// session). Each answers with one error: the room's refusal, or why the
+// room could not be asked (shutting down, busy, no such session).
+
+import (
+	"context"
+	"time"
+
+	"rembuk/board"
+)
+
+// Messages a room takes.
+type (
+	attachMsg struct {
+		tokenHash []byte
+		since     *int64
+		progress  bool // announce a big welcome with a loading frame
+		cl        *client
+		reply     chan error
+	}
+	detachMsg  struct{ cl *client }
+	commandMsg struct {
+		cl        *client // nil for the HTTP fallback
+		tokenHash []byte  // used when cl is nil
+		cmd       board.Command
+		reply     chan cmdReply // for the HTTP fallback
+	}
+	// cmdReply is the answer to an HTTP command: the frame and its code
+	// ("" for an ack).
+	cmdReply struct {
+		frame []byte
+		code  string
+	}
+	joinMsg struct {
+		p     board.Participant
+		code  string // the code the person typed, checked again here
+		reply chan error
+	}
+	// viewMsg runs fn on the committed state as the token's participant.
+	viewMsg struct {
+		tokenHash []byte
+		fn        viewFunc
+		reply     chan error
+	}
+	stopMsg struct{}
+)
+
+// viewFunc reads the committed state as participant p; online tells who is
+// connected now.
+type viewFunc func(st *board.State, p *board.Participant, online func(id string) bool) error
+
+// detachTimeout bounds telling a room that a connection ended.
+const detachTimeout = time.Second
+
+// attach adds a connection's client to the session's room, which sends it
+// its welcome.
+func (h *hub) attach(ctx context.Context, id string, m attachMsg) error {
+	m.reply = make(chan error, 1)
+	return h.call(ctx, id, m, m.reply)
+}
+
+// detach tells the room a connection ended (best effort: a room that is
+// gone has forgotten the client already).
+func (h *hub) detach(id string, cl *client) {
+	ctx, cancel := context.WithTimeout(context.Background(), detachTimeout)
+	defer cancel()
+	h.send(ctx, id, detachMsg{cl: cl})
+}
+
+// command hands a socket's command to the room; the ack or error goes to
+// the client's outbox.
+func (h *hub) command(ctx context.Context, id string, cl *client, cmd board.Command) error {
+	return h.send(ctx, id, commandMsg{cl: cl, cmd: cmd})
+}
+
+// commandHTTP is command for the HTTP fallback: the sender is the token's
+// participant, and the answer (ack or error frame) comes back here.
+func (h *hub) commandHTTP(ctx context.Context, id string, tokenHash []byte, cmd board.Command) (cmdReply, error) {
+	reply := make(chan cmdReply, 1)
+	return ask(ctx, h, id, commandMsg{tokenHash: tokenHash, cmd: cmd, reply: reply}, reply)
+}
+
+// join seats a new participant; code is the join code the person typed,
+// checked again in the room.
+func (h *hub) join(ctx context.Context, id string, p board.Participant, code string) error {
+	reply := make(chan error, 1)
+	return h.call(ctx, id, joinMsg{p: p, code: code, reply: reply}, reply)
+}
+
+// view runs fn on the committed state as the token's participant.
+func (h *hub) view(ctx context.Context, id string, tokenHash []byte, fn viewFunc) error {
+	reply := make(chan error, 1)
+	return h.call(ctx, id, viewMsg{tokenHash: tokenHash, fn: fn, reply: reply}, reply)
+}
+
+// photos tells the room the session now has count photos.
+func (h *hub) photos(ctx context.Context, id string, count int) error {
+	return h.send(ctx, id, photosMsg{count: count})
+}
+
+// stop unloads the session's room (the session was deleted): it closes
+// its clients.
+func (h *hub) stop(ctx context.Context, id string) error {
+	return h.send(ctx, id, stopMsg{})
+}
+
+// call is ask for a message whose answer is an error: the room's refusal
+// and the failure to reach it come back as one.
+func (h *hub) call(ctx context.Context, id string, m any, reply chan error) error {
+	refusal, err := ask(ctx, h, id, m, reply)
+	if err != nil {
+		return err
+	}
+	return refusal
+}
+
+// ask sends a message with a reply channel and waits for the answer.
+func ask[T any](ctx context.Context, h *hub, id string, m any, reply chan T) (T, error) {
+	var zero T
+	if err := h.send(ctx, id, m); err != nil {
+		return zero, err
+	}
+	select {
+	case v := <-reply:
+		return v, nil
+	case <-ctx.Done():
+		return zero, board.Errorf(board.CodeUnavailable, "the session did not answer in time")
+	}
+}
