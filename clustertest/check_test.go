@@ -4,38 +4,116 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
-// logDB reads the stored log (SQLite or PostgreSQL) for the checks.
+// logDB reads the stored log for the checks: a SQLite file (one node)
+// or a PostgreSQL database (a cluster), each read in one snapshot.
 type logDB struct {
-	db *sql.DB
-	pg bool // $1 placeholders instead of ?
+	sqlite *sql.DB
+	pgURL  string
 }
 
-func (l *logDB) q(query string) string {
-	if !l.pg {
-		return query
-	}
-	n := 0
-	return replaceEach(query, "?", func() string { n++; return fmt.Sprintf("$%d", n) })
+// eventRow is one stored event as the checks read it.
+type eventRow struct {
+	seq          int64
+	typ, payload string
 }
 
-func replaceEach(s, old string, next func() string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, old)
-		if i < 0 {
-			return b.String() + s
+// snapshot reads sessions.seq and the events of each session in one
+// read-only transaction.
+func (l *logDB) snapshot(sessions []string) (map[string]int64, map[string][]eventRow, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	seqs, evs := map[string]int64{}, map[string][]eventRow{}
+	if l.sqlite != nil {
+		tx, err := l.sqlite.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, nil, err
 		}
-		b.WriteString(s[:i])
-		b.WriteString(next())
-		s = s[i+len(old):]
+		defer tx.Rollback()
+		for _, sid := range sessions {
+			var seq int64
+			if err := tx.QueryRow(`SELECT seq FROM sessions WHERE id = ?`, sid).Scan(&seq); err != nil {
+				return nil, nil, fmt.Errorf("session %s: %w", sid, err)
+			}
+			seqs[sid] = seq
+			rows, err := tx.Query(`SELECT seq, type, payload FROM events WHERE session_id = ? ORDER BY seq`, sid)
+			if err != nil {
+				return nil, nil, err
+			}
+			for rows.Next() {
+				var e eventRow
+				rows.Scan(&e.seq, &e.typ, &e.payload)
+				evs[sid] = append(evs[sid], e)
+			}
+			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+				return nil, nil, err
+			}
+		}
+		return seqs, evs, nil
 	}
+	conn, err := pgx.Connect(ctx, l.pgURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer conn.Close(context.Background())
+	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback(context.Background())
+	for _, sid := range sessions {
+		var seq int64
+		if err := tx.QueryRow(ctx, `SELECT seq FROM sessions WHERE id = $1`, sid).Scan(&seq); err != nil {
+			return nil, nil, fmt.Errorf("session %s: %w", sid, err)
+		}
+		seqs[sid] = seq
+		rows, err := tx.Query(ctx, `SELECT seq, type, payload FROM events WHERE session_id = $1 ORDER BY seq`, sid)
+		if err != nil {
+			return nil, nil, err
+		}
+		for rows.Next() {
+			var e eventRow
+			rows.Scan(&e.seq, &e.typ, &e.payload)
+			evs[sid] = append(evs[sid], e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return seqs, evs, nil
+}
+
+// owners reads the unexpired leases of a PostgreSQL log: session → node.
+func (l *logDB) owners() (map[string]string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, l.pgURL)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(context.Background())
+	rows, err := conn.Query(ctx, `SELECT session_id, node FROM session_leases WHERE until > now()`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var s, n string
+		rows.Scan(&s, &n)
+		out[s] = n
+	}
+	return out, rows.Err()
 }
 
 // refOf extracts the ref from a note's text.
@@ -47,54 +125,30 @@ func refOf(text string) string {
 	return f[1]
 }
 
-// sessionLog is one session's stored log as the checks need it.
-type sessionLog struct {
-	seq  int64              // sessions.seq
-	n    int64              // events stored
-	refs map[string][]int64 // note.added events by the ref in their text
-}
-
-// read reads one session in tx (one snapshot for every session).
-func (l *logDB) read(t *testing.T, tx *sql.Tx, sid string) sessionLog {
+// checkSession checks one session's stored events: 1..seq without a gap
+// or a repeat; it returns them by the ref in their note's text.
+func checkSession(t *testing.T, sid string, seq int64, evs []eventRow) map[string][]int64 {
 	t.Helper()
-	var s sessionLog
-	if err := tx.QueryRow(l.q(`SELECT seq FROM sessions WHERE id = ?`), sid).Scan(&s.seq); err != nil {
-		t.Fatalf("session %s: %v", sid, err)
-	}
-	rows, err := tx.Query(l.q(`SELECT seq, type, payload FROM events WHERE session_id = ? ORDER BY seq`), sid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	s.refs = map[string][]int64{}
+	refs := map[string][]int64{}
 	want := int64(1)
-	for rows.Next() {
-		var seq int64
-		var typ, payload string
-		if err := rows.Scan(&seq, &typ, &payload); err != nil {
-			t.Fatal(err)
+	for _, e := range evs {
+		if e.seq != want {
+			t.Errorf("session %s: event seq %d where %d was due (a gap or a repeat)", sid, e.seq, want)
 		}
-		s.n++
-		if seq != want {
-			t.Errorf("session %s: event seq %d where %d was due (a gap or a repeat)", sid, seq, want)
-		}
-		want = seq + 1
-		if typ != "note.added" {
+		want = e.seq + 1
+		if e.typ != "note.added" {
 			continue
 		}
 		var d struct{ Note struct{ Text string } }
-		json.Unmarshal([]byte(payload), &d)
+		json.Unmarshal([]byte(e.payload), &d)
 		if r := refOf(d.Note.Text); r != "" {
-			s.refs[r] = append(s.refs[r], seq)
+			refs[r] = append(refs[r], e.seq)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+	if int64(len(evs)) != seq {
+		t.Errorf("session %s: sessions.seq is %d but %d events are stored", sid, seq, len(evs))
 	}
-	if s.n != s.seq {
-		t.Errorf("session %s: sessions.seq is %d but %d events are stored", sid, s.seq, s.n)
-	}
-	return s
+	return refs
 }
 
 // checkLog compares the stored log with what the clients were told:
@@ -109,25 +163,24 @@ func checkLog(t *testing.T, l *logDB, clients []*client, final bool) int {
 	for i, c := range clients {
 		sts[i] = c.stats()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var opts *sql.TxOptions
-	if l.pg {
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	var sessions []string
+	seen := map[string]bool{}
+	for _, c := range clients {
+		if !seen[c.seat.Session] {
+			seen[c.seat.Session] = true
+			sessions = append(sessions, c.seat.Session)
+		}
 	}
-	tx, err := l.db.BeginTx(ctx, opts)
+	seqs, evs, err := l.snapshot(sessions)
 	if err != nil {
 		t.Fatalf("read the log: %v", err)
 	}
-	defer tx.Rollback()
-	logs := map[string]sessionLog{}
-	for _, c := range clients {
-		if _, ok := logs[c.seat.Session]; !ok {
-			logs[c.seat.Session] = l.read(t, tx, c.seat.Session)
-		}
+	logs := map[string]map[string][]int64{}
+	for _, sid := range sessions {
+		logs[sid] = checkSession(t, sid, seqs[sid], evs[sid])
 	}
-	for sid, s := range logs {
-		for r, seqs := range s.refs {
+	for sid, refs := range logs {
+		for r, seqs := range refs {
 			if len(seqs) > 1 {
 				t.Errorf("session %s: ref %s stored %d times, at seqs %v", sid, r, len(seqs), seqs)
 			}
@@ -142,9 +195,9 @@ func checkLog(t *testing.T, l *logDB, clients []*client, final bool) int {
 		if final && st.pending > 0 {
 			t.Errorf("client %d: %d refs never acked", c.n, st.pending)
 		}
-		s := logs[c.seat.Session]
+		refs := logs[c.seat.Session]
 		for r, a := range st.acks {
-			if got := s.refs[r]; len(got) != 1 || got[0] != a.Seq {
+			if got := refs[r]; len(got) != 1 || got[0] != a.Seq {
 				t.Errorf("client %d: ref %s acked at seq %d, stored at %v", c.n, r, a.Seq, got)
 			}
 		}

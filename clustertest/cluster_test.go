@@ -23,6 +23,10 @@ import (
 func TestMain(m *testing.M) {
 	code := m.Run()
 	testenv.RemoveBinary()
+	if err := pgServer.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "stop PostgreSQL:", err)
+		code = 1
+	}
 	os.Exit(code)
 }
 

@@ -1,8 +1,6 @@
 package clustertest
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -47,12 +45,7 @@ func startCluster(t *testing.T, n int) *cluster {
 	t.Helper()
 	needClusterFlags(t)
 	c := &cluster{t: t, pg: startPostgres(t), nats: testenv.StartNATS(t), down: make([]bool, n)}
-	db, err := sql.Open("pgx", c.pg.dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	c.log = &logDB{db: db, pg: true}
+	c.log = &logDB{pgURL: c.pg.dsn}
 	for i := 0; i < n; i++ {
 		id := fmt.Sprintf("n%d", i+1)
 		c.ids = append(c.ids, id)
@@ -126,20 +119,11 @@ func (c *cluster) index(id string) int {
 // owners reads the unexpired leases: session → node id.
 func (c *cluster) owners() map[string]string {
 	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	rows, err := c.log.db.QueryContext(ctx, `SELECT session_id, node FROM session_leases WHERE until > now()`)
+	own, err := c.log.owners()
 	if err != nil {
 		c.t.Fatalf("session_leases: %v", err)
 	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var s, n string
-		rows.Scan(&s, &n)
-		out[s] = n
-	}
-	return out
+	return own
 }
 
 // waitOwned waits until every session has an owner and returns them.

@@ -50,7 +50,7 @@ func TestOneNodeKillResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sdb.Close()
-	acked := checkLog(t, &logDB{db: sdb}, l.clients, true)
+	acked := checkLog(t, &logDB{sqlite: sdb}, l.clients, true)
 	if acked == 0 {
 		t.Fatal("nothing was acked")
 	}

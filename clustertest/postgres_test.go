@@ -6,18 +6,28 @@ import (
 	"rembuk/internal/testenv"
 )
 
-// postgres is a throwaway PostgreSQL for one test.
+// pgServer is the package's PostgreSQL server (each test its own
+// database); TestMain stops it.
+var pgServer testenv.SharedPostgres
+
+// postgres is one test's database on the package's server.
 type postgres struct {
 	dsn string
-	// restartImmediate is `pg_ctl restart -m immediate`: a crash of the
-	// database server, recovered from its WAL.
-	restartImmediate func(t *testing.T)
+	srv *testenv.Postgres
 }
 
-// startPostgres starts PostgreSQL through internal/testenv (helper
-// pgstore's postgres.go).
+// startPostgres gives the test a fresh database on the package's server.
 func startPostgres(t *testing.T) *postgres {
 	t.Helper()
-	testenv.Missing(t, "internal/testenv has no PostgreSQL starter yet")
-	return nil
+	srv := pgServer.Get(t)
+	return &postgres{dsn: srv.CreateDatabase(t), srv: srv}
+}
+
+// restartImmediate is `pg_ctl restart -m immediate`: a crash of the
+// database server, recovered from its WAL, on the same port.
+func (p *postgres) restartImmediate(t *testing.T) {
+	t.Helper()
+	if err := p.srv.Restart("immediate"); err != nil {
+		t.Fatal(err)
+	}
 }

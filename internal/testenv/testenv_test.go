@@ -1,29 +1,20 @@
-package testenv_test
+package testenv
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"rembuk/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testenv.RemoveBinary()
-	os.Exit(code)
-}
-
-func node(t *testing.T) *testenv.Node {
-	return testenv.StartNode(t, testenv.NodeConfig{Args: []string{"-db", filepath.Join(t.TempDir(), "r.db")}})
+func startTestNode(t *testing.T) *Node {
+	return StartNode(t, NodeConfig{Args: []string{"-db", filepath.Join(t.TempDir(), "r.db")}})
 }
 
 // A node answers on its address, stops answering while paused and again
 // after SIGCONT, comes back on the same address after kill -9, and exits
 // 0 on SIGTERM.
 func TestNodeLifecycle(t *testing.T) {
-	n := node(t)
+	n := startTestNode(t)
 	if !n.Healthy() {
 		t.Fatalf("not healthy after start; log:\n%s", n.Logs())
 	}
@@ -49,7 +40,7 @@ func TestNodeLifecycle(t *testing.T) {
 	if took, err := n.Stop(5 * time.Second); err != nil {
 		t.Fatalf("SIGTERM: %v after %v; log:\n%s", err, took, n.Tail(2000))
 	}
-	if testenv.HasFlag(t, "no-such-flag") || !testenv.HasFlag(t, "db") {
+	if HasFlag(t, "no-such-flag") || !HasFlag(t, "db") {
 		t.Fatal("HasFlag does not read `rembuk -h`")
 	}
 }
@@ -57,7 +48,7 @@ func TestNodeLifecycle(t *testing.T) {
 // A node that cannot start (a folder where its database file should be)
 // fails Start with its log.
 func TestNodeStartFailureHasLog(t *testing.T) {
-	n := testenv.NewNode(t, testenv.NodeConfig{Args: []string{"-db", t.TempDir()}, Ready: 10 * time.Second})
+	n := NewNode(t, NodeConfig{Args: []string{"-db", t.TempDir()}, Ready: 10 * time.Second})
 	err := n.Start()
 	if err == nil {
 		t.Fatal("a node on a folder as its database started")
@@ -69,7 +60,7 @@ func TestNodeStartFailureHasLog(t *testing.T) {
 
 // nats-server comes back on the same port after kill -9.
 func TestNATSRestart(t *testing.T) {
-	n := testenv.StartNATS(t)
+	n := StartNATS(t)
 	port := n.Port()
 	n.Kill()
 	n.Restart(t)
@@ -84,8 +75,8 @@ func TestNATSRestart(t *testing.T) {
 // HAProxy sends requests to a healthy node, and to the other one once the
 // first is killed (the health check takes it out).
 func TestHAProxyRoutesAroundADeadNode(t *testing.T) {
-	a, b := node(t), node(t)
-	h := testenv.StartHAProxy(t, a.Addr, b.Addr)
+	a, b := startTestNode(t), startTestNode(t)
+	h := StartHAProxy(t, a.Addr, b.Addr)
 	a.Kill()
 	deadline := time.Now().Add(10 * time.Second)
 	ok := 0
@@ -93,7 +84,7 @@ func TestHAProxyRoutesAroundADeadNode(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("HAProxy kept failing with one node dead; log:\n%s", h.Tail(2000))
 		}
-		if testenv.Get(h.URL+"/healthz") == 200 {
+		if Get(h.URL+"/healthz") == 200 {
 			ok++
 		} else {
 			ok = 0

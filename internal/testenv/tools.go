@@ -8,16 +8,12 @@ import (
 	"testing"
 )
 
-// RequireTools reports whether a missing tool fails a test instead of
-// skipping it (REMBUK_REQUIRE_TOOLS=1, set by CI).
-func RequireTools() bool { return os.Getenv("REMBUK_REQUIRE_TOOLS") == "1" }
-
 // Missing skips the test because something it needs is not here, or fails
 // it when RequireTools.
 func Missing(tb testing.TB, format string, args ...any) {
 	tb.Helper()
 	msg := fmt.Sprintf(format, args...)
-	if RequireTools() {
+	if Required() {
 		tb.Fatal(msg + " (REMBUK_REQUIRE_TOOLS=1)")
 	}
 	tb.Skip(msg + "; set REMBUK_REQUIRE_TOOLS=1 to make this a failure")
