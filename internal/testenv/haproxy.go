@@ -30,10 +30,15 @@ func HAProxyConfig(addr string, backends []string) string {
 defaults
     mode http
     option http-server-close
+    # The nodes take the client's address from the last X-Forwarded-For
+    # entry when started with -trusted-proxies (the balancer's address).
+    option forwardfor
     timeout connect 2s
-    timeout client 30s
-    timeout server 30s
-    # WebSockets: once upgraded, a connection idles up to an hour.
+    # The event stream of the HTTP fallback pings every 25 s.
+    timeout client 60s
+    timeout server 60s
+    # WebSockets: once upgraded, a connection idles up to an hour (the
+    # server pings every 25 s).
     timeout tunnel 1h
     retries 2
     option redispatch
