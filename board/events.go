@@ -141,6 +141,7 @@ var events = map[string]eventKind{
 	"action.added":         kind[ActionData](),
 	"action.updated":       kind[ActionData](),
 	"action.deleted":       kind[IDData](),
+	"action.progressed":    kind[ActionData](),
 	"record.set":           kind[RecordData](),
 	"participant.joined":   kind[ParticipantData](),
 	"participant.changed":  kind[ParticipantData](),

@@ -62,6 +62,8 @@ var contractRules = map[string]contractRule{
 	"participant.sign":    {who: cAnyone, lockFree: true, event: "participant.signed"},
 	"participant.update":  {who: cAnyone, lockFree: true, event: "participant.changed"},
 	"attendance.request":  {who: cFac, event: "attendance.requested"},
+	// outside a monitoring session (the fixture's), staff work
+	"action.progress": {who: cStaff, event: "action.progressed"},
 }
 
 // expectCode is the contract's answer for a valid command of type typ from
@@ -162,6 +164,8 @@ func (f *fixture) valid(typ, actor string) Command {
 		c.ID, c.Done = f.action, bp(true)
 	case "action.delete":
 		c.ID = f.action
+	case "action.progress":
+		c.ID, c.Status = f.action, sp(StatusProses)
 	case "record.set":
 		c.TargetID, c.Text = null(), sp("Kesimpulan")
 	case "participant.setRole":

@@ -115,19 +115,21 @@ func (s *State) shared(ev *Event, c Class) Class {
 // exactly what the nameless viewer of its role sees: CanRead and
 // CanSeeAuthor compare the viewer's ID only with the note's author.
 func (s *State) notesViewer(notes []Note, v Viewer) Viewer {
-	st := s.Session.Settings
-	hidden := false // a private note not yet revealed: the facilitator reads it, others do not
+	hidden := false // a note the facilitator reads and others do not
+	nameless := Viewer{Role: v.Role}
 	for i := range notes {
 		n := &notes[i]
 		if n.AuthorID == "" {
 			return v
 		}
-		if n.AuthorID == v.ID {
-			if s.anonymous(n) || st.PrivateBrainstorm && v.Role != RoleFacilitator && !s.revealed(n) {
-				return v
-			}
+		if n.AuthorID == v.ID && (s.anonymous(n) || s.CanRead(n, v) != s.CanRead(n, nameless)) {
+			return v
 		}
-		if st.PrivateBrainstorm && !hidden && v.Role == RoleFacilitator && !s.revealed(n) {
+		// Asked of CanRead itself, not of today's settings: a replay of
+		// an old event may carry a note deleted while private, which only
+		// its author and the facilitator read even after the private
+		// round ended (view.go exists).
+		if !hidden && v.Role == RoleFacilitator && !s.CanRead(n, Viewer{Role: RoleParticipant}) {
 			hidden = true
 		}
 	}

@@ -98,3 +98,12 @@ function fileName(cd) {
 /** getDiagram fetches the fishbone or problem-tree layout as this token may see the board. */
 export const getDiagram = (id, token, view, root, lang) => request('GET', `/api/sessions/${encodeURIComponent(id)}/diagram?view=${encodeURIComponent(view)}&lang=${encodeURIComponent(lang)}` +
   (root ? '&root=' + encodeURIComponent(root) : ''), undefined, token);
+
+// Programmes (program ZI): the key goes in the Authorization header, never
+// in a URL the server sees (the page keeps it in the link's #fragment).
+const prog = (id) => '/api/programmes/' + encodeURIComponent(id);
+export const createProgramme = (body) => request('POST', '/api/programmes', body);
+export const getProgramme = (id, key) => request('GET', prog(id), undefined, key);
+export const getRegister = (id, key) => request('GET', prog(id) + '/register', undefined, key);
+export const rotateProgrammeKey = (id, key) => request('POST', prog(id) + '/key', undefined, key);
+export const createProgrammeSession = (id, key, body) => request('POST', prog(id) + '/sessions', body, key);

@@ -201,6 +201,7 @@ export function applyEvent(s, msg) {
       break;
     case 'action.added':
     case 'action.updated':
+    case 'action.progressed':
       s.actions.set(d.action.id, { ...d.action });
       break;
     case 'action.deleted':
