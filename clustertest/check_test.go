@@ -249,14 +249,22 @@ func firstAckAfter(clients []*client, at time.Time) map[string]time.Duration {
 // summary of the clients for the log.
 func summary(clients []*client) string {
 	acks, events, conns, sent := 0, 0, 0, 0
+	refused := map[string]int{}
 	for _, c := range clients {
 		st := c.stats()
 		acks += len(st.acks)
 		events += st.events
 		conns += len(st.conns)
 		sent += st.sent
+		for k, v := range st.refused {
+			refused[k] += v
+		}
 	}
-	return fmt.Sprintf("%d clients: %d refs sent, %d acked, %d events delivered, %d connections", len(clients), sent, acks, events, conns)
+	s := fmt.Sprintf("%d clients: %d refs sent, %d acked, %d events delivered, %d connections", len(clients), sent, acks, events, conns)
+	if len(refused) > 0 {
+		s += fmt.Sprintf(", hellos refused %v", refused)
+	}
+	return s
 }
 
 // drain stops new notes and waits until every ref sent was acked.

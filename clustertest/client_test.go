@@ -54,6 +54,7 @@ type client struct {
 	offline  map[string]time.Time // participant → when a presence frame last said offline
 	online   map[string]bool      // participant → online in the last presence frame
 	holdTill time.Time            // no reconnect before this
+	refused  map[string]int       // hellos refused, by code (a database restart)
 
 	connected atomic.Bool
 	stopped   atomic.Bool
@@ -62,7 +63,7 @@ type client struct {
 func newClient(n int, s seat, rate float64, pick func() string) *client {
 	return &client{n: n, seat: s, pick: pick, rate: rate,
 		acks: map[string]ackRec{}, pending: map[string]bool{},
-		offline: map[string]time.Time{}, online: map[string]bool{}}
+		offline: map[string]time.Time{}, online: map[string]bool{}, refused: map[string]int{}}
 }
 
 func (c *client) ref(i int) string { return fmt.Sprintf("k%02d-%05d", c.n, i) }
@@ -158,6 +159,15 @@ func (c *client) connection(stop <-chan struct{}) bool {
 	ws.SetReadDeadline(time.Time{})
 	var wel frame
 	if json.Unmarshal(data, &wel) != nil || wel.Type != "welcome" {
+		// While the database restarts a hello may be refused; the
+		// client tries again. Any other refusal is a defect.
+		if wel.Type == "error" && (wel.Code == "unavailable" || wel.Code == "internal") {
+			c.mu.Lock()
+			c.refused[wel.Code]++
+			c.mu.Unlock()
+			time.Sleep(100 * time.Millisecond)
+			return true
+		}
 		c.problem("first frame from %s is not a welcome: %.200s", base, data)
 		return true
 	}
@@ -349,6 +359,7 @@ type stats struct {
 	events   int
 	conns    []connRec
 	problems []string
+	refused  map[string]int
 }
 
 func (c *client) stats() stats {
@@ -359,6 +370,10 @@ func (c *client) stats() stats {
 		problems: append([]string(nil), c.problems...)}
 	for k, v := range c.acks {
 		s.acks[k] = v
+	}
+	s.refused = map[string]int{}
+	for k, v := range c.refused {
+		s.refused[k] = v
 	}
 	return s
 }
