@@ -90,11 +90,14 @@ func checkOffline(t *testing.T, clients []*client, gone []*client, deadURL strin
 			continue
 		}
 		var seen time.Time
-		for seen.IsZero() && time.Now().Before(deadline) {
+		for {
 			for _, w := range watchers {
 				if at := w.offlineSince(k.seat.ID, killed); !at.IsZero() && (seen.IsZero() || at.Before(seen)) {
 					seen = at
 				}
+			}
+			if !seen.IsZero() || time.Now().After(deadline) {
+				break
 			}
 			time.Sleep(20 * time.Millisecond)
 		}

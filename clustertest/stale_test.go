@@ -39,8 +39,10 @@ func TestStaleOwnerFenced(t *testing.T) {
 		t.Fatal(err)
 	}
 	paused := time.Now()
-	// The others take the sessions over once the lease has run out.
-	waitFor(t, ttl+5*time.Second, "new owners of the frozen node's sessions", func() bool {
+	// The others take the sessions over once the lease has run out and
+	// their forwards time out (a frozen node still holds its broker
+	// subscription, so they get no "no responders").
+	waitFor(t, 20*time.Second, "new owners of the frozen node's sessions", func() bool {
 		o := c.owners()
 		for _, s := range lost {
 			if o[s] == "" || o[s] == victimID {
