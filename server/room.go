@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"log/slog"
@@ -48,7 +47,8 @@ type room struct {
 
 	st            *board.State
 	refs          map[string]board.Ack
-	byToken       map[string]string // hex(token hash) -> participant id
+	byToken       map[string]string // hex(token hash) -> participant id (devices included)
+	rejoins       *rejoinBook       // second-device requests and links (rejoin.go)
 	clients       map[*client]struct{}
 	online        map[string]int // participant id -> live clients
 	attachSeq     uint64         // clients attached so far: their order, for evictOldest
@@ -84,10 +84,7 @@ func (r *room) run() {
 		return
 	}
 	r.st, r.refs = st, refs
-	r.byToken = map[string]string{}
-	for _, p := range st.Participants {
-		r.byToken[hex.EncodeToString(p.TokenHash)] = p.ID
-	}
+	r.indexTokens()
 	idle := time.NewTimer(r.deps.idle)
 	defer idle.Stop()
 	batch := make([]any, 0, roomBatch)
@@ -152,6 +149,9 @@ func (r *room) handle(batch []any) (stop bool) {
 			r.view(m)
 		case photosMsg:
 			r.photosChanged(m)
+		case roomFn:
+			r.flush()
+			m.fn(r)
 		case stopMsg:
 			stop = true
 		}
@@ -174,7 +174,7 @@ func (r *room) participantByToken(hash []byte) *board.Participant {
 		return nil
 	}
 	p := r.st.Participants[id]
-	if p == nil || p.Removed || subtle.ConstantTimeCompare(p.TokenHash, hash) != 1 {
+	if p == nil || p.Removed || !r.st.HoldsToken(p, hash) {
 		return nil
 	}
 	return p
@@ -348,6 +348,10 @@ func (r *room) afterEvent(ev *board.Event) {
 		}
 	case board.ClosedData:
 		r.dirtyPresence = true
+	case board.DeviceData:
+		r.indexTokens()
+	case board.MergedData:
+		r.afterMerge(d)
 	}
 }
 
@@ -378,6 +382,8 @@ func (r *room) fail(m any, err error) {
 		m.reply <- err
 	case viewMsg:
 		m.reply <- err
+	case roomFn:
+		m.fail(err)
 	}
 }
 

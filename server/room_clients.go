@@ -36,6 +36,11 @@ func (r *room) attach(m attachMsg) {
 		// A second tab still needs the list.
 		r.pushTo(cl, r.presence())
 	}
+	if cl.viewer.Role == board.RoleFacilitator && r.rejoins != nil {
+		if l := r.rejoinList(); len(l) > 0 {
+			r.pushTo(cl, encode(rejoinFrame{Type: "rejoin", Requests: l}))
+		}
+	}
 	m.reply <- nil
 }
 

@@ -67,6 +67,8 @@ type Server struct {
 	commands *rateLimiter
 	// creates limits session creation per client address.
 	creates *windowLimiter
+	// rejoinAsks limits second-device requests per client address (rejoin.go).
+	rejoinAsks *windowLimiter
 
 	// assetsOnce guards page: the prepared static files.
 	assetsOnce sync.Once
@@ -112,6 +114,7 @@ func New(cfg Config) *Server {
 	if cfg.SessionsPerHour > 0 {
 		s.creates = newWindowLimiter(cfg.SessionsPerHour, time.Hour)
 	}
+	s.rejoinAsks = newWindowLimiter(rejoinAsksPerAddr, rejoinAskWindow)
 	s.hub = newHub(roomDeps{store: cfg.Store, now: s.now, newID: s.newID, log: s.log, idle: cfg.RoomIdle, commands: s.commands})
 	s.app = fiber.New(fiber.Config{
 		AppName: "rembuk",
