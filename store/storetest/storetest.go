@@ -66,6 +66,7 @@ func Run(t *testing.T, open Open) {
 		{"Delete", testDelete},
 		{"Photos", testPhotos},
 		{"Programmes", testProgrammes},
+		{"DevicesAndMerge", testDevicesAndMerge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
