@@ -13,11 +13,11 @@ import (
 	"time"
 )
 
-// relMountTinyFS mounts a tmpfs of size bytes on a new temporary folder,
+// mountTinyFS mounts a tmpfs of size bytes on a new temporary folder,
 // unmounted when the test ends; call it before starting anything on it so
 // its cleanup runs last. Without the right to mount it skips, unless
 // REMBUK_REQUIRE_TOOLS=1.
-func relMountTinyFS(t *testing.T, size int) string {
+func mountTinyFS(t *testing.T, size int) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d,mode=0700", size)); err != nil {
@@ -41,11 +41,11 @@ func relMountTinyFS(t *testing.T, size int) string {
 // cause is logged, reads and connections go on, and after a restart the
 // board holds exactly the acknowledged notes.
 func TestFaultDiskFull(t *testing.T) {
-	dir := relMountTinyFS(t, 4<<20)
+	dir := mountTinyFS(t, 4<<20)
 	path := filepath.Join(dir, "rembuk.db")
-	logs := &relLog{}
-	ts := startServer(t, path, relWithLog(logs), noCommandLimit)
-	s, js, col := ts.relSetup("kosong", "Ani")
+	logs := &logBuffer{}
+	ts := startServer(t, path, withLog(logs), noCommandLimit)
+	s, js, col := ts.setup("kosong", "Ani")
 	ani := js[0]
 	watcher, _ := ts.connect(s.ID, s.FacilitatorToken, nil)
 	filler := filepath.Join(dir, "filler")
@@ -58,7 +58,7 @@ func TestFaultDiskFull(t *testing.T) {
 	var failBody map[string]any
 	text := strings.Repeat("disk penuh ", 90)
 	for i := 0; i < 5000; i++ {
-		st, out := ts.relPost(s.ID, ani.Token, relCmd("note.add", fmt.Sprint("n", i), map[string]any{"columnId": col, "text": fmt.Sprint(i, " ", text)}))
+		st, out := ts.post(s.ID, ani.Token, cmdOf("note.add", fmt.Sprint("n", i), map[string]any{"columnId": col, "text": fmt.Sprint(i, " ", text)}))
 		if st != 200 {
 			failStatus, failBody = st, out
 			break
@@ -72,10 +72,10 @@ func TestFaultDiskFull(t *testing.T) {
 	if failStatus != 503 || failBody["code"] != "unavailable" || failBody["type"] != "error" {
 		t.Fatalf("the failing command: %d %v, want 503 unavailable", failStatus, failBody)
 	}
-	relCheckNoLeak(t, "failing command", []byte(fmt.Sprint(failBody)))
+	checkNoInternals(t, "failing command", []byte(fmt.Sprint(failBody)))
 
 	healthz := func() int {
-		resp, _ := ts.relRaw("GET", "/healthz", nil, "")
+		resp, _ := ts.raw("GET", "/healthz", nil, "")
 		return resp.StatusCode
 	}
 	if st := healthz(); st != 503 {
@@ -84,7 +84,7 @@ func TestFaultDiskFull(t *testing.T) {
 	// Space again: no retry, the server keeps refusing writes.
 	os.Remove(filler)
 	for i, c := range []struct{ tok, typ string }{{ani.Token, "note.add"}, {s.FacilitatorToken, "column.add"}} {
-		st, out := ts.relPost(s.ID, c.tok, relCmd(c.typ, fmt.Sprint("after", i), map[string]any{"columnId": col, "text": "x", "title": "x"}))
+		st, out := ts.post(s.ID, c.tok, cmdOf(c.typ, fmt.Sprint("after", i), map[string]any{"columnId": col, "text": "x", "title": "x"}))
 		if st != 503 || out["type"] == "ack" {
 			t.Fatalf("%s after the failure: %d %v, want 503", c.typ, st, out)
 		}
@@ -174,10 +174,10 @@ func TestFaultDiskFull(t *testing.T) {
 	if res, err := ts2.DB.IntegrityCheck(t.Context()); err != nil || res != "ok" {
 		t.Errorf("integrity_check after restart: %q %v", res, err)
 	}
-	if resp, _ := ts2.relRaw("GET", "/healthz", nil, ""); resp.StatusCode != 200 {
+	if resp, _ := ts2.raw("GET", "/healthz", nil, ""); resp.StatusCode != 200 {
 		t.Errorf("healthz after restart: %d", resp.StatusCode)
 	}
-	if st, out := ts2.relPost(s.ID, ani.Token, relCmd("note.add", "fresh", map[string]any{"columnId": col, "text": "lagi"})); st != 200 {
+	if st, out := ts2.post(s.ID, ani.Token, cmdOf("note.add", "fresh", map[string]any{"columnId": col, "text": "lagi"})); st != 200 {
 		t.Errorf("write after restart: %d %v", st, out)
 	}
 }

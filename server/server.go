@@ -81,8 +81,9 @@ type Server struct {
 	// Fiber does not, for hijacked connections.
 	sockets sync.WaitGroup
 
-	lnMu sync.Mutex
-	ln   *connTracker // set by Serve
+	lnMu     sync.Mutex
+	ln       *connTracker // set by Serve
+	shutdown bool         // Shutdown began: a later Serve returns at once
 }
 
 // New builds a server; Serve starts it.
@@ -152,6 +153,12 @@ func (s *Server) newID() string  { return uuid.NewString() }
 func (s *Server) Serve(ln net.Listener) error {
 	tl := newConnTracker(ln)
 	s.lnMu.Lock()
+	if s.shutdown {
+		// Shutdown ran before Serve got here: nothing would ever stop
+		// this listener.
+		s.lnMu.Unlock()
+		return tl.Close()
+	}
 	s.ln = tl
 	s.lnMu.Unlock()
 	err := s.app.Listener(tl)
@@ -184,6 +191,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // shutdown for the 30 s read timeout).
 func (s *Server) shutdownHTTP(ctx context.Context) error {
 	s.lnMu.Lock()
+	s.shutdown = true
 	tl := s.ln
 	s.lnMu.Unlock()
 	if tl == nil {
