@@ -1,6 +1,8 @@
 // Package server is Rembuk's transport: Fiber HTTP handlers, the WebSocket
 // and SSE endpoints, and the rooms that own each live session. It asks
-// board for every rule and the Store for every byte on disk.
+// board for every rule and the Store for every byte on disk. Handlers reach
+// a room only through the hub's entry points (room_calls.go); errors leave
+// through one table (errors.go). docs/architecture.md walks through it.
 package server
 
 import (
