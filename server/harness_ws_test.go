@@ -203,6 +203,25 @@ func nextNonEvent(w *wsClient) map[string]any {
 	}
 }
 
+// waitPresence reads w's frames in order until a presence frame shows
+// participant id with the given online state (20 s at most).
+func waitPresence(t testing.TB, w *wsClient, id string, online bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		f := w.next()
+		if f["type"] != "presence" {
+			continue
+		}
+		for _, p := range f["participants"].([]any) {
+			if pm := p.(map[string]any); pm["id"] == id && pm["online"] == online {
+				return
+			}
+		}
+	}
+	t.Fatalf("no presence with %s online=%v within 20s", id, online)
+}
+
 // decodeFrames decodes the newline-separated frames a client recorded.
 func decodeFrames(raw []byte) []map[string]any {
 	var out []map[string]any

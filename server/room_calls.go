@@ -18,6 +18,7 @@ type (
 		tokenHash []byte
 		since     *int64
 		progress  bool // announce a big welcome with a loading frame
+		resume    bool // a live connection moving rooms: events one by one, no welcome (cluster_room.go)
 		cl        *client
 		reply     chan error
 	}
@@ -110,18 +111,39 @@ func (h *hub) stop(ctx context.Context, id string) error {
 // call is ask for a message whose answer is an error: the room's refusal
 // and the failure to reach it come back as one.
 func (h *hub) call(ctx context.Context, id string, m any, reply chan error) error {
-	refusal, err := ask(ctx, h, id, m, reply)
+	return oneError(ask(ctx, h, id, m, reply))
+}
+
+// callLocal is call on this node's room only (the owner's side of a
+// forwarded request, cluster_owner.go).
+func (h *hub) callLocal(ctx context.Context, id string, m any, reply chan error) error {
+	return oneError(askLocal(ctx, h, id, m, reply))
+}
+
+// oneError is why the room could not be asked, else the room's answer.
+func oneError(refusal, err error) error {
 	if err != nil {
 		return err
 	}
 	return refusal
 }
 
-// ask sends a message with a reply channel and waits for the answer.
+// ask sends a message with a reply channel (through the cluster to the
+// session's owner, when there is one) and waits for the answer.
 func ask[T any](ctx context.Context, h *hub, id string, m any, reply chan T) (T, error) {
+	return await(ctx, h.send(ctx, id, m), reply)
+}
+
+// askLocal is ask on this node's room only.
+func askLocal[T any](ctx context.Context, h *hub, id string, m any, reply chan T) (T, error) {
+	return await(ctx, h.sendLocal(ctx, id, m), reply)
+}
+
+// await waits for the answer to a message whose sending gave sendErr.
+func await[T any](ctx context.Context, sendErr error, reply chan T) (T, error) {
 	var zero T
-	if err := h.send(ctx, id, m); err != nil {
-		return zero, err
+	if sendErr != nil {
+		return zero, sendErr
 	}
 	select {
 	case v := <-reply:

@@ -229,38 +229,6 @@ func TestSlowClientDoesNotDelayOthers(t *testing.T) {
 	syncTo(healthy, last+1)
 }
 
-// waitPresence reads w's frames until a presence frame shows participant
-// id with the given online state.
-func waitPresence(t *testing.T, w *wsClient, id string, online bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	seen := func(f map[string]any) bool {
-		if f["type"] != "presence" {
-			return false
-		}
-		for _, p := range f["participants"].([]any) {
-			pm := p.(map[string]any)
-			if pm["id"] == id && pm["online"] == online {
-				return true
-			}
-		}
-		return false
-	}
-	for _, f := range w.backlog {
-		if seen(f) {
-			return
-		}
-	}
-	for time.Now().Before(deadline) {
-		f := w.read()
-		w.backlog = append(w.backlog, f)
-		if seen(f) {
-			return
-		}
-	}
-	t.Fatalf("no presence with %s online=%v within 20s", id, online)
-}
-
 // Shutdown does not wait on a client that never answers: a connection that
 // said hello and then went silent (a phone that left the network) is closed
 // with the others, and Shutdown returns within its 5 s.
