@@ -53,6 +53,43 @@ type (
 // connected now.
 type viewFunc func(st *board.State, p *board.Participant, online func(id string) bool) error
 
+// failAll answers everything waiting in the inbox with err.
+func (r *room) failAll(err error) {
+	for {
+		select {
+		case m := <-r.inbox:
+			r.fail(m, err)
+		default:
+			return
+		}
+	}
+}
+
+// fail answers a message the room cannot serve.
+func (r *room) fail(m any, err error) {
+	code, msg := safeError(r.log, err)
+	switch m := m.(type) {
+	case attachMsg:
+		m.reply <- err
+	case commandMsg:
+		if m.cl != nil {
+			r.pushTo(m.cl, encodeError(m.cmd.Ref, code, msg))
+		} else {
+			m.reply <- cmdReply{encodeError(m.cmd.Ref, code, msg), code}
+		}
+	case joinMsg:
+		m.reply <- err
+	case viewMsg:
+		m.reply <- err
+	case roomFn:
+		m.fail(err)
+	case clusterMsg:
+		if m.reply != nil {
+			m.reply <- err
+		}
+	}
+}
+
 // detachTimeout bounds telling a room that a connection ended.
 const detachTimeout = time.Second
 
