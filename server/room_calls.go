@@ -1,9 +1,10 @@
 package server
 
-// The room's entry points: every handler reaches a session's room through
-// one of these (a cluster would forward them to the node that owns the
-// session). Each answers with one error: the room's refusal, or why the
-// room could not be asked (shutting down, busy, no such session).
+// The room's messages and entry points: every handler reaches a session's
+// room through one of these hub methods (in a cluster, hub.send forwards
+// them to the node that owns the session, cluster.go). Each answers with
+// one error: the room's refusal, or why the room could not be asked
+// (shutting down, busy, no such session).
 
 import (
 	"context"
