@@ -306,7 +306,16 @@ func (c *cluster) beatLoop() {
 		}
 		c.mu.Unlock()
 		for _, p := range ps {
-			p.beat()
+			// Each apart: an owner that stopped answering holds its
+			// beat for RequestTimeout, not everyone else's.
+			if p.beating.CompareAndSwap(false, true) {
+				c.wg.Add(1)
+				go func() {
+					defer c.wg.Done()
+					defer p.beating.Store(false)
+					p.beat()
+				}()
+			}
 		}
 		for _, o := range os {
 			o.dropSilent(c.srv.now())

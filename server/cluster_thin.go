@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sync"
+	"sync/atomic"
 
 	"rembuk/board"
 )
@@ -32,6 +33,7 @@ type proxy struct {
 	recovered  chan struct{} // closed when the running recovery ends
 	gone       bool
 	lastUsed   time.Time
+	beating    atomic.Bool // a heartbeat is on its way
 }
 
 // linkMark is a seq of a link.
