@@ -304,7 +304,7 @@ func (o *ownership) remote(node string, rid uint64, now time.Time) *remoteClient
 // dropSilent detaches the connections of nodes that missed their
 // heartbeats: their people go offline.
 func (o *ownership) dropSilent(now time.Time) {
-	limit := time.Duration(missedBeats) * o.c.cfg.Heartbeat
+	limit := time.Duration(missedBeats)*o.c.cfg.Heartbeat - o.c.cfg.Heartbeat/2
 	o.mu.Lock()
 	var silent []*link
 	for node, l := range o.links {

@@ -115,7 +115,17 @@ func (p *proxy) send(ctx context.Context, m any) error {
 		_, err := p.request(ctx, cmdRequest{Kind: kindStop})
 		return err
 	}
-	return errReroute
+	return errNotRoutable
+}
+
+var errNotRoutable = board.Errorf(board.CodeUnavailable, "this session is served by another node")
+
+// routable reports whether a message may go to another node's room: a
+// clusterMsg is for this node's own room (a probe asks whether this node
+// can own the session).
+func routable(m any) bool {
+	_, local := m.(clusterMsg)
+	return !local
 }
 
 // raw sends one request to whoever owns the session now.

@@ -114,7 +114,7 @@ func (h *hub) exited(r *room) {
 	for {
 		select {
 		case m := <-r.inbox:
-			if r.loadErr != nil && !isNotOwner(r.loadErr) {
+			if r.loadErr != nil && (!isNotOwner(r.loadErr) || !routable(m)) {
 				r.fail(m, r.loadErr)
 				continue
 			}
