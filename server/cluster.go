@@ -81,6 +81,7 @@ type cluster struct {
 	conns   map[*client]*proxy    // local connections attached through a proxy
 	closing bool
 
+	inc      uint64 // this run of the node: links and rids are per run
 	nextRID  atomic.Uint64
 	unsubMe  func() error
 	stop     chan struct{}
@@ -94,7 +95,7 @@ func newCluster(srv *Server, cfg ClusterConfig) *cluster {
 	cfg.defaults()
 	return &cluster{srv: srv, cfg: cfg, log: srv.log.With("node", cfg.NodeID),
 		owned: map[string]*ownership{}, proxies: map[string]*proxy{}, conns: map[*client]*proxy{},
-		stop: make(chan struct{})}
+		stop: make(chan struct{}), inc: newLinkID()}
 }
 
 // start subscribes to this node's frames and starts renewing leases.
@@ -205,7 +206,7 @@ func (c *cluster) acquire(r *room) (*ownership, error) {
 		}
 		return nil, &notOwnerError{owner: owner}
 	}
-	o := &ownership{c: c, r: r, id: r.id, epoch: epoch, links: map[string]*link{}}
+	o := &ownership{c: c, r: r, id: r.id, epoch: epoch, links: map[peer]*link{}}
 	c.mu.Lock()
 	c.owned[r.id] = o
 	c.mu.Unlock()

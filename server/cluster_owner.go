@@ -20,15 +20,16 @@ type ownership struct {
 
 	mu      sync.Mutex
 	unsub   func() error
-	links   map[string]*link
-	stopped bool // the room stopped: requests are answered unavailable
-	fenced  bool // the lease was lost: it is not released
+	links   map[peer]*link // by node and incarnation
+	stopped bool           // the room stopped: requests are answered unavailable
+	fenced  bool           // the lease was lost: it is not released
 }
 
 // link carries one owner room's frames to one node, numbered from 1.
 type link struct {
 	o        *ownership
 	node     string
+	inc      uint64 // the peer's run: its messages carry it
 	id       uint64
 	mu       sync.Mutex // orders seq with publishing: one publisher, one subject
 	seq      uint64
@@ -141,7 +142,7 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 	case kindAttach:
 		return o.attach(ctx, req, now)
 	case kindCmd:
-		rc := o.remote(req.Node, req.RID, now)
+		rc := o.remote(peer{req.Node, req.Inc}, req.RID, now)
 		if rc == nil {
 			return cmdResponse{Code: codeUnknownConn, Message: "attach again"}
 		}
@@ -158,14 +159,14 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 		}
 		return cmdResponse{}
 	case kindDetach:
-		if rc := o.remote(req.Node, req.RID, now); rc != nil {
+		if rc := o.remote(peer{req.Node, req.Inc}, req.RID, now); rc != nil {
 			o.c.srv.hub.sendLocal(ctx, o.id, detachMsg{cl: rc.cl})
 			rc.l.remove(rc)
 			rc.end()
 		}
 		return cmdResponse{}
 	case kindBeat:
-		l := o.link(req.Node, now)
+		l := o.link(peer{req.Node, req.Inc}, now)
 		l.mu.Lock()
 		var unknown []uint64
 		listed := make(map[uint64]bool, len(req.RIDs))
@@ -252,14 +253,16 @@ func firstErr(errs ...error) error {
 // attach attaches a connection of another node to the room: a client
 // whose outbox its forwarder publishes to that node.
 func (o *ownership) attach(ctx context.Context, req cmdRequest, now time.Time) cmdResponse {
-	l := o.link(req.Node, now)
+	l := o.link(peer{req.Node, req.Inc}, now)
 	rc := &remoteClient{rid: req.RID, cl: &client{out: newOutbox()}, l: l, stop: make(chan struct{})}
 	l.mu.Lock()
-	if old := l.rcs[req.RID]; old != nil {
-		old.end()
-	}
+	old := l.rcs[req.RID] // rids are unique per peer: only a repeated request
 	l.rcs[req.RID] = rc
 	l.mu.Unlock()
+	if old != nil {
+		o.c.srv.hub.sendLocal(ctx, o.id, detachMsg{cl: old.cl})
+		old.end()
+	}
 	go rc.forward()
 	reply := make(chan error, 1)
 	err, aerr := askLocal(ctx, o.c.srv.hub, o.id, attachMsg{tokenHash: req.Token, since: req.Since, progress: req.Progress,
@@ -272,14 +275,21 @@ func (o *ownership) attach(ctx context.Context, req cmdRequest, now time.Time) c
 	return cmdResponse{PID: rc.cl.participantID}
 }
 
-// link returns (making) the link to node, and notes that node is alive.
-func (o *ownership) link(node string, now time.Time) *link {
+// peer is one run of a node: a node that restarts is a new peer (its
+// rids start again), with a link of its own.
+type peer struct {
+	node string
+	inc  uint64
+}
+
+// link returns (making) the link to a peer, and notes that it is alive.
+func (o *ownership) link(to peer, now time.Time) *link {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	l := o.links[node]
+	l := o.links[to]
 	if l == nil {
-		l = &link{o: o, node: node, id: newLinkID(), rcs: map[uint64]*remoteClient{}}
-		o.links[node] = l
+		l = &link{o: o, node: to.node, inc: to.inc, id: newLinkID(), rcs: map[uint64]*remoteClient{}}
+		o.links[to] = l
 	}
 	l.mu.Lock()
 	l.lastBeat = now
@@ -287,10 +297,10 @@ func (o *ownership) link(node string, now time.Time) *link {
 	return l
 }
 
-// remote finds a connection of node, noting that node is alive.
-func (o *ownership) remote(node string, rid uint64, now time.Time) *remoteClient {
+// remote finds a connection of a peer, noting that it is alive.
+func (o *ownership) remote(from peer, rid uint64, now time.Time) *remoteClient {
 	o.mu.Lock()
-	l := o.links[node]
+	l := o.links[from]
 	o.mu.Unlock()
 	if l == nil {
 		return nil
@@ -307,11 +317,11 @@ func (o *ownership) dropSilent(now time.Time) {
 	limit := time.Duration(missedBeats)*o.c.cfg.Heartbeat - o.c.cfg.Heartbeat/2
 	o.mu.Lock()
 	var silent []*link
-	for node, l := range o.links {
+	for to, l := range o.links {
 		l.mu.Lock()
 		if now.Sub(l.lastBeat) > limit {
 			silent = append(silent, l)
-			delete(o.links, node)
+			delete(o.links, to)
 		}
 		l.mu.Unlock()
 	}
@@ -400,7 +410,7 @@ func (l *link) publish(h linkHeader, payload []byte) {
 // publish happen under l.mu, so the order on the subject is seq order.
 func (l *link) publishLocked(h linkHeader, payload []byte) {
 	l.seq++
-	h.Link, h.Seq, h.Session = l.id, l.seq, l.o.id
+	h.Link, h.Seq, h.Inc, h.Session = l.id, l.seq, l.inc, l.o.id
 	l.buf = appendLink(l.buf[:0], h, payload)
 	if err := l.o.c.cfg.Broker.Publish(nodeSubject(l.node), l.buf); err != nil {
 		// Lost: the node sees the gap at the next message and resumes.

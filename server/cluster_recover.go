@@ -19,6 +19,9 @@ func (c *cluster) onLink(data []byte) {
 		c.log.Warn("dropping a malformed link message")
 		return
 	}
+	if h.Inc != c.inc {
+		return // for this node's previous run: its connections are gone
+	}
 	c.mu.Lock()
 	p := c.proxies[h.Session]
 	c.mu.Unlock()
@@ -102,6 +105,8 @@ func (tc *thinConn) skip(b []byte) bool {
 			if seq <= tc.lastSeq {
 				return true
 			}
+		} else {
+			tc.welcomed = true
 		}
 		tc.lastSeq = seq
 	}
@@ -245,9 +250,12 @@ func (p *proxy) reattach(tc *thinConn) bool {
 		since = &s
 	}
 	pending := append([]pendingCmd(nil), tc.pending...)
+	// A connection that never got its welcome gets one now (with the
+	// events after the since it said hello with, as asked).
+	resume := tc.welcomed
 	p.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), p.c.cfg.RequestTimeout)
-	resp, err := p.raw(ctx, cmdRequest{Kind: kindAttach, RID: rid, Token: tc.token, Since: since, Progress: tc.progress, Resume: true})
+	resp, err := p.raw(ctx, cmdRequest{Kind: kindAttach, RID: rid, Token: tc.token, Since: since, Progress: tc.progress, Resume: resume})
 	cancel()
 	if err != nil || resp.Code == board.CodeUnavailable {
 		p.mu.Lock()
@@ -334,9 +342,12 @@ func (p *proxy) takeOver() {
 			s := tc.lastSeq
 			since = &s
 		}
+		p.mu.Lock()
+		resume := tc.welcomed
+		p.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 		reply := make(chan error, 1)
-		err, aerr := askLocal(ctx, p.c.srv.hub, p.id, attachMsg{tokenHash: tc.token, since: since, progress: tc.progress, resume: true, cl: tc.cl, reply: reply}, reply)
+		err, aerr := askLocal(ctx, p.c.srv.hub, p.id, attachMsg{tokenHash: tc.token, since: since, progress: tc.progress, resume: resume, cl: tc.cl, reply: reply}, reply)
 		if err = firstErr(aerr, err); err != nil {
 			cancel()
 			code, msg := safeError(p.c.log, err)

@@ -46,6 +46,7 @@ type thinConn struct {
 	token    []byte
 	progress bool
 	lastSeq  int64 // the last seq this connection has been sent (-1: none yet)
+	welcomed bool  // its welcome went out: from then on it resumes with events, never a second welcome
 	partial  []byte
 	pending  []pendingCmd // sent, not yet answered, in order
 }
@@ -130,7 +131,7 @@ func routable(m any) bool {
 
 // raw sends one request to whoever owns the session now.
 func (p *proxy) raw(ctx context.Context, req cmdRequest) (cmdResponse, error) {
-	req.Node = p.c.cfg.NodeID
+	req.Node, req.Inc = p.c.cfg.NodeID, p.c.inc
 	ctx, cancel := context.WithTimeout(ctx, p.c.cfg.RequestTimeout)
 	defer cancel()
 	data, err := p.c.cfg.Broker.Request(ctx, cmdSubject(p.id), encode(req))
