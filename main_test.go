@@ -46,6 +46,24 @@ func TestRefusesDamagedDatabase(t *testing.T) {
 	}
 }
 
+// `rembuk backup` on a PostgreSQL URL refuses (main exits 1) and says what
+// to use instead, without showing the password.
+func TestBackupPostgresSaysPgDump(t *testing.T) {
+	var stdout bytes.Buffer
+	err := run([]string{"backup", "-db", "postgres://rembuk:rahasia@db.example:5432/rembuk", "-out", filepath.Join(t.TempDir(), "x")}, &stdout, &stdout)
+	if err == nil {
+		t.Fatal("backup of a PostgreSQL database succeeded")
+	}
+	for _, want := range []string{"PostgreSQL", "pg_dump", "pg_restore", "docs/cluster.md", "db.example"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "rahasia") {
+		t.Errorf("error shows the password: %q", err)
+	}
+}
+
 // A broker without PostgreSQL refuses to start, saying why, before
 // anything is opened or listening.
 func TestBrokerNeedsPostgres(t *testing.T) {

@@ -164,6 +164,9 @@ func (x *exec) actionFields(a *Action, requireAll bool) error {
 			return Errorf(CodeNotFound, "target not found")
 		}
 	}
+	if err := x.actionRegisterFields(a); err != nil {
+		return err
+	}
 	if c.Done != nil {
 		a.Done = *c.Done
 	}

@@ -46,6 +46,11 @@ func (s *State) classBase(ev *Event, v Viewer) Class {
 		if everyNote(ev) != nil {
 			return Class{PerViewer: v, Actor: s.actorVisible(ev, v, nil)}
 		}
+	case MergedData:
+		return Class{PerViewer: v, Personal: MaySeePersonal(d.IntoID, v), Actor: s.actorVisible(ev, v, nil)}
+	case DeviceData:
+		personal := MaySeePersonal(d.ParticipantID, v)
+		return Class{Personal: personal, Actor: personal}
 	case VoteData:
 		// Who voted on a note v may not read is not v's to know either.
 		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.TargetID)}
@@ -115,19 +120,21 @@ func (s *State) shared(ev *Event, c Class) Class {
 // exactly what the nameless viewer of its role sees: CanRead and
 // CanSeeAuthor compare the viewer's ID only with the note's author.
 func (s *State) notesViewer(notes []Note, v Viewer) Viewer {
-	st := s.Session.Settings
-	hidden := false // a private note not yet revealed: the facilitator reads it, others do not
+	hidden := false // a note the facilitator reads and others do not
+	nameless := Viewer{Role: v.Role}
 	for i := range notes {
 		n := &notes[i]
 		if n.AuthorID == "" {
 			return v
 		}
-		if n.AuthorID == v.ID {
-			if s.anonymous(n) || st.PrivateBrainstorm && v.Role != RoleFacilitator && !s.revealed(n) {
-				return v
-			}
+		if n.AuthorID == v.ID && (s.anonymous(n) || s.CanRead(n, v) != s.CanRead(n, nameless)) {
+			return v
 		}
-		if st.PrivateBrainstorm && !hidden && v.Role == RoleFacilitator && !s.revealed(n) {
+		// Asked of CanRead itself, not of today's settings: a replay of
+		// an old event may carry a note deleted while private, which only
+		// its author and the facilitator read even after the private
+		// round ended (view.go exists).
+		if !hidden && v.Role == RoleFacilitator && !s.CanRead(n, Viewer{Role: RoleParticipant}) {
 			hidden = true
 		}
 	}
@@ -230,6 +237,20 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 		m := map[string]any{"id": d.ID}
 		if d.Notes != nil {
 			m["notes"] = s.notesFor(d.Notes, c.PerViewer, c.Withheld)
+		}
+		out.Data = m
+	case MergedData:
+		m := map[string]any{"id": d.ID, "intoId": d.IntoID,
+			"participant": participantView(&d.Participant, false, c.Personal),
+			"notes":       s.notesFor(d.Notes, c.PerViewer, c.Withheld), "groups": s.groupsFor(d.Groups, c.Withheld)}
+		if c.Personal {
+			m["votesDropped"] = d.VotesDropped // the survivor's own business
+		}
+		out.Data = m
+	case DeviceData:
+		m := map[string]any{}
+		if c.Personal {
+			m["participantId"] = d.ParticipantID
 		}
 		out.Data = m
 	case IDData:

@@ -24,7 +24,11 @@ type command struct {
 	// lockExempt lets participants send it under the lock (signing the
 	// attendance list is typically done after the facilitator locked the board).
 	lockExempt bool
-	do         handler
+	// team widens a staff command to every participant of a monitoring
+	// session (TemplateMonitoring), where the people in charge report on
+	// their own actions; the lock still holds participants back.
+	team bool
+	do   handler
 }
 
 // handler validates a command against the state and, only if it is
@@ -33,21 +37,24 @@ type handler func(x *exec) (name string, data any, err error)
 
 // commands is the command table.
 var commands = map[string]command{
-	"note.add":            {who: anyone, do: noteAdd},
-	"note.update":         {who: anyone, do: noteUpdate},
-	"note.move":           {who: anyone, do: noteMove},
-	"note.delete":         {who: anyone, do: noteDelete},
-	"group.add":           {who: anyone, phase: PhaseGroup, facilitatorAnyPhase: true, do: groupAdd},
-	"group.update":        {who: facilitator, do: groupUpdate},
-	"group.delete":        {who: facilitator, do: groupDelete},
-	"vote.cast":           {who: anyone, phase: PhaseVote, do: voteCast},
-	"vote.retract":        {who: anyone, phase: PhaseVote, do: voteRetract},
-	"usg.score":           {who: anyone, phase: PhaseVote, do: usgScore},
-	"link.add":            {who: anyone, do: linkAdd},
-	"link.delete":         {who: anyone, do: linkDelete},
-	"action.add":          {who: staff, do: actionAdd},
-	"action.update":       {who: staff, do: actionUpdate},
-	"action.delete":       {who: staff, do: actionDelete},
+	"note.add":      {who: anyone, do: noteAdd},
+	"note.update":   {who: anyone, do: noteUpdate},
+	"note.move":     {who: anyone, do: noteMove},
+	"note.delete":   {who: anyone, do: noteDelete},
+	"group.add":     {who: anyone, phase: PhaseGroup, facilitatorAnyPhase: true, do: groupAdd},
+	"group.update":  {who: facilitator, do: groupUpdate},
+	"group.delete":  {who: facilitator, do: groupDelete},
+	"vote.cast":     {who: anyone, phase: PhaseVote, do: voteCast},
+	"vote.retract":  {who: anyone, phase: PhaseVote, do: voteRetract},
+	"usg.score":     {who: anyone, phase: PhaseVote, do: usgScore},
+	"link.add":      {who: anyone, do: linkAdd},
+	"link.delete":   {who: anyone, do: linkDelete},
+	"action.add":    {who: staff, do: actionAdd},
+	"action.update": {who: staff, do: actionUpdate},
+	"action.delete": {who: staff, do: actionDelete},
+	// Progress on an action (register.go): staff anywhere; in a
+	// monitoring session the whole team.
+	"action.progress":     {who: staff, team: true, do: actionProgress},
 	"record.set":          {who: staff, do: recordSet},
 	"participant.setRole": {who: facilitator, do: participantSetRole},
 	"participant.remove":  {who: facilitator, do: participantRemove},
@@ -66,6 +73,8 @@ var commands = map[string]command{
 	"participant.sign":    {who: anyone, lockExempt: true, do: participantSign},
 	"participant.update":  {who: anyone, lockExempt: true, do: participantUpdate},
 	"attendance.request":  {who: facilitator, do: attendanceRequest},
+	"invitation.set":      {who: facilitator, do: invitationSet},
+	"participant.merge":   {who: facilitator, do: participantMerge},
 }
 
 // IsCommandType reports whether t names a command.
@@ -103,13 +112,13 @@ func (s *State) Allowed(actor *Participant, typ string) error {
 			return Errorf(CodeForbidden, "only the facilitator may do this")
 		}
 	case staff:
-		if actor.Role != RoleFacilitator && actor.Role != RoleNotulis {
+		if actor.Role != RoleFacilitator && actor.Role != RoleNotulis && !(r.team && s.Session.Template == TemplateMonitoring) {
 			return Errorf(CodeForbidden, "only the facilitator or the notulis may do this")
 		}
 	}
 	// The lock freezes the board for participants; the notulis keeps
 	// writing minutes (records, actions), which are staff work.
-	if s.Session.Settings.Locked && actor.Role != RoleFacilitator && r.who != staff && !r.lockExempt {
+	if s.Session.Settings.Locked && actor.Role != RoleFacilitator && !(r.who == staff && actor.Role == RoleNotulis) && !r.lockExempt {
 		return Errorf(CodeLocked, "the board is locked")
 	}
 	if r.phase != "" && s.Session.Phase != r.phase && !(r.facilitatorAnyPhase && actor.Role == RoleFacilitator) {
@@ -208,6 +217,9 @@ type CommandRule struct {
 	FacilitatorAnyPhase bool   `json:"facilitatorAnyPhase,omitempty"`
 	// LockExempt: staff work (records, actions) goes on under the lock.
 	LockExempt bool `json:"lockExempt,omitempty"`
+	// MonitoringTeam: in a monitoring session every participant may send
+	// it too (action.progress).
+	MonitoringTeam bool `json:"monitoringTeam,omitempty"`
 }
 
 // CommandRules returns the command table's rules by command name. Per-object
@@ -215,7 +227,7 @@ type CommandRule struct {
 func CommandRules() map[string]CommandRule {
 	out := make(map[string]CommandRule, len(commands))
 	for name, c := range commands {
-		r := CommandRule{Phase: c.phase, FacilitatorAnyPhase: c.facilitatorAnyPhase, LockExempt: c.who == staff || c.lockExempt}
+		r := CommandRule{Phase: c.phase, FacilitatorAnyPhase: c.facilitatorAnyPhase, LockExempt: c.who == staff || c.lockExempt, MonitoringTeam: c.team}
 		switch c.who {
 		case anyone:
 			r.Roles = []Role{RoleFacilitator, RoleNotulis, RoleParticipant}

@@ -1055,8 +1055,11 @@ func TestTemplates(t *testing.T) {
 			{"Pengukuran", "cause"}, {"Lingkungan", "cause"}, {"Masalah Utama", "problem"}},
 		"kosong":        {{"Catatan", "other"}},
 		"pohon-masalah": {{"Akar Masalah", "cause"}, {"Masalah Utama", "problem"}, {"Dampak", "effect"}},
+		"monitoring-rencana-aksi": {{"Manajemen Perubahan", "other"}, {"Penataan Tatalaksana", "other"},
+			{"Penataan Sistem Manajemen SDM Aparatur", "other"}, {"Penguatan Akuntabilitas Kinerja", "other"},
+			{"Penguatan Pengawasan", "other"}, {"Peningkatan Kualitas Pelayanan Publik", "other"}},
 	}
-	order := []string{"zona-integritas", "masalah-inovasi", "fishbone", "kosong", "pohon-masalah"}
+	order := []string{"zona-integritas", "masalah-inovasi", "fishbone", "kosong", "pohon-masalah", "monitoring-rencana-aksi"}
 	ts := Templates()
 	if len(ts) != len(order) {
 		t.Fatalf("templates = %d, want %d", len(ts), len(order))

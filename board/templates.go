@@ -19,6 +19,7 @@ type Template struct {
 func Templates() []Template {
 	p := func(t string) TemplateColumn { return TemplateColumn{t, KindProblem} }
 	c := func(t string) TemplateColumn { return TemplateColumn{t, KindCause} }
+	o := func(t string) TemplateColumn { return TemplateColumn{t, KindOther} }
 	return []Template{
 		{ID: "zona-integritas", Title: "Zona Integritas: enam area perubahan", Columns: []TemplateColumn{
 			p("Manajemen Perubahan"), p("Penataan Tatalaksana"), p("Penataan Sistem Manajemen SDM Aparatur"),
@@ -36,6 +37,13 @@ func Templates() []Template {
 		// problem as trunk, effects as branches.
 		{ID: "pohon-masalah", Title: "Pohon Masalah", Columns: []TemplateColumn{
 			c("Akar Masalah"), p("Masalah Utama"), {"Dampak", KindEffect},
+		}},
+		// Monitoring Rencana Aksi (the programme's register, register.go):
+		// a session created with it in a programme starts with the
+		// programme's open actions; its columns hold the team's notes on
+		// each area perubahan.
+		{ID: TemplateMonitoring, Title: "Monitoring Rencana Aksi", Columns: []TemplateColumn{
+			o(Areas[0]), o(Areas[1]), o(Areas[2]), o(Areas[3]), o(Areas[4]), o(Areas[5]),
 		}},
 	}
 }

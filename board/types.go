@@ -116,6 +116,13 @@ type Session struct {
 	// AttendanceRequestedAt is when the facilitator last asked everyone to
 	// sign the attendance list (attendance.request).
 	AttendanceRequestedAt time.Time `json:"attendanceRequestedAt,omitzero"`
+
+	// Programme is the programme (program ZI) the session was created in,
+	// with its letterhead and TPI people as they were then; nil outside one.
+	Programme *ProgrammeRef `json:"programme,omitempty"`
+	// Invitation is the invitation letter's own fields (invitation.go),
+	// nil until the facilitator fills them in.
+	Invitation *Invitation `json:"invitation,omitempty"`
 }
 
 // Acknowledger is the official who signs "Mengetahui" (acknowledged) under
@@ -210,6 +217,21 @@ type Action struct {
 	Due      string `json:"due"`
 	TargetID string `json:"targetId"`
 	Done     bool   `json:"done"`
+
+	// The action register (register.go). Area is the area perubahan named
+	// by a tag ("" = from the target's column, if it is one); Status is
+	// belum, proses or selesai ("" = from Done, for actions stored before);
+	// StatusAt is when it was last set (the register takes the latest
+	// across sessions). Progress and Evidence are the progress notes and
+	// evidence links reported on it. Origin is set on a copy of another
+	// session's action, made when a monitoring session starts: its updates
+	// flow back to that action in the register.
+	Area     string         `json:"area,omitempty"`
+	Status   string         `json:"status,omitempty"`
+	StatusAt time.Time      `json:"statusAt,omitzero"`
+	Progress []ProgressNote `json:"progress,omitempty"`
+	Evidence []string       `json:"evidence,omitempty"`
+	Origin   *ActionOrigin  `json:"origin,omitempty"`
 }
 
 // Record is the conclusion written for a note, a group, or ("" target) the session.
@@ -238,4 +260,8 @@ type Participant struct {
 	Jabatan   string    `json:"jabatan,omitempty"`
 	Signature string    `json:"signature,omitempty"`
 	SignedAt  time.Time `json:"signedAt,omitzero"`
+
+	// MergedInto is the participant this row was merged into (merge.go);
+	// such a row is Removed and its tokens are the survivor's devices.
+	MergedInto string `json:"mergedInto,omitempty"`
 }

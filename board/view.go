@@ -285,10 +285,19 @@ type ActionView struct {
 	Due      string  `json:"due"`
 	TargetID *string `json:"targetId"`
 	Done     bool    `json:"done"`
+	// The action register's fields (register.go); status is absent on an
+	// action never given one (then done says selesai or belum).
+	Status   string         `json:"status,omitempty"`
+	Area     string         `json:"area,omitempty"`
+	StatusAt time.Time      `json:"statusAt,omitzero"`
+	Progress []ProgressNote `json:"progress,omitempty"`
+	Evidence []string       `json:"evidence,omitempty"`
+	Origin   *ActionOrigin  `json:"origin,omitempty"`
 }
 
 func actionView(a *Action) ActionView {
-	v := ActionView{ID: a.ID, Text: a.Text, Owner: a.Owner, Due: a.Due, Done: a.Done}
+	v := ActionView{ID: a.ID, Text: a.Text, Owner: a.Owner, Due: a.Due, Done: a.Done,
+		Status: a.Status, Area: a.Area, StatusAt: a.StatusAt, Progress: a.Progress, Evidence: a.Evidence, Origin: a.Origin}
 	if a.TargetID != "" {
 		t := a.TargetID
 		v.TargetID = &t

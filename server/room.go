@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"log/slog"
@@ -49,7 +48,8 @@ type room struct {
 
 	st            *board.State
 	refs          map[string]board.Ack
-	byToken       map[string]string // hex(token hash) -> participant id
+	byToken       map[string]string // hex(token hash) -> participant id (devices included)
+	rejoins       *rejoinBook       // second-device requests and links (rejoin.go)
 	clients       map[*client]struct{}
 	online        map[string]int // participant id -> live clients
 	attachSeq     uint64         // clients attached so far: their order, for evictOldest
@@ -58,7 +58,9 @@ type room struct {
 	pending       []pendingChange
 	dirtyPresence bool
 	broken        bool
-	epoch         int64 // the lease's fencing epoch (0: one node, unfenced)
+	epoch         int64     // the lease's fencing epoch (0: one node, unfenced)
+	holding       bool      // a flush queues its frames quietly (directwrite.go)
+	held          []*client // the clients it queued frames for
 }
 
 // pendingChange is a decided change waiting for the group commit, with
@@ -98,10 +100,7 @@ func (r *room) run() {
 		return
 	}
 	r.st, r.refs = st, refs
-	r.byToken = map[string]string{}
-	for _, p := range st.Participants {
-		r.byToken[hex.EncodeToString(p.TokenHash)] = p.ID
-	}
+	r.indexTokens()
 	if own != nil {
 		own.serve()
 	}
@@ -169,6 +168,9 @@ func (r *room) handle(batch []any) (stop bool) {
 			r.view(m)
 		case photosMsg:
 			r.photosChanged(m)
+		case roomFn:
+			r.flush()
+			m.fn(r)
 		case clusterMsg:
 			r.clusterMsg(m)
 		case stopMsg:
@@ -193,7 +195,7 @@ func (r *room) participantByToken(hash []byte) *board.Participant {
 		return nil
 	}
 	p := r.st.Participants[id]
-	if p == nil || p.Removed || subtle.ConstantTimeCompare(p.TokenHash, hash) != 1 {
+	if p == nil || p.Removed || !r.st.HoldsToken(p, hash) {
 		return nil
 	}
 	return p
@@ -321,6 +323,8 @@ func (r *room) flush() {
 		}
 		return
 	}
+	r.holdWakes()
+	defer r.sendHeld()
 	for i, p := range pend {
 		ev := &p.ch.Event
 		ev.Seq = first + int64(i)
@@ -367,6 +371,10 @@ func (r *room) afterEvent(ev *board.Event) {
 		}
 	case board.ClosedData:
 		r.dirtyPresence = true
+	case board.DeviceData:
+		r.indexTokens()
+	case board.MergedData:
+		r.afterMerge(d)
 	}
 }
 
@@ -397,6 +405,8 @@ func (r *room) fail(m any, err error) {
 		m.reply <- err
 	case viewMsg:
 		m.reply <- err
+	case roomFn:
+		m.fail(err)
 	case clusterMsg:
 		if m.reply != nil {
 			m.reply <- err

@@ -38,6 +38,11 @@ func (r *room) attach(m attachMsg) {
 		// A second tab still needs the list.
 		r.pushTo(cl, r.presence())
 	}
+	if cl.viewer.Role == board.RoleFacilitator && r.rejoins != nil {
+		if l := r.rejoinList(); len(l) > 0 {
+			r.pushTo(cl, encode(rejoinFrame{Type: "rejoin", Requests: l}))
+		}
+	}
 	m.reply <- nil
 }
 
@@ -136,7 +141,16 @@ func (r *room) pushTo(cl *client, b []byte) { r.pushFrameTo(cl, frame{b: b}) }
 
 // pushFrameTo is pushTo for a frame in parts (a welcome).
 func (r *room) pushFrameTo(cl *client, f frame) {
-	if !cl.out.pushFrame(f) {
+	var ok bool
+	if r.holding {
+		if ok = cl.out.pushQuiet(f); ok && !cl.held {
+			cl.held = true
+			r.held = append(r.held, cl)
+		}
+	} else {
+		ok = cl.out.pushFrame(f)
+	}
+	if !ok {
 		if _, ok := r.clients[cl]; ok {
 			r.log.Warn("dropping a slow client", "participant", cl.participantID)
 			r.detach(cl)

@@ -26,9 +26,12 @@ func (s *Server) routes() {
 	a.Delete("/api/sessions/:id", s.deleteSession)
 	a.Get("/api/sessions/:id/events", s.sseEvents)
 	a.Get("/api/sessions/:id/minutes", s.getMinutes)
+	a.Get("/api/sessions/:id/pack", s.getPack)
 	a.Get("/api/sessions/:id/diagram", s.getDiagram)
 	a.Get("/ws/sessions/:id", s.upgradeCheck, s.websocketHandler())
 	s.photoRoutes()
+	s.rejoinRoutes()
+	s.programmeRoutes()
 	s.staticRoutes()
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

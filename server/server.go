@@ -72,6 +72,8 @@ type Server struct {
 	commands *rateLimiter
 	// creates limits session creation per client address.
 	creates *windowLimiter
+	// rejoinAsks limits second-device requests per client address (rejoin.go).
+	rejoinAsks *windowLimiter
 
 	// assetsOnce guards page: the prepared static files.
 	assetsOnce sync.Once
@@ -117,6 +119,7 @@ func New(cfg Config) *Server {
 	if cfg.SessionsPerHour > 0 {
 		s.creates = newWindowLimiter(cfg.SessionsPerHour, time.Hour)
 	}
+	s.rejoinAsks = newWindowLimiter(rejoinAsksPerAddr, rejoinAskWindow)
 	if cfg.Cluster.Leases != nil {
 		s.cluster = newCluster(s, cfg.Cluster)
 	}

@@ -27,26 +27,30 @@ func (db *DB) CreateSession(ctx context.Context, sess board.Session, passcodeHas
 	if err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO sessions (id, join_code, passcode_hash, seq, data, created_at) VALUES (?, ?, ?, 0, ?, ?)`,
-			sess.ID, sess.JoinCode, nonNil(passcodeHash), string(data), sess.CreatedAt.UTC().Format(timeFormat))
-		var se sqlite3.Error
-		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
-			return ErrCodeTaken
-		}
-		if err != nil {
+	return db.write(ctx, func(tx *sql.Tx) error { return insertSession(tx, sess, data, passcodeHash, fac, columns) })
+}
+
+// insertSession writes a new session's rows (CreateSession, and
+// CreateProgrammeSession inside its own transaction).
+func insertSession(tx *sql.Tx, sess board.Session, data []byte, passcodeHash []byte, fac board.Participant, columns []board.Column) error {
+	_, err := tx.Exec(`INSERT INTO sessions (id, join_code, passcode_hash, seq, data, created_at) VALUES (?, ?, ?, 0, ?, ?)`,
+		sess.ID, sess.JoinCode, nonNil(passcodeHash), string(data), sess.CreatedAt.UTC().Format(timeFormat))
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+		return ErrCodeTaken
+	}
+	if err != nil {
+		return err
+	}
+	if err := putParticipant(tx, sess.ID, &fac); err != nil {
+		return err
+	}
+	for i := range columns {
+		if err := putEntity(tx, sess.ID, board.EntColumn, columns[i].ID, &columns[i]); err != nil {
 			return err
 		}
-		if err := putParticipant(tx, sess.ID, &fac); err != nil {
-			return err
-		}
-		for i := range columns {
-			if err := putEntity(tx, sess.ID, board.EntColumn, columns[i].ID, &columns[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func nonNil(b []byte) []byte {

@@ -1,8 +1,11 @@
 // app.js — the entry point and router: / (landing), /join/{CODE} (join
-// form), /s/{sessionId} (the board). Navigation uses the History API.
+// form), /s/{sessionId} (the board), /p (a new programme), /p/{id}#KEY (a
+// programme). Navigation uses the History API.
 import { mountLanding } from './views/landing.js';
 import { mountJoin } from './views/join.js';
 import { mountBoard } from './board/board.js';
+import { mountProgramme } from './views/programme.js';
+import { mountProgrammeNew } from './views/programme-new.js';
 import { closeAllDialogs } from './ui/dialog.js';
 import { closeMenu } from './ui/menu.js';
 
@@ -30,6 +33,12 @@ function route() {
   if ((m = /^\/s\/([^/]+)\/?$/.exec(path))) {
     document.body.className = 'on-board';
     current = mountBoard(root, decodeURIComponent(m[1]), app);
+  } else if ((m = /^\/p\/([^/]+)\/?$/.exec(path))) {
+    document.body.className = 'on-page';
+    current = mountProgramme(root, decodeURIComponent(m[1]), app);
+  } else if (/^\/p\/?$/.test(path)) {
+    document.body.className = 'on-page';
+    current = mountProgrammeNew(root, app);
   } else if ((m = /^\/join\/([^/]+)\/?$/.exec(path))) {
     document.body.className = 'on-page';
     current = mountJoin(root, decodeURIComponent(m[1]), app);

@@ -98,3 +98,29 @@ export function getPref(k, fallback) {
 export function setPref(k, v) {
   write('pref:' + k, v);
 }
+
+/** saveProgramme remembers a programme's key and header on this browser. */
+export function saveProgramme(id, info) {
+  const prev = read('programme:' + id, {});
+  write('programme:' + id, { ...prev, ...info, savedAt: Date.now() });
+}
+
+export function getProgrammeInfo(id) {
+  return read('programme:' + id, null);
+}
+
+/** recentProgrammes lists the programmes this browser holds a key for, newest first. */
+export function recentProgrammes() {
+  const out = [];
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i);
+      if (k && k.startsWith(P + 'programme:')) {
+        const id = k.slice((P + 'programme:').length);
+        const s = read('programme:' + id, null);
+        if (s && s.key) out.push({ id, ...s });
+      }
+    }
+  } catch (_) { /* ignore */ }
+  return out.sort((a, b) => (b.savedAt || 0) - (a.savedAt || 0));
+}

@@ -8,6 +8,7 @@ import { openMenu } from '../ui/menu.js';
 import { openDialog, confirmDialog } from '../ui/dialog.js';
 import { label, targets } from './derive.js';
 import { draftProps, draftOf, dropDrafts, draftKeys } from './drafts.js';
+import { progressView, statusOf } from './progress.js';
 
 export function actionsView(ctx, p) {
   const s = ctx.state;
@@ -25,7 +26,7 @@ export function actionsView(ctx, p) {
 function actionItem(ctx, p, a) {
   const s = ctx.state;
   const today = new Date().toISOString().slice(0, 10);
-  const late = !a.done && a.due && a.due < today;
+  const late = statusOf(a) !== 'selesai' && a.due && a.due < today;
   return h('li', { key: a.id, class: 'action' + (a.done ? ' done' : ''), 'data-testid': 'action', 'data-action-id': a.id },
     h('input', { type: 'checkbox', class: 'action-check', checked: !!a.done, disabled: !p.staffEdit, 'data-testid': 'action-done', 'aria-label': t('action.done'),
       onchange: (e) => ctx.cmd('action.update', { id: a.id, done: e.target.checked }) }),
@@ -35,7 +36,8 @@ function actionItem(ctx, p, a) {
         h('span', { class: 'action-owner', 'data-testid': 'action-owner' }, icon('users', 12), ' ', t('action.pic'), ': ', a.owner),
         h('span', { class: 'action-due' + (late ? ' late' : ''), 'data-testid': 'action-due' }, icon('clock', 12), ' ', fmtDate(a.due))),
       a.targetId && (s.notes.has(a.targetId) || s.groups.has(a.targetId))
-        ? h('p', { class: 'action-target' }, icon('link', 12), ' ', label(s, a.targetId, 70)) : null),
+        ? h('p', { class: 'action-target' }, icon('link', 12), ' ', label(s, a.targetId, 70)) : null,
+      progressView(ctx, p, a)),
     p.staffEdit ? h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'data-testid': 'action-menu', 'aria-haspopup': 'menu', 'aria-label': t('action.menu'),
       onclick: (e) => openMenu(e.currentTarget, [
         { label: t('common.edit'), testid: 'action-edit', onSelect: () => actionDialog(ctx, a) },

@@ -8,10 +8,22 @@ export function allowed(s, type) {
   const r = (s.rules || {})[type];
   if (!r || s.session.closed) return false;
   const role = s.you.role;
-  if (!r.roles.includes(role)) return false;
+  // monitoringTeam: in a monitoring session every participant may send
+  // it too (action.progress), under the lock like other participant work.
+  const byRole = r.roles.includes(role);
+  if (!byRole && !(r.monitoringTeam && s.session.template === 'monitoring-rencana-aksi')) return false;
   const set = s.session.settings || {};
-  if (set.locked && role !== 'facilitator' && !r.lockExempt) return false;
+  if (set.locked && role !== 'facilitator' && !(r.lockExempt && byRole)) return false;
   return !r.phase || s.session.phase === r.phase || (!!r.facilitatorAnyPhase && role === 'facilitator');
+}
+
+/** resultsHidden mirrors the server's rule (board.ResultsHidden): while the
+ * facilitator hides the results, a participant gets no totals in the
+ * screen and vote phases — every total it receives reads 0, which the page
+ * must not show as "0 votes". */
+export function resultsHidden(s) {
+  const st = s.session.settings || {};
+  return !!st.hideResults && s.you.role === 'participant' && (s.session.phase === 'vote' || s.session.phase === 'screen');
 }
 
 export function perms(s) {
@@ -34,6 +46,7 @@ export function perms(s) {
     usg: may('usg.score'),
     link: may('link.add'),
     staffEdit: may('record.set'),
+    report: may('action.progress'),
     facEdit: may('phase.set'),
   };
 }

@@ -6,6 +6,7 @@ import { icon } from '../ui/icons.js';
 import { getTemplates, createSession } from '../api.js';
 import { saveSession, recentSessions, getMe, saveMe } from '../storage.js';
 import { appHeader, joinForm, submitJoin } from './join.js';
+import { programmesCard } from './programme-new.js';
 
 const ZONES = { WIB: '+07:00', WITA: '+08:00', WIT: '+09:00' };
 
@@ -47,7 +48,8 @@ function view(st, app, draw) {
                 onclick: (e) => { e.preventDefault(); app.navigate('/s/' + encodeURIComponent(r.id)); } },
               h('span', { class: 'recent-title' }, r.title || r.joinCode || '—'),
               h('span', { class: 'recent-meta' }, [r.joinCode, r.role ? t('role.' + r.role) : '', r.name].filter(Boolean).join(' · ')),
-              icon('right', 16)))))) : null)),
+              icon('right', 16)))))) : null,
+          programmesCard(app))),
       h('p', { class: 'landing-foot' }, t('landing.foot'))));
 }
 
