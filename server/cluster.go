@@ -132,6 +132,9 @@ var errElsewhere = board.Errorf(board.CodeUnavailable, "this session is served b
 // send routes a message for a session's room: to the local room when this
 // node owns the session (or can take its lease), else to its owner.
 func (c *cluster) send(ctx context.Context, id string, m any) error {
+	if d, ok := m.(detachMsg); ok && c.proxyFor(id, d) == nil && !c.srv.hub.loaded(id) {
+		return nil // attached nowhere now (its proxy closed it, or its room stopped)
+	}
 	for round := 0; ; round++ {
 		if round > 2 {
 			// Routed again and again (the owner is changing hands): not

@@ -198,3 +198,23 @@ func TestClusterNodeBackUnderSameName(t *testing.T) {
 	seqs := eventSeqs(t, w2)
 	checkContiguous(t, "the restarted node's client", seqs, seqs[0], seq)
 }
+
+// A participant removed by the facilitator on the owner is closed with
+// 4003 on the node that holds its socket, as on one node; its detach
+// there finds nothing to do (no room is loaded for it on that node).
+func TestClusterRemovedOnOtherNode(t *testing.T) {
+	tc := startCluster(t, 2, 2*time.Second)
+	a, b := tc.nodes[0], tc.nodes[1]
+	s := a.create("masalah-inovasi")
+	fac, _ := a.connect(s.ID, s.FacilitatorToken, nil)
+	j := b.join(s.JoinCode, "Ani")
+	cp, _ := b.connect(s.ID, j.Token, nil)
+	_, epoch, _ := tc.db.LeaseOwner(context.Background(), s.ID)
+	fac.ack("participant.remove", "r1", map[string]any{"id": j.ParticipantID})
+	if code := cp.waitClose(); code != 4003 {
+		t.Fatalf("removed participant's socket on b closed with %d, want 4003", code)
+	}
+	if owner, e, _ := tc.db.LeaseOwner(context.Background(), s.ID); owner != "a" || e != epoch {
+		t.Fatalf("lease %s@%d after the removal, want a@%d", owner, e, epoch)
+	}
+}

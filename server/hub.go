@@ -79,6 +79,13 @@ func (h *hub) sendLocal(ctx context.Context, id string, m any) error {
 	}
 }
 
+// loaded reports whether the session's room is on this node now.
+func (h *hub) loaded(id string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.rooms[id] != nil
+}
+
 // remove forgets a room (it stops on its own).
 func (h *hub) remove(r *room) {
 	h.mu.Lock()
