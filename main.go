@@ -76,7 +76,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	lanAddrs := fs.String("lan-addrs", env("REMBUK_LAN_ADDRS", ""), "hosts offered to phones when the page is opened on localhost, comma-separated; default this machine's addresses (env REMBUK_LAN_ADDRS)")
 	dev := fs.Bool("dev", env("REMBUK_DEV", "") == "1", "serve the page's sources as they are, unbundled and uncached, with no service worker (env REMBUK_DEV=1)")
 	logLevel := fs.String("log-level", env("REMBUK_LOG_LEVEL", "info"), "debug, info, warn or error")
+	var cf clusterFlags
+	cf.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cf.check(*dbPath); err != nil {
 		return err
 	}
 	if *perHour < 0 {
@@ -108,12 +113,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cluster, closeBroker, err := cf.setup(*dbPath, db, *addr, log)
+	if err != nil {
+		db.Close()
+		return err
+	}
+	defer closeBroker()
 	srv := server.New(server.Config{
 		Store: db, Logger: log, AllowedOrigins: splitList(*origins),
 		TrustedProxies: splitList(*proxies), TimeZone: *zone, RefuseUpgrades: *refuseWS,
 		PublicURL: pub, LANAddrs: splitList(*lanAddrs),
 		Assets:          assets,
 		SessionsPerHour: *perHour,
+		Cluster:         cluster,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -63,3 +63,32 @@ func TestBackupPostgresSaysPgDump(t *testing.T) {
 		t.Errorf("error shows the password: %q", err)
 	}
 }
+
+// A broker without PostgreSQL refuses to start, saying why, before
+// anything is opened or listening.
+func TestBrokerNeedsPostgres(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rembuk.db")
+	var stdout, stderr bytes.Buffer
+	err := run([]string{"-addr", "127.0.0.1:0", "-db", path, "-broker", "nats://127.0.0.1:4222"}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "postgres://") || !strings.Contains(err.Error(), "-broker") {
+		t.Fatalf("run: %v, want a refusal naming -broker and postgres://", err)
+	}
+	if _, serr := os.Stat(path); serr == nil {
+		t.Errorf("the SQLite file was created before refusing")
+	}
+	if strings.Contains(stdout.String(), "listening") {
+		t.Errorf("stdout %q: it listened", stdout.String())
+	}
+}
+
+func TestDefaultNodeID(t *testing.T) {
+	host, _ := os.Hostname()
+	for addr, want := range map[string]string{
+		"127.0.0.1:8081": "127-0-0-1:8081",
+		":8080":          strings.ReplaceAll(host, ".", "-") + ":8080",
+	} {
+		if got := defaultNodeID(addr); got != want {
+			t.Errorf("defaultNodeID(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}

@@ -79,11 +79,12 @@ func TestRejoinSecondDevice(t *testing.T) {
 	other.shot("02-link-used-360")
 
 	// (a) The facilitator's approval.
+	// By keyboard: the toggle and the form answer Enter.
 	other.do("ask the facilitator",
 		chromedp.Navigate(base+"/join/"+code),
-		click(css(`[data-testid=rejoin-toggle]`)),
-		typeInto(css(`[data-testid=rejoin-name]`), "siti rahayu"),
-		click(css(`[data-testid=rejoin-ask]`)),
+		focusOn(css(`[data-testid=rejoin-toggle]`)),
+		chromedp.KeyEvent("\r"),
+		typeInto(css(`[data-testid=rejoin-name]`), "siti rahayu\r"),
 		waitVisible(css(`[data-testid=rejoin-waiting]`)),
 	)
 	other.shot("03-rejoin-waiting-360")
@@ -91,7 +92,7 @@ func TestRejoinSecondDevice(t *testing.T) {
 	fac.do("the request shows", waitVisible(css(`[data-testid=rejoin-card]`)))
 	fac.shot("04-rejoin-request-1280")
 	maybeAxe(t, fac, "rejoin request 1280")
-	fac.do("approve", click(css(`[data-testid=rejoin-approve]`)), waitGone(css(`[data-testid=rejoin-card]`)))
+	fac.do("approve by keyboard", focusOn(css(`[data-testid=rejoin-approve]`)), chromedp.KeyEvent("\r"), waitGone(css(`[data-testid=rejoin-card]`)))
 	other.do("the approved device opens the board", waitVisible(css(selBoard)))
 	other.waitJS("connected", connected)
 	if got := evalAwait[string](other, youJS); got != pid {

@@ -285,3 +285,29 @@ func TestDevicesShareCommandRate(t *testing.T) {
 		t.Fatalf("the second device after the first spent the burst: %v, want rate_limited", f)
 	}
 }
+
+// TestRejoinClosedSession: a closed session lets no new device in, by
+// either way; what was open stays (the first device still reads the board).
+func TestRejoinClosedSession(t *testing.T) {
+	ts := startServer(t, "")
+	c := ts.create("kosong")
+	siti := ts.join(c.JoinCode, "Siti")
+	var l struct {
+		Secret string `json:"secret"`
+	}
+	ts.do("POST", "/api/sessions/"+c.ID+"/devices", siti.Token, nil, &l)
+	fac, _ := ts.connect(c.ID, c.FacilitatorToken, nil)
+	fac.ack("session.close", "x1", nil)
+	if st := ts.do("POST", "/api/rejoin", "", map[string]any{"code": c.JoinCode, "name": "Siti"}, nil); st != 409 {
+		t.Fatalf("asking in a closed session: %d, want 409", st)
+	}
+	if st := ts.do("POST", "/api/sessions/"+c.ID+"/devices", siti.Token, nil, nil); st != 409 {
+		t.Fatalf("a new link in a closed session: %d, want 409", st)
+	}
+	if st := ts.do("POST", "/api/sessions/"+c.ID+"/devices/claim", "", map[string]any{"secret": l.Secret}, nil); st != 409 {
+		t.Fatalf("claiming an older link in a closed session: %d, want 409", st)
+	}
+	if st := ts.do("GET", "/api/sessions/"+c.ID+"/board", siti.Token, nil, nil); st != 200 {
+		t.Fatalf("the first device after the close: %d", st)
+	}
+}

@@ -32,6 +32,7 @@ type roomDeps struct {
 	idle     time.Duration
 	commands *rateLimiter
 	hub      *hub
+	cluster  *cluster // nil: one node alone; else leases and fencing (cluster.go)
 }
 
 // room owns one session's live state and its clients. Only its goroutine
@@ -57,6 +58,9 @@ type room struct {
 	pending       []pendingChange
 	dirtyPresence bool
 	broken        bool
+	epoch         int64     // the lease's fencing epoch (0: one node, unfenced)
+	holding       bool      // a flush queues its frames quietly (directwrite.go)
+	held          []*client // the clients it queued frames for
 }
 
 // pendingChange is a decided change waiting for the group commit, with
@@ -74,6 +78,18 @@ func newRoom(deps roomDeps, id string) *room {
 // run loads the session and then serves messages until stopped or idle.
 func (r *room) run() {
 	defer r.deps.hub.exited(r)
+	var own *ownership // this node's lease on the session (cluster.go)
+	if c := r.deps.cluster; c != nil {
+		var err error
+		if own, err = c.acquire(r); err != nil {
+			// What waits is routed again by hub.exited (to the owner).
+			r.loadErr = err
+			r.deps.hub.remove(r)
+			return
+		}
+		r.epoch = own.epoch
+		defer own.exited()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 	st, refs, err := r.deps.store.LoadState(ctx, r.id)
 	cancel()
@@ -85,6 +101,9 @@ func (r *room) run() {
 	}
 	r.st, r.refs = st, refs
 	r.indexTokens()
+	if own != nil {
+		own.serve()
+	}
 	idle := time.NewTimer(r.deps.idle)
 	defer idle.Stop()
 	batch := make([]any, 0, roomBatch)
@@ -152,6 +171,8 @@ func (r *room) handle(batch []any) (stop bool) {
 		case roomFn:
 			r.flush()
 			m.fn(r)
+		case clusterMsg:
+			r.clusterMsg(m)
 		case stopMsg:
 			stop = true
 		}
@@ -285,7 +306,7 @@ func (r *room) flush() {
 		changes[i] = p.ch
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
-	first, err := r.deps.store.Submit(ctx, r.id, 0, changes)
+	first, err := r.deps.store.Submit(ctx, r.id, r.epoch, changes)
 	cancel()
 	pend := r.pending
 	r.pending = nil
@@ -302,6 +323,8 @@ func (r *room) flush() {
 		}
 		return
 	}
+	r.holdWakes()
+	defer r.sendHeld()
 	for i, p := range pend {
 		ev := &p.ch.Event
 		ev.Seq = first + int64(i)
@@ -384,6 +407,10 @@ func (r *room) fail(m any, err error) {
 		m.reply <- err
 	case roomFn:
 		m.fail(err)
+	case clusterMsg:
+		if m.reply != nil {
+			m.reply <- err
+		}
 	}
 }
 

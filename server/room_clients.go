@@ -24,11 +24,13 @@ func (r *room) attach(m attachMsg) {
 	r.attachSeq++
 	cl.attached = r.attachSeq
 	r.online[p.ID]++
-	w := r.welcome(cl.viewer, m.since)
-	if n := w.size(); m.progress && n >= bulkFrameBytes {
-		r.pushTo(cl, encode(loadingFrame{Type: "loading", Bytes: n}))
+	if !m.resume || !r.resumeEvents(cl, m.since) {
+		w := r.welcome(cl.viewer, m.since)
+		if n := w.size(); m.progress && n >= bulkFrameBytes {
+			r.pushTo(cl, encode(loadingFrame{Type: "loading", Bytes: n}))
+		}
+		r.pushFrameTo(cl, w)
 	}
-	r.pushFrameTo(cl, w)
 	r.clients[cl] = struct{}{}
 	if r.online[p.ID] == 1 {
 		r.dirtyPresence = true
@@ -139,7 +141,16 @@ func (r *room) pushTo(cl *client, b []byte) { r.pushFrameTo(cl, frame{b: b}) }
 
 // pushFrameTo is pushTo for a frame in parts (a welcome).
 func (r *room) pushFrameTo(cl *client, f frame) {
-	if !cl.out.pushFrame(f) {
+	var ok bool
+	if r.holding {
+		if ok = cl.out.pushQuiet(f); ok && !cl.held {
+			cl.held = true
+			r.held = append(r.held, cl)
+		}
+	} else {
+		ok = cl.out.pushFrame(f)
+	}
+	if !ok {
 		if _, ok := r.clients[cl]; ok {
 			r.log.Warn("dropping a slow client", "participant", cl.participantID)
 			r.detach(cl)

@@ -15,6 +15,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -113,10 +114,9 @@ func (db *DB) commit(batch []*job) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
 	errs, err := db.runBatch(ctx, batch)
-	var pe *pgconn.PgError
-	if err != nil && errors.As(err, &pe) {
-		// A statement was refused: nothing was committed. Again, with a
-		// savepoint per job.
+	if refused(err) {
+		// A job's statement was refused: nothing was committed. Again,
+		// with a savepoint per job.
 		db.retried.Add(1)
 		errs, err = db.runSavepoints(ctx, batch)
 	}
@@ -130,6 +130,27 @@ func (db *DB) commit(batch []*job) {
 	for i, j := range batch {
 		j.done <- errs[i]
 	}
+}
+
+// statementError is a job's statement refused inside a batch.
+type statementError struct{ err error }
+
+func (e statementError) Error() string { return e.err.Error() }
+func (e statementError) Unwrap() error { return e.err }
+
+// refused reports whether a batch failed because PostgreSQL refused a
+// job's statement for its data (SQLSTATE class 22, data exception, or 23,
+// integrity constraint violation): then nothing was committed, and the
+// jobs may run again. A connection lost, a server shutting down, or an
+// error while reading the commit's answer leave the outcome unknown and
+// are never retried: the rooms reload from the log instead.
+func refused(err error) bool {
+	var se statementError
+	var pe *pgconn.PgError
+	if !errors.As(err, &se) || !errors.As(err, &pe) {
+		return false
+	}
+	return strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23")
 }
 
 // runBatch sends every job's statements in one batch: one implicit
@@ -147,7 +168,7 @@ func (db *DB) runBatch(ctx context.Context, batch []*job) (errs []error, err err
 			var je jobError
 			if !errors.As(e, &je) {
 				br.Close()
-				return nil, e
+				return nil, statementError{e}
 			}
 			errs[i] = je.err
 		}
