@@ -13,7 +13,7 @@ import (
 // surviving nodes keep their connections; the stored log and the acks
 // agree. The first time, the dead node's clients stay away and a client
 // of the same session on another node must see them go offline within
-// 6 s (timings are checked at twice their target unless
+// 6 s (timings are checked at three times their target unless
 // REMBUK_CLUSTER_TARGETS=1; see limit). At the end every ref sent is
 // acked, and stored once at its acked seq; every client saw every seq of
 // its session once, in order, across reconnects and owner changes.
@@ -39,7 +39,7 @@ func TestKillOwnerCycles(t *testing.T) {
 		presence := cycle == 1
 		if presence {
 			for _, k := range gone {
-				k.hold(limit(offlineTarget) + time.Second)
+				k.hold(time.Hour) // until the presence check is done
 			}
 		}
 		killed := time.Now()
@@ -54,6 +54,9 @@ func TestKillOwnerCycles(t *testing.T) {
 		}
 		if presence {
 			off := checkOffline(t, l.clients, gone, url, killed)
+			for _, k := range gone {
+				k.hold(0)
+			}
 			t.Logf("cycle %d: the dead node's people shown offline after %v at the latest (target %v)", cycle, off.Round(time.Millisecond), offlineTarget)
 		}
 		// A little more load through the new owners, then the survivors
@@ -83,14 +86,15 @@ const (
 )
 
 // limit is what a timing is checked against. Targets are measured (and
-// logged) by these tests; on a shared 2-core CI machine they are checked
-// at twice the target, and REMBUK_CLUSTER_TARGETS=1 checks the target
-// itself.
+// logged) by these tests; on CI's shared 2-core machine, with the browser
+// tests running beside them, they are checked at three times the target
+// (what catches a failover or a presence update that never comes), and
+// REMBUK_CLUSTER_TARGETS=1 checks the target itself.
 func limit(target time.Duration) time.Duration {
 	if os.Getenv("REMBUK_CLUSTER_TARGETS") == "1" {
 		return target
 	}
-	return 2 * target
+	return 3 * target
 }
 
 // checkOffline: for each client that was on the dead node (and is held
