@@ -280,4 +280,10 @@ func TestProgrammePackDownload(t *testing.T) {
 	if _, ok := files["Laporan-Monitoring-Rencana-Aksi.docx"]; !ok {
 		t.Error("no DOCX report")
 	}
+	// The report alone, as a spreadsheet.
+	b.do("download the report as CSV", click(css(`[data-testid=prog-report-csv]`)))
+	name, csvBody := dl.next(t, "report csv")
+	if name != "laporan-monitoring-rencana-aksi-program-zi-bp3kp-jawa-ii-2026.csv" || !strings.Contains(string(csvBody), "Sosialisasi pengendalian gratifikasi;Budi Santoso;2026-01-15;belum;1") {
+		t.Errorf("report csv %q:\n%s", name, csvBody)
+	}
 }

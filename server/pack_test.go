@@ -178,30 +178,38 @@ type zipWalker struct{ r *bufio.Reader }
 // next returns the next entry's name, or "" at the central directory.
 func (z *zipWalker) next(t *testing.T) string {
 	t.Helper()
+	name, err := z.nextErr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+func (z *zipWalker) nextErr() (string, error) {
 	var h [30]byte
 	if _, err := io.ReadFull(z.r, h[:]); err != nil {
-		t.Fatalf("local header: %v", err)
+		return "", fmt.Errorf("local header: %w", err)
 	}
 	switch binary.LittleEndian.Uint32(h[:4]) {
 	case 0x04034b50:
 	case 0x02014b50:
-		return ""
+		return "", nil
 	default:
-		t.Fatalf("not a zip local header: % x", h[:4])
+		return "", fmt.Errorf("not a zip local header: % x", h[:4])
 	}
 	if binary.LittleEndian.Uint16(h[6:])&0x8 != 0 {
-		t.Fatalf("entry with a data descriptor")
+		return "", fmt.Errorf("entry with a data descriptor")
 	}
 	size := int64(binary.LittleEndian.Uint32(h[18:]))
 	name := make([]byte, binary.LittleEndian.Uint16(h[26:]))
 	extra := int64(binary.LittleEndian.Uint16(h[28:]))
 	if _, err := io.ReadFull(z.r, name); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	if _, err := io.CopyN(io.Discard, z.r, extra+size); err != nil {
-		t.Fatalf("%s: %v", name, err)
+		return "", fmt.Errorf("%s: %w", name, err)
 	}
-	return string(name)
+	return string(name), nil
 }
 
 // TestPackStreams: the first files arrive while the photos are still
@@ -216,19 +224,52 @@ func TestPackStreams(t *testing.T) {
 	for i := range 3 {
 		uploadPhoto(t, ts, s.ID, s.FacilitatorToken, fmt.Sprintf("Foto%%20%d", i+1), testJPEG(t, 160, 120))
 	}
-	resp := ts.getPack(s.ID, s.FacilitatorToken, "")
+	t.Cleanup(func() {
+		select {
+		case <-g.gate:
+		default:
+			close(g.gate) // let the server finish if the test failed early
+		}
+	})
+	// The request and the first files, in a goroutine: a server that
+	// gathered the zip before sending would block here on the unread photos.
+	var resp *http.Response
+	var z *zipWalker
+	var got []string
+	arrived := make(chan struct{})
+	go func() {
+		defer close(arrived)
+		req, _ := http.NewRequest("GET", ts.URL+"/api/sessions/"+s.ID+"/pack", nil)
+		req.Header.Set("Authorization", "Bearer "+s.FacilitatorToken)
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return
+		}
+		resp, z = r, &zipWalker{r: bufio.NewReader(r.Body)}
+		for range 5 { // the letter, the attendance list and the minutes come before any photo is read
+			name, err := z.nextErr()
+			if err != nil {
+				return
+			}
+			got = append(got, name)
+		}
+	}()
+	select {
+	case <-arrived:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the first files did not arrive while the photos were unread: the pack is gathered before it is sent")
+	}
+	if resp == nil {
+		t.Fatal("the request failed")
+	}
+	defer resp.Body.Close()
 	if resp.StatusCode != 200 || resp.ContentLength != -1 {
 		t.Fatalf("status %d, length %d: want 200 and no length (streamed)", resp.StatusCode, resp.ContentLength)
 	}
 	if resp.Header.Get("X-Pack-Files") != "11" {
 		t.Errorf("X-Pack-Files %q, want 11", resp.Header.Get("X-Pack-Files"))
 	}
-	z := &zipWalker{r: bufio.NewReader(resp.Body)}
-	var got []string
-	for range 5 { // the letter, the attendance list and the minutes come before any photo is read
-		got = append(got, z.next(t))
-	}
-	if got[4] != "03-Notulen.docx" {
+	if len(got) != 5 || got[4] != "03-Notulen.docx" {
 		t.Fatalf("first files %v", got)
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -250,10 +291,10 @@ func TestPackStreams(t *testing.T) {
 }
 
 // TestPackLargePhotoSet measures the server's heap while it streams the
-// pack of a session at the photo cap (30 photos) to a slow reader. It
-// reports the figures; the bound it checks is loose (the minutes embed
-// every photo, so they are in memory while the minutes are rendered): the
-// heap never holds the whole zip on top of what was there before.
+// pack of a session at the photo cap (30 photos) to a slow reader, and
+// reports it (docs/operations.md quotes the figure); it checks only that
+// the whole pack arrives. A target belongs in a measurement, not here: the
+// minutes embed every photo, so the peak is the minutes' rendering.
 func TestPackLargePhotoSet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("uploads thirty photos")
@@ -383,5 +424,47 @@ func TestProgrammePack(t *testing.T) {
 	readme := string(files["README.txt"])
 	if !strings.Contains(readme, d1+"05-Rencana-Aksi.pdf\r\n    Rencana aksi (tindak lanjut) rapat dan statusnya\r\n    Area: 1. Manajemen Perubahan; 5. Penguatan Pengawasan") {
 		t.Errorf("README:\n%s", readme)
+	}
+}
+
+// TestProgrammeReport: the register report alone, in each format, to the
+// programme key only.
+func TestProgrammeReport(t *testing.T) {
+	ts := startServer(t, "", fixedClock)
+	a, b := ts.createProgramme("BP3KP Jawa II"), ts.createProgramme("BP3KP Jawa I")
+	s1 := ts.createIn(a, "kosong", "Rapat Pembentukan Tim")
+	fac, _ := ts.connect(s1.ID, s1.FacilitatorToken, nil)
+	fac.ack("action.add", "a1", map[string]any{"text": "Menyusun SOP", "owner": "TU", "due": "2027-01-10", "area": "Penataan Tatalaksana"})
+	get := func(key, query string) (int, http.Header, []byte) {
+		req, _ := http.NewRequest("GET", ts.URL+"/api/programmes/"+a.ID+"/report?"+query, nil)
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, body
+	}
+	for _, c := range []struct {
+		key, query string
+		want       int
+	}{{"", "", 401}, {b.Key, "", 403}, {s1.FacilitatorToken, "", 403}, {a.Key, "format=xls", 400}, {a.Key, "lang=fr", 400}} {
+		if st, _, body := get(c.key, c.query); st != c.want {
+			t.Errorf("key %.8q %s: %d %s, want %d", c.key, c.query, st, body, c.want)
+		}
+	}
+	st, h, body := get(a.Key, "format=csv")
+	if st != 200 || h.Get("Content-Disposition") != `attachment; filename="laporan-monitoring-rencana-aksi-program-zi-bp3kp-jawa-ii-2026.csv"` ||
+		!strings.Contains(string(body), "2;Penataan Tatalaksana;Menyusun SOP;TU;2027-01-10;belum;0;Rapat Pembentukan Tim") {
+		t.Errorf("csv: %d %q\n%s", st, h.Get("Content-Disposition"), body)
+	}
+	if st, _, body := get(a.Key, "format=pdf&lang=en"); st != 200 || !bytes.HasPrefix(body, []byte("%PDF-")) {
+		t.Errorf("pdf: %d", st)
+	}
+	if st, _, body := get(a.Key, "format=docx"); st != 200 || !strings.Contains(docxDocument(t, body), "Menyusun SOP") {
+		t.Errorf("docx: %d", st)
 	}
 }
