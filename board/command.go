@@ -51,6 +51,8 @@ type Command struct {
 	Path    *string `json:"path,omitempty"`
 	NIP     *string `json:"nip,omitempty"`
 	Jabatan *string `json:"jabatan,omitempty"`
+	// IntoID: participant.merge's surviving row (merge.go).
+	IntoID string `json:"intoId,omitempty"`
 	// The action register (register.go): action.add/update's status and
 	// area, action.progress's status and evidence links.
 	Status   *string  `json:"status,omitempty"`

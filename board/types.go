@@ -260,4 +260,8 @@ type Participant struct {
 	Jabatan   string    `json:"jabatan,omitempty"`
 	Signature string    `json:"signature,omitempty"`
 	SignedAt  time.Time `json:"signedAt,omitzero"`
+
+	// MergedInto is the participant this row was merged into (merge.go);
+	// such a row is Removed and its tokens are the survivor's devices.
+	MergedInto string `json:"mergedInto,omitempty"`
 }

@@ -30,6 +30,7 @@ func (s *Server) routes() {
 	a.Get("/api/sessions/:id/diagram", s.getDiagram)
 	a.Get("/ws/sessions/:id", s.upgradeCheck, s.websocketHandler())
 	s.photoRoutes()
+	s.rejoinRoutes()
 	s.programmeRoutes()
 	s.staticRoutes()
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
