@@ -59,7 +59,7 @@ func packFiles(t *testing.T, body []byte) ([]string, map[string][]byte) {
 	return names, files
 }
 
-func uploadPhoto(t *testing.T, ts *testServer, sid, tok, caption string, jpg []byte) {
+func uploadPhoto(t testing.TB, ts *testServer, sid, tok, caption string, jpg []byte) {
 	t.Helper()
 	req, _ := http.NewRequest("POST", ts.URL+"/api/sessions/"+sid+"/photos?caption="+caption, bytes.NewReader(jpg))
 	req.Header.Set("Authorization", "Bearer "+tok)
@@ -287,64 +287,5 @@ func TestPackStreams(t *testing.T) {
 		"04-Dokumentasi/Foto-02-foto-2.jpg 04-Dokumentasi/Foto-03-foto-3.jpg 05-Rencana-Aksi.csv 05-Rencana-Aksi.pdf README.txt"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("files %v", got)
-	}
-}
-
-// TestPackLargePhotoSet measures the server's heap while it streams the
-// pack of a session at the photo cap (30 photos) to a slow reader, and
-// reports it (docs/operations.md quotes the figure); it checks only that
-// the whole pack arrives. A target belongs in a measurement, not here: the
-// minutes embed every photo, so the peak is the minutes' rendering.
-func TestPackLargePhotoSet(t *testing.T) {
-	if testing.Short() {
-		t.Skip("uploads thirty photos")
-	}
-	ts := startServer(t, "")
-	s := ts.create("kosong")
-	for i := range 30 {
-		uploadPhoto(t, ts, s.ID, s.FacilitatorToken, fmt.Sprint(i+1), testJPEG(t, 1200, 900))
-	}
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var ms runtime.MemStats
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(5 * time.Millisecond):
-			}
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > peak.Load() {
-				peak.Store(ms.HeapAlloc)
-			}
-		}
-	}()
-	resp := ts.getPack(s.ID, s.FacilitatorToken, "")
-	var total int64
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := resp.Body.Read(buf)
-		total += int64(n)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Millisecond) // a slow reader: the server must wait, not gather
-	}
-	close(stop)
-	<-done
-	grew := int64(peak.Load()) - int64(before.HeapAlloc)
-	t.Logf("pack %.1f MB; heap before %.1f MB, peak %.1f MB (+%.1f MB)", float64(total)/1e6,
-		float64(before.HeapAlloc)/1e6, float64(peak.Load())/1e6, float64(grew)/1e6)
-	if total < 30*100<<10 {
-		t.Fatalf("pack of %d bytes is too small for thirty photos", total)
 	}
 }
