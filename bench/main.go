@@ -43,7 +43,7 @@ type options struct {
 func main() {
 	serve := flag.Bool("serve-baseline", false, "serve the baseline hub (used by the generator itself)")
 	addr := flag.String("addr", "127.0.0.1:0", "listen address of -serve-baseline (loopback only)")
-	wl := flag.String("workloads", "all", "comma-separated: W1,W2,W3,W4,knee,W5,mixed or all")
+	wl := flag.String("workloads", "all", "comma-separated: W1,W2,W3,W4,knee,W5,mixed or all; W2@RATE is W2 at RATE edits/s")
 	runs := flag.Int("runs", 3, "runs of every workload (the table shows medians)")
 	fsync := flag.String("fsync", "0,2000", "Rembuk variants by fsync delay in µs (0 = the disk as is; >0 uses ../shared/tools/slowfsync.c)")
 	quick := flag.Bool("quick", false, "shorter measurement windows (a third)")
@@ -52,6 +52,7 @@ func main() {
 	shim := flag.String("shim", "", "source of the fsync shim (default: ../shared/tools/slowfsync.c beside the repo)")
 	quiet := flag.Float64("quiet", 0, "before each workload run, wait (at most 3 min) until the machine is this idle, e.g. 0.9; the idle share seen is recorded either way")
 	w5settle := flag.Duration("w5-settle", 5*time.Second, "W5: idle time after the last connection before reading the RSS")
+	rates := flag.String("rate", "", "run W2 at these edits/s in all instead of its 1,000, comma-separated (e.g. 250,1000,3000; workloads W2@RATE)")
 	prof := flag.String("cpuprofile", "", "directory: run Rembuk as bench/cmd/profserver and write a CPU and heap profile per workload run (with -serve-baseline: the baseline's CPU profile file)")
 	pgURL := flag.String("postgres", "", "also run Rembuk on PostgreSQL (-db postgres://…): a loopback server's URL, e.g. postgres://postgres@127.0.0.1:5432/postgres; every run gets a fresh database, dropped after it")
 	flag.Parse()
@@ -76,6 +77,10 @@ func main() {
 		} else if w != "" {
 			o.workloads = append(o.workloads, w)
 		}
+	}
+	var err error
+	if o.workloads, err = expandRates(o.workloads, *rates); err != nil {
+		fatal(err)
 	}
 	for _, f := range strings.Split(*fsync, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -224,6 +229,9 @@ func run(o *options) error {
 	for runN := 1; runN <= o.runs; runN++ {
 		for _, name := range o.workloads {
 			w, ok := byName[strings.ToLower(name)]
+			if n, at := parseRate(name); at {
+				w, ok = w2Rate(n), true
+			}
 			if !ok {
 				return fmt.Errorf("unknown workload %q", name)
 			}

@@ -180,6 +180,8 @@ func printReport(w io.Writer, o *options, variants []variant, res []result) {
 		fmt.Fprintln(w, line+" |")
 	}
 	printDetails(w, t, variants, have)
+	printRates(w, t, variants, have)
+	printTargets12(w, t, variants, have)
 }
 
 // printDetails lists the secondary figures of the steady workloads and the
@@ -187,7 +189,14 @@ func printReport(w io.Writer, o *options, variants []variant, res []result) {
 func printDetails(w io.Writer, t table, variants []variant, have map[string]bool) {
 	keys := []string{"p50", "p99", "max", "ack_p99", "deliv_s", "cpu", "cpu_us_deliv", "gen_cpu", "peak_rss_mb", "errors", "disconnects"}
 	fmt.Fprintf(w, "\n| workload | server | %s |\n|---|---|%s\n", strings.Join(keys, " | "), strings.Repeat("---:|", len(keys)))
-	for _, wl := range []string{"W1", "W2", "W3", "W4"} {
+	wls := []string{"W1", "W2", "W3", "W4"}
+	for name := range have {
+		if _, ok := parseRate(name); ok {
+			wls = append(wls, name)
+		}
+	}
+	sort.Strings(wls[4:])
+	for _, wl := range wls {
 		if !have[wl] {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -81,5 +82,49 @@ func check(t *testing.T, what string, m metrics) {
 	}
 	if m["sent"] == 0 {
 		t.Errorf("%s: nothing was sent", what)
+	}
+}
+
+// TestRates: -rate turns W2 into one W2@RATE per rate, and only a
+// well-formed W2@RATE names a rate.
+func TestRates(t *testing.T) {
+	got, err := expandRates([]string{"W1", "W2", "W3"}, "250, 3000")
+	if err != nil || strings.Join(got, ",") != "W1,W2@250,W2@3000,W3" {
+		t.Fatalf("expandRates = %v, %v", got, err)
+	}
+	if _, err := expandRates([]string{"W2"}, "fast"); err == nil {
+		t.Fatal("a rate that is not a number was taken")
+	}
+	for name, want := range map[string]int{"W2@250": 250, "w2@3000": 3000, "W2@": 0, "W2@x": 0, "W2": 0, "W3@5": 0, "W2@30000": 0} {
+		if n, _ := parseRate(name); n != want {
+			t.Errorf("parseRate(%q) = %d, want %d", name, n, want)
+		}
+	}
+}
+
+// TestReportRatesAndTargets: the rate curve (W2 as its 1,000) and issue
+// 12's target table are printed from the runs' figures.
+func TestReportRatesAndTargets(t *testing.T) {
+	vs := []variant{{Name: "baseline", Kind: "baseline"}, {Name: "rembuk", Kind: "rembuk"}, {Name: "rembuk fsync+2ms", Kind: "rembuk", FsyncUS: 2000}}
+	var res []result
+	for _, w := range []string{"W2", "W2@250"} {
+		res = append(res,
+			result{Workload: w, Variant: "baseline", Run: 1, Metrics: metrics{"cpu": 0.2, "p99": 2, "p50": 1, "reach": 1, "cpu_us_edit": 200}},
+			result{Workload: w, Variant: "rembuk", Run: 1, Metrics: metrics{"cpu": 0.28, "p99": 5, "p50": 2, "reach": 1, "cpu_us_edit": 280}},
+			result{Workload: w, Variant: "rembuk fsync+2ms", Run: 1, Metrics: metrics{"cpu": 0.5, "p99": 5, "p50": 4, "reach": 1, "cpu_us_edit": 500}})
+	}
+	var b strings.Builder
+	printReport(&b, &options{runs: 1}, vs, res)
+	out := b.String()
+	for _, want := range []string{
+		"| 250 | rembuk | 2.00 | 5.00 | 2.50× | 0.28 | 1.40× | 280.0 | 1.0000 |",
+		"| 1000 | baseline |",
+		"| server CPU (cores) ≤ 1.50× | rembuk | 0.20 | 0.28 | 1.40× | ✓ |",
+		"| fan-out p99 (ms) ≤ 2.00× | rembuk | 2.00 | 5.00 | 2.50× | ✗ |",
+		"| server CPU (cores) ≤ 3.00× | rembuk fsync+2ms | 0.20 | 0.50 | 2.50× | ✓ |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -40,15 +40,7 @@ func w1(t *target, o *options) (metrics, error) {
 
 // w2: 50 sessions of 20, each adding a note a second: 1,000 durable edits/s
 // from 50 rooms (20k deliveries/s).
-func w2(t *target, o *options) (metrics, error) {
-	r, err := newRig(t, 50, 20, 0, false)
-	if err != nil {
-		return nil, err
-	}
-	defer r.close()
-	return r.steady(stepSpec{rate: 1, textLen: 60, warmup: 2 * time.Second, measure: o.scaled(12 * time.Second),
-		drain: 5 * time.Second}), nil
-}
+func w2(t *target, o *options) (metrics, error) { return w2At(t, o, 1000) }
 
 // w3x8 is eight W3 pastes into eight fresh rooms of one server, one after
 // another: a long enough run for a CPU profile of the paste (-cpuprofile).

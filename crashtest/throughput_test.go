@@ -69,10 +69,11 @@ func TestThroughputSlowFsync(t *testing.T) {
 		if n, err := strconv.Atoi(os.Getenv("REMBUK_MEASURE_WS_SESSIONS")); err == nil && n > 0 {
 			wsSessions = n
 		}
-		wsRate, conns := measureWS(t, p.URL, wsSessions, 5, 19, 5*time.Second)
+		wsRate, conns, cpu := measureWS(t, p.URL, p.Pid(), wsSessions, 5, 19, 5*time.Second)
 		p.stop(t, 5*time.Second)
-		t.Logf("%s: one sender waiting for each ack: %.0f edits/s; HTTP fallback, 64 senders in 16 sessions: %.0f edits/s; WebSocket, %d connections at 19/s each (%d/s offered): %.0f edits/s",
-			c.name, serial, httpRate, conns, conns*19, wsRate)
+		// CPU per edit is steadier than edits/s on a shared machine.
+		t.Logf("%s: one sender waiting for each ack: %.0f edits/s; HTTP fallback, 64 senders in 16 sessions: %.0f edits/s; WebSocket, %d connections at 19/s each (%d/s offered): %.0f edits/s (server CPU %.2f cores, %.0f µs per edit)",
+			c.name, serial, httpRate, conns, conns*19, wsRate, cpu, 1e6*cpu/wsRate)
 	}
 }
 
@@ -118,8 +119,9 @@ func measureHTTP(t *testing.T, url string, sessions, senders int, d time.Duratio
 
 // measureWS opens per connections in each of sessions sessions, each
 // sending note.add at rate per second (under the 20/s limit) for d, and
-// returns acked edits per second and the number of connections.
-func measureWS(t *testing.T, url string, sessions, per int, rate float64, d time.Duration) (float64, int) {
+// returns acked edits per second, the number of connections and the
+// server's (process pid's) CPU over the window, in cores.
+func measureWS(t *testing.T, url string, pid, sessions, per int, rate float64, d time.Duration) (float64, int, float64) {
 	seats := setupSessions(t, url, sessions, per)
 	var acked atomic.Int64
 	var wg sync.WaitGroup
@@ -171,11 +173,30 @@ func measureWS(t *testing.T, url string, sessions, per int, rate float64, d time
 		}
 	}
 	ready.Wait()
-	a0 := acked.Load()
+	a0, cpu0 := acked.Load(), procCPU(pid)
 	start := time.Now()
 	time.Sleep(d)
-	rate0 := float64(acked.Load()-a0) / time.Since(start).Seconds()
+	el := time.Since(start).Seconds()
+	rate0, cpu := float64(acked.Load()-a0)/el, (procCPU(pid)-cpu0).Seconds()/el
 	close(stop)
 	wg.Wait()
-	return rate0, conns
+	return rate0, conns, cpu
+}
+
+// procCPU is a process's user and system CPU time so far, from
+// /proc/PID/stat (clock ticks of 10 ms); 0 where there is no /proc.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's closing parenthesis: state is the
+	// first, utime and stime the 12th and 13th.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+st) * 10 * time.Millisecond
 }

@@ -3,8 +3,6 @@ package server
 import (
 	"sync"
 	"time"
-
-	"github.com/gofiber/contrib/websocket"
 )
 
 // The writers of both transports (socketWriter, streamEvents) put frames
@@ -27,7 +25,7 @@ var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, writeBatchBytes
 // writeFrames writes frames as text frames, in as few writes as the batch
 // bound allows. Only the connection's writer goroutine calls it, and no
 // other goroutine writes to the socket (see the handlers in serveSocket).
-func writeFrames(ws *websocket.Conn, frames []frame) error {
+func writeFrames(nc *lazyDeadline, frames []frame) error {
 	if len(frames) == 0 {
 		return nil
 	}
@@ -36,7 +34,7 @@ func writeFrames(ws *websocket.Conn, frames []frame) error {
 		*bp = (*bp)[:0]
 		batchPool.Put(bp)
 	}()
-	return writeBatched(ws.NetConn(), bp, frames, appendTextHeader, nil)
+	return writeBatched(nc, bp, frames, appendTextHeader, nil)
 }
 
 // writeBatched writes each frame as head(size) then its bytes, batching

@@ -2,6 +2,7 @@ package server
 
 import (
 	"sync"
+	"syscall"
 
 	"rembuk/board"
 )
@@ -76,6 +77,12 @@ type outbox struct {
 	closeText string
 	pong      []byte // a ping's payload to answer, nil when none is due
 	notify    chan struct{}
+	// Direct writes (directwrite.go): the socket, nil when only the
+	// writer writes; whether the writer is writing; what a direct write
+	// left unwritten, which the writer sends first.
+	raw  syscall.RawConn
+	busy bool
+	rest []byte
 }
 
 func newOutbox() *outbox { return &outbox{notify: make(chan struct{}, 1)} }
@@ -94,11 +101,19 @@ func (o *outbox) push(b []byte) bool { return o.pushFrame(frame{b: b}) }
 // pushFrame queues a frame, counting it against the live or the bulk
 // budget by its size (see bulkFrameBytes).
 func (o *outbox) pushFrame(f frame) bool {
+	ok, _ := o.pushLocked(f)
+	o.wake()
+	return ok
+}
+
+// pushLocked queues a frame; wake reports that the outbox closed for it
+// (too slow), which the writer must learn even from a quiet push.
+func (o *outbox) pushLocked(f frame) (ok, wake bool) {
 	n := f.size()
 	o.mu.Lock()
 	if o.closed {
 		o.mu.Unlock()
-		return false
+		return false, false
 	}
 	budget, limit := &o.bytes, maxQueueBytes
 	if n >= bulkFrameBytes {
@@ -106,17 +121,15 @@ func (o *outbox) pushFrame(f frame) bool {
 	}
 	if *budget+n > limit && *budget > 0 {
 		o.closed, o.closeCode, o.closeText = true, closeTryLater, "too slow"
-		o.frames, o.bytes, o.bulk = nil, 0, 0
+		o.frames, o.bytes, o.bulk = nil, len(o.rest), 0 // a begun frame is finished first
 		o.mu.Unlock()
-		o.wake()
-		return false
+		return false, true
 	}
 	o.frames = append(o.frames, f)
 	*budget += n
 	o.hadBulk = o.hadBulk || n >= bulkFrameBytes
 	o.mu.Unlock()
-	o.wake()
-	return true
+	return true, false
 }
 
 // close asks the writer to send what is queued, then a close frame.
@@ -170,30 +183,26 @@ func (o *outbox) answerPing(data []byte) {
 	o.wake()
 }
 
-// takePong returns the payload of a pong that is due (nil if none).
-func (o *outbox) takePong() []byte {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	p := o.pong
-	o.pong = nil
-	return p
-}
-
 // take returns the queued frames and, once closed, the close code (0 while
 // open).
 func (o *outbox) take(buf []frame) ([]frame, int, string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	buf = o.takeLocked(buf)
+	if o.closed {
+		return buf, o.closeCode, o.closeText
+	}
+	return buf, 0, ""
+}
+
+func (o *outbox) takeLocked(buf []frame) []frame {
 	buf = append(buf[:0], o.frames...)
 	clear(o.frames)
 	o.frames, o.bytes, o.bulk = o.frames[:0], 0, 0
 	if cap(o.frames) > keepQueueCap {
 		o.frames = nil // a burst is over: an idle connection keeps no large queue
 	}
-	if o.closed {
-		return buf, o.closeCode, o.closeText
-	}
-	return buf, 0, ""
+	return buf
 }
 
 // client is one live connection of a participant to a room, whatever the
@@ -203,4 +212,5 @@ type client struct {
 	viewer        board.Viewer
 	out           *outbox
 	attached      uint64 // order of attachment in the room: the oldest is closed first
+	held          bool   // in the room's held list (directwrite.go); room goroutine only
 }

@@ -58,7 +58,9 @@ type room struct {
 	pending       []pendingChange
 	dirtyPresence bool
 	broken        bool
-	epoch         int64 // the lease's fencing epoch (0: one node, unfenced)
+	epoch         int64     // the lease's fencing epoch (0: one node, unfenced)
+	holding       bool      // a flush queues its frames quietly (directwrite.go)
+	held          []*client // the clients it queued frames for
 }
 
 // pendingChange is a decided change waiting for the group commit, with
@@ -321,6 +323,8 @@ func (r *room) flush() {
 		}
 		return
 	}
+	r.holdWakes()
+	defer r.sendHeld()
 	for i, p := range pend {
 		ev := &p.ch.Event
 		ev.Seq = first + int64(i)

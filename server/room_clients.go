@@ -141,7 +141,16 @@ func (r *room) pushTo(cl *client, b []byte) { r.pushFrameTo(cl, frame{b: b}) }
 
 // pushFrameTo is pushTo for a frame in parts (a welcome).
 func (r *room) pushFrameTo(cl *client, f frame) {
-	if !cl.out.pushFrame(f) {
+	var ok bool
+	if r.holding {
+		if ok = cl.out.pushQuiet(f); ok && !cl.held {
+			cl.held = true
+			r.held = append(r.held, cl)
+		}
+	} else {
+		ok = cl.out.pushFrame(f)
+	}
+	if !ok {
 		if _, ok := r.clients[cl]; ok {
 			r.log.Warn("dropping a slow client", "participant", cl.participantID)
 			r.detach(cl)

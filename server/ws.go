@@ -82,6 +82,7 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 	defer s.sockets.Done()
 	id := ws.Params("id")
 	out := newOutbox()
+	out.raw = rawConnOf(ws.NetConn())
 	cl := &client{out: out}
 	addr, _ := ws.Locals(localAddr).(string)
 	if s.addrs.acquire(addr) {
@@ -229,46 +230,65 @@ func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
 // writeBufferPool lends the sockets their write buffers (one size).
 var writeBufferPool = &sync.Pool{}
 
-// socketWriter is the connection's only writer: it drains the outbox with a
-// deadline per frame, pings, and ends with a close frame.
+// socketWriter is the connection's only writer besides a small room's
+// direct writes (directwrite.go), which it excludes while it writes: it
+// drains the outbox, pings, and ends with a close frame.
 func (s *Server) socketWriter(ws *websocket.Conn, out *outbox, stop <-chan struct{}) {
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
+	nc := &lazyDeadline{Conn: ws.NetConn()}
 	var buf []frame
 	for {
 		select {
 		case <-out.notify:
 		case <-ping.C:
-			if ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)) != nil {
+			out.hold()
+			err := ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
+			nc.forget()
+			out.release()
+			if err != nil {
 				hangUp(ws, out)
 				return
 			}
 			continue
 		case <-stop:
 		}
-		if p := out.takePong(); p != nil {
-			if ws.WriteControl(websocket.PongMessage, p, time.Now().Add(writeWait)) != nil {
+		rest, frames, pong, code, text := out.claim(buf)
+		buf = frames
+		if pong != nil {
+			err := ws.WriteControl(websocket.PongMessage, pong, time.Now().Add(writeWait))
+			nc.forget()
+			if err != nil {
 				hangUp(ws, out)
 				return
 			}
 		}
-		var code int
-		var text string
-		buf, code, text = out.take(buf)
-		if writeFrames(ws, buf) != nil {
+		if writeRest(nc, rest) != nil || writeFrames(nc, buf) != nil {
 			hangUp(ws, out)
 			return
 		}
+		out.release()
 		clear(buf) // keep no written frame alive until the next wake
 		if cap(buf) > keepQueueCap {
 			buf = nil
 		}
 		if code != 0 {
+			out.hold()
 			ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(writeWait))
 			hangUp(ws, out)
 			return
 		}
 	}
+}
+
+// writeRest finishes a frame a direct write began.
+func writeRest(nc *lazyDeadline, rest []byte) error {
+	if len(rest) == 0 {
+		return nil
+	}
+	nc.SetWriteDeadline(time.Now().Add(writeWait))
+	_, err := nc.Write(rest)
+	return err
 }
 
 var errHungUp = errors.New("connection hung up")

@@ -29,18 +29,22 @@ func main() {
 	level := flag.String("log-level", "warn", "log level")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
 	mem := flag.String("memprofile", "", "write a heap profile here on exit")
+	perHour := flag.Int("sessions-per-hour", 30, "sessions one client address may create in an hour; 0 for no limit (as the real binary)")
 	traceSubmit = flag.Bool("trace-submit", os.Getenv("BENCH_TRACE_SUBMIT") != "", "report Submit sizes and latencies on exit (env BENCH_TRACE_SUBMIT)")
 	flag.Parse()
 	var lv slog.Level
 	lv.UnmarshalText([]byte(*level))
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: lv}))
-	if err := run(*addr, *dbPath, *cpu, *mem, log); err != nil {
+	if *perHour == 0 {
+		*perHour = -1 // server.Config: negative is no limit
+	}
+	if err := run(*addr, *dbPath, *cpu, *mem, *perHour, log); err != nil {
 		fmt.Fprintln(os.Stderr, "profserver:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, dbPath, cpu, mem string, log *slog.Logger) error {
+func run(addr, dbPath, cpu, mem string, perHour int, log *slog.Logger) error {
 	db, err := store.Open(dbPath, log)
 	if err != nil {
 		return err
@@ -51,7 +55,7 @@ func run(addr, dbPath, cpu, mem string, log *slog.Logger) error {
 		ts = &timedStore{Store: db}
 		st = ts
 	}
-	srv := server.New(server.Config{Store: st, Logger: log})
+	srv := server.New(server.Config{Store: st, Logger: log, SessionsPerHour: perHour})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
