@@ -16,7 +16,7 @@ import (
 
 // testJPEG is a w×h JPEG of noise-like colours (so it does not compress to
 // nothing and a cut leaves the scan incomplete).
-func testJPEG(t *testing.T, w, h int) []byte {
+func testJPEG(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
