@@ -57,8 +57,7 @@ type room struct {
 	pending       []pendingChange
 	dirtyPresence bool
 	broken        bool
-	holding       bool      // a flush queues its frames quietly (directwrite.go)
-	held          []*client // the clients it queued frames for
+	wr            heldWrites // a flush's frames, written by the room itself when it can (directwrite.go)
 }
 
 // pendingChange is a decided change waiting for the group commit, with
