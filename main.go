@@ -1,6 +1,7 @@
 // Command rembuk serves the Rembuk live discussion board.
 //
 //	rembuk [-addr :8080] [-db ./data/rembuk.db]   serve
+//	rembuk -db postgres://HOST/DB                 serve from PostgreSQL
 //	rembuk backup -db PATH -out FILE              copy a live database
 package main
 
@@ -65,7 +66,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet("rembuk", flag.ContinueOnError)
 	addr := fs.String("addr", env("REMBUK_ADDR", ":8080"), "listen address (env REMBUK_ADDR)")
-	dbPath := fs.String("db", env("REMBUK_DB", "./data/rembuk.db"), "SQLite database file (env REMBUK_DB)")
+	dbPath := fs.String("db", env("REMBUK_DB", "./data/rembuk.db"), "SQLite database file, or postgres://… for PostgreSQL (env REMBUK_DB)")
 	origins := fs.String("allowed-origins", env("REMBUK_ALLOWED_ORIGINS", ""), "extra WebSocket origins, comma-separated (env REMBUK_ALLOWED_ORIGINS)")
 	proxies := fs.String("trusted-proxies", env("REMBUK_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is trusted, comma-separated (env REMBUK_TRUSTED_PROXIES)")
 	zone := fs.String("timezone", env("REMBUK_TIMEZONE", "WIB"), "default zone of the minutes: WIB, WITA or WIT (env REMBUK_TIMEZONE)")
@@ -75,7 +76,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	lanAddrs := fs.String("lan-addrs", env("REMBUK_LAN_ADDRS", ""), "hosts offered to phones when the page is opened on localhost, comma-separated; default this machine's addresses (env REMBUK_LAN_ADDRS)")
 	dev := fs.Bool("dev", env("REMBUK_DEV", "") == "1", "serve the page's sources as they are, unbundled and uncached, with no service worker (env REMBUK_DEV=1)")
 	logLevel := fs.String("log-level", env("REMBUK_LOG_LEVEL", "info"), "debug, info, warn or error")
+	var cf clusterFlags
+	cf.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cf.check(*dbPath); err != nil {
 		return err
 	}
 	if *perHour < 0 {
@@ -103,20 +109,23 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("prepare the page: %w", err)
 	}
-	db, err := store.Open(*dbPath, log)
-	if errors.Is(err, store.ErrCorrupt) {
-		return fmt.Errorf("%w\nrefusing to start on it. Stop here, keep a copy of the file, then restore the last backup "+
-			"or recover what SQLite can still read (sqlite3 OLD.db .recover | sqlite3 NEW.db); see docs/operations.md, \"A damaged database\"", err)
-	}
+	db, err := openStore(*dbPath, log)
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return err
 	}
+	cluster, closeBroker, err := cf.setup(*dbPath, db, *addr, log)
+	if err != nil {
+		db.Close()
+		return err
+	}
+	defer closeBroker()
 	srv := server.New(server.Config{
 		Store: db, Logger: log, AllowedOrigins: splitList(*origins),
 		TrustedProxies: splitList(*proxies), TimeZone: *zone, RefuseUpgrades: *refuseWS,
 		PublicURL: pub, LANAddrs: splitList(*lanAddrs),
 		Assets:          assets,
 		SessionsPerHour: *perHour,
+		Cluster:         cluster,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -129,7 +138,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	} else {
 		printLANURLs(stdout, ln.Addr())
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "db", *dbPath)
+	log.Info("serving", "addr", ln.Addr().String(), "db", redactDB(*dbPath))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -173,6 +182,9 @@ func backup(args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "file to write (must not exist)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if isPostgres(*dbPath) {
+		return errBackupPostgres(*dbPath)
 	}
 	if *out == "" {
 		return errors.New("backup: -out is required")

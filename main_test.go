@@ -45,3 +45,50 @@ func TestRefusesDamagedDatabase(t *testing.T) {
 		t.Errorf("stdout %q: it listened", stdout.String())
 	}
 }
+
+// `rembuk backup` on a PostgreSQL URL refuses (main exits 1) and says what
+// to use instead, without showing the password.
+func TestBackupPostgresSaysPgDump(t *testing.T) {
+	var stdout bytes.Buffer
+	err := run([]string{"backup", "-db", "postgres://rembuk:rahasia@db.example:5432/rembuk", "-out", filepath.Join(t.TempDir(), "x")}, &stdout, &stdout)
+	if err == nil {
+		t.Fatal("backup of a PostgreSQL database succeeded")
+	}
+	for _, want := range []string{"PostgreSQL", "pg_dump", "pg_restore", "docs/cluster.md", "db.example"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "rahasia") {
+		t.Errorf("error shows the password: %q", err)
+	}
+}
+
+// A broker without PostgreSQL refuses to start, saying why, before
+// anything is opened or listening.
+func TestBrokerNeedsPostgres(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rembuk.db")
+	var stdout, stderr bytes.Buffer
+	err := run([]string{"-addr", "127.0.0.1:0", "-db", path, "-broker", "nats://127.0.0.1:4222"}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "postgres://") || !strings.Contains(err.Error(), "-broker") {
+		t.Fatalf("run: %v, want a refusal naming -broker and postgres://", err)
+	}
+	if _, serr := os.Stat(path); serr == nil {
+		t.Errorf("the SQLite file was created before refusing")
+	}
+	if strings.Contains(stdout.String(), "listening") {
+		t.Errorf("stdout %q: it listened", stdout.String())
+	}
+}
+
+func TestDefaultNodeID(t *testing.T) {
+	host, _ := os.Hostname()
+	for addr, want := range map[string]string{
+		"127.0.0.1:8081": "127-0-0-1:8081",
+		":8080":          strings.ReplaceAll(host, ".", "-") + ":8080",
+	} {
+		if got := defaultNodeID(addr); got != want {
+			t.Errorf("defaultNodeID(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}

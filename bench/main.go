@@ -37,6 +37,7 @@ type options struct {
 	w5Settle  time.Duration
 	quiet     float64
 	shimSrc   string
+	postgres  string // a PostgreSQL server URL: Rembuk also runs on it
 }
 
 func main() {
@@ -53,6 +54,7 @@ func main() {
 	w5settle := flag.Duration("w5-settle", 5*time.Second, "W5: idle time after the last connection before reading the RSS")
 	rates := flag.String("rate", "", "run W2 at these edits/s in all instead of its 1,000, comma-separated (e.g. 250,1000,3000; workloads W2@RATE)")
 	prof := flag.String("cpuprofile", "", "directory: run Rembuk as bench/cmd/profserver and write a CPU and heap profile per workload run (with -serve-baseline: the baseline's CPU profile file)")
+	pgURL := flag.String("postgres", "", "also run Rembuk on PostgreSQL (-db postgres://…): a loopback server's URL, e.g. postgres://postgres@127.0.0.1:5432/postgres; every run gets a fresh database, dropped after it")
 	flag.Parse()
 	if *serve {
 		if err := checkLoopback("http://" + *addr); err != nil {
@@ -66,7 +68,7 @@ func main() {
 		}
 		fatal(serveBaseline(*addr))
 	}
-	o := &options{runs: *runs, quick: *quick, repo: *repo, out: *out, profile: *prof, w5Settle: *w5settle, quiet: *quiet, shimSrc: *shim}
+	o := &options{runs: *runs, quick: *quick, repo: *repo, out: *out, profile: *prof, w5Settle: *w5settle, quiet: *quiet, shimSrc: *shim, postgres: *pgURL}
 	for _, w := range strings.Split(*wl, ",") {
 		if w = strings.TrimSpace(w); strings.EqualFold(w, "all") {
 			for _, x := range workloads {
@@ -200,6 +202,15 @@ func run(o *options) error {
 		}
 		variants = append(variants, v)
 	}
+	if o.postgres != "" {
+		if err := checkLoopbackPG(o.postgres); err != nil {
+			return err
+		}
+		if o.profile != "" {
+			return errors.New("-cpuprofile runs bench/cmd/profserver, which serves SQLite only; leave out -postgres")
+		}
+		variants = append(variants, variant{Name: "rembuk pg", Kind: "rembuk", PG: true})
+	}
 	b, tmp, err := build(o, needShim)
 	if tmp != "" {
 		buildDir.Store(tmp)
@@ -208,6 +219,7 @@ func run(o *options) error {
 	if err != nil {
 		return err
 	}
+	b.pg = o.postgres
 	byName := map[string]workload{"w3x8": {"W3x8", w3x8}}
 	for _, w := range workloads {
 		byName[strings.ToLower(w.name)] = w

@@ -21,6 +21,7 @@ type variant struct {
 	Name    string // column name in the table
 	Kind    string // "baseline" or "rembuk"
 	FsyncUS int    // >0: run under the slowfsync shim
+	PG      bool   // on a fresh PostgreSQL database instead of a SQLite file
 }
 
 // target is a running server process of one variant.
@@ -32,6 +33,7 @@ type target struct {
 	done chan error
 	// closeFn stops an in-process server (the smoke test's baseline).
 	closeFn func()
+	dropDB  func() // drops the run's PostgreSQL database
 }
 
 var listenLine = regexp.MustCompile(`listening on (http://\S+)`)
@@ -43,11 +45,12 @@ type builds struct {
 	shim    string
 	self    string
 	profDir string // when set, the Rembuk binary writes CPU profiles here
+	pg      string // the PostgreSQL server of the "rembuk pg" variant
 }
 
 // startTarget starts a fresh server of v on 127.0.0.1:0 with an empty
 // database and waits for its first stdout line.
-func startTarget(b *builds, v variant, profName string) (*target, error) {
+func startTarget(b *builds, v variant, profName string) (t *target, err error) {
 	dir, err := os.MkdirTemp("", "rembuk-bench-")
 	if err != nil {
 		return nil, err
@@ -60,7 +63,22 @@ func startTarget(b *builds, v variant, profName string) (*target, error) {
 			cmd.Args = append(cmd.Args, "-cpuprofile", filepath.Join(b.profDir, profName+".cpu.pprof"))
 		}
 	default:
-		args := []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "bench.db"), "-log-level", "error", "-sessions-per-hour", "0"}
+		db := filepath.Join(dir, "bench.db")
+		var drop func()
+		if v.PG {
+			if db, drop, err = pgDatabase(b.pg); err != nil {
+				os.RemoveAll(dir)
+				return nil, err
+			}
+		}
+		args := []string{"-addr", "127.0.0.1:0", "-db", db, "-log-level", "error", "-sessions-per-hour", "0"}
+		defer func() {
+			if t == nil && drop != nil {
+				drop()
+			} else if t != nil {
+				t.dropDB = drop
+			}
+		}()
 		if b.profDir != "" && profName != "" {
 			args = append(args, "-cpuprofile", filepath.Join(b.profDir, profName+".cpu.pprof"),
 				"-memprofile", filepath.Join(b.profDir, profName+".mem.pprof"))
@@ -79,7 +97,7 @@ func startTarget(b *builds, v variant, profName string) (*target, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	t := &target{v: v, cmd: cmd, dir: dir, done: make(chan error, 1)}
+	t = &target{v: v, cmd: cmd, dir: dir, done: make(chan error, 1)}
 	lines := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -155,6 +173,9 @@ func (t *target) stop() {
 		<-t.done
 	}
 	os.RemoveAll(t.dir)
+	if t.dropDB != nil {
+		t.dropDB()
+	}
 }
 
 // procStat is a process's CPU time and memory at one moment.

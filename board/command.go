@@ -51,11 +51,15 @@ type Command struct {
 	Path    *string `json:"path,omitempty"`
 	NIP     *string `json:"nip,omitempty"`
 	Jabatan *string `json:"jabatan,omitempty"`
+	// IntoID: participant.merge's surviving row (merge.go).
+	IntoID string `json:"intoId,omitempty"`
 	// The action register (register.go): action.add/update's status and
 	// area, action.progress's status and evidence links.
 	Status   *string  `json:"status,omitempty"`
 	Area     *string  `json:"area,omitempty"`
 	Evidence []string `json:"evidence,omitempty"`
+	// Invitation: invitation.set's letter fields (invitation.go).
+	Invitation *Invitation `json:"invitation,omitempty"`
 }
 
 // NullString is a JSON string that may be null; Set is true when the key

@@ -302,7 +302,7 @@ func (f *fuzzRun) command(typ string) Command {
 		default:
 			c.Kind = sp(LinkCause)
 		}
-	case "link.delete", "action.update", "action.delete":
+	case "link.delete", "action.update", "action.delete", "action.progress":
 		var ids []string
 		if typ == "link.delete" {
 			for id := range f.b.s.Links {
@@ -316,6 +316,11 @@ func (f *fuzzRun) command(typ string) Command {
 		c.ID = f.pick(ids)
 		if typ == "action.update" {
 			c.Text, c.Done, c.TargetID = f.otherText(), f.optBool(), f.nullTarget()
+		}
+		if typ == "action.progress" {
+			c.Text = f.otherText()
+			c.Status = sp([]string{StatusBelum, StatusProses, StatusSelesai, "done", ""}[f.r.next()%5])
+			c.Evidence = [][]string{nil, {"https://x.go.id/a"}, {"javascript:x"}}[f.r.next()%3]
 		}
 	case "action.add":
 		c.Text, c.Owner, c.TargetID = f.otherText(), f.otherText(), f.nullTarget()

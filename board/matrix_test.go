@@ -62,8 +62,10 @@ var contractRules = map[string]contractRule{
 	"participant.sign":    {who: cAnyone, lockFree: true, event: "participant.signed"},
 	"participant.update":  {who: cAnyone, lockFree: true, event: "participant.changed"},
 	"attendance.request":  {who: cFac, event: "attendance.requested"},
+	"participant.merge":   {who: cFac, event: "participant.merged"},
 	// outside a monitoring session (the fixture's), staff work
 	"action.progress": {who: cStaff, event: "action.progressed"},
+	"invitation.set":  {who: cFac, event: "invitation.changed"},
 }
 
 // expectCode is the contract's answer for a valid command of type typ from
@@ -192,6 +194,10 @@ func (f *fixture) valid(typ, actor string) Command {
 	case "participant.update":
 		c.NIP, c.Jabatan = sp("1978 0101"), sp("Analis")
 	case "attendance.request":
+	case "invitation.set":
+		c.Invitation = &Invitation{Number: "001/UND/2026", SignerName: "Dr. Ahmad"}
+	case "participant.merge":
+		c.ID, c.IntoID = "px", "pb"
 	default:
 		f.t.Fatalf("no valid command for %s", typ)
 	}

@@ -46,6 +46,11 @@ func (s *State) classBase(ev *Event, v Viewer) Class {
 		if everyNote(ev) != nil {
 			return Class{PerViewer: v, Actor: s.actorVisible(ev, v, nil)}
 		}
+	case MergedData:
+		return Class{PerViewer: v, Personal: MaySeePersonal(d.IntoID, v), Actor: s.actorVisible(ev, v, nil)}
+	case DeviceData:
+		personal := MaySeePersonal(d.ParticipantID, v)
+		return Class{Personal: personal, Actor: personal}
 	case VoteData:
 		// Who voted on a note v may not read is not v's to know either.
 		return Class{Self: d.Voter == v.ID, Actor: s.actorVisible(ev, v, nil) && s.actorOn(ev, v, d.TargetID)}
@@ -232,6 +237,20 @@ func (s *State) Project(ev *Event, c Class) OutEvent {
 		m := map[string]any{"id": d.ID}
 		if d.Notes != nil {
 			m["notes"] = s.notesFor(d.Notes, c.PerViewer, c.Withheld)
+		}
+		out.Data = m
+	case MergedData:
+		m := map[string]any{"id": d.ID, "intoId": d.IntoID,
+			"participant": participantView(&d.Participant, false, c.Personal),
+			"notes":       s.notesFor(d.Notes, c.PerViewer, c.Withheld), "groups": s.groupsFor(d.Groups, c.Withheld)}
+		if c.Personal {
+			m["votesDropped"] = d.VotesDropped // the survivor's own business
+		}
+		out.Data = m
+	case DeviceData:
+		m := map[string]any{}
+		if c.Personal {
+			m["participantId"] = d.ParticipantID
 		}
 		out.Data = m
 	case IDData:

@@ -73,6 +73,8 @@ var commands = map[string]command{
 	"participant.sign":    {who: anyone, lockExempt: true, do: participantSign},
 	"participant.update":  {who: anyone, lockExempt: true, do: participantUpdate},
 	"attendance.request":  {who: facilitator, do: attendanceRequest},
+	"invitation.set":      {who: facilitator, do: invitationSet},
+	"participant.merge":   {who: facilitator, do: participantMerge},
 }
 
 // IsCommandType reports whether t names a command.

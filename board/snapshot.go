@@ -27,6 +27,8 @@ type SessionView struct {
 	AcknowledgedBy *Acknowledger `json:"acknowledgedBy"` // null when not set
 	// Programme: the programme the session belongs to (absent outside one).
 	Programme *ProgrammeRef `json:"programme,omitempty"`
+	// Invitation is the invitation letter's fields, null until set.
+	Invitation *Invitation `json:"invitation"`
 }
 
 // GroupView is a group with the viewer's own votes and score.
@@ -121,7 +123,7 @@ func (s *State) SnapshotHead(v Viewer, online func(id string) bool, now time.Tim
 			ScheduledAt: ss.ScheduledAt, Template: ss.Template, Lang: ss.Lang, TimeZone: ss.TimeZone,
 			JoinCode: ss.JoinCode, Phase: ss.Phase, Closed: ss.Closed, Settings: ss.Settings, Timer: ss.Timer,
 			Spotlight: ss.Spotlight, Revealed: ss.Revealed, CreatedAt: ss.CreatedAt, ServerTime: now.UTC(),
-			City: ss.City, AcknowledgedBy: ss.AcknowledgedBy, Programme: ss.Programme},
+			City: ss.City, AcknowledgedBy: ss.AcknowledgedBy, Invitation: ss.Invitation, Programme: ss.Programme},
 		Columns: []Column{}, Groups: []GroupView{}, Notes: []any{}, Links: []Link{},
 		Actions: []ActionView{}, Records: []RecordView{}, Participants: []ParticipantView{},
 		Rules: CommandRules(),

@@ -38,6 +38,7 @@ type State struct {
 	Votes        map[string]*Vote       // by voteKey
 	Scores       map[string]*Score      // by voteKey
 	APKLRatings  map[string]*APKLRating // by voteKey
+	Devices      map[string]*Device     // a participant's further tokens (devices.go)
 	Seq          int64
 
 	votesUsed map[string]int // participant id -> votes cast
@@ -63,6 +64,7 @@ func NewState(s Session) *State {
 		Actions: map[string]*Action{}, Records: map[string]*Record{}, Votes: map[string]*Vote{},
 		Scores: map[string]*Score{}, votesUsed: map[string]int{}, usgSums: map[string]*usgSum{}, maxPos: map[string]float64{},
 		APKLRatings: map[string]*APKLRating{}, apklBy: map[string]map[string]*APKLRating{},
+		Devices: map[string]*Device{},
 	}
 }
 
@@ -91,6 +93,8 @@ func (s *State) Load(kind string, v any) {
 		s.Scores[voteKey(x.ParticipantID, x.TargetID)] = x
 	case *APKLRating:
 		s.loadAPKL(x)
+	case *Device:
+		s.Devices[x.ID] = x
 	}
 }
 

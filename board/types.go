@@ -120,6 +120,9 @@ type Session struct {
 	// Programme is the programme (program ZI) the session was created in,
 	// with its letterhead and TPI people as they were then; nil outside one.
 	Programme *ProgrammeRef `json:"programme,omitempty"`
+	// Invitation is the invitation letter's own fields (invitation.go),
+	// nil until the facilitator fills them in.
+	Invitation *Invitation `json:"invitation,omitempty"`
 }
 
 // Acknowledger is the official who signs "Mengetahui" (acknowledged) under
@@ -257,4 +260,8 @@ type Participant struct {
 	Jabatan   string    `json:"jabatan,omitempty"`
 	Signature string    `json:"signature,omitempty"`
 	SignedAt  time.Time `json:"signedAt,omitzero"`
+
+	// MergedInto is the participant this row was merged into (merge.go);
+	// such a row is Removed and its tokens are the survivor's devices.
+	MergedInto string `json:"mergedInto,omitempty"`
 }

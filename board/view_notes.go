@@ -17,6 +17,8 @@ func everyNote(ev *Event) []Note {
 		return d.Notes
 	case PhaseData:
 		return d.Notes
+	case MergedData:
+		return d.Notes
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"rembuk/internal/testenv"
 	"rembuk/store"
 )
 
@@ -53,7 +54,7 @@ func TestBackupLiveDatabase(t *testing.T) {
 	out := filepath.Join(dir, "backup", "rembuk-backup.db")
 	os.MkdirAll(filepath.Dir(out), 0o755)
 	start := time.Now()
-	cmd := exec.Command(rembukBinary(t), "backup", "-db", db, "-out", out)
+	cmd := exec.Command(testenv.Binary(t), "backup", "-db", db, "-out", out)
 	msg, err := cmd.CombinedOutput()
 	took := time.Since(start)
 	if err != nil {
@@ -112,7 +113,7 @@ func TestBackupLiveDatabase(t *testing.T) {
 
 	// An existing out file is refused and left untouched.
 	orig, _ := os.ReadFile(out)
-	msg, err = exec.Command(rembukBinary(t), "backup", "-db", db, "-out", out).CombinedOutput()
+	msg, err = exec.Command(testenv.Binary(t), "backup", "-db", db, "-out", out).CombinedOutput()
 	if err == nil {
 		t.Fatalf("backup over an existing file succeeded: %s", msg)
 	}
@@ -121,7 +122,7 @@ func TestBackupLiveDatabase(t *testing.T) {
 	}
 	t.Logf("backup over an existing file: %v: %s", err, strings.TrimSpace(string(msg)))
 	// A missing database is an error, not a new empty one.
-	if msg, err := exec.Command(rembukBinary(t), "backup", "-db", filepath.Join(dir, "nope.db"), "-out", filepath.Join(dir, "x.db")).CombinedOutput(); err == nil {
+	if msg, err := exec.Command(testenv.Binary(t), "backup", "-db", filepath.Join(dir, "nope.db"), "-out", filepath.Join(dir, "x.db")).CombinedOutput(); err == nil {
 		t.Fatalf("backup of a missing database succeeded: %s", msg)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "nope.db")); err == nil {

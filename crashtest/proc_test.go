@@ -4,7 +4,6 @@
 package crashtest
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -13,151 +12,44 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
-)
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
+	"rembuk/internal/testenv"
 )
-
-// rembukBinary builds the server once per test run.
-func rembukBinary(t testing.TB) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "rembuk-crashtest-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "rembuk")
-		cmd := exec.Command("go", "build", "-o", binPath, ".")
-		cmd.Dir = ".."
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
+	testenv.RemoveBinary()
 	os.Exit(code)
 }
 
-// proc is one running server process.
-type proc struct {
-	cmd  *exec.Cmd
-	URL  string
-	logs *bytes.Buffer // stderr: the JSON logs
-	mu   sync.Mutex
-	done chan struct{}
-	err  error
-}
+// proc is one running server process (internal/testenv starts it).
+type proc struct{ *testenv.Node }
 
 // startProc runs the binary on db, listening on a free port, and waits for
-// its first line.
+// /healthz to answer.
 func startProc(t testing.TB, db string, env ...string) *proc {
 	t.Helper()
-	// The tests create a hundred sessions from 127.0.0.1 in seconds.
-	cmd := exec.Command(rembukBinary(t), "-addr", "127.0.0.1:0", "-db", db, "-sessions-per-hour", "0")
-	cmd.Env = append(os.Environ(), env...)
 	if so := os.Getenv("REMBUK_CRASH_SLOWFSYNC_SO"); so != "" {
 		// scripts/crash.sh: every fsync of the server slowed down, so
 		// more kills land while a commit is being made durable.
-		cmd.Env = append(cmd.Env, "LD_PRELOAD="+so)
+		env = append(env, "LD_PRELOAD="+so)
 	}
-	p := &proc{cmd: cmd, logs: &bytes.Buffer{}, done: make(chan struct{})}
-	cmd.Stderr = &lockedWriter{mu: &p.mu, w: p.logs}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = cmd.Wait(); close(p.done) }()
-	lines := bufio.NewReader(out)
-	first := make(chan string, 1)
-	go func() {
-		l, _ := lines.ReadString('\n')
-		first <- l
-		io.Copy(io.Discard, lines)
-	}()
-	select {
-	case l := <-first:
-		const prefix = "rembuk listening on "
-		if !strings.HasPrefix(l, prefix) {
-			p.kill()
-			t.Fatalf("first line %q; logs:\n%s", l, p.Logs())
-		}
-		p.URL = strings.TrimSpace(strings.TrimPrefix(l, prefix))
-	case <-time.After(30 * time.Second):
-		p.kill()
-		t.Fatalf("no listening line within 30 s; logs:\n%s", p.Logs())
-	}
-	t.Cleanup(p.kill)
-	return p
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(b)
-}
-
-// Logs returns what the process wrote to stderr so far.
-func (p *proc) Logs() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.logs.String()
+	// The tests create a hundred sessions from 127.0.0.1 in seconds.
+	return &proc{testenv.StartNode(t, testenv.NodeConfig{Args: []string{"-db", db, "-sessions-per-hour", "0"}, Env: env})}
 }
 
 // kill sends SIGKILL (a power cut, as far as the process can tell) and
 // waits for the process to be gone.
-func (p *proc) kill() {
-	select {
-	case <-p.done:
-		return
-	default:
-	}
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.done
-}
+func (p *proc) kill() { p.Kill() }
 
 // stop sends SIGTERM and returns how long it took and the exit error.
 func (p *proc) stop(t testing.TB, within time.Duration) (time.Duration, error) {
 	t.Helper()
-	start := time.Now()
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-		return time.Since(start), p.err
-	case <-time.After(within):
-		p.kill()
-		return time.Since(start), fmt.Errorf("still running %v after SIGTERM", within)
-	}
+	return p.Stop(within)
 }
 
 // httpJSON sends a JSON request and decodes the answer.

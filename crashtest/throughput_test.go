@@ -69,7 +69,7 @@ func TestThroughputSlowFsync(t *testing.T) {
 		if n, err := strconv.Atoi(os.Getenv("REMBUK_MEASURE_WS_SESSIONS")); err == nil && n > 0 {
 			wsSessions = n
 		}
-		wsRate, conns, cpu := measureWS(t, p.URL, p.cmd.Process.Pid, wsSessions, 5, 19, 5*time.Second)
+		wsRate, conns, cpu := measureWS(t, p.URL, p.Pid(), wsSessions, 5, 19, 5*time.Second)
 		p.stop(t, 5*time.Second)
 		// CPU per edit is steadier than edits/s on a shared machine.
 		t.Logf("%s: one sender waiting for each ack: %.0f edits/s; HTTP fallback, 64 senders in 16 sessions: %.0f edits/s; WebSocket, %d connections at 19/s each (%d/s offered): %.0f edits/s (server CPU %.2f cores, %.0f µs per edit)",

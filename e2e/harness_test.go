@@ -5,24 +5,19 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// binPath is the server binary TestMain builds.
-var binPath string
+	"rembuk/internal/testenv"
+)
 
 // shotsDir is where screenshots are copied so a person can look at them.
 const shotsDir = "/tmp/rembuk-shots"
@@ -32,17 +27,8 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "rembuk-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2e:", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	binPath = filepath.Join(dir, "rembuk")
-	cmd := exec.Command("go", "build", "-o", binPath, "..")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
+	defer testenv.RemoveBinary()
+	if _, err := testenv.BuildBinary(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: building the server:", err)
 		return 1
 	}
@@ -67,18 +53,19 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// server is one running server process with its own database.
+// server is one running server process with its own database
+// (internal/testenv runs it; its logs go to the test's stderr).
 type server struct {
 	t    *testing.T
 	db   string
 	addr string // host:port, fixed after the first start
 	url  string
-	cmd  *exec.Cmd
+	node *testenv.Node
 	args []string // extra flags, e.g. -refuse-websockets; a restart may change them
 }
 
-// startServer runs the binary on 127.0.0.1:0 with a fresh database and
-// returns its base URL.
+// startServer runs the binary on a free 127.0.0.1 port with a fresh
+// database and returns its base URL.
 func startServer(t *testing.T) string {
 	t.Helper()
 	return newServer(t).url
@@ -88,69 +75,24 @@ func startServer(t *testing.T) string {
 // are extra flags.
 func newServer(t *testing.T, args ...string) *server {
 	t.Helper()
-	s := &server{t: t, db: filepath.Join(t.TempDir(), "r.db"), addr: "127.0.0.1:0", args: args}
+	s := &server{t: t, db: filepath.Join(t.TempDir(), "r.db"), args: args}
+	s.node = testenv.NewNode(t, testenv.NodeConfig{Name: "rembuk", Tee: os.Stderr})
+	s.addr, s.url = s.node.Addr, s.node.URL
 	s.start()
-	t.Cleanup(s.kill)
 	return s
 }
 
+// start runs the server (again) on its address with the current args.
 func (s *server) start() {
 	s.t.Helper()
-	cmd := exec.Command(binPath, append([]string{"-addr", s.addr, "-db", s.db}, s.args...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
+	s.node.Args = append([]string{"-db", s.db}, s.args...)
+	if err := s.node.Start(); err != nil {
 		s.t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	s.cmd = cmd
-	lines := make(chan string, 1)
-	go func() {
-		r := bufio.NewReader(stdout)
-		line, _ := r.ReadString('\n')
-		lines <- line
-		_, _ = io.Copy(io.Discard, r)
-	}()
-	select {
-	case line := <-lines:
-		const prefix = "rembuk listening on "
-		if !strings.HasPrefix(line, prefix) {
-			s.t.Fatalf("first line of the server = %q, want %q...", line, prefix)
-		}
-		s.url = strings.TrimSpace(strings.TrimPrefix(line, prefix))
-		s.addr = strings.TrimPrefix(s.url, "http://")
-	case <-time.After(20 * time.Second):
-		s.t.Fatal("the server printed no address within 20 s")
 	}
 }
 
 // stop ends the server the way an operator does (SIGTERM) and waits.
-func (s *server) stop() {
-	if s.cmd == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-done
-	}
-	s.cmd = nil
-}
-
-func (s *server) kill() {
-	if s.cmd == nil {
-		return
-	}
-	_ = s.cmd.Process.Kill()
-	_ = s.cmd.Wait()
-	s.cmd = nil
-}
+func (s *server) stop() { s.node.Stop(10 * time.Second) }
 
 // browser is one person's browser: its own Chromium process and profile.
 type browser struct {

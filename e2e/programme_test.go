@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -15,9 +16,11 @@ import (
 func TestProgrammeRegister(t *testing.T) {
 	base := startServer(t)
 	b := newBrowser(t, "manager", 1280, 900, false)
+	b.do("open the programme form", chromedp.Navigate(base+"/p"), waitVisible(css(`[data-testid=prog-form]`)))
+	if os.Getenv("REMBUK_AXE") != "" {
+		axeCheck(t, b, axeSource(t), "the programme form at 1280")
+	}
 	b.do("create a programme",
-		chromedp.Navigate(base+"/p"),
-		waitVisible(css(`[data-testid=prog-form]`)),
 		typeInto(css(`[data-testid=prog-unit]`), "BP3KP Jawa I"),
 		setValue(css(`[data-testid=prog-target]`), "WBBM"),
 		typeInto(css(`[data-testid=prog-instansi]`), "Kementerian Perumahan dan Kawasan Permukiman"),
@@ -65,6 +68,9 @@ func TestProgrammeRegister(t *testing.T) {
 	b.do("close it", setValue(css(`[data-testid=action] [data-testid=action-status]`), "selesai"))
 	b.waitJS("selesai on the board", `document.querySelector('[data-testid=action] [data-testid=action-status-badge]')?.dataset.status === 'selesai'`)
 	b.shot("02-monitoring-board")
+	if os.Getenv("REMBUK_AXE") != "" {
+		axeCheck(t, b, axeSource(t), "the monitoring board's actions at 1280")
+	}
 
 	b.do("the programme page again", chromedp.Navigate(link), waitVisible(css(`[data-testid=register-item]`)))
 	b.waitJS("selesai in the register", `document.querySelector('[data-testid=register-item]').dataset.status === 'selesai' && !document.querySelector('[data-testid=register-overdue]')`)
@@ -84,6 +90,13 @@ func TestProgrammeRegister(t *testing.T) {
 	phone.waitJS("selesai on the phone", `document.querySelector('[data-testid=register-item]').dataset.status === 'selesai'`)
 	phone.do("scroll to the register", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=register]').scrollIntoView()`))
 	phone.shot("04-register-phone")
+	// axe-core, when it is installed (REMBUK_AXE): the programme page on
+	// both screens, and the monitoring board's actions.
+	if os.Getenv("REMBUK_AXE") != "" {
+		src := axeSource(t)
+		axeCheck(t, b, src, "the programme page at 1280")
+		axeCheck(t, phone, src, "the programme page at 360")
+	}
 	// Keyboard: the session form is reachable and usable by Tab alone.
 	if !eval[bool](phone, `(() => { const f = document.querySelector('[data-testid=prog-session-title]'); f.focus(); return document.activeElement === f; })()`) {
 		t.Error("the session title field takes no focus")

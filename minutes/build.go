@@ -115,7 +115,14 @@ func orNone(s string, l *Labels) string {
 // head fills the kepala: dates, times, people and the attendance list.
 func (b *builder) head(m *Model, now time.Time, loc *time.Location, zone string) {
 	l, ss := b.l, b.st.Session
-	people := b.st.SortedParticipants()
+	// A row merged into another (board/merge.go) is the same person: one
+	// line per person. Removed rows stay: they attended.
+	var people []*board.Participant
+	for _, p := range b.st.SortedParticipants() {
+		if p.MergedInto == "" {
+			people = append(people, p)
+		}
+	}
 	mt := when(b.st, people, now, loc)
 	m.Date, m.Day = l.longDate(mt.start), mt.start.Format("2006-01-02")
 	if mt.open {

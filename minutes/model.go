@@ -178,7 +178,8 @@ type Acknowledged struct {
 }
 
 // Attendee is one row of the attendance list. Removed participants are
-// kept: they attended.
+// kept: they attended; a row merged into another is not (one line per
+// person).
 type Attendee struct {
 	No        int
 	ID        string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -38,23 +39,7 @@ type pdfDoc struct {
 
 // renderPDF lays the minutes out on A4 pages with fpdf.
 func renderPDF(m *Model) ([]byte, error) {
-	f := fpdf.New("P", "mm", "A4", "")
-	f.SetMargins(pdfLeft, pdfTop, pdfRight)
-	f.SetAutoPageBreak(true, pdfBottom)
-	f.AddUTF8FontFromBytes("DejaVu", "", fontRegular)
-	f.AddUTF8FontFromBytes("DejaVu", "B", fontBold)
-	f.SetTitle(m.L.Minutes+" — "+m.Title, true)
-	f.SetSubject(m.Date, true)
-	f.SetCreator("Rembuk", true)
-	f.SetCreationDate(m.Made)
-	f.SetModificationDate(m.Made)
-	f.SetCatalogSort(true) // same input, same bytes
-	// fpdf starts a fresh zlib writer for every page; on a 5,000-note board
-	// that alone costs more than drawing the pages. Uncompressed pages make
-	// a typical file ~25% larger (the fonts stay compressed) and keep the
-	// largest board well inside its time budget.
-	f.SetCompression(false)
-	f.AliasNbPages("{nb}")
+	f := newPDF(m.L.Minutes+" — "+m.Title, m.Date, m.Made)
 	d := &pdfDoc{Fpdf: f, m: m}
 	f.SetFooterFunc(d.footer)
 	f.AddPage()
@@ -73,6 +58,34 @@ func renderPDF(m *Model) ([]byte, error) {
 	d.attendance()
 	d.photos()
 
+	return pdfBytes(f)
+}
+
+// newPDF starts an A4 document with the house's margins, fonts and
+// metadata; every PDF of the minutes and the evidence pack begins here.
+func newPDF(title, subject string, made time.Time) *fpdf.Fpdf {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetMargins(pdfLeft, pdfTop, pdfRight)
+	f.SetAutoPageBreak(true, pdfBottom)
+	f.AddUTF8FontFromBytes("DejaVu", "", fontRegular)
+	f.AddUTF8FontFromBytes("DejaVu", "B", fontBold)
+	f.SetTitle(title, true)
+	f.SetSubject(subject, true)
+	f.SetCreator("Rembuk", true)
+	f.SetCreationDate(made)
+	f.SetModificationDate(made)
+	f.SetCatalogSort(true) // same input, same bytes
+	// fpdf starts a fresh zlib writer for every page; on a 5,000-note board
+	// that alone costs more than drawing the pages. Uncompressed pages make
+	// a typical file ~25% larger (the fonts stay compressed) and keep the
+	// largest board well inside its time budget.
+	f.SetCompression(false)
+	f.AliasNbPages("{nb}")
+	return f
+}
+
+// pdfBytes finishes a document.
+func pdfBytes(f *fpdf.Fpdf) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := f.Output(&buf); err != nil {
 		return nil, fmt.Errorf("minutes: pdf: %w", err)
@@ -155,15 +168,7 @@ func (d *pdfDoc) keep(h float64) {
 func (d *pdfDoc) head() {
 	m := d.m
 	if m.Unit != "" {
-		d.font(true, 12)
-		d.SetX(pdfLeft)
-		d.MultiCell(pdfWidth, 6, pdfText(strings.ToUpper(oneLine(m.Unit))), "", "C", false)
-		y := d.GetY() + 1
-		d.SetLineWidth(0.6)
-		d.Line(pdfLeft, y, pdfLeft+pdfWidth, y)
-		d.SetLineWidth(0.2)
-		d.Line(pdfLeft, y+1, pdfLeft+pdfWidth, y+1)
-		d.Ln(6)
+		d.kop([]string{m.Unit})
 	}
 	d.SetFont("DejaVu", "BU", 15)
 	d.CellFormat(pdfWidth, 8, strings.ToUpper(m.L.Minutes), "", 1, "C", false, 0, "")
@@ -181,6 +186,27 @@ func (d *pdfDoc) head() {
 		d.SetXY(pdfLeft+labelW+4, y)
 		d.MultiCell(pdfWidth-labelW-4, 5.5, pdfText(f.Value), "", "L", false)
 	}
+}
+
+// kop draws the letterhead: its lines centred, the first (the office) in
+// capitals, over a thick and a thin rule.
+func (d *pdfDoc) kop(lines []string) {
+	for i, ln := range lines {
+		if i == 0 {
+			d.font(true, 12)
+			ln = strings.ToUpper(ln)
+		} else {
+			d.font(false, 9.5)
+		}
+		d.SetX(pdfLeft)
+		d.MultiCell(pdfWidth, 5.5, pdfText(oneLine(ln)), "", "C", false)
+	}
+	y := d.GetY() + 1
+	d.SetLineWidth(0.6)
+	d.Line(pdfLeft, y, pdfLeft+pdfWidth, y)
+	d.SetLineWidth(0.2)
+	d.Line(pdfLeft, y+1, pdfLeft+pdfWidth, y+1)
+	d.Ln(6)
 }
 
 // item writes a note or group: its text, then a grey line with the

@@ -8,32 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
-)
 
-// relMountTinyFS mounts a tmpfs of size bytes on a new temporary folder,
-// unmounted when the test ends; call it before starting anything on it so
-// its cleanup runs last. Without the right to mount it skips, unless
-// REMBUK_REQUIRE_TOOLS=1.
-func relMountTinyFS(t *testing.T, size int) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d,mode=0700", size)); err != nil {
-		msg := fmt.Sprintf("cannot mount a tmpfs (needs root or CAP_SYS_ADMIN): %v", err)
-		if os.Getenv("REMBUK_REQUIRE_TOOLS") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	return dir
-}
+	"rembuk/internal/testenv"
+)
 
 // The database's disk fills during a session: the command that could not
 // be stored gets an error (never an ack, never an event), every later
@@ -41,7 +20,7 @@ func relMountTinyFS(t *testing.T, size int) string {
 // cause is logged, reads and connections go on, and after a restart the
 // board holds exactly the acknowledged notes.
 func TestFaultDiskFull(t *testing.T) {
-	dir := relMountTinyFS(t, 4<<20)
+	dir := testenv.MountTinyFS(t, 4<<20)
 	path := filepath.Join(dir, "rembuk.db")
 	logs := &relLog{}
 	ts := startServer(t, path, relWithLog(logs), noCommandLimit)

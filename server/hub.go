@@ -45,9 +45,19 @@ func (h *hub) get(id string) (*room, error) {
 	return r, nil
 }
 
-// send delivers a message to the session's room. A room that stopped in the
-// meantime is replaced; a session that does not exist gives its load error.
+// send delivers a message to the session's room: on this node, or through
+// the cluster to the node that owns it (cluster.go).
 func (h *hub) send(ctx context.Context, id string, m any) error {
+	if c := h.deps.cluster; c != nil {
+		return c.send(ctx, id, m)
+	}
+	return h.sendLocal(ctx, id, m)
+}
+
+// sendLocal delivers a message to the session's room on this node. A room
+// that stopped in the meantime is replaced; a session that does not exist
+// gives its load error.
+func (h *hub) sendLocal(ctx context.Context, id string, m any) error {
 	for {
 		r, err := h.get(id)
 		if err != nil {
@@ -104,12 +114,18 @@ func (h *hub) exited(r *room) {
 	for {
 		select {
 		case m := <-r.inbox:
-			if r.loadErr != nil {
+			if r.loadErr != nil && !isNotOwner(r.loadErr) {
 				r.fail(m, r.loadErr)
 				continue
 			}
 			go func() {
-				if err := h.send(context.Background(), r.id, m); err != nil {
+				ctx, cancel := context.Background(), context.CancelFunc(func() {})
+				if h.deps.cluster != nil {
+					// Through the cluster the owner may be away: not for ever.
+					ctx, cancel = context.WithTimeout(ctx, attachTimeout)
+				}
+				defer cancel()
+				if err := h.send(ctx, r.id, m); err != nil {
 					r.fail(m, err)
 				}
 			}()

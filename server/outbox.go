@@ -41,6 +41,7 @@ const (
 	closeTryLater   = 1013 // too slow: the queue passed its byte limit
 	closeRemoved    = 4003 // the facilitator removed this participant
 	closeReplaced   = 4008 // the participant opened more than maxPerParticipant connections: the oldest goes
+	closeMerged     = 4009 // the facilitator merged this participant's row with another: reconnect
 	closeTooManyIPs = 4029 // the client address holds maxPerAddress connections already
 )
 

@@ -1,8 +1,11 @@
 package server_test
 
 import (
+	"bytes"
 	"database/sql"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -251,5 +254,49 @@ func TestProgrammeOverdueMarked(t *testing.T) {
 	}
 	if !got["Lewat"] || got["Hari ini"] || !strings.HasPrefix(reg.Today, "2026-12-10") {
 		t.Errorf("overdue = %v (today %s), want only the one due yesterday", got, reg.Today)
+	}
+}
+
+// lockedBuffer is a log sink the server's goroutines may share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// TestProgrammeKeyNeverLogged: at the most verbose level, the server's log
+// of creating, reading, rotating and using a programme holds no key.
+func TestProgrammeKeyNeverLogged(t *testing.T) {
+	var sink lockedBuffer
+	ts := startServer(t, "", fixedClock, func(c *server.Config) {
+		c.Logger = slog.New(slog.NewJSONHandler(&sink, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	p := ts.createProgramme("Balai")
+	ts.createIn(p, board.TemplateMonitoring, "Monitoring")
+	ts.do("GET", "/api/programmes/"+p.ID+"/register", p.Key, nil, nil)
+	ts.do("GET", "/api/programmes/"+p.ID, "salah", nil, nil)
+	var rot programmeCreated
+	ts.do("POST", "/api/programmes/"+p.ID+"/key", p.Key, nil, &rot)
+	ts.do("GET", "/api/programmes/"+p.ID, rot.Key, nil, nil)
+	ts.Stop()
+	logs := sink.String()
+	if !strings.Contains(logs, p.ID) {
+		t.Fatalf("the log does not mention the programme at all, so this test proves nothing:\n%s", logs)
+	}
+	for _, k := range []string{p.Key, rot.Key} {
+		if strings.Contains(logs, k) {
+			t.Errorf("a programme key is in the log:\n%s", logs)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"log/slog"
@@ -33,6 +32,7 @@ type roomDeps struct {
 	idle     time.Duration
 	commands *rateLimiter
 	hub      *hub
+	cluster  *cluster // nil: one node alone; else leases and fencing (cluster.go)
 }
 
 // room owns one session's live state and its clients. Only its goroutine
@@ -48,7 +48,8 @@ type room struct {
 
 	st            *board.State
 	refs          map[string]board.Ack
-	byToken       map[string]string // hex(token hash) -> participant id
+	byToken       map[string]string // hex(token hash) -> participant id (devices included)
+	rejoins       *rejoinBook       // second-device requests and links (rejoin.go)
 	clients       map[*client]struct{}
 	online        map[string]int // participant id -> live clients
 	attachSeq     uint64         // clients attached so far: their order, for evictOldest
@@ -57,6 +58,7 @@ type room struct {
 	pending       []pendingChange
 	dirtyPresence bool
 	broken        bool
+	epoch         int64      // the lease's fencing epoch (0: one node, unfenced)
 	wr            heldWrites // a flush's frames, written by the room itself when it can (directwrite.go)
 }
 
@@ -75,6 +77,18 @@ func newRoom(deps roomDeps, id string) *room {
 // run loads the session and then serves messages until stopped or idle.
 func (r *room) run() {
 	defer r.deps.hub.exited(r)
+	var own *ownership // this node's lease on the session (cluster.go)
+	if c := r.deps.cluster; c != nil {
+		var err error
+		if own, err = c.acquire(r); err != nil {
+			// What waits is routed again by hub.exited (to the owner).
+			r.loadErr = err
+			r.deps.hub.remove(r)
+			return
+		}
+		r.epoch = own.epoch
+		defer own.exited()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 	st, refs, err := r.deps.store.LoadState(ctx, r.id)
 	cancel()
@@ -85,9 +99,9 @@ func (r *room) run() {
 		return
 	}
 	r.st, r.refs = st, refs
-	r.byToken = map[string]string{}
-	for _, p := range st.Participants {
-		r.byToken[hex.EncodeToString(p.TokenHash)] = p.ID
+	r.indexTokens()
+	if own != nil {
+		own.serve()
 	}
 	idle := time.NewTimer(r.deps.idle)
 	defer idle.Stop()
@@ -153,6 +167,11 @@ func (r *room) handle(batch []any) (stop bool) {
 			r.view(m)
 		case photosMsg:
 			r.photosChanged(m)
+		case roomFn:
+			r.flush()
+			m.fn(r)
+		case clusterMsg:
+			r.clusterMsg(m)
 		case stopMsg:
 			stop = true
 		}
@@ -175,7 +194,7 @@ func (r *room) participantByToken(hash []byte) *board.Participant {
 		return nil
 	}
 	p := r.st.Participants[id]
-	if p == nil || p.Removed || subtle.ConstantTimeCompare(p.TokenHash, hash) != 1 {
+	if p == nil || p.Removed || !r.st.HoldsToken(p, hash) {
 		return nil
 	}
 	return p
@@ -286,7 +305,7 @@ func (r *room) flush() {
 		changes[i] = p.ch
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
-	first, err := r.deps.store.Submit(ctx, r.id, 0, changes)
+	first, err := r.deps.store.Submit(ctx, r.id, r.epoch, changes)
 	cancel()
 	pend := r.pending
 	r.pending = nil
@@ -351,6 +370,10 @@ func (r *room) afterEvent(ev *board.Event) {
 		}
 	case board.ClosedData:
 		r.dirtyPresence = true
+	case board.DeviceData:
+		r.indexTokens()
+	case board.MergedData:
+		r.afterMerge(d)
 	}
 }
 
@@ -381,6 +404,12 @@ func (r *room) fail(m any, err error) {
 		m.reply <- err
 	case viewMsg:
 		m.reply <- err
+	case roomFn:
+		m.fail(err)
+	case clusterMsg:
+		if m.reply != nil {
+			m.reply <- err
+		}
 	}
 }
 

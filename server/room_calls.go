@@ -18,6 +18,7 @@ type (
 		tokenHash []byte
 		since     *int64
 		progress  bool // announce a big welcome with a loading frame
+		resume    bool // a live connection moving rooms: events one by one, no welcome (cluster_room.go)
 		cl        *client
 		reply     chan error
 	}

@@ -24,17 +24,24 @@ func (r *room) attach(m attachMsg) {
 	r.attachSeq++
 	cl.attached = r.attachSeq
 	r.online[p.ID]++
-	w := r.welcome(cl.viewer, m.since)
-	if n := w.size(); m.progress && n >= bulkFrameBytes {
-		r.pushTo(cl, encode(loadingFrame{Type: "loading", Bytes: n}))
+	if !m.resume || !r.resumeEvents(cl, m.since) {
+		w := r.welcome(cl.viewer, m.since)
+		if n := w.size(); m.progress && n >= bulkFrameBytes {
+			r.pushTo(cl, encode(loadingFrame{Type: "loading", Bytes: n}))
+		}
+		r.pushFrameTo(cl, w)
 	}
-	r.pushFrameTo(cl, w)
 	r.clients[cl] = struct{}{}
 	if r.online[p.ID] == 1 {
 		r.dirtyPresence = true
 	} else {
 		// A second tab still needs the list.
 		r.pushTo(cl, r.presence())
+	}
+	if cl.viewer.Role == board.RoleFacilitator && r.rejoins != nil {
+		if l := r.rejoinList(); len(l) > 0 {
+			r.pushTo(cl, encode(rejoinFrame{Type: "rejoin", Requests: l}))
+		}
 	}
 	m.reply <- nil
 }

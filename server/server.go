@@ -53,6 +53,9 @@ type Config struct {
 	// MaxConnsPerAddress caps live connections (WebSocket and SSE) from
 	// one client address; 0 means maxPerAddress (2,000).
 	MaxConnsPerAddress int
+	// Cluster makes this server one node of several (cluster.go); its
+	// zero value is one node alone, as always.
+	Cluster ClusterConfig
 }
 
 // Server serves Rembuk over HTTP and WebSocket.
@@ -62,11 +65,15 @@ type Server struct {
 	log   *slog.Logger
 	app   *fiber.App
 	hub   *hub
-	joins *windowLimiter
+	// cluster is nil for one node alone (no Leases configured).
+	cluster *cluster
+	joins   *windowLimiter
 	// commands limits each participant's commands over every transport.
 	commands *rateLimiter
 	// creates limits session creation per client address.
 	creates *windowLimiter
+	// rejoinAsks limits second-device requests per client address (rejoin.go).
+	rejoinAsks *windowLimiter
 
 	// assetsOnce guards page: the prepared static files.
 	assetsOnce sync.Once
@@ -112,7 +119,16 @@ func New(cfg Config) *Server {
 	if cfg.SessionsPerHour > 0 {
 		s.creates = newWindowLimiter(cfg.SessionsPerHour, time.Hour)
 	}
-	s.hub = newHub(roomDeps{store: cfg.Store, now: s.now, newID: s.newID, log: s.log, idle: cfg.RoomIdle, commands: s.commands})
+	s.rejoinAsks = newWindowLimiter(rejoinAsksPerAddr, rejoinAskWindow)
+	if cfg.Cluster.Leases != nil {
+		s.cluster = newCluster(s, cfg.Cluster)
+	}
+	s.hub = newHub(roomDeps{store: cfg.Store, now: s.now, newID: s.newID, log: s.log, idle: cfg.RoomIdle, commands: s.commands, cluster: s.cluster})
+	if s.cluster != nil {
+		if err := s.cluster.start(); err != nil {
+			s.log.Error("joining the cluster", "err", err)
+		}
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName: "rembuk",
 		// A photo's limit; smallBodies keeps board.MaxRequestBody on
@@ -164,6 +180,9 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	defer s.mem.stop()
 	errRooms := s.hub.shutdown(ctx)
+	if s.cluster != nil {
+		s.cluster.shutdown()
+	}
 	errApp := s.shutdownHTTP(ctx)
 	done := make(chan struct{})
 	go func() { s.sockets.Wait(); close(done) }()

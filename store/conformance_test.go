@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -22,4 +23,20 @@ func TestConformance(t *testing.T) {
 		})
 		return db
 	})
+}
+
+// BenchmarkSuiteW2 is storetest's W2 shape on a SQLite file (the same
+// figures store/postgres reports on PostgreSQL): go test ./store -run '^$'
+// -bench SuiteW2 -benchtime 1x.
+func BenchmarkSuiteW2(b *testing.B) {
+	for _, rate := range []int{250, 1000, 3000} {
+		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) {
+			db, err := store.Open(filepath.Join(b.TempDir(), "w2.db"), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			storetest.BenchW2(b, db, rate)
+		})
+	}
 }

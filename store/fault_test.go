@@ -15,41 +15,20 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"rembuk/board"
+	"rembuk/internal/testenv"
 	"rembuk/store"
 )
-
-// MountTinyFS mounts a tmpfs of size bytes on a new temporary folder and
-// unmounts it when the test ends (register it before opening anything on
-// it, so the cleanup runs last).
-func MountTinyFS(tb testing.TB, size int) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d,mode=0700", size)); err != nil {
-		msg := fmt.Sprintf("cannot mount a tmpfs (needs root or CAP_SYS_ADMIN): %v", err)
-		if os.Getenv("REMBUK_REQUIRE_TOOLS") == "1" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	tb.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			tb.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	return dir
-}
 
 // When the disk fills, the failing commit gets an error, every later
 // write is refused without touching the disk (no retry of a failed
 // fsync, even once space is free again), Healthy reports it, reads go on,
 // and after a restart exactly the acknowledged changes are there.
 func TestDiskFullRefusesWrites(t *testing.T) {
-	dir := MountTinyFS(t, 4<<20)
+	dir := testenv.MountTinyFS(t, 4<<20)
 	path := filepath.Join(dir, "rembuk.db")
 	// Room for the schema and a few hundred notes, then full.
 	filler := filepath.Join(dir, "filler")
@@ -137,7 +116,7 @@ func TestDiskFullRefusesWrites(t *testing.T) {
 // Several rooms writing at once when the disk fills: every change either
 // is acknowledged and survives a restart, or got an error and is absent.
 func TestDiskFullManyRooms(t *testing.T) {
-	dir := MountTinyFS(t, 1<<20)
+	dir := testenv.MountTinyFS(t, 1<<20)
 	path := filepath.Join(dir, "rembuk.db")
 	if err := os.WriteFile(filepath.Join(dir, "filler"), make([]byte, 400<<10), 0o600); err != nil {
 		t.Fatal(err)
@@ -199,7 +178,7 @@ func TestDiskFullManyRooms(t *testing.T) {
 // statement inside the batch, not from COMMIT. It must be treated the
 // same: an error, and no more writes.
 func TestDiskFullDuringSpill(t *testing.T) {
-	dir := MountTinyFS(t, 3<<20)
+	dir := testenv.MountTinyFS(t, 3<<20)
 	path := filepath.Join(dir, "rembuk.db")
 	var logs bytes.Buffer
 	db, err := store.Open(path, slog.New(slog.NewJSONHandler(&logs, nil)))

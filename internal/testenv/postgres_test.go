@@ -12,6 +12,7 @@ var shared SharedPostgres
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	RemoveBinary()
 	if err := shared.Stop(); err != nil {
 		println("stop postgres:", err.Error())
 		code = 1

@@ -140,6 +140,8 @@ func NewEntity(kind string) any {
 		return &board.Score{}
 	case board.EntAPKL:
 		return &board.APKLRating{}
+	case board.EntDevice:
+		return &board.Device{}
 	}
 	return nil
 }

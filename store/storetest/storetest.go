@@ -65,6 +65,8 @@ func Run(t *testing.T, open Open) {
 		{"Fenced", testFenced},
 		{"Delete", testDelete},
 		{"Photos", testPhotos},
+		{"Programmes", testProgrammes},
+		{"DevicesAndMerge", testDevicesAndMerge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

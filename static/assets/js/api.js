@@ -31,7 +31,7 @@ async function request(method, path, body, token) {
   return data;
 }
 
-function codeFor(status) {
+export function codeFor(status) {
   return { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 423: 'locked', 429: 'rate_limited' }[status] || 'unknown';
 }
 
@@ -85,7 +85,8 @@ export async function downloadMinutes(id, token, format, lang) {
   return name;
 }
 
-function fileName(cd) {
+/** fileName reads the file name out of a Content-Disposition header. */
+export function fileName(cd) {
   if (!cd) return '';
   const star = /filename\*\s*=\s*([^']*)''([^;]+)/i.exec(cd);
   if (star) {
@@ -107,3 +108,12 @@ export const getProgramme = (id, key) => request('GET', prog(id), undefined, key
 export const getRegister = (id, key) => request('GET', prog(id) + '/register', undefined, key);
 export const rotateProgrammeKey = (id, key) => request('POST', prog(id) + '/key', undefined, key);
 export const createProgrammeSession = (id, key, body) => request('POST', prog(id) + '/sessions', body, key);
+
+// A second device (docs/protocol.md "A second device"): a request the
+// facilitator approves, or a single-use link from the first device.
+const sp = (id) => `/api/sessions/${encodeURIComponent(id)}`;
+export const askRejoin = (body) => request('POST', '/api/rejoin', body);
+export const pollRejoin = (id, rid) => request('GET', `${sp(id)}/rejoin/${encodeURIComponent(rid)}`);
+export const decideRejoin = (id, token, rid, body) => request('POST', `${sp(id)}/rejoin/${encodeURIComponent(rid)}`, body, token);
+export const makeDeviceLink = (id, token) => request('POST', `${sp(id)}/devices`, undefined, token);
+export const claimDeviceLink = (id, secret) => request('POST', `${sp(id)}/devices/claim`, { secret });

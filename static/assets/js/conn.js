@@ -185,6 +185,9 @@ export class Conn {
       case 'photos':
         if (this.h.photos) this.h.photos(msg);
         break;
+      case 'rejoin':
+        if (this.h.rejoin) this.h.rejoin(msg);
+        break;
       case 'loading':
         if (this.h.loading) this.h.loading(msg.bytes);
         break;
@@ -220,6 +223,13 @@ export class Conn {
     // 4008: this person opened a ninth connection and this one, the oldest, was closed.
     if (info.code === 4008) { this.fatal('replaced'); return; }
     if (info.code === 1008) { this.fatal('unauthorized'); return; }
+    // 4009: the facilitator merged this person's row; the same token now
+    // names the surviving row: reconnect at once for a full board.
+    if (info.code === 4009) {
+      if (this.h.merged) this.h.merged();
+      this.reconnectNow();
+      return;
+    }
     this.setStatus(this.waitingStatus());
     if (info.welcomed && info.lived >= SHORT_LIVED) {
       this.attempt = 0;

@@ -229,6 +229,17 @@ export function applyEvent(s, msg) {
       s.participants.delete(d.id);
       if (d.notes) replaceNotes(s, d.notes);
       break;
+    case 'participant.merged': {
+      // Two rows of one person became one (board/merge.go): the row that
+      // went leaves the list, and authorship and totals come again. The
+      // two people's own pages reconnect (close 4009) for a fresh board.
+      s.participants.delete(d.id);
+      const p = d.participant;
+      const prev = s.participants.get(p.id);
+      s.participants.set(p.id, { ...(prev || {}), ...p, online: prev ? prev.online : p.online });
+      applyResults(s, d);
+      break;
+    }
     case 'phase.changed':
       s.session.phase = d.phase;
       // Closing the scoring with hidden results sends them to everyone.
@@ -250,6 +261,9 @@ export function applyEvent(s, msg) {
       break;
     case 'spotlight.changed':
       s.session.spotlight = d.targetId || null;
+      break;
+    case 'invitation.changed':
+      s.session.invitation = { ...d.invitation };
       break;
     case 'session.codeChanged':
       // Staff get the new code; everyone else gets null and keeps none.

@@ -19,9 +19,18 @@ import { diagramEvent } from './diagram.js';
 import { allowed } from './perm.js';
 import { signDialog } from './signpad.js';
 import { photosChanged } from './photos.js';
+import { claimDevice } from './devices.js';
 
 export function mountBoard(root, sessionId, app) {
   const saved = getSession(sessionId);
+  // A link from this person's first device ("Buka di perangkat lain"):
+  // the secret leaves the address bar at once; a browser already in the
+  // session keeps its own token.
+  const link = /[#&]perangkat=([A-Za-z0-9_-]{8,64})/.exec(location.hash);
+  if (link) {
+    history.replaceState(null, '', location.pathname);
+    if (!saved || !saved.token) return claimDevice(root, sessionId, link[1], app);
+  }
   if (!saved || !saved.token) {
     const draw = () => render(root, gateView('noAccess', app));
     draw();
@@ -180,7 +189,7 @@ export function mountBoard(root, sessionId, app) {
         if (ctx.ui.dg) ctx.ui.dg.stale = true;
         if (prevPhase !== ctx.state.session.phase) onPhase(prevPhase, ctx.state.session.phase);
         const se = ctx.state.session;
-        saveSession(sessionId, { joinCode: se.joinCode || ctx.saved.joinCode, title: se.title, name: ctx.state.you.name, role: ctx.state.you.role });
+        saveSession(sessionId, { joinCode: se.joinCode || ctx.saved.joinCode, title: se.title, name: ctx.state.you.name, role: ctx.state.you.role, participantId: ctx.state.you.id });
       } else if (ctx.state) {
         if (msg.rules) ctx.state.rules = msg.rules;
         for (const ev of msg.events || []) {
@@ -207,6 +216,15 @@ export function mountBoard(root, sessionId, app) {
     },
     photos() {
       photosChanged(ctx);
+    },
+    rejoin(msg) {
+      ctx.rejoins = msg.requests || [];
+      ctx.schedule();
+    },
+    merged() {
+      // This person's row was merged (or merged into): the next welcome
+      // must be a full board, since "you" may have changed.
+      ctx.forceFull = true;
     },
     presence(msg) {
       if (!ctx.state) return;

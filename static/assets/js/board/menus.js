@@ -6,6 +6,7 @@ import { confirmDialog, promptDialog } from '../ui/dialog.js';
 import { columns, groupsIn } from './derive.js';
 import { linkDialog, linkKindsFrom, recordDialog } from './dialogs.js';
 import { actionDialog } from './actions.js';
+import { mergeDialog } from './devices.js';
 
 export function noteMenu(ctx, p, c, n, anchor) {
   const s = ctx.state;
@@ -110,6 +111,7 @@ export function personMenu(ctx, person, anchor) {
     person.role === 'notulis'
       ? { label: t('role.makeParticipant'), testid: 'make-participant', onSelect: () => ctx.cmd('participant.setRole', { id: person.id, role: 'participant' }) }
       : { label: t('role.makeNotulis'), testid: 'make-notulis', onSelect: () => ctx.cmd('participant.setRole', { id: person.id, role: 'notulis' }) },
+    { label: t('merge.menu'), testid: 'merge-participant', onSelect: () => mergeDialog(ctx, person) },
     { separator: true },
     { label: t('people.remove'), testid: 'remove-participant', danger: true, onSelect: async () => {
       if (await confirmDialog(t('people.removeConfirm', { name: person.name }), { danger: true, ok: t('people.remove') })) ctx.cmd('participant.remove', { id: person.id });

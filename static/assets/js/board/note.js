@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { t, fmtNum } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { votesLeft } from '../state.js';
-import { isMine, usgKind } from './perm.js';
+import { isMine, usgKind, resultsHidden } from './perm.js';
 import { label } from './derive.js';
 import { noteMenu } from './menus.js';
 import { dragProps, stackProps } from './drag.js';
@@ -131,11 +131,16 @@ export function voteControl(ctx, p, target) {
   const s = ctx.state;
   const mine = s.myVotes.get(target.id) || 0;
   const left = votesLeft(s);
+  // Hidden results: the total the server sends is a placeholder 0, so the
+  // control says "hidden" instead of "0 votes" (the own dots still show).
+  const hidden = resultsHidden(s);
   return h('div', { class: 'vote', 'data-testid': 'vote-control' },
     h('button', { type: 'button', class: 'vote-btn', 'data-testid': 'vote-minus', disabled: !mine, 'aria-label': t('vote.retract'), onclick: () => ctx.cmd('vote.retract', { targetId: target.id }) }, icon('minus', 16)),
-    h('span', { class: 'vote-count', 'aria-live': 'polite', 'data-testid': 'vote-count', 'data-votes': target.votes || 0, 'data-mine': mine },
+    h('span', { class: 'vote-count', 'aria-live': 'polite', 'data-testid': 'vote-count', 'data-votes': hidden ? 'hidden' : target.votes || 0, 'data-mine': mine },
       h('span', { class: 'vote-dots', 'aria-hidden': 'true' }, Array.from({ length: Math.min(mine, 10) }, (_, i) => h('span', { key: 'd' + i, class: 'dot-icon mine' }))),
-      h('span', { class: 'vote-total' }, t('vote.count', { n: target.votes || 0 }))),
+      hidden
+        ? h('span', { class: 'vote-total vote-hidden', 'data-testid': 'vote-hidden', title: t('vote.hiddenHint') }, icon('eyeOff', 12), t('vote.hidden', { n: mine }))
+        : h('span', { class: 'vote-total' }, t('vote.count', { n: target.votes || 0 }))),
     h('button', { type: 'button', class: 'vote-btn vote-plus', 'data-testid': 'vote-plus', disabled: left <= 0, 'aria-label': t('vote.cast'), onclick: () => ctx.cmd('vote.cast', { targetId: target.id }) }, icon('plus', 16)));
 }
 

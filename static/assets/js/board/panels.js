@@ -15,7 +15,7 @@ import { saveRecord, savedRecord } from './records.js';
 import { joinBase, pickLAN, hostOf } from './reach.js';
 import { joiningControls } from './joining.js';
 import { diagramView } from './diagram.js';
-import { allowed } from './perm.js';
+import { allowed, resultsHidden } from './perm.js';
 import { signDialog } from './signpad.js';
 import { photosView } from './photos.js';
 
@@ -140,14 +140,6 @@ function showOnBoard(ctx, p, id) {
   ctx.ui.reveal = { id, block: 'center' };
   if (window.innerWidth < 900) ctx.ui.mobileView = 'board';
   ctx.schedule();
-}
-
-/** resultsHidden mirrors the server's rule (board.ResultsHidden): while the
- * facilitator hides the results, a participant gets no totals in the
- * screen and vote phases, so a ranking would be a list of zeros. */
-function resultsHidden(s) {
-  const st = s.session.settings || {};
-  return !!st.hideResults && s.you.role === 'participant' && (s.session.phase === 'vote' || s.session.phase === 'screen');
 }
 
 function rankingView(ctx, p) {

@@ -17,6 +17,15 @@ export function allowed(s, type) {
   return !r.phase || s.session.phase === r.phase || (!!r.facilitatorAnyPhase && role === 'facilitator');
 }
 
+/** resultsHidden mirrors the server's rule (board.ResultsHidden): while the
+ * facilitator hides the results, a participant gets no totals in the
+ * screen and vote phases — every total it receives reads 0, which the page
+ * must not show as "0 votes". */
+export function resultsHidden(s) {
+  const st = s.session.settings || {};
+  return !!st.hideResults && s.you.role === 'participant' && (s.session.phase === 'vote' || s.session.phase === 'screen');
+}
+
 export function perms(s) {
   const role = s.you.role;
   const fac = role === 'facilitator';

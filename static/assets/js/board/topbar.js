@@ -7,6 +7,8 @@ import { openMenu } from '../ui/menu.js';
 import { votesLeft } from '../state.js';
 import { remaining, fmtClock } from './timer.js';
 import { settingsDialog, timerDialog, minutesDialog, closeSessionDialog } from './dialogs.js';
+import { invitationDialog, packDialog } from './pack.js';
+import { deviceLinkDialog } from './devices.js';
 
 export const PHASES = ['brainstorm', 'group', 'screen', 'vote', 'discuss', 'actions'];
 
@@ -81,7 +83,10 @@ function moreMenu(ctx, p, anchor) {
     p.fac && !p.closed && narrow ? { label: t('settings.title'), testid: 'menu-settings', onSelect: () => settingsDialog(ctx) } : null,
     p.fac && !p.closed ? { label: t('timer.title'), testid: 'menu-timer', onSelect: () => timerDialog(ctx) } : null,
     { label: t('invite.projector'), testid: 'menu-projector', onSelect: () => ctx.setUI({ projector: true }) },
+    !p.closed ? { label: t('device.open'), testid: 'menu-device', onSelect: () => deviceLinkDialog(ctx) } : null,
     p.staff ? { label: t('minutes.title'), testid: 'menu-minutes', onSelect: () => minutesDialog(ctx) } : null,
+    p.staff ? { label: t('pack.title'), testid: 'menu-pack', onSelect: () => packDialog(ctx, p.fac) } : null,
+    p.fac && !p.closed ? { label: t('invitation.title'), testid: 'menu-invitation', onSelect: () => invitationDialog(ctx) } : null,
     p.fac && !p.closed ? { separator: true } : null,
     p.fac && !p.closed ? { label: t('close.title'), testid: 'menu-close-session', danger: true, onSelect: () => closeSessionDialog(ctx) } : null,
     { separator: true },

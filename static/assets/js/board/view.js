@@ -18,6 +18,7 @@ import { saveRecord, savedRecord } from './records.js';
 import { joinBase, hostOf } from './reach.js';
 import { apklBar } from './apkl.js';
 import { unitBar } from './units.js';
+import { rejoinCard } from './devices.js';
 
 export function boardView(ctx) {
   const s = ctx.state;
@@ -67,6 +68,9 @@ function banners(ctx, p) {
       h('span', null, p.fac ? t('banner.privateFac', { n }) : t('banner.private')),
       p.fac ? h('button', { type: 'button', class: 'btn btn-sm btn-primary', 'data-testid': 'reveal-button', onclick: () => revealDialog(ctx) }, icon('eye', 16), t('reveal.button')) : null));
   }
+  // Someone's second device waits for the facilitator (devices.js).
+  const rj = rejoinCard(ctx);
+  if (rj) out.push(rj);
   const apkl = apklBar(ctx);
   if (apkl) out.push(apkl);
   if (se.spotlight) out.push(spotlightBanner(ctx, p));

@@ -7,6 +7,7 @@ import { icon } from '../ui/icons.js';
 import { toast } from '../ui/toast.js';
 import { joinSession } from '../api.js';
 import { saveSession, sessionForCode, getSession, getMe, saveMe } from '../storage.js';
+import { rejoinState, rejoinSection, stopRejoin } from './rejoin.js';
 
 /** appHeader is the slim header of the landing and join pages. */
 export function appHeader(app) {
@@ -82,6 +83,7 @@ export async function submitJoin(form, jst, app, draw) {
 export function mountJoin(root, rawCode, app) {
   const code = normCode(rawCode);
   const jst = { busy: false, error: '', needPass: false };
+  const rs = rejoinState();
   const draw = () => {
     const sid = sessionForCode(code);
     const known = sid ? getSession(sid) : null;
@@ -96,7 +98,8 @@ export function mountJoin(root, rawCode, app) {
             h('p', null, t('join.known', { name: known.name || '' })),
             h('button', { type: 'button', class: 'btn btn-primary btn-lg', 'data-testid': 'join-continue', onclick: () => app.navigate('/s/' + encodeURIComponent(sid)) }, t('join.continue'), icon('arrow', 16)),
             h('p', { class: 'divider' }, t('join.orNew'))) : null,
-          joinForm(jst, code, (form) => submitJoin(form, jst, app, draw))))));
+          joinForm(jst, code, (form) => submitJoin(form, jst, app, draw)),
+          rejoinSection(rs, code, app, draw)))));
   };
   draw();
   // Someone who scanned the QR code types their name next: the field has
@@ -110,5 +113,5 @@ export function mountJoin(root, rawCode, app) {
     name.setSelectionRange(name.value.length, name.value.length);
   }
   const off = onLangChange(draw);
-  return { unmount: off };
+  return { unmount: () => { stopRejoin(rs); off(); } };
 }

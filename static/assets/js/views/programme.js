@@ -8,10 +8,12 @@ import { h, render } from '../dom.js';
 import { t, onLangChange, errorText, fmtDate } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { confirmDialog } from '../ui/dialog.js';
+import { toast } from '../ui/toast.js';
 import { getProgramme, getRegister, rotateProgrammeKey, createProgrammeSession, getTemplates } from '../api.js';
 import { saveProgramme, getProgrammeInfo, saveSession, getSession, getMe, saveMe } from '../storage.js';
 import { appHeader } from './join.js';
 import { programmeLink } from './programme-new.js';
+import { downloadPack, packProgress } from '../download.js';
 
 export function mountProgramme(root, id, app) {
   let key = '';
@@ -59,6 +61,7 @@ function view(st, app, draw, load) {
         sessionsCard(st, app),
         newSessionCard(st, app, draw),
         registerCard(st, load),
+        packCard(st, draw),
       ] : (st.error ? null : h('p', { class: 'muted' }, t('common.loading')))));
 }
 
@@ -184,4 +187,29 @@ function regItem(it) {
       n.status ? h('span', { class: 'status-badge status-' + n.status }, t('status.' + n.status)) : null, ' ',
       n.text || '', n.sessionTitle ? ` (${n.sessionTitle})` : ''))) : null,
     it.evidence.length ? h('p', { class: 'evidence' }, it.evidence.map((u, i) => h('a', { key: 'e' + i, href: u, target: '_blank', rel: 'noopener noreferrer' }, t('action.evidenceN', { n: i + 1 })))) : null);
+}
+
+// packCard downloads the programme's evidence pack: the register report
+// and every session's pack, streamed, with its progress (download.js).
+function packCard(st, draw) {
+  const prog = st.pack || (st.pack = { running: false, files: 0, total: 0, bytes: 0, name: '' });
+  const start = async () => {
+    if (prog.running) return;
+    Object.assign(prog, { running: true, files: 0, total: 0, bytes: 0, name: '' });
+    draw();
+    try {
+      const name = await downloadPack(`/api/programmes/${encodeURIComponent(st.id)}/pack`, st.key, (p) => { Object.assign(prog, p); draw(); });
+      toast(t('minutes.saved', { name }), 'ok');
+    } catch (e) {
+      toast(errorText(e.code), 'error');
+    } finally {
+      prog.running = false;
+      draw();
+    }
+  };
+  return h('section', { class: 'card', 'aria-labelledby': 'prog-pack-h', 'data-testid': 'prog-pack' },
+    h('h2', { class: 'card-title', id: 'prog-pack-h' }, t('pack.progTitle')),
+    h('p', { class: 'muted' }, t('pack.progHelp')),
+    h('div', { class: 'form-btns' }, h('button', { type: 'button', class: 'btn btn-primary', disabled: prog.running, 'data-testid': 'prog-pack-download', onclick: start }, icon('download', 16), t('pack.download'))),
+    packProgress(prog));
 }

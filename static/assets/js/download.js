@@ -1,0 +1,122 @@
+// download.js — streamed downloads with progress: an evidence pack (a
+// zip the server writes file by file) is read as it arrives, its files
+// counted from their local headers, and saved when complete.
+import { h } from './dom.js';
+import { t, getLang } from './i18n.js';
+import { ApiError, codeFor, fileName } from './api.js';
+
+/** packProgress shows a pack download's progress (prog: {running, files,
+ * total, bytes, name}); nothing before the first download. */
+export function packProgress(prog) {
+  if (!prog.running && !prog.files) return null;
+  return h('div', { class: 'pack-progress', role: 'status', 'data-testid': 'pack-progress', 'data-files': String(prog.files), 'data-total': String(prog.total), 'data-bytes': String(prog.bytes) },
+    h('progress', { max: prog.total || 1, value: prog.files, 'aria-label': t('pack.title') }),
+    h('span', null, t('pack.progress', { files: prog.files, total: prog.total || '?', size: fmtSize(prog.bytes) })),
+    prog.name ? h('span', { class: 'pack-current' }, prog.name) : null);
+}
+
+function fmtSize(n) {
+  return (n / 1048576).toLocaleString(getLang() === 'en' ? 'en-GB' : 'id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + ' MB';
+}
+
+/**
+ * downloadPack fetches a pack as a stream, reports {files, total, bytes,
+ * name} as it arrives (total from the X-Pack-Files header), and saves it.
+ */
+export async function downloadPack(url, token, onProgress) {
+  let res;
+  try {
+    res = await fetch(url, { headers: { Authorization: 'Bearer ' + token } });
+  } catch (_) {
+    throw new ApiError(0, 'network');
+  }
+  if (!res.ok) {
+    let code = codeFor(res.status);
+    try { code = (await res.json()).error.code || code; } catch (_) { /* keep */ }
+    throw new ApiError(res.status, code);
+  }
+  const total = Number(res.headers.get('X-Pack-Files')) || 0;
+  const walker = new ZipWalker();
+  const chunks = [];
+  let bytes = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    let r;
+    try { r = await reader.read(); } catch (_) { throw new ApiError(0, 'network'); }
+    if (r.done) break;
+    chunks.push(r.value);
+    bytes += r.value.length;
+    walker.feed(r.value);
+    onProgress({ files: walker.files, total, bytes, name: walker.name });
+  }
+  if (!walker.ended) throw new ApiError(0, 'network'); // cut short: no central directory
+  const name = fileName(res.headers.get('Content-Disposition')) || 'paket-data-dukung.zip';
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob(chunks, { type: 'application/zip' }));
+  a.download = name;
+  a.hidden = true;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  return name;
+}
+
+/**
+ * ZipWalker follows a zip as it streams in: each entry's local header
+ * carries its sizes (the server writes no data descriptors), so the walker
+ * skips the data and counts a file once its last byte has arrived. The
+ * central directory ends the files.
+ */
+export class ZipWalker {
+  constructor() {
+    this.files = 0;
+    this.name = '';
+    this.ended = false;
+    this.head = new Uint8Array(0);
+    this.need = 30;
+    this.skip = 0;
+    this.stage = 'head';
+  }
+
+  feed(chunk) {
+    let i = 0;
+    while (i < chunk.length && !this.ended) {
+      if (this.stage === 'data') {
+        const n = Math.min(this.skip, chunk.length - i);
+        this.skip -= n;
+        i += n;
+        if (this.skip === 0) this.fileDone();
+        continue;
+      }
+      const n = Math.min(this.need - this.head.length, chunk.length - i);
+      const next = new Uint8Array(this.head.length + n);
+      next.set(this.head);
+      next.set(chunk.subarray(i, i + n), this.head.length);
+      this.head = next;
+      i += n;
+      if (this.head.length < this.need) break;
+      const dv = new DataView(this.head.buffer);
+      if (this.stage === 'head') {
+        if (dv.getUint32(0, true) !== 0x04034b50) { this.ended = true; break; }
+        this.size = dv.getUint32(18, true);
+        this.extra = dv.getUint16(28, true);
+        this.need = 30 + dv.getUint16(26, true);
+        this.stage = 'name';
+      }
+      if (this.stage === 'name' && this.head.length >= this.need) {
+        this.name = new TextDecoder().decode(this.head.subarray(30, this.need));
+        this.skip = this.extra + this.size;
+        this.stage = 'data';
+        if (this.skip === 0) this.fileDone();
+      }
+    }
+  }
+
+  fileDone() {
+    this.files++;
+    this.stage = 'head';
+    this.head = new Uint8Array(0);
+    this.need = 30;
+  }
+}
