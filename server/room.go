@@ -58,9 +58,8 @@ type room struct {
 	pending       []pendingChange
 	dirtyPresence bool
 	broken        bool
-	epoch         int64     // the lease's fencing epoch (0: one node, unfenced)
-	holding       bool      // a flush queues its frames quietly (directwrite.go)
-	held          []*client // the clients it queued frames for
+	epoch         int64      // the lease's fencing epoch (0: one node, unfenced)
+	wr            heldWrites // a flush's frames, written by the room itself when it can (directwrite.go)
 }
 
 // pendingChange is a decided change waiting for the group commit, with
