@@ -51,7 +51,10 @@ func (p *proxy) recoverLoop(done chan struct{}) {
 		}
 		p.expire()
 		// Does anyone serve the session? Then attach there again.
-		ctx, cancel := context.WithTimeout(context.Background(), p.c.cfg.RequestTimeout)
+		// A live owner answers a beat at once; a frozen one is given two
+		// retries, not a whole request's time, so the lease is tried
+		// about every Retry once it may have expired.
+		ctx, cancel := context.WithTimeout(context.Background(), min(p.c.cfg.RequestTimeout, 2*p.c.cfg.Retry))
 		rids, max := p.rids()
 		resp, err := p.raw(ctx, cmdRequest{Kind: kindBeat, RIDs: rids, MaxRID: max})
 		cancel()
