@@ -4,8 +4,6 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"rembuk/board"
 )
 
 // The owner's side of a link: one owner room's frames to one run of a
@@ -179,20 +177,5 @@ func (l *link) publishLocked(h linkHeader, payload []byte) {
 	}
 	if cap(l.buf) > 64<<10 {
 		l.buf = nil
-	}
-}
-
-// askLocal is ask on this node's room only (the owner's side of a
-// forwarded request).
-func askLocal[T any](ctx context.Context, h *hub, id string, m any, reply chan T) (T, error) {
-	var zero T
-	if err := h.sendLocal(ctx, id, m); err != nil {
-		return zero, err
-	}
-	select {
-	case v := <-reply:
-		return v, nil
-	case <-ctx.Done():
-		return zero, board.Errorf(board.CodeUnavailable, "the session did not answer in time")
 	}
 }

@@ -56,23 +56,6 @@ func TestClusterSilentNodeGoesOffline(t *testing.T) {
 	waitPresence(t, fac, j.ParticipantID, false)
 }
 
-// waitPresence reads presence frames until pid's online flag is want.
-func waitPresence(t *testing.T, w *wsClient, pid string, want bool) {
-	t.Helper()
-	for {
-		f := w.next()
-		if f["type"] != "presence" {
-			continue
-		}
-		for _, e := range f["participants"].([]any) {
-			e := e.(map[string]any)
-			if e["id"] == pid && e["online"] == want {
-				return
-			}
-		}
-	}
-}
-
 // An owner whose lease ran out unrenewed stops its room by itself: its
 // clients get 1013, and the next connection loads the session again.
 func TestClusterUnrenewedLeaseStopsRoom(t *testing.T) {

@@ -185,8 +185,7 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 		p := *req.Join
 		p.TokenHash = req.Token
 		reply := make(chan error, 1)
-		err, aerr := askLocal(ctx, o.c.srv.hub, o.id, joinMsg{p: p, code: req.Code, reply: reply}, reply)
-		if err = firstErr(aerr, err); err != nil {
+		if err := o.c.srv.hub.callLocal(ctx, o.id, joinMsg{p: p, code: req.Code, reply: reply}, reply); err != nil {
 			return errResponse(err, o.c.safe)
 		}
 		return cmdResponse{}
@@ -201,8 +200,7 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 			return nil
 		}
 		reply := make(chan error, 1)
-		err, aerr := askLocal(ctx, o.c.srv.hub, o.id, viewMsg{tokenHash: req.Token, fn: fn, reply: reply}, reply)
-		if err = firstErr(aerr, err); err != nil {
+		if err := o.c.srv.hub.callLocal(ctx, o.id, viewMsg{tokenHash: req.Token, fn: fn, reply: reply}, reply); err != nil {
 			return errResponse(err, o.c.safe)
 		}
 		return cmdResponse{Online: online}
@@ -216,15 +214,6 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 		return cmdResponse{}
 	}
 	return cmdResponse{Code: board.CodeInvalid, Message: "unknown request"}
-}
-
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // attach attaches a connection of another node to the room: a client
@@ -242,9 +231,8 @@ func (o *ownership) attach(ctx context.Context, req cmdRequest, now time.Time) c
 	}
 	go rc.forward()
 	reply := make(chan error, 1)
-	err, aerr := askLocal(ctx, o.c.srv.hub, o.id, attachMsg{tokenHash: req.Token, since: req.Since, progress: req.Progress,
-		resume: req.Resume, cl: rc.cl, reply: reply}, reply)
-	if err = firstErr(aerr, err); err != nil {
+	if err := o.c.srv.hub.callLocal(ctx, o.id, attachMsg{tokenHash: req.Token, since: req.Since, progress: req.Progress,
+		resume: req.Resume, cl: rc.cl, reply: reply}, reply); err != nil {
 		l.remove(rc)
 		rc.end()
 		return errResponse(err, o.c.safe)

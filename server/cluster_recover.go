@@ -206,8 +206,7 @@ func (c *cluster) probeLocal(id string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.RequestTimeout)
 	defer cancel()
 	reply := make(chan error, 1)
-	err, aerr := askLocal(ctx, c.srv.hub, id, clusterMsg{kind: clusterProbe, reply: reply}, reply)
-	return firstErr(aerr, err)
+	return c.srv.hub.callLocal(ctx, id, clusterMsg{kind: clusterProbe, reply: reply}, reply)
 }
 
 // takeOver moves the proxy's connections to the room this node now owns:
@@ -246,8 +245,7 @@ func (p *proxy) takeOver() {
 		p.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 		reply := make(chan error, 1)
-		err, aerr := askLocal(ctx, p.c.srv.hub, p.id, attachMsg{tokenHash: tc.token, since: since, progress: tc.progress, resume: resume, cl: tc.cl, reply: reply}, reply)
-		if err = firstErr(aerr, err); err != nil {
+		if err := p.c.srv.hub.callLocal(ctx, p.id, attachMsg{tokenHash: tc.token, since: since, progress: tc.progress, resume: resume, cl: tc.cl, reply: reply}, reply); err != nil {
 			cancel()
 			p.forget(tc)
 			code, msg := safeError(p.c.log, err)

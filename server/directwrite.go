@@ -21,14 +21,24 @@ import (
 // stays bounded in bytes.
 //
 // The room's goroutine makes these system calls one after the other, so it
-// writes only while nothing waits in its inbox, and only in rooms of at
-// most directMaxClients connections. Otherwise the writers do it as before,
+// writes only while nothing waits in its inbox and it did not flush a
+// moment ago (directMinGap), and only in rooms of at most directMaxClients
+// connections. Otherwise the writers do it as before,
 // in parallel and batching under load: in a big room the last connection
 // would wait for all the others, and during a paste (W3: 130 ms → 450 ms
 // when the room wrote every flush itself) or under the knee's load the
 // room's goroutine would become the bottleneck.
 const (
 	directMaxClients = 64
+	// directMinGap: a room that flushes again within this time of its
+	// last flush is busy, and leaves the writing to the writers. A writer
+	// woken for one flush and finding the next one's frames too writes
+	// them all with one system call; a room writing each flush itself
+	// makes one call per connection per flush, which under a closed-loop
+	// load cost 6× the CPU per change (BenchmarkFanoutSockets). In W2 a
+	// room flushes 20 times a second at random moments: about 2% of its
+	// flushes come this close.
+	directMinGap = time.Millisecond
 	// directMaxBytes bounds what a room writes for one connection in one
 	// go (its frames of one flush); more is left to the writer.
 	directMaxBytes = 16 << 10
@@ -188,29 +198,41 @@ func (c *lazyDeadline) SetWriteDeadline(t time.Time) error {
 // that set its own, a control frame's).
 func (c *lazyDeadline) forget() { c.until = time.Time{} }
 
+// heldWrites is a room's state of direct writes: whether a flush is
+// queueing its frames quietly, for which clients, and when the room last
+// flushed.
+type heldWrites struct {
+	holding bool
+	held    []*client
+	last    time.Time
+}
+
 // holdWakes makes the room's pushes quiet until sendHeld (a flush), in a
 // room small enough to write itself; a big room's pushes wake each writer
 // at once, as before, so that the writers start while it still fans out.
-func (r *room) holdWakes() { r.holding = len(r.clients) <= directMaxClients }
+func (r *room) holdWakes() { r.wr.holding = len(r.clients) <= directMaxClients }
 
 // sendHeld ends a flush's quiet pushes: each connection that got frames
-// gets them written now (a small room) or its writer woken.
+// gets them written now by the room, or its writer woken when the room
+// has work waiting or flushed a moment ago (see directMinGap).
 func (r *room) sendHeld() {
-	r.holding = false
-	for i, cl := range r.held {
+	now := r.deps.now()
+	direct := now.Sub(r.wr.last) >= directMinGap
+	r.wr.holding, r.wr.last = false, now
+	for i, cl := range r.wr.held {
 		cl.held = false
-		if len(r.inbox) == 0 {
+		if direct && len(r.inbox) == 0 {
 			cl.out.sendNow()
 		} else {
-			// Work waits for the room (a paste): its writers take the
-			// rest, batching it with what comes next, while the room
-			// decides the next batch.
+			// Work waits for the room (a paste), or it flushes in quick
+			// succession: its writers take the rest, batching it with
+			// what comes next, while the room decides the next batch.
 			cl.out.wake()
 		}
-		r.held[i] = nil
+		r.wr.held[i] = nil
 	}
-	r.held = r.held[:0]
-	if cap(r.held) > 4*directMaxClients {
-		r.held = nil
+	r.wr.held = r.wr.held[:0]
+	if cap(r.wr.held) > 4*directMaxClients {
+		r.wr.held = nil
 	}
 }

@@ -278,3 +278,43 @@ func TestRoomBusyLeavesToWriters(t *testing.T) {
 		}
 	}
 }
+
+// TestRoomQuickFlushLeavesToWriters: a flush that follows the room's last
+// one within directMinGap leaves its frames to the writers (which batch
+// consecutive flushes); one after the gap is written by the room again.
+func TestRoomQuickFlushLeavesToWriters(t *testing.T) {
+	r, clients := perfRoom(t, 20, board.DefaultSettings())
+	now := perfNow
+	r.deps.now = func() time.Time { return now }
+	for _, cl := range clients {
+		srv, cli := socketPair(t)
+		cl.out.raw = rawConnOf(srv)
+		go io.Copy(io.Discard, cli)
+	}
+	text := "Antrean loket pelayanan terlalu panjang"
+	add := func(ref string) {
+		r.handle([]any{commandMsg{cl: clients[3], cmd: board.Command{Type: "note.add", Ref: ref, ColumnID: "col1", Text: &text}}})
+	}
+	add("r1") // the room's first flush: written directly
+	for i, cl := range clients {
+		if woken(cl.out) || len(cl.out.frames) != 0 {
+			t.Fatalf("first flush: client %d woken or queued", i)
+		}
+	}
+	now = now.Add(directMinGap / 2)
+	add("r2")
+	for i, cl := range clients {
+		if !woken(cl.out) || len(cl.out.frames) == 0 {
+			t.Fatalf("quick second flush: client %d not left to its writer", i)
+		}
+		cl.out.claim(nil)
+		cl.out.release()
+	}
+	now = now.Add(directMinGap)
+	add("r3")
+	for i, cl := range clients {
+		if woken(cl.out) || len(cl.out.frames) != 0 {
+			t.Fatalf("flush after the gap: client %d woken or queued", i)
+		}
+	}
+}

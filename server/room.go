@@ -58,9 +58,8 @@ type room struct {
 	pending       []pendingChange
 	dirtyPresence bool
 	broken        bool
-	epoch         int64     // the lease's fencing epoch (0: one node, unfenced)
-	holding       bool      // a flush queues its frames quietly (directwrite.go)
-	held          []*client // the clients it queued frames for
+	epoch         int64      // the lease's fencing epoch (0: one node, unfenced)
+	wr            heldWrites // a flush's frames, written by the room itself when it can (directwrite.go)
 }
 
 // pendingChange is a decided change waiting for the group commit, with
@@ -375,42 +374,6 @@ func (r *room) afterEvent(ev *board.Event) {
 		r.indexTokens()
 	case board.MergedData:
 		r.afterMerge(d)
-	}
-}
-
-func (r *room) failAll(err error) {
-	for {
-		select {
-		case m := <-r.inbox:
-			r.fail(m, err)
-		default:
-			return
-		}
-	}
-}
-
-// fail answers a message the room cannot serve.
-func (r *room) fail(m any, err error) {
-	code, msg := safeError(r.log, err)
-	switch m := m.(type) {
-	case attachMsg:
-		m.reply <- err
-	case commandMsg:
-		if m.cl != nil {
-			r.pushTo(m.cl, encodeError(m.cmd.Ref, code, msg))
-		} else {
-			m.reply <- cmdReply{encodeError(m.cmd.Ref, code, msg), code}
-		}
-	case joinMsg:
-		m.reply <- err
-	case viewMsg:
-		m.reply <- err
-	case roomFn:
-		m.fail(err)
-	case clusterMsg:
-		if m.reply != nil {
-			m.reply <- err
-		}
 	}
 }
 

@@ -142,10 +142,10 @@ func (r *room) pushTo(cl *client, b []byte) { r.pushFrameTo(cl, frame{b: b}) }
 // pushFrameTo is pushTo for a frame in parts (a welcome).
 func (r *room) pushFrameTo(cl *client, f frame) {
 	var ok bool
-	if r.holding {
+	if r.wr.holding {
 		if ok = cl.out.pushQuiet(f); ok && !cl.held {
 			cl.held = true
-			r.held = append(r.held, cl)
+			r.wr.held = append(r.wr.held, cl)
 		}
 	} else {
 		ok = cl.out.pushFrame(f)
