@@ -318,7 +318,7 @@ func (c *client) frame(data []byte, retry chan<- string) {
 			c.acks[f.Ref] = ackRec{Seq: f.Seq, ID: f.ID, At: now}
 		}
 		if f.Seq > c.last {
-			c.problems = append(c.problems, fmt.Sprintf("client %d: ack of %s at seq %d before its event (last event %d)", c.n, f.Ref, f.Seq, c.last))
+			c.problems = append(c.problems, fmt.Sprintf("client %d: ack of %s at seq %d before its event (last event %d; the protocol sends the event before the ack)", c.n, f.Ref, f.Seq, c.last))
 		}
 		delete(c.pending, f.Ref)
 	case "error":

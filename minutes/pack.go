@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -32,6 +33,10 @@ type PackEntry struct {
 	Areas []int  // the areas (1–6) its content touches
 	Body  func() ([]byte, error)
 }
+
+// ErrSkip, returned by an entry's Body, leaves the file out: a photo
+// deleted between listing and writing is not worth a broken zip.
+var ErrSkip = errors.New("minutes: pack entry gone")
 
 // PackWriter writes entries into a zip on w as they come.
 type PackWriter struct {
@@ -70,6 +75,9 @@ func NewPackWriter(w io.Writer, made time.Time) *PackWriter {
 // when it is compressed already (JPEG, DOCX).
 func (p *PackWriter) Add(e PackEntry) error {
 	body, err := e.Body()
+	if errors.Is(err, ErrSkip) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("minutes: pack %s: %w", e.Name, err)
 	}

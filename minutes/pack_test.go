@@ -162,3 +162,24 @@ func TestPackAreas(t *testing.T) {
 		t.Errorf("the past-due open action is not overdue in area 5: %+v", sp.Actions.Items)
 	}
 }
+
+// TestPackSkip: an entry whose file is gone (a photo deleted while the
+// pack was written) is left out, and the zip stays whole.
+func TestPackSkip(t *testing.T) {
+	body := writePack(t, []PackEntry{
+		{Name: "a.txt", Body: func() ([]byte, error) { return []byte("a"), nil }},
+		{Name: "gone.jpg", Body: func() ([]byte, error) { return nil, ErrSkip }},
+		{Name: "b.txt", Body: func() ([]byte, error) { return []byte("b"), nil }},
+	}, "x")
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	if strings.Join(names, " ") != "a.txt b.txt README.txt" {
+		t.Fatalf("files %v", names)
+	}
+}

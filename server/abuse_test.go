@@ -22,13 +22,13 @@ import (
 	"rembuk/server"
 )
 
-// relClient is an HTTP client with enough idle connections for parallel
+// parallelClient is an HTTP client with enough idle connections for parallel
 // posting.
-var relClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}}
+var parallelClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}}
 
-// relPostMany sends n commands through the HTTP fallback from conc
+// postMany sends n commands through the HTTP fallback from conc
 // goroutines and returns the count of each answer code ("ack" for 200).
-func (ts *testServer) relPostMany(sessionID, token string, n, conc int, mk func(i int) map[string]any) map[string]int {
+func (ts *testServer) postMany(sessionID, token string, n, conc int, mk func(i int) map[string]any) map[string]int {
 	ts.t.Helper()
 	var mu sync.Mutex
 	counts := map[string]int{}
@@ -47,7 +47,7 @@ func (ts *testServer) relPostMany(sessionID, token string, n, conc int, mk func(
 				req, _ := http.NewRequest("POST", ts.URL+"/api/sessions/"+sessionID+"/commands", bytes.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+token)
 				req.Header.Set("Content-Type", "application/json")
-				resp, err := relClient.Do(req)
+				resp, err := parallelClient.Do(req)
 				code := "transport"
 				if err == nil {
 					var out map[string]any
@@ -73,7 +73,7 @@ func (ts *testServer) relPostMany(sessionID, token string, n, conc int, mk func(
 // connection stays usable; ten bad frames in a row close it with 1008.
 func TestAbuseBadFrames(t *testing.T) {
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani")
+	s, js, col := ts.setup("kosong", "Ani")
 	c, _ := ts.connect(s.ID, js[0].Token, nil)
 
 	bad := [][]byte{
@@ -114,7 +114,7 @@ func TestAbuseBadFrames(t *testing.T) {
 // A 2 MiB frame is closed with 1009; in the hello too.
 func TestAbuseHugeFrame(t *testing.T) {
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani")
+	s, js, col := ts.setup("kosong", "Ani")
 	huge := []byte(`{"type":"note.add","ref":"h","columnId":"` + col + `","text":"` + strings.Repeat("a", 2<<20) + `"}`)
 
 	c, _ := ts.connect(s.ID, js[0].Token, nil)
@@ -142,12 +142,12 @@ func TestAbuseHugeFrame(t *testing.T) {
 func TestAbuseFlood(t *testing.T) {
 	clock := newTestClock()
 	ts := startServer(t, "", clock.use())
-	s, js, col := ts.relSetup("kosong", "Ani")
+	s, js, col := ts.setup("kosong", "Ani")
 	c, _ := ts.connect(s.ID, js[0].Token, nil)
 	const n = 300
 	var buf []byte
 	for i := 0; i < n; i++ {
-		buf, _ = json.Marshal(relCmd("note.add", fmt.Sprint("f", i), map[string]any{"columnId": col, "text": fmt.Sprint("banjir ", i)}))
+		buf, _ = json.Marshal(cmdOf("note.add", fmt.Sprint("f", i), map[string]any{"columnId": col, "text": fmt.Sprint("banjir ", i)}))
 		if err := c.c.WriteMessage(websocket.TextMessage, buf); err != nil {
 			t.Fatalf("send %d: %v", i, err)
 		}
@@ -190,12 +190,12 @@ func TestAbuseManyConnectionsDropped(t *testing.T) {
 	for i := range names {
 		names[i] = fmt.Sprint("Peserta ", i)
 	}
-	s, js, col := ts.relSetup("kosong", names...)
+	s, js, col := ts.setup("kosong", names...)
 	warm, _ := ts.connect(s.ID, s.FacilitatorToken, nil) // the room stays loaded throughout
 	warm.ack("note.add", "warm", map[string]any{"columnId": col, "text": "pemanasan"})
-	relIdleHTTP()
+	closeIdleHTTP()
 
-	g0, h0 := relGoroutines(), relHeap()
+	g0, h0 := goroutineCount(), heapBytes()
 	u := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws/sessions/" + s.ID
 	conns := make([]*websocket.Conn, 0, n)
 	dialer := &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
@@ -217,7 +217,7 @@ func TestAbuseManyConnectionsDropped(t *testing.T) {
 			t.Fatalf("welcome %d: %v", i, err)
 		}
 	}
-	gPeak, hPeak := relGoroutines(), relHeap()
+	gPeak, hPeak := goroutineCount(), heapBytes()
 	for _, c := range conns {
 		c.NetConn().Close() // no close frame: the client just vanishes
 	}
@@ -226,8 +226,8 @@ func TestAbuseManyConnectionsDropped(t *testing.T) {
 	deadline := time.Now().Add(40 * time.Second)
 	var g, h int
 	for {
-		relIdleHTTP()
-		g, h = relGoroutines(), relHeap()
+		closeIdleHTTP()
+		g, h = goroutineCount(), heapBytes()
 		if g <= g0+25 && h <= h0+16<<20 {
 			break
 		}
@@ -235,7 +235,7 @@ func TestAbuseManyConnectionsDropped(t *testing.T) {
 			buf := make([]byte, 1<<20)
 			buf = buf[:runtime.Stack(buf, true)]
 			t.Fatalf("after dropping %d connections: %d goroutines (baseline %d, peak %d), heap %d KiB (baseline %d KiB, peak %d KiB)\n%s",
-				n, g, g0, gPeak, h>>10, h0>>10, hPeak>>10, relStackSummary(string(buf)))
+				n, g, g0, gPeak, h>>10, h0>>10, hPeak>>10, stackSummary(string(buf)))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -244,14 +244,14 @@ func TestAbuseManyConnectionsDropped(t *testing.T) {
 	warm.ack("note.add", "still", map[string]any{"columnId": col, "text": "masih melayani"})
 }
 
-func relIdleHTTP() {
+func closeIdleHTTP() {
 	http.DefaultClient.CloseIdleConnections()
-	relClient.CloseIdleConnections()
+	parallelClient.CloseIdleConnections()
 }
 
-func relGoroutines() int { return runtime.NumGoroutine() }
+func goroutineCount() int { return runtime.NumGoroutine() }
 
-func relHeap() int {
+func heapBytes() int {
 	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
@@ -259,8 +259,8 @@ func relHeap() int {
 	return int(m.HeapAlloc)
 }
 
-// relStackSummary counts goroutines by their top function.
-func relStackSummary(dump string) string {
+// stackSummary counts goroutines by their top function.
+func stackSummary(dump string) string {
 	counts := map[string]int{}
 	for _, g := range strings.Split(dump, "\n\n") {
 		lines := strings.Split(g, "\n")
@@ -287,7 +287,7 @@ func TestAbuseStalledClientDuringPaste(t *testing.T) {
 	// one person may send; the rate is not what this test is about.
 	t.Parallel()
 	ts := startServer(t, "", noCommandLimit)
-	s, js, col := ts.relSetup("kosong", "Ani", "Bayu", "Citra", "Dodi", "Macet", "MacetSSE")
+	s, js, col := ts.setup("kosong", "Ani", "Bayu", "Citra", "Dodi", "Macet", "MacetSSE")
 	stalledP, stalledSSE := js[4], js[5]
 
 	// The stalled client: says hello, reads the welcome, then never reads
@@ -337,8 +337,8 @@ func TestAbuseStalledClientDuringPaste(t *testing.T) {
 	const notes = 1000
 	text := strings.Repeat("😀", board.MaxNoteText) // 4,000 bytes
 	start := time.Now()
-	counts := ts.relPostMany(s.ID, s.FacilitatorToken, notes, 8, func(i int) map[string]any {
-		return relCmd("note.add", fmt.Sprint("paste", i), map[string]any{"columnId": col, "text": fmt.Sprintf("%04d %s", i, text[:len(text)-20])})
+	counts := ts.postMany(s.ID, s.FacilitatorToken, notes, 8, func(i int) map[string]any {
+		return cmdOf("note.add", fmt.Sprint("paste", i), map[string]any{"columnId": col, "text": fmt.Sprintf("%04d %s", i, text[:len(text)-20])})
 	})
 	if counts["ack"] != notes {
 		t.Fatalf("paste: %v, want %d acks", counts, notes)
@@ -450,7 +450,7 @@ func TestAbuseStalledClientDuringPaste(t *testing.T) {
 // columns, actions, links.
 func TestAbuseSessionCaps(t *testing.T) {
 	ts := startServer(t, "", noCommandLimit)
-	s, _, _ := ts.relSetup("masalah-inovasi")
+	s, _, _ := ts.setup("masalah-inovasi")
 	fac := s.FacilitatorToken
 	var bd map[string]any
 	ts.do("GET", "/api/sessions/"+s.ID+"/board", fac, nil, &bd)
@@ -460,7 +460,7 @@ func TestAbuseSessionCaps(t *testing.T) {
 
 	expectCap := func(what string, cmd map[string]any) {
 		t.Helper()
-		st, out := ts.relPost(s.ID, fac, cmd)
+		st, out := ts.post(s.ID, fac, cmd)
 		msg, _ := out["message"].(string)
 		if st != 409 || out["code"] != "conflict" || msg == "" {
 			t.Fatalf("%s over the cap: %d %v, want 409 conflict with a message", what, st, out)
@@ -479,7 +479,7 @@ func TestAbuseSessionCaps(t *testing.T) {
 			defer wg.Done()
 			defer func() { <-sem }()
 			body, _ := json.Marshal(map[string]any{"code": s.JoinCode, "name": fmt.Sprint("Peserta ", i)})
-			resp, err := relClient.Post(ts.URL+"/api/join", "application/json", bytes.NewReader(body))
+			resp, err := parallelClient.Post(ts.URL+"/api/join", "application/json", bytes.NewReader(body))
 			if err != nil || resp.StatusCode != 201 {
 				joinFails.Add(1)
 			}
@@ -500,46 +500,46 @@ func TestAbuseSessionCaps(t *testing.T) {
 	}
 
 	// Columns: the template's 3, then up to MaxColumns.
-	c := ts.relPostMany(s.ID, fac, board.MaxColumns-3, 4, func(i int) map[string]any {
-		return relCmd("column.add", fmt.Sprint("col", i), map[string]any{"title": fmt.Sprint("Kolom ", i)})
+	c := ts.postMany(s.ID, fac, board.MaxColumns-3, 4, func(i int) map[string]any {
+		return cmdOf("column.add", fmt.Sprint("col", i), map[string]any{"title": fmt.Sprint("Kolom ", i)})
 	})
 	if c["ack"] != board.MaxColumns-3 {
 		t.Fatalf("columns below the cap: %v", c)
 	}
-	expectCap("columns", relCmd("column.add", "colX", map[string]any{"title": "Satu lagi"}))
+	expectCap("columns", cmdOf("column.add", "colX", map[string]any{"title": "Satu lagi"}))
 
 	// Notes.
 	start := time.Now()
-	c = ts.relPostMany(s.ID, fac, board.MaxNotes, 16, func(i int) map[string]any {
+	c = ts.postMany(s.ID, fac, board.MaxNotes, 16, func(i int) map[string]any {
 		col := problem
 		if i < 50 {
 			col = innovation
 		}
-		return relCmd("note.add", fmt.Sprint("n", i), map[string]any{"columnId": col, "text": fmt.Sprint("catatan ", i)})
+		return cmdOf("note.add", fmt.Sprint("n", i), map[string]any{"columnId": col, "text": fmt.Sprint("catatan ", i)})
 	})
 	if c["ack"] != board.MaxNotes {
 		t.Fatalf("notes below the cap: %v", c)
 	}
 	t.Logf("%d notes over HTTP in %v", board.MaxNotes, time.Since(start).Round(time.Millisecond))
-	expectCap("notes", relCmd("note.add", "nX", map[string]any{"columnId": problem, "text": "satu lagi"}))
+	expectCap("notes", cmdOf("note.add", "nX", map[string]any{"columnId": problem, "text": "satu lagi"}))
 
 	// Groups.
-	c = ts.relPostMany(s.ID, fac, board.MaxGroups, 8, func(i int) map[string]any {
-		return relCmd("group.add", fmt.Sprint("g", i), map[string]any{"columnId": problem, "title": fmt.Sprint("Kelompok ", i), "noteIds": []string{}})
+	c = ts.postMany(s.ID, fac, board.MaxGroups, 8, func(i int) map[string]any {
+		return cmdOf("group.add", fmt.Sprint("g", i), map[string]any{"columnId": problem, "title": fmt.Sprint("Kelompok ", i), "noteIds": []string{}})
 	})
 	if c["ack"] != board.MaxGroups {
 		t.Fatalf("groups below the cap: %v", c)
 	}
-	expectCap("groups", relCmd("group.add", "gX", map[string]any{"columnId": problem, "title": "satu lagi", "noteIds": []string{}}))
+	expectCap("groups", cmdOf("group.add", "gX", map[string]any{"columnId": problem, "title": "satu lagi", "noteIds": []string{}}))
 
 	// Actions.
-	c = ts.relPostMany(s.ID, fac, board.MaxActions, 8, func(i int) map[string]any {
-		return relCmd("action.add", fmt.Sprint("a", i), map[string]any{"text": fmt.Sprint("Tindak ", i), "owner": "Bagian Umum", "due": "2026-12-31"})
+	c = ts.postMany(s.ID, fac, board.MaxActions, 8, func(i int) map[string]any {
+		return cmdOf("action.add", fmt.Sprint("a", i), map[string]any{"text": fmt.Sprint("Tindak ", i), "owner": "Bagian Umum", "due": "2026-12-31"})
 	})
 	if c["ack"] != board.MaxActions {
 		t.Fatalf("actions below the cap: %v", c)
 	}
-	expectCap("actions", relCmd("action.add", "aX", map[string]any{"text": "satu lagi", "owner": "X", "due": "2026-12-31"}))
+	expectCap("actions", cmdOf("action.add", "aX", map[string]any{"text": "satu lagi", "owner": "X", "due": "2026-12-31"}))
 
 	// Links: from the 50 innovation notes to problem notes.
 	ts.do("GET", "/api/sessions/"+s.ID+"/board", fac, nil, &bd)
@@ -552,13 +552,13 @@ func TestAbuseSessionCaps(t *testing.T) {
 			prob = append(prob, nm["id"].(string))
 		}
 	}
-	c = ts.relPostMany(s.ID, fac, board.MaxLinks, 8, func(i int) map[string]any {
-		return relCmd("link.add", fmt.Sprint("l", i), map[string]any{"fromId": inno[i%len(inno)], "toId": prob[i/len(inno)]})
+	c = ts.postMany(s.ID, fac, board.MaxLinks, 8, func(i int) map[string]any {
+		return cmdOf("link.add", fmt.Sprint("l", i), map[string]any{"fromId": inno[i%len(inno)], "toId": prob[i/len(inno)]})
 	})
 	if c["ack"] != board.MaxLinks {
 		t.Fatalf("links below the cap: %v", c)
 	}
-	expectCap("links", relCmd("link.add", "lX", map[string]any{"fromId": inno[0], "toId": prob[len(prob)-1]}))
+	expectCap("links", cmdOf("link.add", "lX", map[string]any{"fromId": inno[0], "toId": prob[len(prob)-1]}))
 }
 
 // More than 10 failed joins from one address in a minute: 429, even for a
@@ -573,7 +573,7 @@ func TestAbuseFailedJoins(t *testing.T) {
 		if xff != "" {
 			hdr["X-Forwarded-For"] = xff
 		}
-		resp, body := ts.relRaw("POST", "/api/join", hdr, fmt.Sprintf(`{"code":%q,"name":"Tamu"}`, code))
+		resp, body := ts.raw("POST", "/api/join", hdr, fmt.Sprintf(`{"code":%q,"name":"Tamu"}`, code))
 		if resp.StatusCode == 429 && !strings.Contains(string(body), `"rate_limited"`) {
 			t.Fatalf("429 body %s, want code rate_limited", body)
 		}
@@ -608,7 +608,7 @@ func TestAbuseFailedJoins(t *testing.T) {
 			t.Fatalf("create with passcode: %d", st)
 		}
 		wrong := func() int {
-			resp, _ := ts.relRaw("POST", "/api/join", map[string]string{"Content-Type": "application/json"},
+			resp, _ := ts.raw("POST", "/api/join", map[string]string{"Content-Type": "application/json"},
 				fmt.Sprintf(`{"code":%q,"name":"Tamu","passcode":"salah"}`, sp.JoinCode))
 			return resp.StatusCode
 		}

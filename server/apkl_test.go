@@ -7,7 +7,7 @@ import "testing"
 // each rating only for its rater, USG closed to items that did not pass,
 // and the results read back from the SQLite file after a restart.
 func TestAPKLOverWebSocket(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	prob := tr.cols["problem"][0]
 	pass := tr.id(tr.par, "note.add", map[string]any{"columnId": prob, "text": "Antrean loket panjang"})
 	fail := tr.id(tr.par, "note.add", map[string]any{"columnId": prob, "text": "Kursi tunggu warna kusam"})
@@ -21,7 +21,7 @@ func TestAPKLOverWebSocket(t *testing.T) {
 	tr.refuse(tr.fac, "settings.update", map[string]any{"apkl": map[string]any{"enabled": true, "mode": "stars"}}, "invalid")
 	tr.ok(tr.fac, "settings.update", map[string]any{"apkl": map[string]any{"enabled": true}})
 	for _, ev := range tr.lastEvents("settings.changed") {
-		a := qaData(ev)["settings"].(map[string]any)["apkl"].(map[string]any)
+		a := eventData(ev)["settings"].(map[string]any)["apkl"].(map[string]any)
 		if a["enabled"] != true || a["mode"] != "check" || a["raters"] != "all" || a["scope"] != "passed" {
 			t.Fatalf("settings.changed apkl = %v", a)
 		}
@@ -32,7 +32,7 @@ func TestAPKLOverWebSocket(t *testing.T) {
 	tr.ok(tr.par, "apkl.score", rating(pass, 1, 1, 1, 1))
 	evs := tr.lastEvents("apkl.changed")
 	for i, ev := range evs {
-		d := qaData(ev)
+		d := eventData(ev)
 		res := d["apkl"].(map[string]any)
 		if d["targetId"] != pass || res["passed"] != true || num(res["raters"]) != 1 {
 			t.Fatalf("apkl.changed = %v", d)
@@ -62,7 +62,7 @@ func TestAPKLOverWebSocket(t *testing.T) {
 	if st := ts.do("GET", "/api/sessions/"+tr.s.ID+"/board", tr.parTok, nil, &b); st != 200 {
 		t.Fatalf("GET board: %d", st)
 	}
-	n := qaFind(t, b, "notes", pass)
+	n := findIn(t, b, "notes", pass)
 	res := n["apkl"].(map[string]any)
 	if num(res["raters"]) != 2 || res["passed"] != true || num(res["p"]) != 2 {
 		t.Fatalf("after restart note apkl = %v", res)
@@ -70,10 +70,10 @@ func TestAPKLOverWebSocket(t *testing.T) {
 	if my := n["myApkl"].(map[string]any); num(my["l"]) != 1 {
 		t.Fatalf("after restart myApkl = %v", my)
 	}
-	if r := qaFind(t, b, "notes", fail)["apkl"].(map[string]any); r["passed"] != false || r["ok"].(map[string]any)["a"] != false {
+	if r := findIn(t, b, "notes", fail)["apkl"].(map[string]any); r["passed"] != false || r["ok"].(map[string]any)["a"] != false {
 		t.Fatalf("after restart the failing note's apkl = %v", r)
 	}
-	if qaFind(t, b, "notes", fail)["myApkl"] != nil {
+	if findIn(t, b, "notes", fail)["myApkl"] != nil {
 		t.Fatalf("the participant sees a rating of an item they did not rate")
 	}
 }

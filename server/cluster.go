@@ -62,7 +62,9 @@ func (c *ClusterConfig) defaults() {
 }
 
 // missedBeats is how many heartbeats an owner waits before it drops a
-// node's connections (presence turns offline).
+// node's connections (presence turns offline): the third missed one is
+// half a beat late, 5 s after the last beat by default, so a dead node's
+// people are offline within 6 s.
 const missedBeats = 3
 
 // cluster is the server's part in several nodes: leases for the rooms it
@@ -79,6 +81,7 @@ type cluster struct {
 	conns   map[*client]*proxy    // local connections attached through a proxy
 	closing bool
 
+	inc      uint64 // this run of the node: links and rids are per run
 	nextRID  atomic.Uint64
 	unsubMe  func() error
 	stop     chan struct{}
@@ -92,7 +95,7 @@ func newCluster(srv *Server, cfg ClusterConfig) *cluster {
 	cfg.defaults()
 	return &cluster{srv: srv, cfg: cfg, log: srv.log.With("node", cfg.NodeID),
 		owned: map[string]*ownership{}, proxies: map[string]*proxy{}, conns: map[*client]*proxy{},
-		stop: make(chan struct{})}
+		stop: make(chan struct{}), inc: newLinkID()}
 }
 
 // start subscribes to this node's frames and starts renewing leases.
@@ -129,7 +132,20 @@ var errElsewhere = board.Errorf(board.CodeUnavailable, "this session is served b
 // send routes a message for a session's room: to the local room when this
 // node owns the session (or can take its lease), else to its owner.
 func (c *cluster) send(ctx context.Context, id string, m any) error {
-	for {
+	if d, ok := m.(detachMsg); ok && c.proxyFor(id, d) == nil && !c.srv.hub.loaded(id) {
+		return nil // attached nowhere now (its proxy closed it, or its room stopped)
+	}
+	for round := 0; ; round++ {
+		if round > 2 {
+			// Routed again and again (the owner is changing hands): not
+			// in a tight loop.
+			t := time.NewTimer(c.cfg.Retry / 5)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+			}
+		}
 		if p := c.proxyFor(id, m); p != nil {
 			err := p.send(ctx, m)
 			if !errors.Is(err, errReroute) {
@@ -153,6 +169,9 @@ func (c *cluster) send(ctx context.Context, id string, m any) error {
 // proxyFor returns the proxy a message goes through, nil for the local
 // room. A connection's messages follow the connection.
 func (c *cluster) proxyFor(id string, m any) *proxy {
+	if !routable(m) {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch m := m.(type) {
@@ -190,7 +209,7 @@ func (c *cluster) acquire(r *room) (*ownership, error) {
 		}
 		return nil, &notOwnerError{owner: owner}
 	}
-	o := &ownership{c: c, r: r, id: r.id, epoch: epoch, links: map[string]*link{}}
+	o := &ownership{c: c, r: r, id: r.id, epoch: epoch, links: map[peer]*link{}}
 	c.mu.Lock()
 	c.owned[r.id] = o
 	c.mu.Unlock()
@@ -284,9 +303,11 @@ func (c *cluster) releaseOrphan(id string) {
 // that stopped beating.
 func (c *cluster) beatLoop() {
 	defer c.wg.Done()
-	t := time.NewTicker(c.cfg.Heartbeat)
+	// The owner looks for silent nodes four times a beat, so a dead
+	// node's people go offline soon after its third missed beat.
+	t := time.NewTicker(c.cfg.Heartbeat / 4)
 	defer t.Stop()
-	for {
+	for tick := 0; ; tick++ {
 		select {
 		case <-c.stop:
 			return
@@ -295,6 +316,7 @@ func (c *cluster) beatLoop() {
 		if c.frozen.Load() {
 			continue
 		}
+		beat := tick%4 == 0
 		c.mu.Lock()
 		ps := make([]*proxy, 0, len(c.proxies))
 		for _, p := range c.proxies {
@@ -306,7 +328,19 @@ func (c *cluster) beatLoop() {
 		}
 		c.mu.Unlock()
 		for _, p := range ps {
-			p.beat()
+			if !beat {
+				break
+			}
+			// Each apart: an owner that stopped answering holds its
+			// beat for RequestTimeout, not everyone else's.
+			if p.beating.CompareAndSwap(false, true) {
+				c.wg.Add(1)
+				go func() {
+					defer c.wg.Done()
+					defer p.beating.Store(false)
+					p.beat()
+				}()
+			}
 		}
 		for _, o := range os {
 			o.dropSilent(c.srv.now())

@@ -56,23 +56,6 @@ func TestClusterSilentNodeGoesOffline(t *testing.T) {
 	waitPresence(t, fac, j.ParticipantID, false)
 }
 
-// waitPresence reads presence frames until pid's online flag is want.
-func waitPresence(t *testing.T, w *wsClient, pid string, want bool) {
-	t.Helper()
-	for {
-		f := w.next()
-		if f["type"] != "presence" {
-			continue
-		}
-		for _, e := range f["participants"].([]any) {
-			e := e.(map[string]any)
-			if e["id"] == pid && e["online"] == want {
-				return
-			}
-		}
-	}
-}
-
 // An owner whose lease ran out unrenewed stops its room by itself: its
 // clients get 1013, and the next connection loads the session again.
 func TestClusterUnrenewedLeaseStopsRoom(t *testing.T) {
@@ -161,5 +144,60 @@ func TestClusterOrphanedLeaseReleased(t *testing.T) {
 	b.connect(s.ID, s.FacilitatorToken, nil)
 	if got := tc.owner(s.ID); got != "b" {
 		t.Fatalf("owner %q, want b", got)
+	}
+}
+
+// A node that dies and comes back under the same name starts afresh: the
+// owner still holds its dead connections for a few beats, and their
+// frames must not reach the new run's connections (a new connection's
+// first frame is its welcome).
+func TestClusterNodeBackUnderSameName(t *testing.T) {
+	tc := startCluster(t, 2, 2*time.Second)
+	a, b := tc.nodes[0], tc.nodes[1]
+	s := a.create("masalah-inovasi")
+	fac, w := a.connect(s.ID, s.FacilitatorToken, nil)
+	col := columnIDs(w)[0]
+	j := b.join(s.JoinCode, "Ani")
+	b.connect(s.ID, j.Token, nil)
+	b.Srv.FreezeCluster(true) // dead to the others; its subscription stays, deaf
+	b2 := tc.addNode("b")
+	w2 := b2.dial(s.ID)
+	// Events flow while the new run's connection says hello.
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for i := 0; i < 30; i++ {
+			fac.c.WriteJSON(map[string]any{"type": "note.add", "ref": "g" + string(rune('A'+i)), "columnId": col, "text": "selama hello"})
+		}
+	}()
+	// The page says hello with the last seq it saw.
+	w2.send(map[string]any{"type": "hello", "token": j.Token, "since": num(w["board"].(map[string]any)["seq"]) + 1})
+	if f := w2.next(); f["type"] != "welcome" {
+		t.Fatalf("first frame on the restarted node: %v, want the welcome", f)
+	}
+	<-sent
+	seq := num(fac.ack("note.add", "f1", map[string]any{"columnId": col, "text": "sesudah"})["seq"])
+	readUntilSeq(t, w2, seq)
+	seqs := eventSeqs(t, w2)
+	checkContiguous(t, "the restarted node's client", seqs, seqs[0], seq)
+}
+
+// A participant removed by the facilitator on the owner is closed with
+// 4003 on the node that holds its socket, as on one node; its detach
+// there finds nothing to do (no room is loaded for it on that node).
+func TestClusterRemovedOnOtherNode(t *testing.T) {
+	tc := startCluster(t, 2, 2*time.Second)
+	a, b := tc.nodes[0], tc.nodes[1]
+	s := a.create("masalah-inovasi")
+	fac, _ := a.connect(s.ID, s.FacilitatorToken, nil)
+	j := b.join(s.JoinCode, "Ani")
+	cp, _ := b.connect(s.ID, j.Token, nil)
+	_, epoch, _ := tc.db.LeaseOwner(context.Background(), s.ID)
+	fac.ack("participant.remove", "r1", map[string]any{"id": j.ParticipantID})
+	if code := cp.waitClose(); code != 4003 {
+		t.Fatalf("removed participant's socket on b closed with %d, want 4003", code)
+	}
+	if owner, e, _ := tc.db.LeaseOwner(context.Background(), s.ID); owner != "a" || e != epoch {
+		t.Fatalf("lease %s@%d after the removal, want a@%d", owner, e, epoch)
 	}
 }

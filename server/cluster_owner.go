@@ -20,34 +20,10 @@ type ownership struct {
 
 	mu      sync.Mutex
 	unsub   func() error
-	links   map[string]*link
-	stopped bool // the room stopped: requests are answered unavailable
-	fenced  bool // the lease was lost: it is not released
+	links   map[peer]*link // by node and incarnation
+	stopped bool           // the room stopped: requests are answered unavailable
+	fenced  bool           // the lease was lost: it is not released
 }
-
-// link carries one owner room's frames to one node, numbered from 1.
-type link struct {
-	o        *ownership
-	node     string
-	id       uint64
-	mu       sync.Mutex // orders seq with publishing: one publisher, one subject
-	seq      uint64
-	lastBeat time.Time
-	rcs      map[uint64]*remoteClient
-	buf      []byte
-}
-
-// remoteClient is a connection held by another node, attached to the room
-// like a local one; its forwarder publishes what the room queues for it.
-type remoteClient struct {
-	rid  uint64
-	cl   *client
-	l    *link
-	stop chan struct{}
-	once sync.Once
-}
-
-func (rc *remoteClient) end() { rc.once.Do(func() { close(rc.stop) }) }
 
 // serve subscribes the loaded room to its session's requests.
 func (o *ownership) serve() {
@@ -141,7 +117,7 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 	case kindAttach:
 		return o.attach(ctx, req, now)
 	case kindCmd:
-		rc := o.remote(req.Node, req.RID, now)
+		rc := o.remote(peer{req.Node, req.Inc}, req.RID, now)
 		if rc == nil {
 			return cmdResponse{Code: codeUnknownConn, Message: "attach again"}
 		}
@@ -158,14 +134,14 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 		}
 		return cmdResponse{}
 	case kindDetach:
-		if rc := o.remote(req.Node, req.RID, now); rc != nil {
+		if rc := o.remote(peer{req.Node, req.Inc}, req.RID, now); rc != nil {
 			o.c.srv.hub.sendLocal(ctx, o.id, detachMsg{cl: rc.cl})
 			rc.l.remove(rc)
 			rc.end()
 		}
 		return cmdResponse{}
 	case kindBeat:
-		l := o.link(req.Node, now)
+		l := o.link(peer{req.Node, req.Inc}, now)
 		l.mu.Lock()
 		var unknown []uint64
 		listed := make(map[uint64]bool, len(req.RIDs))
@@ -209,8 +185,7 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 		p := *req.Join
 		p.TokenHash = req.Token
 		reply := make(chan error, 1)
-		err, aerr := askLocal(ctx, o.c.srv.hub, o.id, joinMsg{p: p, code: req.Code, reply: reply}, reply)
-		if err = firstErr(aerr, err); err != nil {
+		if err := o.c.srv.hub.callLocal(ctx, o.id, joinMsg{p: p, code: req.Code, reply: reply}, reply); err != nil {
 			return errResponse(err, o.c.safe)
 		}
 		return cmdResponse{}
@@ -225,8 +200,7 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 			return nil
 		}
 		reply := make(chan error, 1)
-		err, aerr := askLocal(ctx, o.c.srv.hub, o.id, viewMsg{tokenHash: req.Token, fn: fn, reply: reply}, reply)
-		if err = firstErr(aerr, err); err != nil {
+		if err := o.c.srv.hub.callLocal(ctx, o.id, viewMsg{tokenHash: req.Token, fn: fn, reply: reply}, reply); err != nil {
 			return errResponse(err, o.c.safe)
 		}
 		return cmdResponse{Online: online}
@@ -240,188 +214,26 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 	return cmdResponse{Code: board.CodeInvalid, Message: "unknown request"}
 }
 
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // attach attaches a connection of another node to the room: a client
 // whose outbox its forwarder publishes to that node.
 func (o *ownership) attach(ctx context.Context, req cmdRequest, now time.Time) cmdResponse {
-	l := o.link(req.Node, now)
+	l := o.link(peer{req.Node, req.Inc}, now)
 	rc := &remoteClient{rid: req.RID, cl: &client{out: newOutbox()}, l: l, stop: make(chan struct{})}
 	l.mu.Lock()
-	if old := l.rcs[req.RID]; old != nil {
-		old.end()
-	}
+	old := l.rcs[req.RID] // rids are unique per peer: only a repeated request
 	l.rcs[req.RID] = rc
 	l.mu.Unlock()
+	if old != nil {
+		o.c.srv.hub.sendLocal(ctx, o.id, detachMsg{cl: old.cl})
+		old.end()
+	}
 	go rc.forward()
 	reply := make(chan error, 1)
-	err, aerr := askLocal(ctx, o.c.srv.hub, o.id, attachMsg{tokenHash: req.Token, since: req.Since, progress: req.Progress,
-		resume: req.Resume, cl: rc.cl, reply: reply}, reply)
-	if err = firstErr(aerr, err); err != nil {
+	if err := o.c.srv.hub.callLocal(ctx, o.id, attachMsg{tokenHash: req.Token, since: req.Since, progress: req.Progress,
+		resume: req.Resume, cl: rc.cl, reply: reply}, reply); err != nil {
 		l.remove(rc)
 		rc.end()
 		return errResponse(err, o.c.safe)
 	}
 	return cmdResponse{PID: rc.cl.participantID}
-}
-
-// link returns (making) the link to node, and notes that node is alive.
-func (o *ownership) link(node string, now time.Time) *link {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	l := o.links[node]
-	if l == nil {
-		l = &link{o: o, node: node, id: newLinkID(), rcs: map[uint64]*remoteClient{}}
-		o.links[node] = l
-	}
-	l.mu.Lock()
-	l.lastBeat = now
-	l.mu.Unlock()
-	return l
-}
-
-// remote finds a connection of node, noting that node is alive.
-func (o *ownership) remote(node string, rid uint64, now time.Time) *remoteClient {
-	o.mu.Lock()
-	l := o.links[node]
-	o.mu.Unlock()
-	if l == nil {
-		return nil
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lastBeat = now
-	return l.rcs[rid]
-}
-
-// dropSilent detaches the connections of nodes that missed their
-// heartbeats: their people go offline.
-func (o *ownership) dropSilent(now time.Time) {
-	limit := time.Duration(missedBeats) * o.c.cfg.Heartbeat
-	o.mu.Lock()
-	var silent []*link
-	for node, l := range o.links {
-		l.mu.Lock()
-		if now.Sub(l.lastBeat) > limit {
-			silent = append(silent, l)
-			delete(o.links, node)
-		}
-		l.mu.Unlock()
-	}
-	o.mu.Unlock()
-	for _, l := range silent {
-		l.mu.Lock()
-		rcs := l.rcs
-		l.rcs = map[uint64]*remoteClient{}
-		l.mu.Unlock()
-		if len(rcs) > 0 {
-			o.c.log.Info("a node stopped beating: dropping its connections", "session", o.id, "peer", l.node, "connections", len(rcs))
-		}
-		for _, rc := range rcs {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			o.c.srv.hub.sendLocal(ctx, o.id, detachMsg{cl: rc.cl})
-			cancel()
-			rc.end()
-		}
-	}
-}
-
-func (l *link) remove(rc *remoteClient) {
-	l.mu.Lock()
-	if l.rcs[rc.rid] == rc {
-		delete(l.rcs, rc.rid)
-	}
-	l.mu.Unlock()
-}
-
-// forward publishes what the room queues for the connection, in order,
-// and its close.
-func (rc *remoteClient) forward() {
-	var buf []frame
-	for {
-		select {
-		case <-rc.cl.out.notify:
-		case <-rc.stop:
-			return
-		}
-		var code int
-		var text string
-		buf, code, text = rc.cl.out.take(buf)
-		for _, f := range buf {
-			rc.l.publishFrame(rc.rid, f)
-		}
-		clear(buf)
-		if code != 0 {
-			rc.l.publish(linkHeader{Kind: linkClose, RID: rc.rid, Close: uint16(code)}, []byte(text))
-			rc.l.remove(rc)
-			rc.end()
-			return
-		}
-	}
-}
-
-// publishFrame sends a frame, in chunks when it is larger than the
-// broker carries.
-func (l *link) publishFrame(rid uint64, f frame) {
-	b := f.b
-	if f.parts != nil {
-		b = make([]byte, 0, f.size())
-		for _, p := range f.parts {
-			b = append(b, p...)
-		}
-	}
-	max := l.o.c.cfg.Broker.MaxPayload() - linkHeaderMax
-	if max < 1024 {
-		max = 1024
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for len(b) > max {
-		l.publishLocked(linkHeader{Kind: linkChunk, RID: rid}, b[:max])
-		b = b[max:]
-	}
-	l.publishLocked(linkHeader{Kind: linkFrame, RID: rid}, b)
-}
-
-func (l *link) publish(h linkHeader, payload []byte) {
-	l.mu.Lock()
-	l.publishLocked(h, payload)
-	l.mu.Unlock()
-}
-
-// publishLocked numbers a message and publishes it; the seq and the
-// publish happen under l.mu, so the order on the subject is seq order.
-func (l *link) publishLocked(h linkHeader, payload []byte) {
-	l.seq++
-	h.Link, h.Seq, h.Session = l.id, l.seq, l.o.id
-	l.buf = appendLink(l.buf[:0], h, payload)
-	if err := l.o.c.cfg.Broker.Publish(nodeSubject(l.node), l.buf); err != nil {
-		// Lost: the node sees the gap at the next message and resumes.
-		l.o.c.log.Warn("publishing a frame", "peer", l.node, "err", err)
-	}
-	if cap(l.buf) > 64<<10 {
-		l.buf = nil
-	}
-}
-
-// askLocal is ask on this node's room only (the owner's side of a
-// forwarded request).
-func askLocal[T any](ctx context.Context, h *hub, id string, m any, reply chan T) (T, error) {
-	var zero T
-	if err := h.sendLocal(ctx, id, m); err != nil {
-		return zero, err
-	}
-	select {
-	case v := <-reply:
-		return v, nil
-	case <-ctx.Done():
-		return zero, board.Errorf(board.CodeUnavailable, "the session did not answer in time")
-	}
 }

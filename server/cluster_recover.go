@@ -8,109 +8,6 @@ import (
 	"rembuk/board"
 )
 
-// onLink takes one message of rembuk.node.<this node>: a frame or a close
-// for a connection held here.
-func (c *cluster) onLink(data []byte) {
-	if c.frozen.Load() {
-		return
-	}
-	h, payload, err := parseLink(data)
-	if err != nil {
-		c.log.Warn("dropping a malformed link message")
-		return
-	}
-	c.mu.Lock()
-	p := c.proxies[h.Session]
-	c.mu.Unlock()
-	if p != nil {
-		p.deliver(h, payload)
-	}
-}
-
-// maxLinks bounds the links a proxy remembers (one per owner room it
-// heard from; old ones only matter while their last messages arrive).
-const maxLinks = 8
-
-// deliver hands a link message to its connection. A gap in the link's
-// seq means messages were lost: every connection attaches again from the
-// last seq it was sent, so nothing is missed and nothing is repeated.
-func (p *proxy) deliver(h linkHeader, payload []byte) {
-	p.mu.Lock()
-	next, known := p.links[h.Link]
-	if !known {
-		if len(p.links) >= maxLinks {
-			clear(p.links)
-		}
-		next = 1
-	}
-	if h.Seq != next {
-		p.links[h.Link] = h.Seq + 1
-		p.c.log.Warn("frames from the owner were lost: resuming", "session", p.id, "want", next, "got", h.Seq)
-		for rid, tc := range p.byRID {
-			delete(p.byRID, rid)
-			tc.rid, tc.partial = 0, nil
-		}
-		p.mu.Unlock()
-		p.recover()
-		return
-	}
-	p.links[h.Link] = next + 1
-	tc := p.byRID[h.RID]
-	if tc == nil {
-		p.mu.Unlock()
-		return
-	}
-	switch h.Kind {
-	case linkChunk:
-		tc.partial = append(tc.partial, payload...)
-		p.mu.Unlock()
-	case linkFrame:
-		b := append(tc.partial, payload...) // a copy: payload is the broker's
-		tc.partial = nil
-		if tc.skip(b) {
-			p.mu.Unlock()
-			return
-		}
-		tc.cl.out.push(b)
-		p.mu.Unlock()
-	case linkClose:
-		delete(p.byRID, h.RID)
-		tc.rid, tc.partial = 0, nil
-		code := int(h.Close)
-		if code == closeGoingAway || code == closeTryLater {
-			// The owner's room stopped (shutdown, lost lease, reload):
-			// the connection stays and attaches again where the
-			// session is served now.
-			p.mu.Unlock()
-			p.recover()
-			return
-		}
-		delete(p.conns, tc.cl)
-		p.mu.Unlock()
-		p.c.forget(tc.cl, p)
-		tc.cl.out.close(code, string(payload))
-	default:
-		p.mu.Unlock()
-	}
-}
-
-// skip keeps the connection's account of a frame about to be sent, and
-// says whether it repeats an event the connection already has.
-func (tc *thinConn) skip(b []byte) bool {
-	if seq := frameSeq(b); seq >= 0 {
-		if b[9] == 'e' { // {"type":"event"
-			if seq <= tc.lastSeq {
-				return true
-			}
-		}
-		tc.lastSeq = seq
-	}
-	if ref := frameRef(b); ref != "" {
-		tc.answered(ref)
-	}
-	return false
-}
-
 // recover starts (once at a time) finding where the session is served
 // now, and returns a channel closed when that ends: every connection is
 // then attached again there with the last seq it was sent, and its
@@ -245,9 +142,12 @@ func (p *proxy) reattach(tc *thinConn) bool {
 		since = &s
 	}
 	pending := append([]pendingCmd(nil), tc.pending...)
+	// A connection that never got its welcome gets one now (with the
+	// events after the since it said hello with, as asked).
+	resume := tc.welcomed
 	p.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), p.c.cfg.RequestTimeout)
-	resp, err := p.raw(ctx, cmdRequest{Kind: kindAttach, RID: rid, Token: tc.token, Since: since, Progress: tc.progress, Resume: true})
+	resp, err := p.raw(ctx, cmdRequest{Kind: kindAttach, RID: rid, Token: tc.token, Since: since, Progress: tc.progress, Resume: resume})
 	cancel()
 	if err != nil || resp.Code == board.CodeUnavailable {
 		p.mu.Lock()
@@ -303,8 +203,7 @@ func (c *cluster) probeLocal(id string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.RequestTimeout)
 	defer cancel()
 	reply := make(chan error, 1)
-	err, aerr := askLocal(ctx, c.srv.hub, id, clusterMsg{kind: clusterProbe, reply: reply}, reply)
-	return firstErr(aerr, err)
+	return c.srv.hub.callLocal(ctx, id, clusterMsg{kind: clusterProbe, reply: reply}, reply)
 }
 
 // takeOver moves the proxy's connections to the room this node now owns:
@@ -334,10 +233,12 @@ func (p *proxy) takeOver() {
 			s := tc.lastSeq
 			since = &s
 		}
+		p.mu.Lock()
+		resume := tc.welcomed
+		p.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 		reply := make(chan error, 1)
-		err, aerr := askLocal(ctx, p.c.srv.hub, p.id, attachMsg{tokenHash: tc.token, since: since, progress: tc.progress, resume: true, cl: tc.cl, reply: reply}, reply)
-		if err = firstErr(aerr, err); err != nil {
+		if err := p.c.srv.hub.callLocal(ctx, p.id, attachMsg{tokenHash: tc.token, since: since, progress: tc.progress, resume: resume, cl: tc.cl, reply: reply}, reply); err != nil {
 			cancel()
 			code, msg := safeError(p.c.log, err)
 			tc.cl.out.push(encodeError("", code, msg))
@@ -366,75 +267,4 @@ func (p *proxy) closeAll(code int, text string) {
 		p.forget(tc)
 		tc.cl.out.close(code, text)
 	}
-}
-
-// beat tells the owner this node still holds its connections; those the
-// owner does not know attach again. A silent owner starts a recovery. A
-// proxy without connections, unused for a while, is let go.
-func (p *proxy) beat() {
-	p.expire()
-	p.mu.Lock()
-	if p.recovering {
-		p.mu.Unlock()
-		return
-	}
-	idle := len(p.conns) == 0 && p.c.srv.now().Sub(p.lastUsed) > missedBeats*p.c.cfg.Heartbeat
-	lost := len(p.byRID) < len(p.conns)
-	p.mu.Unlock()
-	rids, max := p.rids()
-	if idle {
-		p.c.mu.Lock()
-		p.mu.Lock()
-		if len(p.conns) == 0 && !p.recovering {
-			p.gone = true
-			if p.c.proxies[p.id] == p {
-				delete(p.c.proxies, p.id)
-			}
-		}
-		p.mu.Unlock()
-		p.c.mu.Unlock()
-		return
-	}
-	if len(rids) == 0 && !lost {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), p.c.cfg.RequestTimeout)
-	resp, err := p.raw(ctx, cmdRequest{Kind: kindBeat, RIDs: rids, MaxRID: max})
-	cancel()
-	if err != nil || len(resp.Unknown) > 0 || lost || p.lostTail(resp.Link, resp.Seq) {
-		p.unknown(resp.Unknown)
-		p.recover()
-	}
-}
-
-// lostTail notices a link's last messages lost, which no later message
-// shows: what the owner had sent by the previous beat has still not all
-// arrived (one beat of grace for messages in flight). Every connection
-// then attaches again.
-func (p *proxy) lostTail(link, seq uint64) bool {
-	if link == 0 {
-		return false
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var got uint64 // the last seq arrived on the link
-	if next := p.links[link]; next > 0 {
-		got = next - 1
-	}
-	prev := p.behind
-	p.behind = linkMark{}
-	if got >= seq {
-		return false
-	}
-	if prev.link != link || got >= prev.seq {
-		p.behind = linkMark{link, seq}
-		return false
-	}
-	p.c.log.Warn("the last frames from the owner were lost: resuming", "session", p.id, "got", got, "sent", seq)
-	p.links[link] = seq + 1
-	for rid, tc := range p.byRID {
-		delete(p.byRID, rid)
-		tc.rid, tc.partial = 0, nil
-	}
-	return true
 }

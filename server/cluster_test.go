@@ -59,15 +59,49 @@ func (l *lossyBroker) Publish(subject string, data []byte) error {
 // testCluster is n nodes over one SQLite file and an embedded
 // nats-server, with short timings: lease TTL ttl, heartbeats of 100 ms.
 type testCluster struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	nodes []*clusterNode
 	ttl   time.Duration
+	url   string // the nats-server's ("" for none)
+	mod   func(*server.Config)
+}
+
+// addNode starts a node named id (a second one of a name is that node
+// restarted).
+func (tc *testCluster) addNode(id string) *clusterNode {
+	t, db, ttl, url := tc.t, tc.db, tc.ttl, tc.url
+	var err error
+	cc := server.ClusterConfig{Leases: db, NodeID: id, LeaseTTL: ttl,
+		Heartbeat: 100 * time.Millisecond, Retry: 50 * time.Millisecond, RequestTimeout: 300 * time.Millisecond}
+	var b *natsbroker.Broker
+	var lb *lossyBroker
+	if url != "" {
+		if b, err = natsbroker.Dial(url, id, nil); err != nil {
+			t.Fatal(err)
+		}
+		lb = &lossyBroker{Broker: b}
+		cc.Broker = lb
+	}
+	cfg := server.Config{Store: db, Logger: testLogger(t).With("node", id), Cluster: cc}
+	if tc.mod != nil {
+		tc.mod(&cfg)
+	}
+	srv := server.New(cfg)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Srv: srv, done: make(chan error, 1)}
+	go func() { ts.done <- srv.Serve(ln) }()
+	node := &clusterNode{testServer: ts, id: id, broker: b, lossy: lb}
+	t.Cleanup(node.stop)
+	return node
 }
 
 // startNATS runs a nats-server in the test process (maxPayload 0: its
 // default, 1 MiB).
-func startNATS(t *testing.T, maxPayload int32) string {
+func startNATS(t testing.TB, maxPayload int32) string {
 	t.Helper()
 	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, NoLog: true, NoSigs: true, MaxPayload: maxPayload})
 	if err != nil {
@@ -86,9 +120,10 @@ func startNATS(t *testing.T, maxPayload int32) string {
 type clusterOpts struct {
 	maxPayload int32
 	noBroker   bool
+	mod        func(*server.Config)
 }
 
-func startCluster(t *testing.T, n int, ttl time.Duration, opts ...clusterOpts) *testCluster {
+func startCluster(t testing.TB, n int, ttl time.Duration, opts ...clusterOpts) *testCluster {
 	t.Helper()
 	var o clusterOpts
 	if len(opts) > 0 {
@@ -103,30 +138,9 @@ func startCluster(t *testing.T, n int, ttl time.Duration, opts ...clusterOpts) *
 	if !o.noBroker {
 		url = startNATS(t, o.maxPayload)
 	}
-	tc := &testCluster{t: t, db: db, ttl: ttl}
+	tc := &testCluster{t: t, db: db, ttl: ttl, url: url, mod: o.mod}
 	for i := 0; i < n; i++ {
-		id := string(rune('a' + i))
-		cc := server.ClusterConfig{Leases: db, NodeID: id, LeaseTTL: ttl,
-			Heartbeat: 100 * time.Millisecond, Retry: 50 * time.Millisecond, RequestTimeout: 300 * time.Millisecond}
-		var b *natsbroker.Broker
-		var lb *lossyBroker
-		if url != "" {
-			if b, err = natsbroker.Dial(url, id, nil); err != nil {
-				t.Fatal(err)
-			}
-			lb = &lossyBroker{Broker: b}
-			cc.Broker = lb
-		}
-		srv := server.New(server.Config{Store: db, Logger: testLogger(t).With("node", id), Cluster: cc})
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Srv: srv, done: make(chan error, 1)}
-		go func() { ts.done <- srv.Serve(ln) }()
-		node := &clusterNode{testServer: ts, id: id, broker: b, lossy: lb}
-		t.Cleanup(node.stop)
-		tc.nodes = append(tc.nodes, node)
+		tc.nodes = append(tc.nodes, tc.addNode(string(rune('a'+i))))
 	}
 	return tc
 }

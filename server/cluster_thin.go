@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sync"
+	"sync/atomic"
 
 	"rembuk/board"
 )
@@ -32,6 +33,7 @@ type proxy struct {
 	recovered  chan struct{} // closed when the running recovery ends
 	gone       bool
 	lastUsed   time.Time
+	beating    atomic.Bool // a heartbeat is on its way
 }
 
 // linkMark is a seq of a link.
@@ -44,6 +46,7 @@ type thinConn struct {
 	token    []byte
 	progress bool
 	lastSeq  int64 // the last seq this connection has been sent (-1: none yet)
+	welcomed bool  // its welcome went out: from then on it resumes with events, never a second welcome
 	partial  []byte
 	pending  []pendingCmd // sent, not yet answered, in order
 }
@@ -113,12 +116,22 @@ func (p *proxy) send(ctx context.Context, m any) error {
 		_, err := p.request(ctx, cmdRequest{Kind: kindStop})
 		return err
 	}
-	return errReroute
+	return errNotRoutable
+}
+
+var errNotRoutable = board.Errorf(board.CodeUnavailable, "this session is served by another node")
+
+// routable reports whether a message may go to another node's room: a
+// clusterMsg is for this node's own room (a probe asks whether this node
+// can own the session).
+func routable(m any) bool {
+	_, local := m.(clusterMsg)
+	return !local
 }
 
 // raw sends one request to whoever owns the session now.
 func (p *proxy) raw(ctx context.Context, req cmdRequest) (cmdResponse, error) {
-	req.Node = p.c.cfg.NodeID
+	req.Node, req.Inc = p.c.cfg.NodeID, p.c.inc
 	ctx, cancel := context.WithTimeout(ctx, p.c.cfg.RequestTimeout)
 	defer cancel()
 	data, err := p.c.cfg.Broker.Request(ctx, cmdSubject(p.id), encode(req))

@@ -34,6 +34,7 @@ const (
 type cmdRequest struct {
 	Kind     string             `json:"k"`
 	Node     string             `json:"n"`
+	Inc      uint64             `json:"i"`           // the asking node's run (see peer)
 	RID      uint64             `json:"r,omitempty"` // the connection at the thin node, fresh per attach
 	Token    []byte             `json:"t,omitempty"` // the token's hash
 	Since    *int64             `json:"s,omitempty"`
@@ -90,6 +91,7 @@ const (
 // room starts again), RID the connection.
 type linkHeader struct {
 	Kind    byte
+	Inc     uint64 // the receiving node's run; another run's messages are dropped
 	Link    uint64
 	Seq     uint64
 	RID     uint64
@@ -97,10 +99,11 @@ type linkHeader struct {
 	Session string
 }
 
-const linkHeaderMax = 1 + 8*3 + 2 + 1 + 255
+const linkHeaderMax = 1 + 8*4 + 2 + 1 + 255
 
 func appendLink(dst []byte, h linkHeader, payload []byte) []byte {
 	dst = append(dst, h.Kind)
+	dst = binary.BigEndian.AppendUint64(dst, h.Inc)
 	dst = binary.BigEndian.AppendUint64(dst, h.Link)
 	dst = binary.BigEndian.AppendUint64(dst, h.Seq)
 	dst = binary.BigEndian.AppendUint64(dst, h.RID)
@@ -114,20 +117,22 @@ var errBadLink = errors.New("malformed link message")
 
 func parseLink(b []byte) (linkHeader, []byte, error) {
 	var h linkHeader
-	if len(b) < 1+8*3+2+1 {
+	const fixed = 1 + 8*4 + 2 + 1
+	if len(b) < fixed {
 		return h, nil, errBadLink
 	}
 	h.Kind = b[0]
-	h.Link = binary.BigEndian.Uint64(b[1:])
-	h.Seq = binary.BigEndian.Uint64(b[9:])
-	h.RID = binary.BigEndian.Uint64(b[17:])
-	h.Close = binary.BigEndian.Uint16(b[25:])
-	n := int(b[27])
-	if len(b) < 28+n {
+	h.Inc = binary.BigEndian.Uint64(b[1:])
+	h.Link = binary.BigEndian.Uint64(b[9:])
+	h.Seq = binary.BigEndian.Uint64(b[17:])
+	h.RID = binary.BigEndian.Uint64(b[25:])
+	h.Close = binary.BigEndian.Uint16(b[33:])
+	n := int(b[35])
+	if len(b) < fixed+n {
 		return h, nil, errBadLink
 	}
-	h.Session = string(b[28 : 28+n])
-	return h, b[28+n:], nil
+	h.Session = string(b[fixed : fixed+n])
+	return h, b[fixed+n:], nil
 }
 
 // Prefixes of the frames that carry a seq. encode writes a struct's

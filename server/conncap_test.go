@@ -30,7 +30,7 @@ func TestNinthConnectionOfAParticipantClosesTheOldest(t *testing.T) {
 
 	// The 9th (a WebSocket) closes the oldest WebSocket with 4008.
 	ninth, _ := ts.connect(s.ID, p.Token, nil)
-	if f := qaNextNonEvent(ws[0]); f["type"] != "error" || num(f["close"]) != 4008 {
+	if f := nextNonEvent(ws[0]); f["type"] != "error" || num(f["close"]) != 4008 {
 		t.Errorf("oldest got %v, want an error frame announcing 4008", f)
 	}
 	if code := ws[0].waitClose(); code != 4008 {

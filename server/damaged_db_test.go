@@ -15,10 +15,10 @@ import (
 func TestDamagedDatabaseAtRunTime(t *testing.T) {
 	// A few MB of notes, written by one server and read by none since.
 	first := startServer(t, "", noCommandLimit)
-	s, _, col := first.relSetup("kosong")
+	s, _, col := first.setup("kosong")
 	text := strings.Repeat("Antrean panjang di loket pelayanan. ", 27)
-	c := first.relPostMany(s.ID, s.FacilitatorToken, 2000, 8, func(i int) map[string]any {
-		return relCmd("note.add", fmt.Sprint("n", i), map[string]any{"columnId": col, "text": text})
+	c := first.postMany(s.ID, s.FacilitatorToken, 2000, 8, func(i int) map[string]any {
+		return cmdOf("note.add", fmt.Sprint("n", i), map[string]any{"columnId": col, "text": text})
 	})
 	if c["ack"] != 2000 {
 		t.Fatalf("notes: %v", c)

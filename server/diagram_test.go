@@ -26,7 +26,7 @@ func TestDiagramVisibility(t *testing.T) {
 	cmd := func(token, typ string, fields map[string]any) string {
 		t.Helper()
 		n++
-		st, ack := ts.relPost(s.ID, token, relCmd(typ, "d"+string(rune('a'+n)), fields))
+		st, ack := ts.post(s.ID, token, cmdOf(typ, "d"+string(rune('a'+n)), fields))
 		if st != 200 {
 			t.Fatalf("%s: status %d %v", typ, st, ack)
 		}
@@ -44,7 +44,7 @@ func TestDiagramVisibility(t *testing.T) {
 
 	get := func(token, query string) (int, []byte) {
 		t.Helper()
-		resp, body := ts.relRaw("GET", "/api/sessions/"+s.ID+"/diagram"+query, map[string]string{"Authorization": "Bearer " + token}, "")
+		resp, body := ts.raw("GET", "/api/sessions/"+s.ID+"/diagram"+query, map[string]string{"Authorization": "Bearer " + token}, "")
 		return resp.StatusCode, body
 	}
 	nodes := func(body []byte) map[string]bool {

@@ -13,17 +13,17 @@ import (
 // frame or as the contract's {"error":{code,message}}.
 func TestFallbackCommandsAckAndErrors(t *testing.T) {
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani", "Bayu")
+	s, js, col := ts.setup("kosong", "Ani", "Bayu")
 	ani, bayu := js[0], js[1]
 
-	st, ack := ts.relPost(s.ID, ani.Token, relCmd("note.add", "h1", map[string]any{"columnId": col, "text": "lewat HTTP"}))
+	st, ack := ts.post(s.ID, ani.Token, cmdOf("note.add", "h1", map[string]any{"columnId": col, "text": "lewat HTTP"}))
 	if st != 200 || ack["type"] != "ack" || ack["ref"] != "h1" || ack["id"] == nil || num(ack["seq"]) < 1 {
 		t.Fatalf("note.add: %d %v, want 200 ack with id and seq", st, ack)
 	}
 	noteID := ack["id"].(string)
 
 	// The same ref again: acked with the first seq and id, nothing added.
-	st, again := ts.relPost(s.ID, ani.Token, relCmd("note.add", "h1", map[string]any{"columnId": col, "text": "lewat HTTP"}))
+	st, again := ts.post(s.ID, ani.Token, cmdOf("note.add", "h1", map[string]any{"columnId": col, "text": "lewat HTTP"}))
 	if st != 200 || again["seq"] != ack["seq"] || again["id"] != ack["id"] {
 		t.Fatalf("repeat: %d %v, want the first ack %v", st, again, ack)
 	}
@@ -31,7 +31,7 @@ func TestFallbackCommandsAckAndErrors(t *testing.T) {
 	// the other way round.
 	ws, _ := ts.connect(s.ID, ani.Token, nil)
 	wsAck := ws.ack("note.add", "w1", map[string]any{"columnId": col, "text": "lewat WS"})
-	if st, a := ts.relPost(s.ID, ani.Token, relCmd("note.add", "w1", map[string]any{"columnId": col, "text": "lewat WS"})); st != 200 || a["seq"] != wsAck["seq"] || a["id"] != wsAck["id"] {
+	if st, a := ts.post(s.ID, ani.Token, cmdOf("note.add", "w1", map[string]any{"columnId": col, "text": "lewat WS"})); st != 200 || a["seq"] != wsAck["seq"] || a["id"] != wsAck["id"] {
 		t.Fatalf("WS ref over HTTP: %d %v, want %v", st, a, wsAck)
 	}
 	if a := ws.ack("note.add", "h1", map[string]any{"columnId": col, "text": "lewat HTTP"}); a["seq"] != ack["seq"] || a["id"] != ack["id"] {
@@ -52,17 +52,17 @@ func TestFallbackCommandsAckAndErrors(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"no token", "", s.ID, relCmd("note.add", "e1", map[string]any{"columnId": col, "text": "x"}), 401, "unauthorized"},
-		{"bad token", "not-a-token", s.ID, relCmd("note.add", "e2", map[string]any{"columnId": col, "text": "x"}), 401, "unauthorized"},
-		{"unknown session", ani.Token, "00000000-0000-4000-8000-000000000000", relCmd("note.add", "e3", map[string]any{"columnId": col, "text": "x"}), 404, "not_found"},
-		{"unknown session, no token", "", "00000000-0000-4000-8000-000000000000", relCmd("note.add", "e3b", map[string]any{"columnId": col, "text": "x"}), 404, "not_found"},
+		{"no token", "", s.ID, cmdOf("note.add", "e1", map[string]any{"columnId": col, "text": "x"}), 401, "unauthorized"},
+		{"bad token", "not-a-token", s.ID, cmdOf("note.add", "e2", map[string]any{"columnId": col, "text": "x"}), 401, "unauthorized"},
+		{"unknown session", ani.Token, "00000000-0000-4000-8000-000000000000", cmdOf("note.add", "e3", map[string]any{"columnId": col, "text": "x"}), 404, "not_found"},
+		{"unknown session, no token", "", "00000000-0000-4000-8000-000000000000", cmdOf("note.add", "e3b", map[string]any{"columnId": col, "text": "x"}), 404, "not_found"},
 		{"not json", ani.Token, s.ID, "{nope", 400, "invalid"},
-		{"unknown type", ani.Token, s.ID, relCmd("note.explode", "e4", nil), 400, "invalid"},
-		{"text too long", ani.Token, s.ID, relCmd("note.add", "e5", map[string]any{"columnId": col, "text": strings.Repeat("y", 1001)}), 400, "invalid"},
-		{"not the author", bayu.Token, s.ID, relCmd("note.update", "e6", map[string]any{"id": noteID, "text": "diubah"}), 403, "forbidden"},
-		{"participant sets phase", bayu.Token, s.ID, relCmd("phase.set", "e7", map[string]any{"phase": "vote"}), 403, "forbidden"},
-		{"vote in brainstorm", bayu.Token, s.ID, relCmd("vote.cast", "e8", map[string]any{"targetId": noteID}), 409, "wrong_phase"},
-		{"unknown note", bayu.Token, s.ID, relCmd("note.delete", "e9", map[string]any{"id": "00000000-0000-4000-8000-000000000001"}), 404, "not_found"},
+		{"unknown type", ani.Token, s.ID, cmdOf("note.explode", "e4", nil), 400, "invalid"},
+		{"text too long", ani.Token, s.ID, cmdOf("note.add", "e5", map[string]any{"columnId": col, "text": strings.Repeat("y", 1001)}), 400, "invalid"},
+		{"not the author", bayu.Token, s.ID, cmdOf("note.update", "e6", map[string]any{"id": noteID, "text": "diubah"}), 403, "forbidden"},
+		{"participant sets phase", bayu.Token, s.ID, cmdOf("phase.set", "e7", map[string]any{"phase": "vote"}), 403, "forbidden"},
+		{"vote in brainstorm", bayu.Token, s.ID, cmdOf("vote.cast", "e8", map[string]any{"targetId": noteID}), 409, "wrong_phase"},
+		{"unknown note", bayu.Token, s.ID, cmdOf("note.delete", "e9", map[string]any{"id": "00000000-0000-4000-8000-000000000001"}), 404, "not_found"},
 		{"body over 64 KiB", ani.Token, s.ID, `{"type":"note.add","ref":"e10","text":"` + bigText + `"}`, 413, "too_large"},
 	}
 	for _, c := range cases {
@@ -72,13 +72,13 @@ func TestFallbackCommandsAckAndErrors(t *testing.T) {
 			t.Errorf("%s: status %d, want %d (%v)", c.name, st, c.status, out)
 			continue
 		}
-		relCheckCommandError(t, c.name, out, c.code)
+		checkCommandError(t, c.name, out, c.code)
 	}
 
 	// Budget, lock and close through the same path.
 	fac := s.FacilitatorToken
 	post := func(tok, typ, ref string, f map[string]any) (int, map[string]any) {
-		return ts.relPost(s.ID, tok, relCmd(typ, ref, f))
+		return ts.post(s.ID, tok, cmdOf(typ, ref, f))
 	}
 	for _, c := range []struct {
 		tok, typ, ref string
@@ -95,33 +95,19 @@ func TestFallbackCommandsAckAndErrors(t *testing.T) {
 	if st, e := post(bayu.Token, "vote.cast", "b2", map[string]any{"targetId": noteID}); st != 409 {
 		t.Errorf("over budget: %d %v, want 409", st, e)
 	} else {
-		relCheckCommandError(t, "over budget", e, "budget_exceeded")
+		checkCommandError(t, "over budget", e, "budget_exceeded")
 	}
 	post(fac, "settings.update", "f3", map[string]any{"locked": true})
 	if st, e := post(bayu.Token, "vote.retract", "b3", map[string]any{"targetId": noteID}); st != 423 {
 		t.Errorf("locked: %d %v, want 423", st, e)
 	} else {
-		relCheckCommandError(t, "locked", e, "locked")
+		checkCommandError(t, "locked", e, "locked")
 	}
 	post(fac, "session.close", "f4", nil)
 	if st, e := post(fac, "phase.set", "f5", map[string]any{"phase": "discuss"}); st != 409 {
 		t.Errorf("closed: %d %v, want 409", st, e)
 	} else {
-		relCheckCommandError(t, "closed", e, "closed")
-	}
-}
-
-// relCheckCommandError checks an error answer of POST /commands: the
-// contract's {"error":{code,message}} and the WebSocket error frame's
-// type/code/message, both with the given code.
-func relCheckCommandError(t *testing.T, name string, out map[string]any, code string) {
-	t.Helper()
-	e, ok := out["error"].(map[string]any)
-	if !ok || e["code"] != code || e["message"] == nil || e["message"] == "" {
-		t.Errorf("%s: body %v, want {\"error\":{\"code\":%q,...}}", name, out, code)
-	}
-	if out["type"] != "error" || out["code"] != code {
-		t.Errorf("%s: body %v, want an error frame with code %q", name, out, code)
+		checkCommandError(t, "closed", e, "closed")
 	}
 }
 
@@ -129,7 +115,7 @@ func relCheckCommandError(t *testing.T, name string, out map[string]any, code st
 // presence frame as data lines; since gives exactly the missed events.
 func TestFallbackSSEStream(t *testing.T) {
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani")
+	s, js, col := ts.setup("kosong", "Ani")
 	ani := js[0]
 
 	byHeader := ts.sseOpen(s.ID, ani.Token, nil, false)
@@ -150,7 +136,7 @@ func TestFallbackSSEStream(t *testing.T) {
 	}
 
 	for i := 0; i < 3; i++ {
-		ts.relPost(s.ID, s.FacilitatorToken, relCmd("note.add", fmt.Sprint("f", i), map[string]any{"columnId": col, "text": fmt.Sprint("catatan ", i)}))
+		ts.post(s.ID, s.FacilitatorToken, cmdOf("note.add", fmt.Sprint("f", i), map[string]any{"columnId": col, "text": fmt.Sprint("catatan ", i)}))
 	}
 	for _, c := range []*sseClient{byHeader, byQuery} {
 		for i := 0; i < 3; i++ {
@@ -178,7 +164,7 @@ func TestFallbackSSEStream(t *testing.T) {
 	if _, st := ts.sseTry("00000000-0000-4000-8000-000000000000", ani.Token, nil, false); st != 404 {
 		t.Errorf("unknown session: status %d, want 404", st)
 	}
-	resp, _ := ts.relRaw("GET", "/api/sessions/"+s.ID+"/events?since=abc&token="+ani.Token, nil, "")
+	resp, _ := ts.raw("GET", "/api/sessions/"+s.ID+"/events?since=abc&token="+ani.Token, nil, "")
 	if resp.StatusCode != 400 {
 		t.Errorf("since=abc: status %d, want 400", resp.StatusCode)
 	}
@@ -188,7 +174,7 @@ func TestFallbackSSEStream(t *testing.T) {
 // sequence, for commands sent over both transports.
 func TestFallbackSameSequenceAsWebSocket(t *testing.T) {
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani", "Bayu")
+	s, js, col := ts.setup("kosong", "Ani", "Bayu")
 	ws, w := ts.connect(s.ID, js[0].Token, nil)
 	sse := ts.sseOpen(s.ID, js[1].Token, nil, false)
 	sse.expect("welcome")
@@ -199,11 +185,11 @@ func TestFallbackSameSequenceAsWebSocket(t *testing.T) {
 	go func() {
 		defer close(done)
 		for i := 0; i < n; i++ {
-			ts.relPost(s.ID, js[1].Token, relCmd("note.add", fmt.Sprint("h", i), map[string]any{"columnId": col, "text": fmt.Sprint("http ", i)}))
+			ts.post(s.ID, js[1].Token, cmdOf("note.add", fmt.Sprint("h", i), map[string]any{"columnId": col, "text": fmt.Sprint("http ", i)}))
 		}
 	}()
 	for i := 0; i < n; i++ {
-		ws.send(relCmd("note.add", fmt.Sprint("w", i), map[string]any{"columnId": col, "text": fmt.Sprint("ws ", i)}))
+		ws.send(cmdOf("note.add", fmt.Sprint("w", i), map[string]any{"columnId": col, "text": fmt.Sprint("ws ", i)}))
 	}
 	<-done
 	var wsSeq, sseSeq []string
@@ -226,10 +212,10 @@ func TestFallbackSameSequenceAsWebSocket(t *testing.T) {
 // anonymous mode.
 func TestFallbackSSEVisibility(t *testing.T) {
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani", "Bayu")
+	s, js, col := ts.setup("kosong", "Ani", "Bayu")
 	ani, bayu := js[0], js[1]
 	fac := s.FacilitatorToken
-	if st, a := ts.relPost(s.ID, fac, relCmd("settings.update", "p1", map[string]any{"privateBrainstorm": true, "anonymous": true})); st != 200 {
+	if st, a := ts.post(s.ID, fac, cmdOf("settings.update", "p1", map[string]any{"privateBrainstorm": true, "anonymous": true})); st != 200 {
 		t.Fatalf("settings: %d %v", st, a)
 	}
 	bayuSSE := ts.sseOpen(s.ID, bayu.Token, nil, true)
@@ -240,12 +226,12 @@ func TestFallbackSSEVisibility(t *testing.T) {
 	aniSSE.expect("welcome")
 
 	const secret = "RAHASIA-antrian-loket-tiga"
-	st, a := ts.relPost(s.ID, ani.Token, relCmd("note.add", "a1", map[string]any{"columnId": col, "text": secret}))
+	st, a := ts.post(s.ID, ani.Token, cmdOf("note.add", "a1", map[string]any{"columnId": col, "text": secret}))
 	if st != 200 {
 		t.Fatalf("note.add: %d %v", st, a)
 	}
 	noteID := a["id"].(string)
-	ts.relPost(s.ID, ani.Token, relCmd("note.update", "a2", map[string]any{"id": noteID, "text": secret + " diubah"}))
+	ts.post(s.ID, ani.Token, cmdOf("note.update", "a2", map[string]any{"id": noteID, "text": secret + " diubah"}))
 
 	for _, c := range []*sseClient{bayuSSE, facSSE, aniSSE} {
 		c.event()
@@ -275,7 +261,7 @@ func TestFallbackSSEVisibility(t *testing.T) {
 		}
 	}
 
-	ts.relPost(s.ID, fac, relCmd("notes.reveal", "r1", nil))
+	ts.post(s.ID, fac, cmdOf("notes.reveal", "r1", nil))
 	if ev := bayuSSE.event(); ev["event"] != "notes.revealed" {
 		t.Fatalf("got %v, want notes.revealed", ev)
 	}
@@ -293,11 +279,11 @@ func TestFallbackSSELongLived(t *testing.T) {
 	}
 	t.Parallel()
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani")
+	s, js, col := ts.setup("kosong", "Ani")
 	c := ts.sseOpen(s.ID, js[0].Token, nil, false)
 	c.expect("welcome")
 	time.Sleep(35 * time.Second)
-	if st, a := ts.relPost(s.ID, s.FacilitatorToken, relCmd("note.add", "late", map[string]any{"columnId": col, "text": "setelah jeda"})); st != 200 {
+	if st, a := ts.post(s.ID, s.FacilitatorToken, cmdOf("note.add", "late", map[string]any{"columnId": col, "text": "setelah jeda"})); st != 200 {
 		t.Fatalf("note.add: %d %v", st, a)
 	}
 	if ev := c.event(); ev["event"] != "note.added" {
@@ -311,7 +297,7 @@ func TestFallbackSSELongLived(t *testing.T) {
 // error object.
 func TestFallbackCommandsRefusedBeforeTheHandler(t *testing.T) {
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani")
+	s, js, col := ts.setup("kosong", "Ani")
 	path := "/api/sessions/" + s.ID + "/commands"
 	big := fmt.Sprintf(`{"type":"note.add","ref":"b","columnId":%q,"text":%q}`, col, strings.Repeat("x", 70<<10))
 	for _, c := range []struct {
@@ -322,17 +308,17 @@ func TestFallbackCommandsRefusedBeforeTheHandler(t *testing.T) {
 		{"too large", "application/json", big, 413, "too_large"},
 		{"not JSON", "text/plain", `{"type":"note.add","ref":"t"}`, 415, "invalid"},
 	} {
-		resp, b := ts.relRaw("POST", path, map[string]string{"Authorization": "Bearer " + js[0].Token, "Content-Type": c.ctype}, c.body)
+		resp, b := ts.raw("POST", path, map[string]string{"Authorization": "Bearer " + js[0].Token, "Content-Type": c.ctype}, c.body)
 		var out map[string]any
 		if err := json.Unmarshal(b, &out); err != nil || resp.StatusCode != c.status {
 			t.Fatalf("%s: %d %s, want %d", c.name, resp.StatusCode, b, c.status)
 		}
-		relCheckCommandError(t, c.name, out, c.code)
+		checkCommandError(t, c.name, out, c.code)
 		if resp.Header.Get("Content-Security-Policy") == "" {
 			t.Errorf("%s: no security headers", c.name)
 		}
 	}
 	// Another endpoint's refusal is the error object alone.
-	resp, b := ts.relRaw("POST", "/api/join", map[string]string{"Content-Type": "text/plain"}, `{}`)
-	qaErrorBody(t, "join as text/plain", resp.StatusCode, b, 415, "invalid")
+	resp, b := ts.raw("POST", "/api/join", map[string]string{"Content-Type": "text/plain"}, `{}`)
+	checkErrorBody(t, "join as text/plain", resp.StatusCode, b, 415, "invalid")
 }

@@ -22,9 +22,9 @@ import (
 func TestFaultDiskFull(t *testing.T) {
 	dir := testenv.MountTinyFS(t, 4<<20)
 	path := filepath.Join(dir, "rembuk.db")
-	logs := &relLog{}
-	ts := startServer(t, path, relWithLog(logs), noCommandLimit)
-	s, js, col := ts.relSetup("kosong", "Ani")
+	logs := &logBuffer{}
+	ts := startServer(t, path, withLog(logs), noCommandLimit)
+	s, js, col := ts.setup("kosong", "Ani")
 	ani := js[0]
 	watcher, _ := ts.connect(s.ID, s.FacilitatorToken, nil)
 	filler := filepath.Join(dir, "filler")
@@ -37,7 +37,7 @@ func TestFaultDiskFull(t *testing.T) {
 	var failBody map[string]any
 	text := strings.Repeat("disk penuh ", 90)
 	for i := 0; i < 5000; i++ {
-		st, out := ts.relPost(s.ID, ani.Token, relCmd("note.add", fmt.Sprint("n", i), map[string]any{"columnId": col, "text": fmt.Sprint(i, " ", text)}))
+		st, out := ts.post(s.ID, ani.Token, cmdOf("note.add", fmt.Sprint("n", i), map[string]any{"columnId": col, "text": fmt.Sprint(i, " ", text)}))
 		if st != 200 {
 			failStatus, failBody = st, out
 			break
@@ -51,10 +51,10 @@ func TestFaultDiskFull(t *testing.T) {
 	if failStatus != 503 || failBody["code"] != "unavailable" || failBody["type"] != "error" {
 		t.Fatalf("the failing command: %d %v, want 503 unavailable", failStatus, failBody)
 	}
-	relCheckNoLeak(t, "failing command", []byte(fmt.Sprint(failBody)))
+	checkNoInternals(t, "failing command", []byte(fmt.Sprint(failBody)))
 
 	healthz := func() int {
-		resp, _ := ts.relRaw("GET", "/healthz", nil, "")
+		resp, _ := ts.raw("GET", "/healthz", nil, "")
 		return resp.StatusCode
 	}
 	if st := healthz(); st != 503 {
@@ -63,7 +63,7 @@ func TestFaultDiskFull(t *testing.T) {
 	// Space again: no retry, the server keeps refusing writes.
 	os.Remove(filler)
 	for i, c := range []struct{ tok, typ string }{{ani.Token, "note.add"}, {s.FacilitatorToken, "column.add"}} {
-		st, out := ts.relPost(s.ID, c.tok, relCmd(c.typ, fmt.Sprint("after", i), map[string]any{"columnId": col, "text": "x", "title": "x"}))
+		st, out := ts.post(s.ID, c.tok, cmdOf(c.typ, fmt.Sprint("after", i), map[string]any{"columnId": col, "text": "x", "title": "x"}))
 		if st != 503 || out["type"] == "ack" {
 			t.Fatalf("%s after the failure: %d %v, want 503", c.typ, st, out)
 		}
@@ -153,10 +153,10 @@ func TestFaultDiskFull(t *testing.T) {
 	if res, err := ts2.DB.IntegrityCheck(t.Context()); err != nil || res != "ok" {
 		t.Errorf("integrity_check after restart: %q %v", res, err)
 	}
-	if resp, _ := ts2.relRaw("GET", "/healthz", nil, ""); resp.StatusCode != 200 {
+	if resp, _ := ts2.raw("GET", "/healthz", nil, ""); resp.StatusCode != 200 {
 		t.Errorf("healthz after restart: %d", resp.StatusCode)
 	}
-	if st, out := ts2.relPost(s.ID, ani.Token, relCmd("note.add", "fresh", map[string]any{"columnId": col, "text": "lagi"})); st != 200 {
+	if st, out := ts2.post(s.ID, ani.Token, cmdOf("note.add", "fresh", map[string]any{"columnId": col, "text": "lagi"})); st != 200 {
 		t.Errorf("write after restart: %d %v", st, out)
 	}
 }

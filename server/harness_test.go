@@ -1,21 +1,28 @@
 package server_test
 
+// The server's test kit, one for every test file of the package: a real
+// server on 127.0.0.1:0 over a real SQLite file (startServer), one way to
+// send HTTP (raw, with request and do on top), sessions and joins, a
+// WebSocket client (harness_ws_test.go), an SSE client
+// (harness_sse_test.go), a session with its three roles connected
+// (harness_trio_test.go), checks of answers and of what a viewer received
+// (harness_checks_test.go), and a goroutine-leak check when each server
+// stops (harness_leak_test.go).
+
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/fasthttp/websocket"
 
 	"rembuk/server"
 	"rembuk/store"
@@ -41,13 +48,17 @@ func testLogger(tb testing.TB) *slog.Logger {
 }
 
 // startServer opens dbPath (or a new file in a temp dir) and serves it.
+// When the test ends the server stops, and every goroutine started since
+// the first live server started must be gone (harness_leak_test.go).
 func startServer(tb testing.TB, dbPath string, mod ...func(*server.Config)) *testServer {
 	tb.Helper()
+	watch := watchGoroutines()
 	if dbPath == "" {
 		dbPath = filepath.Join(tb.TempDir(), "rembuk.db")
 	}
 	db, err := store.Open(dbPath, testLogger(tb))
 	if err != nil {
+		watch.done(tb)
 		tb.Fatalf("open store: %v", err)
 	}
 	cfg := server.Config{Store: db, Logger: testLogger(tb)}
@@ -57,11 +68,16 @@ func startServer(tb testing.TB, dbPath string, mod ...func(*server.Config)) *tes
 	srv := server.New(cfg)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		db.Close()
+		watch.done(tb)
 		tb.Fatal(err)
 	}
 	ts := &testServer{t: tb, URL: "http://" + ln.Addr().String(), DBPath: dbPath, DB: db, Srv: srv, done: make(chan error, 1)}
 	go func() { ts.done <- srv.Serve(ln) }()
-	tb.Cleanup(ts.Stop)
+	tb.Cleanup(func() {
+		ts.Stop()
+		watch.done(tb)
+	})
 	return ts
 }
 
@@ -82,37 +98,89 @@ func (ts *testServer) Stop() {
 	ts.Srv = nil
 }
 
-// do sends a JSON request and decodes the JSON answer into out (if non-nil).
-func (ts *testServer) do(method, path, token string, body any, out any) int {
+// raw sends a request with the given headers and body (nil, a string, a
+// []byte, or a value sent as JSON) and returns the response with its body
+// read: the one way the kit speaks HTTP.
+func (ts *testServer) raw(method, path string, hdr map[string]string, body any) (*http.Response, []byte) {
 	ts.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
+	var b []byte
+	switch x := body.(type) {
 	case nil:
-	case []byte:
-		rd = bytes.NewReader(b)
 	case string:
-		rd = strings.NewReader(b)
+		b = []byte(x)
+	case []byte:
+		b = x
 	default:
-		enc, _ := json.Marshal(b)
-		rd = bytes.NewReader(enc)
+		b = mustJSON(x)
 	}
-	req, _ := http.NewRequest(method, ts.URL+path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	var resp *http.Response
+	var err error
+	// The server may answer an oversized body and close while the client
+	// still writes it ("reset by peer"): retry, the answer is what counts.
+	for try := 0; try < 10; try++ {
+		var rd io.Reader
+		if len(b) > 0 {
+			rd = bytes.NewReader(b)
+		}
+		req, rerr := http.NewRequest(method, ts.URL+path, rd)
+		if rerr != nil {
+			ts.t.Fatal(rerr)
+		}
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		if resp, err = http.DefaultClient.Do(req); err == nil {
+			break
+		}
 	}
-	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		ts.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	out, _ := io.ReadAll(resp.Body)
+	return resp, out
+}
+
+// request is raw for a test that wants the status and the body.
+func (ts *testServer) request(method, path string, hdr map[string]string, body any) (int, []byte) {
+	ts.t.Helper()
+	resp, b := ts.raw(method, path, hdr, body)
+	return resp.StatusCode, b
+}
+
+// do sends a JSON request as token's holder and decodes the JSON answer
+// into out (if non-nil).
+func (ts *testServer) do(method, path, token string, body any, out any) int {
+	ts.t.Helper()
+	hdr := map[string]string{"Content-Type": "application/json"}
+	if token != "" {
+		hdr["Authorization"] = "Bearer " + token
+	}
+	st, raw := ts.request(method, path, hdr, body)
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
 			ts.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
 		}
 	}
-	return resp.StatusCode
+	return st
+}
+
+// post sends one command through the HTTP fallback and returns the status
+// and the decoded answer.
+func (ts *testServer) post(sessionID, token string, cmd any) (int, map[string]any) {
+	ts.t.Helper()
+	var out map[string]any
+	st := ts.do("POST", "/api/sessions/"+sessionID+"/commands", token, cmd, &out)
+	return st, out
+}
+
+// cmdOf builds a command object.
+func cmdOf(typ, ref string, fields map[string]any) map[string]any {
+	m := map[string]any{"type": typ, "ref": ref}
+	for k, v := range fields {
+		m[k] = v
+	}
+	return m
 }
 
 type created struct {
@@ -146,176 +214,87 @@ func (ts *testServer) join(code, name string) joined {
 	return j
 }
 
-// wsClient is a real WebSocket client that records every raw frame.
-type wsClient struct {
-	t        testing.TB
-	c        *websocket.Conn
-	frames   chan []byte
-	raw      *bytes.Buffer // every frame received, for leak scans
-	closed   chan struct{}
-	closeErr error
-	n        int
-	backlog  []map[string]any // frames read past by cmd, returned first by next
+// board reads a session's board over HTTP as token's holder.
+func (ts *testServer) board(sessionID, token string) map[string]any {
+	ts.t.Helper()
+	var bd map[string]any
+	if st := ts.do("GET", "/api/sessions/"+sessionID+"/board", token, nil, &bd); st != 200 {
+		ts.t.Fatalf("board: status %d", st)
+	}
+	return bd
 }
 
-func (ts *testServer) dial(sessionID string) *wsClient {
+// setup creates a session of template with the named participants and
+// returns the session, their join answers and the first column's id.
+func (ts *testServer) setup(template string, names ...string) (created, []joined, string) {
 	ts.t.Helper()
-	u := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws/sessions/" + sessionID
-	c, _, err := websocket.DefaultDialer.Dial(u, nil)
+	s := ts.create(template)
+	var js []joined
+	for _, n := range names {
+		js = append(js, ts.join(s.JoinCode, n))
+	}
+	bd := ts.board(s.ID, s.FacilitatorToken)
+	col := bd["columns"].([]any)[0].(map[string]any)["id"].(string)
+	return s, js, col
+}
+
+// testClock is an injected clock the test moves by hand: rate limits are
+// tested without sleeping.
+type testClock struct{ ns atomic.Int64 }
+
+func newTestClock() *testClock {
+	c := &testClock{}
+	c.ns.Store(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC).UnixNano())
+	return c
+}
+
+func (c *testClock) now() time.Time            { return time.Unix(0, c.ns.Load()).UTC() }
+func (c *testClock) advance(d time.Duration)   { c.ns.Add(int64(d)) }
+func (c *testClock) use() func(*server.Config) { return func(cfg *server.Config) { cfg.Clock = c.now } }
+
+// noCommandLimit lifts the per-person command rate for tests that fill a
+// board as set-up, not to test the rate.
+func noCommandLimit(c *server.Config) { c.CommandRate, c.CommandBurst = 1e9, 1e9 }
+
+// noCreateLimit lifts the per-address session creation limit.
+func noCreateLimit(c *server.Config) { c.SessionsPerHour = -1 }
+
+// logBuffer is a goroutine-safe buffer for a JSON slog handler.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// withLog makes the server log JSON into l at debug level.
+func withLog(l *logBuffer) func(*server.Config) {
+	return func(c *server.Config) {
+		c.Logger = slog.New(slog.NewJSONHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
 	if err != nil {
-		ts.t.Fatalf("dial: %v", err)
+		panic(err)
 	}
-	w := &wsClient{t: ts.t, c: c, frames: make(chan []byte, 100000), raw: &bytes.Buffer{}, closed: make(chan struct{})}
-	go func() {
-		defer close(w.closed)
-		for {
-			_, data, err := c.ReadMessage()
-			if err != nil {
-				w.closeErr = err
-				return
-			}
-			w.frames <- data
-		}
-	}()
-	ts.t.Cleanup(func() { c.Close() })
-	return w
+	return b
 }
 
-// connect dials and says hello; it returns after the welcome.
-func (ts *testServer) connect(sessionID, token string, since *int64) (*wsClient, map[string]any) {
-	ts.t.Helper()
-	w := ts.dial(sessionID)
-	hello := map[string]any{"type": "hello", "token": token}
-	if since != nil {
-		hello["since"] = *since
-	}
-	w.send(hello)
-	return w, w.expect("welcome")
-}
-
-func (w *wsClient) send(v any) {
-	w.t.Helper()
-	var b []byte
-	switch x := v.(type) {
-	case []byte:
-		b = x
-	case string:
-		b = []byte(x)
-	default:
-		b, _ = json.Marshal(v)
-	}
-	if err := w.c.WriteMessage(websocket.TextMessage, b); err != nil {
-		w.t.Fatalf("send: %v", err)
-	}
-}
-
-// next returns the next frame, decoded, failing after a timeout.
-func (w *wsClient) next() map[string]any {
-	w.t.Helper()
-	if len(w.backlog) > 0 {
-		m := w.backlog[0]
-		w.backlog = w.backlog[1:]
-		return m
-	}
-	return w.read()
-}
-
-// read takes the next frame off the socket.
-func (w *wsClient) read() map[string]any {
-	w.t.Helper()
-	select {
-	case f := <-w.frames:
-		w.raw.Write(f)
-		w.raw.WriteByte('\n')
-		w.n++
-		var m map[string]any
-		if err := json.Unmarshal(f, &m); err != nil {
-			w.t.Fatalf("frame %q: %v", f, err)
-		}
-		return m
-	case <-time.After(5 * time.Second):
-		w.t.Fatalf("no frame within 5s")
-	case <-w.closed:
-		// drain what was received before the close
-		select {
-		case f := <-w.frames:
-			w.frames <- f
-			return w.read()
-		default:
-		}
-		w.t.Fatalf("connection closed: %v", w.closeErr)
-	}
-	return nil
-}
-
-// expect skips presence frames and returns the next frame of type typ.
-func (w *wsClient) expect(typ string) map[string]any {
-	w.t.Helper()
-	for {
-		m := w.next()
-		if m["type"] == "presence" && typ != "presence" {
-			continue
-		}
-		if m["type"] != typ {
-			w.t.Fatalf("got frame %v, want type %s", m, typ)
-		}
-		return m
-	}
-}
-
-// cmd sends a command and waits for its ack or error, collecting events on
-// the way; it returns the answer.
-func (w *wsClient) cmd(typ, ref string, fields map[string]any) map[string]any {
-	w.t.Helper()
-	m := map[string]any{"type": typ, "ref": ref}
-	for k, v := range fields {
-		m[k] = v
-	}
-	w.send(m)
-	for {
-		f := w.read()
-		if (f["type"] == "ack" || f["type"] == "error") && f["ref"] == ref {
-			return f
-		}
-		w.backlog = append(w.backlog, f)
-	}
-}
-
-// ack sends a command and fails unless it is acked.
-func (w *wsClient) ack(typ, ref string, fields map[string]any) map[string]any {
-	w.t.Helper()
-	f := w.cmd(typ, ref, fields)
-	if f["type"] != "ack" {
-		w.t.Fatalf("%s %s: got %v, want ack", typ, ref, f)
-	}
-	return f
-}
-
-// event waits for the next event frame (skipping presence, acks, errors).
-func (w *wsClient) event() map[string]any {
-	w.t.Helper()
-	for {
-		f := w.next()
-		if f["type"] == "event" {
-			return f
-		}
-	}
-}
-
-// waitClose waits for the server to close and returns the close code.
-func (w *wsClient) waitClose() int {
-	w.t.Helper()
-	select {
-	case <-w.closed:
-	case <-time.After(5 * time.Second):
-		w.t.Fatalf("not closed within 5s")
-	}
-	var ce *websocket.CloseError
-	if e, ok := w.closeErr.(*websocket.CloseError); ok {
-		ce = e
-		return ce.Code
-	}
-	return -1
+// authJSON is the headers of a JSON request as token's holder.
+func authJSON(tok string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
 }
 
 func columnIDs(welcome map[string]any) []string {
@@ -334,6 +313,9 @@ func num(v any) int64 {
 	return int64(f)
 }
 
-var _ = fmt.Sprintf
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
 
 func bytesContain(b []byte, s string) bool { return bytes.Contains(b, []byte(s)) }

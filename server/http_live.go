@@ -22,7 +22,7 @@ func (s *Server) postCommand(c *fiber.Ctx) error {
 	if err != nil {
 		return s.writeCommandError(c, "", err)
 	}
-	tok, err := s.liveToken(c, id, false)
+	tok, err := s.tokenFor(c, id, false)
 	if err != nil {
 		return s.writeCommandError(c, "", err)
 	}
@@ -75,9 +75,10 @@ func (s *Server) writeCommandError(c *fiber.Ctx, ref string, err error) error {
 	return c.Status(statusOf(err, code)).JSON(commandErrorBody{errorFrame{Type: "error", Ref: ref, Code: code, Message: msg}, errorDetail{code, msg}})
 }
 
-// liveToken returns the request's bearer token (or, for SSE, ?token=). An
-// unknown session is not_found whatever the token, also when it is missing.
-func (s *Server) liveToken(c *fiber.Ctx, id string, query bool) (string, error) {
+// tokenFor returns the request's bearer token (or, with query, ?token=,
+// which an EventSource must use). An unknown session is not_found whatever
+// the token, also when it is missing.
+func (s *Server) tokenFor(c *fiber.Ctx, id string, query bool) (string, error) {
 	tok, err := bearer(c)
 	if err != nil && query {
 		if q := c.Query("token"); q != "" {
@@ -99,7 +100,7 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return s.writeError(c, err)
 	}
-	tok, err := s.liveToken(c, id, true)
+	tok, err := s.tokenFor(c, id, true)
 	if err != nil {
 		return s.writeError(c, err)
 	}

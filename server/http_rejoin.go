@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -31,8 +30,7 @@ func (s *Server) inRoom(id string, fn func(r *room, done func(error))) error {
 	defer cancel()
 	reply := make(chan error, 1)
 	m := roomFn{fn: func(r *room) { fn(r, func(err error) { reply <- err }) }, fail: func(err error) { reply <- err }}
-	err, aerr := ask(ctx, s.hub, id, m, reply)
-	return errors.Join(aerr, err)
+	return s.hub.call(ctx, id, m, reply)
 }
 
 // asParticipant is inRoom for a bearer token's participant.
@@ -41,12 +39,9 @@ func (s *Server) asParticipant(c *fiber.Ctx, fn func(r *room, p *board.Participa
 	if err != nil {
 		return err
 	}
-	tok, terr := bearer(c)
-	if terr != nil {
-		if ok, _ := s.sessionKnown(id); !ok {
-			return board.Errorf(board.CodeNotFound, "session not found")
-		}
-		return terr
+	tok, err := s.tokenFor(c, id, false)
+	if err != nil {
+		return err
 	}
 	hash := hashToken(tok)
 	return s.inRoom(id, func(r *room, done func(error)) {

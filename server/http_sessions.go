@@ -233,13 +233,9 @@ func (s *Server) withState(c *fiber.Ctx, fn viewFunc) error {
 	if err != nil {
 		return err
 	}
-	tok, terr := bearer(c)
-	if terr != nil {
-		// An unknown session is 404 whatever the token.
-		if ok, _ := s.sessionKnown(id); !ok {
-			return board.Errorf(board.CodeNotFound, "session not found")
-		}
-		return terr
+	tok, err := s.tokenFor(c, id, false)
+	if err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()

@@ -79,6 +79,13 @@ func (h *hub) sendLocal(ctx context.Context, id string, m any) error {
 	}
 }
 
+// loaded reports whether the session's room is on this node now.
+func (h *hub) loaded(id string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.rooms[id] != nil
+}
+
 // remove forgets a room (it stops on its own).
 func (h *hub) remove(r *room) {
 	h.mu.Lock()
@@ -114,7 +121,7 @@ func (h *hub) exited(r *room) {
 	for {
 		select {
 		case m := <-r.inbox:
-			if r.loadErr != nil && !isNotOwner(r.loadErr) {
+			if r.loadErr != nil && (!isNotOwner(r.loadErr) || !routable(m)) {
 				r.fail(m, r.loadErr)
 				continue
 			}

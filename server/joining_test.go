@@ -27,7 +27,7 @@ func (ts *testServer) joinStatus(body map[string]any) (int, string, joined) {
 // the facilitator and the notulis receive, live and in snapshots; the old
 // code stops working at once and after a restart.
 func TestJoiningClosedAndCodeRotation(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	ts := tr.ts
 	parSSE := ts.sseOpen(tr.s.ID, tr.parTok, nil, true)
 	parSSE.expect("welcome")
@@ -40,7 +40,7 @@ func TestJoiningClosedAndCodeRotation(t *testing.T) {
 
 	tr.ok(tr.fac, "settings.update", map[string]any{"joiningClosed": true})
 	for _, ev := range tr.lastEvents("settings.changed") {
-		if st := qaData(ev)["settings"].(map[string]any); st["joiningClosed"] != true {
+		if st := eventData(ev)["settings"].(map[string]any); st["joiningClosed"] != true {
 			t.Fatalf("settings.changed %v, want joiningClosed true", ev)
 		}
 	}
@@ -63,20 +63,20 @@ func TestJoiningClosedAndCodeRotation(t *testing.T) {
 	old := tr.s.JoinCode
 	tr.ok(tr.fac, "session.rotateCode", nil)
 	evs := tr.lastEvents("session.codeChanged")
-	newCode, _ := qaData(evs[0])["joinCode"].(string)
+	newCode, _ := eventData(evs[0])["joinCode"].(string)
 	if len(newCode) != board.JoinCodeLen || newCode == old || strings.ContainsAny(newCode, "0O1IL") {
 		t.Fatalf("new code %q (old %q)", newCode, old)
 	}
-	if got := qaData(evs[1])["joinCode"]; got != newCode {
+	if got := eventData(evs[1])["joinCode"]; got != newCode {
 		t.Fatalf("notulis got code %v, want %s", got, newCode)
 	}
-	if d := qaData(evs[2]); d["joinCode"] != nil {
+	if d := eventData(evs[2]); d["joinCode"] != nil {
 		t.Fatalf("participant got %v, want joinCode null", d)
 	}
 	for {
 		ev := parSSE.event()
 		if num(ev["seq"]) == tr.last {
-			if ev["event"] != "session.codeChanged" || qaData(ev)["joinCode"] != nil {
+			if ev["event"] != "session.codeChanged" || eventData(ev)["joinCode"] != nil {
 				t.Fatalf("participant's SSE got %v, want session.codeChanged without the code", ev)
 			}
 			break

@@ -3,7 +3,6 @@ package server_test
 import (
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,16 +11,11 @@ import (
 // get fetches a minutes download and returns status, headers and body.
 func (ts *testServer) minutes(id, token, query string) (int, http.Header, []byte) {
 	ts.t.Helper()
-	req, _ := http.NewRequest("GET", ts.URL+"/api/sessions/"+id+"/minutes?"+query, nil)
+	hdr := map[string]string{}
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		hdr["Authorization"] = "Bearer " + token
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		ts.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := ts.raw("GET", "/api/sessions/"+id+"/minutes?"+query, hdr, nil)
 	return resp.StatusCode, resp.Header, b
 }
 

@@ -72,7 +72,11 @@ func (s *Server) packPhotos(sid string, sp *minutes.SessionPack) error {
 		sp.Photos = append(sp.Photos, minutes.PackPhoto{No: i + 1, Caption: p.Caption, Load: func() ([]byte, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 			defer cancel()
-			return ps.PhotoData(ctx, sid, id, false)
+			b, err := ps.PhotoData(ctx, sid, id, false)
+			if board.ErrorCode(err) == board.CodeNotFound {
+				return nil, minutes.ErrSkip // deleted since the list was read
+			}
+			return b, err
 		}})
 	}
 	sp.LoadPhotos = func() ([]minutes.Photo, error) { return s.minutesPhotos(sid) }

@@ -49,3 +49,44 @@ func (s *Server) getProgrammePack(c *fiber.Ctx) error {
 	})
 	return nil
 }
+
+// getProgrammeReport answers the "Laporan Monitoring Rencana Aksi" alone,
+// as pdf, docx or csv: the register's rights (the programme key).
+func (s *Server) getProgrammeReport(c *fiber.Ctx) error {
+	lang := strings.Clone(c.Query("lang", minutes.DefaultLang))
+	format := strings.Clone(c.Query("format", "pdf"))
+	if lang != "id" && lang != "en" {
+		return s.writeError(c, board.Errorf(board.CodeInvalid, "lang must be id or en"))
+	}
+	ctype, ok := reportTypes[format]
+	if !ok {
+		return s.writeError(c, board.Errorf(board.CodeInvalid, "format must be pdf, docx or csv"))
+	}
+	ps, p, err := s.programmeAs(c)
+	if err != nil {
+		return s.writeError(c, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	br, err := s.register(ctx, ps, p)
+	if err != nil {
+		return s.writeError(c, err)
+	}
+	body, err := minutes.RenderRegister(minutes.RegisterFrom(br, lang, minutes.ProgrammeKop(p)), format)
+	if err != nil {
+		return s.writeError(c, err)
+	}
+	name := strings.TrimSuffix(minutes.ProgrammePackFilename(lang, p), ".zip")
+	name = strings.Replace(name, "paket-data-dukung", "laporan-monitoring-rencana-aksi", 1)
+	name = strings.Replace(name, "evidence-pack", "action-plan-monitoring-report", 1)
+	c.Set(fiber.HeaderContentType, ctype)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+"."+format+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(body)
+}
+
+var reportTypes = map[string]string{
+	"pdf":  "application/pdf",
+	"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"csv":  "text/csv; charset=utf-8",
+}

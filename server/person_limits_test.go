@@ -15,27 +15,6 @@ import (
 	"rembuk/server"
 )
 
-// testClock is an injected clock the test moves by hand: rate limits are
-// tested without sleeping.
-type testClock struct{ ns atomic.Int64 }
-
-func newTestClock() *testClock {
-	c := &testClock{}
-	c.ns.Store(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC).UnixNano())
-	return c
-}
-
-func (c *testClock) now() time.Time            { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *testClock) advance(d time.Duration)   { c.ns.Add(int64(d)) }
-func (c *testClock) use() func(*server.Config) { return func(cfg *server.Config) { cfg.Clock = c.now } }
-
-// noCommandLimit lifts the per-person command rate for tests that fill a
-// board as set-up, not to test the rate.
-func noCommandLimit(c *server.Config) { c.CommandRate, c.CommandBurst = 1e9, 1e9 }
-
-// noCreateLimit lifts the per-address session creation limit.
-func noCreateLimit(c *server.Config) { c.SessionsPerHour = -1 }
-
 // countAnswers reads frames from w until n acks or errors arrived and
 // returns how many were acks and how many rate_limited.
 func countAnswers(t *testing.T, w *wsClient, n int) (acks, limited int) {
@@ -61,7 +40,7 @@ func countAnswers(t *testing.T, w *wsClient, n int) (acks, limited int) {
 func TestLimitPerPersonAcrossTransports(t *testing.T) {
 	clock := newTestClock()
 	ts := startServer(t, "", clock.use())
-	s, js, col := ts.relSetup("kosong", "Banjir", "Tenang")
+	s, js, col := ts.setup("kosong", "Banjir", "Tenang")
 	flood, calm := js[0], js[1]
 	var socks []*wsClient
 	for i := 0; i < 3; i++ {
@@ -70,7 +49,7 @@ func TestLimitPerPersonAcrossTransports(t *testing.T) {
 	}
 	const per = 60
 	note := func(ref string) map[string]any {
-		return relCmd("note.add", ref, map[string]any{"columnId": col, "text": "banjir " + ref})
+		return cmdOf("note.add", ref, map[string]any{"columnId": col, "text": "banjir " + ref})
 	}
 	for i, c := range socks {
 		for k := 0; k < per; k++ {
@@ -79,7 +58,7 @@ func TestLimitPerPersonAcrossTransports(t *testing.T) {
 	}
 	httpAcks, httpLimited := 0, 0
 	for k := 0; k < per; k++ {
-		st, out := ts.relPost(s.ID, flood.Token, note(fmt.Sprint("h", k)))
+		st, out := ts.post(s.ID, flood.Token, note(fmt.Sprint("h", k)))
 		switch {
 		case st == 200:
 			httpAcks++
@@ -113,7 +92,7 @@ func TestLimitPerPersonAcrossTransports(t *testing.T) {
 		later += a
 	}
 	for k := 0; k < 10; k++ {
-		if st, _ := ts.relPost(s.ID, flood.Token, note(fmt.Sprint("later-h", k))); st == 200 {
+		if st, _ := ts.post(s.ID, flood.Token, note(fmt.Sprint("later-h", k))); st == 200 {
 			later++
 		}
 	}
@@ -133,16 +112,16 @@ func boolInt(b bool) int {
 func TestLimitHTTPFallback(t *testing.T) {
 	clock := newTestClock()
 	ts := startServer(t, "", clock.use())
-	s, js, col := ts.relSetup("kosong", "Ani")
-	c := ts.relPostMany(s.ID, js[0].Token, 200, 8, func(i int) map[string]any {
-		return relCmd("note.add", fmt.Sprint("n", i), map[string]any{"columnId": col, "text": "lewat HTTP"})
+	s, js, col := ts.setup("kosong", "Ani")
+	c := ts.postMany(s.ID, js[0].Token, 200, 8, func(i int) map[string]any {
+		return cmdOf("note.add", fmt.Sprint("n", i), map[string]any{"columnId": col, "text": "lewat HTTP"})
 	})
 	if c["ack"] != 40 || c["429 rate_limited"] != 160 {
 		t.Fatalf("200 HTTP commands at one instant: %v, want 40 ack and 160 rate_limited", c)
 	}
 	clock.advance(500 * time.Millisecond)
-	c = ts.relPostMany(s.ID, js[0].Token, 20, 4, func(i int) map[string]any {
-		return relCmd("note.add", fmt.Sprint("m", i), map[string]any{"columnId": col, "text": "lewat HTTP"})
+	c = ts.postMany(s.ID, js[0].Token, 20, 4, func(i int) map[string]any {
+		return cmdOf("note.add", fmt.Sprint("m", i), map[string]any{"columnId": col, "text": "lewat HTTP"})
 	})
 	if c["ack"] != 10 {
 		t.Fatalf("half a second later: %v, want 10 acks", c)
@@ -154,7 +133,7 @@ func TestLimitHTTPFallback(t *testing.T) {
 // without a preflight) is 415 invalid and changes nothing.
 func TestContentTypeMustBeJSON(t *testing.T) {
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani")
+	s, js, col := ts.setup("kosong", "Ani")
 	bodies := map[string]string{
 		"/api/sessions":                       `{"title":"Palsu","template":"kosong","facilitatorName":"F"}`,
 		"/api/join":                           fmt.Sprintf(`{"code":%q,"name":"Penyusup"}`, s.JoinCode),
@@ -166,7 +145,7 @@ func TestContentTypeMustBeJSON(t *testing.T) {
 			if ct != "" {
 				hdr["Content-Type"] = ct
 			}
-			resp, b := ts.relRaw("POST", path, hdr, body)
+			resp, b := ts.raw("POST", path, hdr, body)
 			var out struct {
 				Error struct{ Code, Message string }
 			}
@@ -177,7 +156,7 @@ func TestContentTypeMustBeJSON(t *testing.T) {
 		}
 	}
 	// Nothing happened: no session, no participant, no note.
-	bd := ts.relBoard(s.ID, s.FacilitatorToken)
+	bd := ts.board(s.ID, s.FacilitatorToken)
 	if n := len(bd["participants"].([]any)); n != 2 {
 		t.Fatalf("%d participants after refused joins, want 2", n)
 	}
@@ -187,20 +166,10 @@ func TestContentTypeMustBeJSON(t *testing.T) {
 	// With parameters, JSON is accepted.
 	for path, body := range bodies {
 		hdr := map[string]string{"Authorization": "Bearer " + js[0].Token, "Content-Type": "Application/JSON; charset=utf-8"}
-		if resp, b := ts.relRaw("POST", path, hdr, body); resp.StatusCode >= 300 {
+		if resp, b := ts.raw("POST", path, hdr, body); resp.StatusCode >= 300 {
 			t.Fatalf("POST %s as application/json; charset=utf-8: %d %s", path, resp.StatusCode, b)
 		}
 	}
-}
-
-// relBoard reads the board over HTTP.
-func (ts *testServer) relBoard(sessionID, token string) map[string]any {
-	ts.t.Helper()
-	var bd map[string]any
-	if st := ts.do("GET", "/api/sessions/"+sessionID+"/board", token, nil, &bd); st != 200 {
-		ts.t.Fatalf("board: %d", st)
-	}
-	return bd
 }
 
 // Session creation is limited per client address: 30 an hour, then 429
@@ -209,10 +178,10 @@ func (ts *testServer) relBoard(sessionID, token string) map[string]any {
 // each session records it.
 func TestLimitSessionCreationPerAddress(t *testing.T) {
 	clock := newTestClock()
-	logs := &relLog{}
-	ts := startServer(t, "", clock.use(), relWithLog(logs), func(c *server.Config) { c.TrustedProxies = []string{"127.0.0.1"} })
+	logs := &logBuffer{}
+	ts := startServer(t, "", clock.use(), withLog(logs), func(c *server.Config) { c.TrustedProxies = []string{"127.0.0.1"} })
 	createFrom := func(addr string) (*http.Response, []byte) {
-		return ts.relRaw("POST", "/api/sessions", map[string]string{"Content-Type": "application/json", "X-Forwarded-For": addr},
+		return ts.raw("POST", "/api/sessions", map[string]string{"Content-Type": "application/json", "X-Forwarded-For": addr},
 			`{"title":"Rapat","template":"kosong","facilitatorName":"F"}`)
 	}
 	for i := 0; i < 30; i++ {
@@ -269,7 +238,7 @@ func TestLimitManyPeopleConcurrently(t *testing.T) {
 	for i := range names {
 		names[i] = fmt.Sprint("Orang ", i)
 	}
-	s, js, col := ts.relSetup("kosong", names...)
+	s, js, col := ts.setup("kosong", names...)
 	var wg sync.WaitGroup
 	var acked atomic.Int64
 	for i, j := range js {
@@ -277,7 +246,7 @@ func TestLimitManyPeopleConcurrently(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for k := 0; k < 30; k++ {
-				body, _ := json.Marshal(relCmd("note.add", fmt.Sprint("p", k), map[string]any{"columnId": col, "text": fmt.Sprint(i, "/", k)}))
+				body, _ := json.Marshal(cmdOf("note.add", fmt.Sprint("p", k), map[string]any{"columnId": col, "text": fmt.Sprint(i, "/", k)}))
 				req, _ := http.NewRequest("POST", ts.URL+"/api/sessions/"+s.ID+"/commands", bytes.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+j.Token)
 				req.Header.Set("Content-Type", "application/json")

@@ -16,7 +16,7 @@ import (
 
 // testJPEG is a w×h JPEG of noise-like colours (so it does not compress to
 // nothing and a cut leaves the scan incomplete).
-func testJPEG(t *testing.T, w, h int) []byte {
+func testJPEG(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
@@ -64,9 +64,9 @@ type photoJSON struct {
 	UploadedAt        string
 }
 
-func (tr *qaTrio) photos(tok string) []photoJSON {
+func (tr *trio) photos(tok string) []photoJSON {
 	tr.t.Helper()
-	st, b := tr.ts.qaHTTP("GET", "/api/sessions/"+tr.s.ID+"/photos", photoHdr(tok, ""), nil)
+	st, b := tr.ts.request("GET", "/api/sessions/"+tr.s.ID+"/photos", photoHdr(tok, ""), nil)
 	var out struct{ Photos []photoJSON }
 	if st != 200 || json.Unmarshal(b, &out) != nil {
 		tr.t.Fatalf("list photos: %d %s", st, b)
@@ -75,11 +75,11 @@ func (tr *qaTrio) photos(tok string) []photoJSON {
 }
 
 func TestPhotoUploadStripsEXIFAndTurnsUpright(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	base := "/api/sessions/" + tr.s.ID + "/photos"
 	body := withEXIF(testJPEG(t, 64, 48), 6, "RAHASIA-GPS-LOKASI")
 	body = append(body, []byte("TRAILING-PAYLOAD")...)
-	st, b := tr.ts.qaHTTP("POST", base+"?caption="+url.QueryEscape("Sesi pleno\u0007 pagi"), photoHdr(tr.s.FacilitatorToken, "image/jpeg"), body)
+	st, b := tr.ts.request("POST", base+"?caption="+url.QueryEscape("Sesi pleno\u0007 pagi"), photoHdr(tr.s.FacilitatorToken, "image/jpeg"), body)
 	var p photoJSON
 	if st != 201 || json.Unmarshal(b, &p) != nil {
 		t.Fatalf("upload: %d %s", st, b)
@@ -90,10 +90,10 @@ func TestPhotoUploadStripsEXIFAndTurnsUpright(t *testing.T) {
 	// The notulis may upload too; a PNG comes back as JPEG.
 	var pb bytes.Buffer
 	png.Encode(&pb, image.NewRGBA(image.Rect(0, 0, 400, 100)))
-	if st, b := tr.ts.qaHTTP("POST", base, photoHdr(tr.notTok, "image/png"), pb.Bytes()); st != 201 {
+	if st, b := tr.ts.request("POST", base, photoHdr(tr.notTok, "image/png"), pb.Bytes()); st != 201 {
 		t.Fatalf("notulis PNG upload: %d %s", st, b)
 	}
-	st, full := tr.ts.qaHTTP("GET", base+"/"+p.ID, photoHdr(tr.notTok, ""), nil)
+	st, full := tr.ts.request("GET", base+"/"+p.ID, photoHdr(tr.notTok, ""), nil)
 	if st != 200 {
 		t.Fatalf("get photo: %d %s", st, full)
 	}
@@ -105,7 +105,7 @@ func TestPhotoUploadStripsEXIFAndTurnsUpright(t *testing.T) {
 	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(full)); err != nil || cfg.Width != 48 || cfg.Height != 64 {
 		t.Errorf("served photo: %+v, %v", cfg, err)
 	}
-	st, th := tr.ts.qaHTTP("GET", base+"/"+p.ID+"/thumb", photoHdr(tr.s.FacilitatorToken, ""), nil)
+	st, th := tr.ts.request("GET", base+"/"+p.ID+"/thumb", photoHdr(tr.s.FacilitatorToken, ""), nil)
 	if _, err := jpeg.DecodeConfig(bytes.NewReader(th)); st != 200 || err != nil {
 		t.Errorf("thumb: %d, %v", st, err)
 	}
@@ -114,22 +114,22 @@ func TestPhotoUploadStripsEXIFAndTurnsUpright(t *testing.T) {
 		t.Errorf("list = %+v", list)
 	}
 	// Rights: a participant neither uploads, lists, reads nor deletes.
-	st, b = tr.ts.qaHTTP("POST", base, photoHdr(tr.parTok, "image/jpeg"), body)
-	qaErrorBody(t, "participant upload", st, b, 403, "forbidden")
-	st, b = tr.ts.qaHTTP("GET", base, photoHdr(tr.parTok, ""), nil)
-	qaErrorBody(t, "participant list", st, b, 403, "forbidden")
-	st, b = tr.ts.qaHTTP("GET", base+"/"+p.ID, photoHdr(tr.parTok, ""), nil)
-	qaErrorBody(t, "participant get", st, b, 403, "forbidden")
-	st, b = tr.ts.qaHTTP("DELETE", base+"/"+p.ID, photoHdr(tr.parTok, ""), nil)
-	qaErrorBody(t, "participant delete", st, b, 403, "forbidden")
-	st, b = tr.ts.qaHTTP("GET", base+"/"+p.ID, nil, nil)
-	qaErrorBody(t, "no token", st, b, 401, "unauthorized")
+	st, b = tr.ts.request("POST", base, photoHdr(tr.parTok, "image/jpeg"), body)
+	checkErrorBody(t, "participant upload", st, b, 403, "forbidden")
+	st, b = tr.ts.request("GET", base, photoHdr(tr.parTok, ""), nil)
+	checkErrorBody(t, "participant list", st, b, 403, "forbidden")
+	st, b = tr.ts.request("GET", base+"/"+p.ID, photoHdr(tr.parTok, ""), nil)
+	checkErrorBody(t, "participant get", st, b, 403, "forbidden")
+	st, b = tr.ts.request("DELETE", base+"/"+p.ID, photoHdr(tr.parTok, ""), nil)
+	checkErrorBody(t, "participant delete", st, b, 403, "forbidden")
+	st, b = tr.ts.request("GET", base+"/"+p.ID, nil, nil)
+	checkErrorBody(t, "no token", st, b, 401, "unauthorized")
 	// The notulis deletes; the photo is gone.
-	if st, b := tr.ts.qaHTTP("DELETE", base+"/"+p.ID, photoHdr(tr.notTok, ""), nil); st != 204 {
+	if st, b := tr.ts.request("DELETE", base+"/"+p.ID, photoHdr(tr.notTok, ""), nil); st != 204 {
 		t.Fatalf("delete: %d %s", st, b)
 	}
-	st, b = tr.ts.qaHTTP("GET", base+"/"+p.ID, photoHdr(tr.notTok, ""), nil)
-	qaErrorBody(t, "deleted photo", st, b, 404, "not_found")
+	st, b = tr.ts.request("GET", base+"/"+p.ID, photoHdr(tr.notTok, ""), nil)
+	checkErrorBody(t, "deleted photo", st, b, 404, "not_found")
 	if n := len(tr.photos(tr.notTok)); n != 1 {
 		t.Errorf("%d photos after the delete, want 1", n)
 	}
@@ -137,7 +137,7 @@ func TestPhotoUploadStripsEXIFAndTurnsUpright(t *testing.T) {
 
 // Each refused upload answers a clear error and stores nothing.
 func TestPhotoUploadRefusals(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	base := "/api/sessions/" + tr.s.ID + "/photos"
 	fac := tr.s.FacilitatorToken
 	good := testJPEG(t, 200, 200)
@@ -154,15 +154,15 @@ func TestPhotoUploadRefusals(t *testing.T) {
 		{"not an image type", "text/plain", good, 415, "invalid", "Content-Type"},
 	}
 	for _, c := range cases {
-		st, b := tr.ts.qaHTTP("POST", base, photoHdr(fac, c.ctype), c.body)
-		qaErrorBody(t, c.label, st, b, c.status, c.code)
+		st, b := tr.ts.request("POST", base, photoHdr(fac, c.ctype), c.body)
+		checkErrorBody(t, c.label, st, b, c.status, c.code)
 		if !bytes.Contains(b, []byte(c.msg)) {
 			t.Errorf("%s: message %s does not say %q", c.label, b, c.msg)
 		}
 	}
 	// Over 8 MB (a valid JPEG start, then padding): refused before decoding.
-	st, b := tr.ts.qaHTTPDeclared(base, photoHdr(fac, "image/jpeg"), len(good)+8<<20, good)
-	qaErrorBody(t, "over 8 MB", st, b, 413, "too_large")
+	st, b := tr.ts.postDeclared(base, photoHdr(fac, "image/jpeg"), len(good)+8<<20, good)
+	checkErrorBody(t, "over 8 MB", st, b, 413, "too_large")
 	if !bytes.Contains(b, []byte("8 MB")) {
 		t.Errorf("oversize message %s does not name the limit", b)
 	}
@@ -174,28 +174,28 @@ func TestPhotoUploadRefusals(t *testing.T) {
 	binary.BigEndian.PutUint32(bomb[16:], 10000) // IHDR width
 	binary.BigEndian.PutUint32(bomb[20:], 10000) // IHDR height
 	binary.BigEndian.PutUint32(bomb[29:], crc32.ChecksumIEEE(bomb[12:29]))
-	st, b = tr.ts.qaHTTP("POST", base, photoHdr(fac, "image/png"), bomb)
-	qaErrorBody(t, "100-MP header", st, b, 413, "too_large")
+	st, b = tr.ts.request("POST", base, photoHdr(fac, "image/png"), bomb)
+	checkErrorBody(t, "100-MP header", st, b, 413, "too_large")
 	if n := len(tr.photos(fac)); n != 0 {
 		t.Fatalf("%d photos stored after refusals", n)
 	}
 	// Other routes keep their 64 KiB limit.
-	st, b = tr.ts.qaHTTPBig("/api/join", map[string]string{"Content-Type": "application/json"}, make([]byte, 70<<10))
-	qaErrorBody(t, "join over 64 KiB", st, b, 413, "too_large")
+	st, b = tr.ts.postBig("/api/join", map[string]string{"Content-Type": "application/json"}, make([]byte, 70<<10))
+	checkErrorBody(t, "join over 64 KiB", st, b, 413, "too_large")
 }
 
 // The 31st photo of a session is refused with conflict and not stored.
 func TestPhotoCapPerSession(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	base := "/api/sessions/" + tr.s.ID + "/photos"
 	small := testJPEG(t, 16, 16)
 	for i := 0; i < 30; i++ {
-		if st, b := tr.ts.qaHTTP("POST", base, photoHdr(tr.s.FacilitatorToken, "image/jpeg"), small); st != 201 {
+		if st, b := tr.ts.request("POST", base, photoHdr(tr.s.FacilitatorToken, "image/jpeg"), small); st != 201 {
 			t.Fatalf("photo %d: %d %s", i+1, st, b)
 		}
 	}
-	st, b := tr.ts.qaHTTP("POST", base, photoHdr(tr.notTok, "image/jpeg"), small)
-	qaErrorBody(t, "31st photo", st, b, 409, "conflict")
+	st, b := tr.ts.request("POST", base, photoHdr(tr.notTok, "image/jpeg"), small)
+	checkErrorBody(t, "31st photo", st, b, 409, "conflict")
 	if !bytes.Contains(b, []byte("at most 30")) {
 		t.Errorf("31st photo message: %s", b)
 	}
@@ -207,9 +207,9 @@ func TestPhotoCapPerSession(t *testing.T) {
 // The minutes carry the photos in their appendix; deleting the session
 // removes them.
 func TestPhotoInMinutesAndGoneWithSession(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	base := "/api/sessions/" + tr.s.ID + "/photos"
-	if st, b := tr.ts.qaHTTP("POST", base+"?caption=Foto%20bersama", photoHdr(tr.notTok, "image/jpeg"), testJPEG(t, 120, 90)); st != 201 {
+	if st, b := tr.ts.request("POST", base+"?caption=Foto%20bersama", photoHdr(tr.notTok, "image/jpeg"), testJPEG(t, 120, 90)); st != 201 {
 		t.Fatalf("upload: %d %s", st, b)
 	}
 	st, _, h := tr.ts.minutes(tr.s.ID, tr.s.FacilitatorToken, "format=html")
@@ -244,9 +244,9 @@ func nextPhotos(w *wsClient) map[string]any {
 // An upload or a delete sends the staff's pages a "photos" frame with the
 // new count; a participant's page gets none.
 func TestPhotoFrameToStaffOnly(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	base := "/api/sessions/" + tr.s.ID + "/photos"
-	st, b := tr.ts.qaHTTP("POST", base, photoHdr(tr.s.FacilitatorToken, "image/jpeg"), testJPEG(t, 32, 32))
+	st, b := tr.ts.request("POST", base, photoHdr(tr.s.FacilitatorToken, "image/jpeg"), testJPEG(t, 32, 32))
 	var p photoJSON
 	if st != 201 || json.Unmarshal(b, &p) != nil {
 		t.Fatalf("upload: %d %s", st, b)
@@ -256,7 +256,7 @@ func TestPhotoFrameToStaffOnly(t *testing.T) {
 			t.Errorf("photos frame after the upload: %v", f)
 		}
 	}
-	if st, b := tr.ts.qaHTTP("DELETE", base+"/"+p.ID, photoHdr(tr.notTok, ""), nil); st != 204 {
+	if st, b := tr.ts.request("DELETE", base+"/"+p.ID, photoHdr(tr.notTok, ""), nil); st != 204 {
 		t.Fatalf("delete: %d %s", st, b)
 	}
 	if f := nextPhotos(tr.not); num(f["count"]) != 0 {

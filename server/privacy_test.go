@@ -28,7 +28,7 @@ func privacyFrames(t *testing.T, label string, raw []byte, id, authorID string) 
 			t.Errorf("%s: %v", label, err)
 			continue
 		}
-		for _, nv := range qaNoteViews(f, id) {
+		for _, nv := range noteViews(f, id) {
 			views++
 			if nv["authorId"] != nil || nv["authorName"] != nil {
 				t.Errorf("%s: note %s names its author: %v", label, id, nv)
@@ -85,7 +85,7 @@ func noteAuthor(t *testing.T, board map[string]any, id string) any {
 // fresh welcome, not in a resume replay, not in GET /board, not over SSE,
 // not in the minutes — while a note written afterwards does.
 func TestAnonymousNoteStaysAnonymousOverTransports(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	col := tr.colIDs[0]
 	tr.ok(tr.fac, "settings.update", map[string]any{"anonymous": true})
 	n := tr.id(tr.par, "note.add", map[string]any{"columnId": col, "text": "ANON-NOTE"})
@@ -98,8 +98,8 @@ func TestAnonymousNoteStaysAnonymousOverTransports(t *testing.T) {
 	tr.ok(tr.par, "note.move", map[string]any{"id": n, "position": 9})
 	tr.ok(tr.par, "note.delete", map[string]any{"id": gone})
 	after := tr.id(tr.par, "note.add", map[string]any{"columnId": col, "text": "OPEN-NOTE"})
-	qaSyncTo(tr.not, tr.last)
-	qaSyncTo(tr.fac, tr.last)
+	syncTo(tr.not, tr.last)
+	syncTo(tr.fac, tr.last)
 
 	for label, w := range map[string]*wsClient{"notulis ws": tr.not, "facilitator ws": tr.fac} {
 		if privacyFrames(t, label, w.raw.Bytes(), n, tr.parID) == 0 {
@@ -115,7 +115,7 @@ func TestAnonymousNoteStaysAnonymousOverTransports(t *testing.T) {
 		}
 		privacyFrames(t, label+" welcome", c.raw.Bytes(), n, tr.parID)
 		r, _ := tr.ts.connect(tr.s.ID, tok, &since)
-		if len(eventFrames(qaFramesLast(r.raw.Bytes()))) == 0 {
+		if len(eventFrames(lastFrameOf(r.raw.Bytes()))) == 0 {
 			t.Errorf("%s resume: the welcome replays nothing", label)
 		}
 		if privacyFrames(t, label+" resume", r.raw.Bytes(), n, tr.parID) == 0 {
@@ -174,7 +174,7 @@ func TestAnonymousNoteStaysAnonymousOverTransports(t *testing.T) {
 // usg.changed on a note the viewer may not read carry actorId null, live
 // and in a replay; the author, who reads it, sees who acted.
 func TestVoteOnUnreadableNoteNamesNoActor(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	tr.ok(tr.fac, "settings.update", map[string]any{"privateBrainstorm": true})
 	n := tr.id(tr.par, "note.add", map[string]any{"columnId": tr.colIDs[0], "text": "PRIVATE-VOTED"})
 	tr.ok(tr.fac, "phase.set", map[string]any{"phase": "vote"})
@@ -208,7 +208,7 @@ func TestVoteOnUnreadableNoteNamesNoActor(t *testing.T) {
 // hold no unrevealed private note nor its author, in all six formats; the
 // facilitator's hold it, marked "(belum dibuka)".
 func TestNotulisMinutesOmitUnrevealedNotes(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	tr.ok(tr.fac, "settings.update", map[string]any{"privateBrainstorm": true})
 	w := tr.join("Wulan Rahasia")
 	cw := tr.connect(w.Token)
@@ -324,8 +324,8 @@ func pdfText(t *testing.T, body []byte) string {
 	return string(out)
 }
 
-// qaFramesLast decodes the last frame of raw.
-func qaFramesLast(raw []byte) any {
+// lastFrameOf decodes the last frame of raw.
+func lastFrameOf(raw []byte) any {
 	lines := bytes.Split(bytes.TrimSpace(raw), []byte{'\n'})
 	var f any
 	_ = json.Unmarshal(lines[len(lines)-1], &f)

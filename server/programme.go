@@ -36,6 +36,7 @@ func (s *Server) programmeRoutes() {
 	a.Post("/api/programmes/:id/sessions", s.requireJSON, s.createProgrammeSession)
 	a.Get("/api/programmes/:id/register", s.getRegister)
 	a.Get("/api/programmes/:id/pack", s.getProgrammePack)
+	a.Get("/api/programmes/:id/report", s.getProgrammeReport)
 	// The programme pages (the key stays in the link's #fragment).
 	index := func(c *fiber.Ctx) error { return s.assets().index.send(c) }
 	a.Get("/p", index)

@@ -377,42 +377,6 @@ func (r *room) afterEvent(ev *board.Event) {
 	}
 }
 
-func (r *room) failAll(err error) {
-	for {
-		select {
-		case m := <-r.inbox:
-			r.fail(m, err)
-		default:
-			return
-		}
-	}
-}
-
-// fail answers a message the room cannot serve.
-func (r *room) fail(m any, err error) {
-	code, msg := safeError(r.log, err)
-	switch m := m.(type) {
-	case attachMsg:
-		m.reply <- err
-	case commandMsg:
-		if m.cl != nil {
-			r.pushTo(m.cl, encodeError(m.cmd.Ref, code, msg))
-		} else {
-			m.reply <- cmdReply{encodeError(m.cmd.Ref, code, msg), code}
-		}
-	case joinMsg:
-		m.reply <- err
-	case viewMsg:
-		m.reply <- err
-	case roomFn:
-		m.fail(err)
-	case clusterMsg:
-		if m.reply != nil {
-			m.reply <- err
-		}
-	}
-}
-
 // shutdown closes every client: 1001 when the server stops, 1013 when the
 // room broke (the clients reconnect and get the state from disk).
 func (r *room) shutdown(stopping bool) {

@@ -1,9 +1,10 @@
 package server
 
-// The room's entry points: every handler reaches a session's room through
-// one of these (a cluster would forward them to the node that owns the
-// session). Each answers with one error: the room's refusal, or why the
-// room could not be asked (shutting down, busy, no such session).
+// The room's messages and entry points: every handler reaches a session's
+// room through one of these hub methods (in a cluster, hub.send forwards
+// them to the node that owns the session, cluster.go). Each answers with
+// one error: the room's refusal, or why the room could not be asked
+// (shutting down, busy, no such session).
 
 import (
 	"context"
@@ -52,6 +53,43 @@ type (
 // viewFunc reads the committed state as participant p; online tells who is
 // connected now.
 type viewFunc func(st *board.State, p *board.Participant, online func(id string) bool) error
+
+// failAll answers everything waiting in the inbox with err.
+func (r *room) failAll(err error) {
+	for {
+		select {
+		case m := <-r.inbox:
+			r.fail(m, err)
+		default:
+			return
+		}
+	}
+}
+
+// fail answers a message the room cannot serve.
+func (r *room) fail(m any, err error) {
+	code, msg := safeError(r.log, err)
+	switch m := m.(type) {
+	case attachMsg:
+		m.reply <- err
+	case commandMsg:
+		if m.cl != nil {
+			r.pushTo(m.cl, encodeError(m.cmd.Ref, code, msg))
+		} else {
+			m.reply <- cmdReply{encodeError(m.cmd.Ref, code, msg), code}
+		}
+	case joinMsg:
+		m.reply <- err
+	case viewMsg:
+		m.reply <- err
+	case roomFn:
+		m.fail(err)
+	case clusterMsg:
+		if m.reply != nil {
+			m.reply <- err
+		}
+	}
+}
 
 // detachTimeout bounds telling a room that a connection ended.
 const detachTimeout = time.Second
@@ -111,18 +149,39 @@ func (h *hub) stop(ctx context.Context, id string) error {
 // call is ask for a message whose answer is an error: the room's refusal
 // and the failure to reach it come back as one.
 func (h *hub) call(ctx context.Context, id string, m any, reply chan error) error {
-	refusal, err := ask(ctx, h, id, m, reply)
+	return oneError(ask(ctx, h, id, m, reply))
+}
+
+// callLocal is call on this node's room only (the owner's side of a
+// forwarded request, cluster_owner.go).
+func (h *hub) callLocal(ctx context.Context, id string, m any, reply chan error) error {
+	return oneError(askLocal(ctx, h, id, m, reply))
+}
+
+// oneError is why the room could not be asked, else the room's answer.
+func oneError(refusal, err error) error {
 	if err != nil {
 		return err
 	}
 	return refusal
 }
 
-// ask sends a message with a reply channel and waits for the answer.
+// ask sends a message with a reply channel (through the cluster to the
+// session's owner, when there is one) and waits for the answer.
 func ask[T any](ctx context.Context, h *hub, id string, m any, reply chan T) (T, error) {
+	return await(ctx, h.send(ctx, id, m), reply)
+}
+
+// askLocal is ask on this node's room only.
+func askLocal[T any](ctx context.Context, h *hub, id string, m any, reply chan T) (T, error) {
+	return await(ctx, h.sendLocal(ctx, id, m), reply)
+}
+
+// await waits for the answer to a message whose sending gave sendErr.
+func await[T any](ctx context.Context, sendErr error, reply chan T) (T, error) {
 	var zero T
-	if err := h.send(ctx, id, m); err != nil {
-		return zero, err
+	if sendErr != nil {
+		return zero, sendErr
 	}
 	select {
 	case v := <-reply:

@@ -18,8 +18,8 @@ import (
 	"rembuk/server"
 )
 
-// relOpenSQL opens the server's database file read-only for inspection.
-func relOpenSQL(t *testing.T, path string) *sql.DB {
+// openSQL opens the server's database file read-only for inspection.
+func openSQL(t *testing.T, path string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
 	if err != nil {
@@ -29,8 +29,8 @@ func relOpenSQL(t *testing.T, path string) *sql.DB {
 	return db
 }
 
-// relDBBytes returns the database file and its -wal and -shm, concatenated.
-func relDBBytes(t *testing.T, path string) []byte {
+// dbBytes returns the database file and its -wal and -shm, concatenated.
+func dbBytes(t *testing.T, path string) []byte {
 	t.Helper()
 	var all []byte
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
@@ -49,7 +49,7 @@ func relDBBytes(t *testing.T, path string) []byte {
 // (file, WAL and shared memory scanned for the token, raw and encoded).
 func TestSecurityTokensHashedAt128Bits(t *testing.T) {
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani", "Bayu", "Citra")
+	s, js, col := ts.setup("kosong", "Ani", "Bayu", "Citra")
 	tokens := []string{s.FacilitatorToken}
 	for _, j := range js {
 		tokens = append(tokens, j.Token)
@@ -67,7 +67,7 @@ func TestSecurityTokensHashedAt128Bits(t *testing.T) {
 	}
 	c, _ := ts.connect(s.ID, js[0].Token, nil)
 	c.ack("note.add", "n1", map[string]any{"columnId": col, "text": "catatan"})
-	ts.relPost(s.ID, js[1].Token, relCmd("note.add", "n2", map[string]any{"columnId": col, "text": "catatan"}))
+	ts.post(s.ID, js[1].Token, cmdOf("note.add", "n2", map[string]any{"columnId": col, "text": "catatan"}))
 
 	scan := func(when string, b []byte) {
 		for _, tok := range tokens {
@@ -77,8 +77,8 @@ func TestSecurityTokensHashedAt128Bits(t *testing.T) {
 			}
 		}
 	}
-	scan("live", relDBBytes(t, ts.DBPath))
-	db := relOpenSQL(t, ts.DBPath)
+	scan("live", dbBytes(t, ts.DBPath))
+	db := openSQL(t, ts.DBPath)
 	for _, tok := range tokens {
 		h := sha256.Sum256([]byte(tok))
 		var n int
@@ -88,7 +88,7 @@ func TestSecurityTokensHashedAt128Bits(t *testing.T) {
 	}
 	db.Close()
 	ts.Stop()
-	scan("after shutdown", relDBBytes(t, ts.DBPath))
+	scan("after shutdown", dbBytes(t, ts.DBPath))
 }
 
 // Join codes use only the alphabet without look-alikes, and people may
@@ -164,7 +164,7 @@ func TestSecurityWebSocketOrigin(t *testing.T) {
 // 'none', nosniff, no-referrer.
 func TestSecurityHeadersEverywhere(t *testing.T) {
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("kosong", "Ani")
+	s, js, col := ts.setup("kosong", "Ani")
 	tok := js[0].Token
 	bearer := map[string]string{"Authorization": "Bearer " + tok}
 	jsonHdr := map[string]string{"Content-Type": "application/json"}
@@ -203,21 +203,21 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 		{"DELETE", "/api/sessions/" + s.ID, bearer, ""},
 	}
 	for _, r := range reqs {
-		resp, _ := ts.relRaw(r.method, r.path, r.hdr, r.body)
-		relCheckHeaders(t, r.method+" "+r.path, resp.Header, resp.StatusCode)
+		resp, _ := ts.raw(r.method, r.path, r.hdr, r.body)
+		checkHeaders(t, r.method+" "+r.path, resp.Header, resp.StatusCode)
 	}
 	// The SSE stream and a refused WebSocket upgrade too.
 	sse := ts.sseOpen(s.ID, tok, nil, false)
-	relCheckHeaders(t, "GET events", sse.resp.Header, 200)
+	checkHeaders(t, "GET events", sse.resp.Header, 200)
 	h := http.Header{"Origin": {"http://evil.example"}}
 	_, resp, _ := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/ws/sessions/"+s.ID, h)
 	if resp == nil {
 		t.Fatal("foreign origin: no answer")
 	}
-	relCheckHeaders(t, "refused upgrade", resp.Header, resp.StatusCode)
+	checkHeaders(t, "refused upgrade", resp.Header, resp.StatusCode)
 }
 
-func relCheckHeaders(t *testing.T, what string, h http.Header, status int) {
+func checkHeaders(t *testing.T, what string, h http.Header, status int) {
 	t.Helper()
 	csp := h.Get("Content-Security-Policy")
 	if csp == "" || strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") ||
@@ -232,25 +232,12 @@ func relCheckHeaders(t *testing.T, what string, h http.Header, status int) {
 	}
 }
 
-// relLeaks lists what must never reach a client: Go, SQL and SQLite
-// internals.
-var relLeaks = []string{"sql", "SQL", "sqlite", "database", "goroutine", ".go:", "panic", "runtime error", "no such", "constraint", "closed pool"}
-
-func relCheckNoLeak(t *testing.T, what string, body []byte) {
-	t.Helper()
-	for _, l := range relLeaks {
-		if bytes.Contains(body, []byte(l)) {
-			t.Errorf("%s: the answer shows internals (%q): %s", what, l, body)
-		}
-	}
-}
-
 // With the database closed under the running server, every answer is a
 // contract error with a safe message: no error text, stack or SQL.
 func TestSecurityNoInternalsWhenTheDatabaseFails(t *testing.T) {
-	logs := &relLog{}
-	ts := startServer(t, "", relWithLog(logs))
-	s, js, col := ts.relSetup("kosong", "Ani")
+	logs := &logBuffer{}
+	ts := startServer(t, "", withLog(logs))
+	s, js, col := ts.setup("kosong", "Ani")
 	loaded, _ := ts.connect(s.ID, js[0].Token, nil)
 	if err := ts.DB.Close(); err != nil {
 		t.Fatal(err)
@@ -260,7 +247,7 @@ func TestSecurityNoInternalsWhenTheDatabaseFails(t *testing.T) {
 	if f["type"] != "error" {
 		t.Errorf("command with the database closed: %v, want an error", f)
 	}
-	relCheckNoLeak(t, "websocket", loaded.raw.Bytes())
+	checkNoInternals(t, "websocket", loaded.raw.Bytes())
 	other := "00000000-0000-4000-8000-00000000abcd"
 	bearer := map[string]string{"Authorization": "Bearer " + js[0].Token}
 	jsonHdr := map[string]string{"Content-Type": "application/json"}
@@ -280,8 +267,8 @@ func TestSecurityNoInternalsWhenTheDatabaseFails(t *testing.T) {
 	}
 	var fails int
 	for _, r := range reqs {
-		resp, body := ts.relRaw(r.method, r.path, r.hdr, r.body)
-		relCheckNoLeak(t, r.method+" "+r.path, body)
+		resp, body := ts.raw(r.method, r.path, r.hdr, r.body)
+		checkNoInternals(t, r.method+" "+r.path, body)
 		if resp.StatusCode >= 500 {
 			fails++
 		}
@@ -290,7 +277,7 @@ func TestSecurityNoInternalsWhenTheDatabaseFails(t *testing.T) {
 	if fails < 4 {
 		t.Errorf("only %d requests failed with the database closed", fails)
 	}
-	if resp, _ := ts.relRaw("GET", "/healthz", nil, ""); resp.StatusCode != 503 {
+	if resp, _ := ts.raw("GET", "/healthz", nil, ""); resp.StatusCode != 503 {
 		t.Errorf("healthz with the database closed: %d, want 503", resp.StatusCode)
 	}
 	// What was hidden from clients was logged.
@@ -302,8 +289,8 @@ func TestSecurityNoInternalsWhenTheDatabaseFails(t *testing.T) {
 // The structured logs never hold a token, a passcode or a note's text,
 // through joins, commands, refusals and errors.
 func TestSecurityLogsHoldNoSecrets(t *testing.T) {
-	logs := &relLog{}
-	ts := startServer(t, "", relWithLog(logs))
+	logs := &logBuffer{}
+	ts := startServer(t, "", withLog(logs))
 	const passcode = "kunci-rahasia-42"
 	var s created
 	if st := ts.do("POST", "/api/sessions", "", map[string]any{"title": "Rapat", "template": "kosong", "facilitatorName": "Fasilitator", "passcode": passcode}, &s); st != 201 {
@@ -326,16 +313,16 @@ func TestSecurityLogsHoldNoSecrets(t *testing.T) {
 	c.cmd("note.add", "n4", map[string]any{"columnId": col, "text": strings.Repeat("R", 1001)})
 	c.send("{\"type\":\"note.add\",\"ref\":\"n5\",\"text\":\"TEKS-RAHASIA-\xff\"}")
 	c.send(`{"type":"note.add","ref":"n6","text":"TEKS-RAHASIA-lima"`)
-	ts.relPost(s.ID, j.Token, relCmd("note.add", "h1", map[string]any{"columnId": col, "text": "TEKS-RAHASIA-http"}))
-	ts.relPost(s.ID, "bogus-"+j.Token, relCmd("note.add", "h2", map[string]any{"columnId": col, "text": "TEKS-RAHASIA-tamu"}))
+	ts.post(s.ID, j.Token, cmdOf("note.add", "h1", map[string]any{"columnId": col, "text": "TEKS-RAHASIA-http"}))
+	ts.post(s.ID, "bogus-"+j.Token, cmdOf("note.add", "h2", map[string]any{"columnId": col, "text": "TEKS-RAHASIA-tamu"}))
 	bad := ts.dial(s.ID)
 	bad.send(map[string]any{"type": "hello", "token": "bukan-" + j.Token})
 	bad.waitClose()
-	ts.relRaw("GET", "/api/sessions/"+s.ID+"/events?token=x"+j.Token, nil, "")
-	ts.relRaw("GET", "/api/sessions/"+s.ID+"/minutes?format=md", map[string]string{"Authorization": "Bearer " + s.FacilitatorToken}, "")
+	ts.raw("GET", "/api/sessions/"+s.ID+"/events?token=x"+j.Token, nil, "")
+	ts.raw("GET", "/api/sessions/"+s.ID+"/minutes?format=md", map[string]string{"Authorization": "Bearer " + s.FacilitatorToken}, "")
 	ts.DB.Close() // and internal errors
 	c.cmd("note.add", "n7", map[string]any{"columnId": col, "text": "TEKS-RAHASIA-gagal2"})
-	ts.relPost(s.ID, j.Token, relCmd("note.add", "h3", map[string]any{"columnId": col, "text": "TEKS-RAHASIA-gagal"}))
+	ts.post(s.ID, j.Token, cmdOf("note.add", "h3", map[string]any{"columnId": col, "text": "TEKS-RAHASIA-gagal"}))
 	ts.Stop()
 
 	out := logs.String()
@@ -354,34 +341,34 @@ func TestSecurityLogsHoldNoSecrets(t *testing.T) {
 // close, and afterwards it is 404. A participant may not.
 func TestSecurityDeleteSession(t *testing.T) {
 	ts := startServer(t, "")
-	s, js, col := ts.relSetup("masalah-inovasi", "Ani")
-	keep, _, keepCol := ts.relSetup("kosong", "Bayu")
+	s, js, col := ts.setup("masalah-inovasi", "Ani")
+	keep, _, keepCol := ts.setup("kosong", "Bayu")
 	c, _ := ts.connect(s.ID, js[0].Token, nil)
 	c.ack("note.add", "n1", map[string]any{"columnId": col, "text": "hapus aku"})
-	ts.relPost(s.ID, s.FacilitatorToken, relCmd("action.add", "a1", map[string]any{"text": "t", "owner": "o", "due": "2026-12-01"}))
-	ts.relPost(s.ID, s.FacilitatorToken, relCmd("record.set", "r1", map[string]any{"targetId": nil, "text": "kesimpulan"}))
-	ts.relPost(keep.ID, keep.FacilitatorToken, relCmd("note.add", "k1", map[string]any{"columnId": keepCol, "text": "tetap"}))
+	ts.post(s.ID, s.FacilitatorToken, cmdOf("action.add", "a1", map[string]any{"text": "t", "owner": "o", "due": "2026-12-01"}))
+	ts.post(s.ID, s.FacilitatorToken, cmdOf("record.set", "r1", map[string]any{"targetId": nil, "text": "kesimpulan"}))
+	ts.post(keep.ID, keep.FacilitatorToken, cmdOf("note.add", "k1", map[string]any{"columnId": keepCol, "text": "tetap"}))
 
 	if st := ts.do("DELETE", "/api/sessions/"+s.ID, js[0].Token, nil, nil); st != 403 {
 		t.Fatalf("participant deletes: %d, want 403", st)
 	}
-	counts := relSessionRows(t, ts.DBPath, s.ID)
+	counts := sessionRows(t, ts.DBPath, s.ID)
 	if counts["sessions"] != 1 || counts["participants"] != 2 || counts["events"] == 0 || counts["entities"] == 0 {
 		t.Fatalf("rows before delete: %v", counts)
 	}
 	// The commands' refs are kept in their events (issue 12).
-	if refs := relCount(t, ts.DBPath, `SELECT count(*) FROM events WHERE session_id = ? AND ref IS NOT NULL`, s.ID); refs == 0 {
+	if refs := countRows(t, ts.DBPath, `SELECT count(*) FROM events WHERE session_id = ? AND ref IS NOT NULL`, s.ID); refs == 0 {
 		t.Fatalf("no command refs in the log before delete")
 	}
 	if st := ts.do("DELETE", "/api/sessions/"+s.ID, s.FacilitatorToken, nil, nil); st != 204 {
 		t.Fatalf("facilitator deletes: %d, want 204", st)
 	}
-	for table, n := range relSessionRows(t, ts.DBPath, s.ID) {
+	for table, n := range sessionRows(t, ts.DBPath, s.ID) {
 		if n != 0 {
 			t.Errorf("after delete: %d rows of the session in %s", n, table)
 		}
 	}
-	if kept := relSessionRows(t, ts.DBPath, keep.ID); kept["sessions"] != 1 || kept["events"] == 0 {
+	if kept := sessionRows(t, ts.DBPath, keep.ID); kept["sessions"] != 1 || kept["events"] == 0 {
 		t.Errorf("another session lost rows: %v", kept)
 	}
 	if code := c.waitClose(); code < 1000 {
@@ -397,7 +384,7 @@ func TestSecurityDeleteSession(t *testing.T) {
 	} {
 		var body any
 		if r.method == "POST" {
-			body = relCmd("note.add", "z", map[string]any{"columnId": col, "text": "x"})
+			body = cmdOf("note.add", "z", map[string]any{"columnId": col, "text": "x"})
 		}
 		if st := ts.do(r.method, r.path, r.tok, body, nil); st != 404 {
 			t.Errorf("%s %s after delete: %d, want 404", r.method, r.path, st)
@@ -413,11 +400,11 @@ func TestSecurityDeleteSession(t *testing.T) {
 	}
 }
 
-// relSessionRows counts a session's rows in every table that has a
+// sessionRows counts a session's rows in every table that has a
 // session_id column (and sessions by id).
-func relSessionRows(t *testing.T, path, sessionID string) map[string]int {
+func sessionRows(t *testing.T, path, sessionID string) map[string]int {
 	t.Helper()
-	db := relOpenSQL(t, path)
+	db := openSQL(t, path)
 	defer db.Close()
 	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	if err != nil {
@@ -462,10 +449,10 @@ func relSessionRows(t *testing.T, path, sessionID string) map[string]int {
 	return out
 }
 
-// relCount runs a count query with one argument on the database file.
-func relCount(t *testing.T, path, query string, arg any) int {
+// countRows runs a count query with one argument on the database file.
+func countRows(t *testing.T, path, query string, arg any) int {
 	t.Helper()
-	db := relOpenSQL(t, path)
+	db := openSQL(t, path)
 	defer db.Close()
 	var n int
 	if err := db.QueryRow(query, arg).Scan(&n); err != nil {

@@ -1,6 +1,8 @@
 // Package server is Rembuk's transport: Fiber HTTP handlers, the WebSocket
 // and SSE endpoints, and the rooms that own each live session. It asks
-// board for every rule and the Store for every byte on disk.
+// board for every rule and the Store for every byte on disk. Handlers reach
+// a room only through the hub's entry points (room_calls.go); errors leave
+// through one table (errors.go). docs/architecture.md walks through it.
 package server
 
 import (
@@ -86,8 +88,9 @@ type Server struct {
 	// Fiber does not, for hijacked connections.
 	sockets sync.WaitGroup
 
-	lnMu sync.Mutex
-	ln   *connTracker // set by Serve
+	lnMu     sync.Mutex
+	ln       *connTracker // set by Serve
+	shutdown bool         // Shutdown began: a later Serve returns at once
 }
 
 // New builds a server; Serve starts it.
@@ -165,6 +168,12 @@ func (s *Server) newID() string  { return uuid.NewString() }
 func (s *Server) Serve(ln net.Listener) error {
 	tl := newConnTracker(ln)
 	s.lnMu.Lock()
+	if s.shutdown {
+		// Shutdown ran before Serve got here: nothing would ever stop
+		// this listener.
+		s.lnMu.Unlock()
+		return tl.Close()
+	}
 	s.ln = tl
 	s.lnMu.Unlock()
 	err := s.app.Listener(tl)
@@ -200,6 +209,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // shutdown for the 30 s read timeout).
 func (s *Server) shutdownHTTP(ctx context.Context) error {
 	s.lnMu.Lock()
+	s.shutdown = true
 	tl := s.ln
 	s.lnMu.Unlock()
 	if tl == nil {

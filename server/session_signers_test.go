@@ -93,8 +93,8 @@ func TestCreateSessionSignersInvalid(t *testing.T) {
 		"unknown key":            base("acknowledgedBy", map[string]any{"title": "Kepala", "jabatan": "x"}),
 		"not an object":          base("acknowledgedBy", "Kepala Balai"),
 	} {
-		st, resp := ts.qaHTTP("POST", "/api/sessions", map[string]string{"Content-Type": "application/json"}, qaJSON(body))
-		qaErrorBody(t, name, st, resp, 400, "invalid")
+		st, resp := ts.request("POST", "/api/sessions", map[string]string{"Content-Type": "application/json"}, mustJSON(body))
+		checkErrorBody(t, name, st, resp, 400, "invalid")
 	}
 	db, err := sql.Open("sqlite3", "file:"+ts.DBPath+"?mode=ro")
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // paths are refused with clear errors; and after a restart the signature
 // is still there, in the board and in the minutes.
 func TestSignedAttendanceOverWebSocket(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	tr.ok(tr.fac, "attendance.request", nil)
 	tr.lastEvents("attendance.requested")
 	tr.refuse(tr.par, "attendance.request", nil, "forbidden")

@@ -8,7 +8,7 @@ import (
 )
 
 // joinUnit joins name of unit by HTTP, as the join form does.
-func (tr *qaTrio) joinUnit(name, unit string) joined {
+func (tr *trio) joinUnit(name, unit string) joined {
 	tr.t.Helper()
 	var j joined
 	if st := tr.ts.do("POST", "/api/join", "", map[string]any{"code": tr.s.JoinCode, "name": name, "unit": unit}, &j); st != 201 {
@@ -31,7 +31,7 @@ func unitViews(t *testing.T, raw []byte, id string) []string {
 		if err := json.Unmarshal(line, &f); err != nil {
 			t.Fatalf("frame %q: %v", line, err)
 		}
-		for _, nv := range qaNoteViews(f, id) {
+		for _, nv := range noteViews(f, id) {
 			u, _ := nv["authorUnit"].(string)
 			out = append(out, u)
 		}
@@ -45,7 +45,7 @@ func unitViews(t *testing.T, raw []byte, id string) []string {
 // stream nor the minutes — while a unit of three is; and when a removal
 // takes that unit down to two, every client gets the notes again without it.
 func TestUnitOfTwoNeverLeaks(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	const two, three = "Balai Berdua", "Balai Bertiga"
 	d1 := tr.joinUnit("Dua Satu", two)
 	tr.joinUnit("Dua Dua", two)
@@ -62,7 +62,7 @@ func TestUnitOfTwoNeverLeaks(t *testing.T) {
 	dn := tr.id(wd, "note.add", map[string]any{"columnId": col, "text": "masalah dari berdua"})
 	tn := tr.id(wt, "note.add", map[string]any{"columnId": col, "text": "masalah dari bertiga"})
 	for _, w := range append(tr.clients(), wd, wt) {
-		qaSyncTo(w, tr.last)
+		syncTo(w, tr.last)
 	}
 	for sse.event()["seq"] != float64(tr.last) {
 	}

@@ -40,3 +40,13 @@ func BenchmarkSuiteW2(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSuiteLoad: opening a room whose log holds 2,000 notes.
+func BenchmarkSuiteLoad(b *testing.B) {
+	db, err := store.Open(filepath.Join(b.TempDir(), "load.db"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	storetest.BenchLoad(b, db, 2000)
+}

@@ -23,3 +23,14 @@ func BenchmarkSuiteW2(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSuiteLoad: opening a room whose log holds 2,000 notes (the whole
+// log is replayed on PostgreSQL).
+func BenchmarkSuiteLoad(b *testing.B) {
+	db, err := Open(context.Background(), pg.Database(b), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	storetest.BenchLoad(b, db, 2000)
+}

@@ -70,3 +70,24 @@ func BenchW2(b *testing.B, db Store, rate int) {
 	b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(len(all))/took.Seconds(), "changes/s")
 }
+
+// BenchLoad times LoadState of a session whose log holds events notes
+// (stored 50 to a batch beforehand): what opening a room costs.
+func BenchLoad(b *testing.B, db Store, events int) {
+	s := Create(b, db, "load", "LOAD01")
+	for k := 0; k < events; {
+		var batch []*board.Change
+		for ; k < events && len(batch) < 50; k++ {
+			batch = append(batch, s.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1",
+				Text: sp(fmt.Sprintf("catatan nomor %d, enam puluh huruf kira-kira, tentang antrean", k))}))
+		}
+		s.Submit(batch...)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		st, _, err := db.LoadState(context.Background(), "load")
+		if err != nil || len(st.Notes) != events {
+			b.Fatalf("LoadState: %d notes, %v", len(st.Notes), err)
+		}
+	}
+}

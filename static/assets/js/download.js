@@ -24,17 +24,7 @@ function fmtSize(n) {
  * name} as it arrives (total from the X-Pack-Files header), and saves it.
  */
 export async function downloadPack(url, token, onProgress) {
-  let res;
-  try {
-    res = await fetch(url, { headers: { Authorization: 'Bearer ' + token } });
-  } catch (_) {
-    throw new ApiError(0, 'network');
-  }
-  if (!res.ok) {
-    let code = codeFor(res.status);
-    try { code = (await res.json()).error.code || code; } catch (_) { /* keep */ }
-    throw new ApiError(res.status, code);
-  }
+  const res = await get(url, token);
   const total = Number(res.headers.get('X-Pack-Files')) || 0;
   const walker = new ZipWalker();
   const chunks = [];
@@ -51,15 +41,42 @@ export async function downloadPack(url, token, onProgress) {
   }
   if (!walker.ended) throw new ApiError(0, 'network'); // cut short: no central directory
   const name = fileName(res.headers.get('Content-Disposition')) || 'paket-data-dukung.zip';
+  saveBlob(new Blob(chunks, { type: 'application/zip' }), name);
+  return name;
+}
+
+/** downloadFile fetches one file with the bearer token and saves it under the server's name. */
+export async function downloadFile(url, token) {
+  const res = await get(url, token);
+  const name = fileName(res.headers.get('Content-Disposition')) || 'rembuk';
+  saveBlob(await res.blob(), name);
+  return name;
+}
+
+async function get(url, token) {
+  let res;
+  try {
+    res = await fetch(url, { headers: { Authorization: 'Bearer ' + token } });
+  } catch (_) {
+    throw new ApiError(0, 'network');
+  }
+  if (!res.ok) {
+    let code = codeFor(res.status);
+    try { code = (await res.json()).error.code || code; } catch (_) { /* keep */ }
+    throw new ApiError(res.status, code);
+  }
+  return res;
+}
+
+function saveBlob(blob, name) {
   const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob(chunks, { type: 'application/zip' }));
+  a.href = URL.createObjectURL(blob);
   a.download = name;
   a.hidden = true;
   document.body.appendChild(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-  return name;
 }
 
 /**

@@ -592,6 +592,7 @@ export default {
   'pack.lang': 'Document language',
   'pack.progTitle': 'Programme evidence pack',
   'pack.progHelp': 'One ZIP file: the Action Plan Monitoring Report (PDF, Word, CSV) and every session\'s evidence pack in a folder of its own.',
+  'pack.report': 'Report {format}',
   'pack.download': 'Download pack',
   'pack.progress': '{files} of {total} files · {size}',
   'invitation.title': 'Invitation details',

@@ -590,6 +590,7 @@ export default {
   'pack.lang': 'Bahasa dokumen',
   'pack.progTitle': 'Paket data dukung program',
   'pack.progHelp': 'Satu berkas ZIP: Laporan Monitoring Rencana Aksi (PDF, Word, CSV) dan paket data dukung setiap sesi dalam foldernya sendiri.',
+  'pack.report': 'Laporan {format}',
   'pack.download': 'Unduh paket',
   'pack.progress': '{files} dari {total} berkas · {size}',
   'invitation.title': 'Data undangan',

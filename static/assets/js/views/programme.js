@@ -13,7 +13,7 @@ import { getProgramme, getRegister, rotateProgrammeKey, createProgrammeSession, 
 import { saveProgramme, getProgrammeInfo, saveSession, getSession, getMe, saveMe } from '../storage.js';
 import { appHeader } from './join.js';
 import { programmeLink } from './programme-new.js';
-import { downloadPack, packProgress } from '../download.js';
+import { downloadFile, downloadPack, packProgress } from '../download.js';
 
 export function mountProgramme(root, id, app) {
   let key = '';
@@ -207,9 +207,19 @@ function packCard(st, draw) {
       draw();
     }
   };
+  const report = async (format) => {
+    try {
+      const name = await downloadFile(`/api/programmes/${encodeURIComponent(st.id)}/report?format=${format}`, st.key);
+      toast(t('minutes.saved', { name }), 'ok');
+    } catch (e) {
+      toast(errorText(e.code), 'error');
+    }
+  };
   return h('section', { class: 'card', 'aria-labelledby': 'prog-pack-h', 'data-testid': 'prog-pack' },
     h('h2', { class: 'card-title', id: 'prog-pack-h' }, t('pack.progTitle')),
     h('p', { class: 'muted' }, t('pack.progHelp')),
-    h('div', { class: 'form-btns' }, h('button', { type: 'button', class: 'btn btn-primary', disabled: prog.running, 'data-testid': 'prog-pack-download', onclick: start }, icon('download', 16), t('pack.download'))),
+    h('div', { class: 'form-btns' },
+      ['pdf', 'docx', 'csv'].map((f) => h('button', { key: f, type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'prog-report-' + f, onclick: () => report(f) }, t('pack.report', { format: f.toUpperCase() }))),
+      h('button', { type: 'button', class: 'btn btn-primary', disabled: prog.running, 'data-testid': 'prog-pack-download', onclick: start }, icon('download', 16), t('pack.download'))),
     packProgress(prog));
 }

@@ -4,9 +4,9 @@ import (
 	"testing"
 )
 
-// qaNextPresence reads w's frames until a presence frame arrives and returns who
+// nextPresence reads w's frames until a presence frame arrives and returns who
 // it lists as online; a presence frame lists {id, name, online} only.
-func qaNextPresence(t *testing.T, w *wsClient) map[string]bool {
+func nextPresence(t *testing.T, w *wsClient) map[string]bool {
 	t.Helper()
 	for {
 		f := w.next()
@@ -37,7 +37,7 @@ func TestPresenceOnline(t *testing.T) {
 	a := ts.join(s.JoinCode, "Ani")
 	b := ts.join(s.JoinCode, "Budi")
 	fac, w := ts.connect(s.ID, s.FacilitatorToken, nil)
-	if on := qaNextPresence(t, fac); !on[s.ParticipantID] || on[a.ParticipantID] || on[b.ParticipantID] {
+	if on := nextPresence(t, fac); !on[s.ParticipantID] || on[a.ParticipantID] || on[b.ParticipantID] {
 		t.Fatalf("presence after the facilitator connects: %v", on)
 	}
 	for _, p := range w["board"].(map[string]any)["participants"].([]any) {
@@ -46,32 +46,32 @@ func TestPresenceOnline(t *testing.T) {
 		}
 	}
 	ca, _ := ts.connect(s.ID, a.Token, nil)
-	if on := qaNextPresence(t, fac); !on[a.ParticipantID] || on[b.ParticipantID] {
+	if on := nextPresence(t, fac); !on[a.ParticipantID] || on[b.ParticipantID] {
 		t.Fatalf("presence after Ani connects: %v", on)
 	}
 	// The newcomer gets the list too.
-	if on := qaNextPresence(t, ca); !on[a.ParticipantID] || !on[s.ParticipantID] {
+	if on := nextPresence(t, ca); !on[a.ParticipantID] || !on[s.ParticipantID] {
 		t.Fatalf("Ani's presence: %v", on)
 	}
 	// A second tab: that tab gets the list; the others get nothing new.
 	ca2, _ := ts.connect(s.ID, a.Token, nil)
-	if on := qaNextPresence(t, ca2); !on[a.ParticipantID] {
+	if on := nextPresence(t, ca2); !on[a.ParticipantID] {
 		t.Fatalf("second tab's presence: %v", on)
 	}
 	cb, _ := ts.connect(s.ID, b.Token, nil)
-	if on := qaNextPresence(t, fac); !on[b.ParticipantID] || !on[a.ParticipantID] {
+	if on := nextPresence(t, fac); !on[b.ParticipantID] || !on[a.ParticipantID] {
 		t.Fatalf("presence after Budi connects (the second tab must not have sent one): %v", on)
 	}
 	// Closing one of Ani's tabs keeps her online; the next presence the
 	// facilitator gets is Budi leaving.
 	ca.c.Close()
 	cb.c.Close()
-	on := qaNextPresence(t, fac)
+	on := nextPresence(t, fac)
 	if !on[a.ParticipantID] || on[b.ParticipantID] {
 		t.Fatalf("presence after Budi leaves: %v", on)
 	}
 	ca2.c.Close()
-	if on := qaNextPresence(t, fac); on[a.ParticipantID] || !on[s.ParticipantID] {
+	if on := nextPresence(t, fac); on[a.ParticipantID] || !on[s.ParticipantID] {
 		t.Fatalf("presence after Ani's last tab closes: %v", on)
 	}
 	// A new connection's welcome agrees (about the others: the newcomer

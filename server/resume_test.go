@@ -11,9 +11,9 @@ import (
 	"testing"
 )
 
-// qaWelcomeEvents checks a resume welcome: seq is want and the events are
+// welcomeEvents checks a resume welcome: seq is want and the events are
 // exactly since+1..want in order; it returns them.
-func qaWelcomeEvents(t *testing.T, label string, wel map[string]any, since, want int64) []map[string]any {
+func welcomeEvents(t *testing.T, label string, wel map[string]any, since, want int64) []map[string]any {
 	t.Helper()
 	if _, ok := wel["board"]; ok {
 		t.Fatalf("%s: got a full board, want the events after %d", label, since)
@@ -42,7 +42,7 @@ func qaWelcomeEvents(t *testing.T, label string, wel map[string]any, since, want
 // A participant who was away gets exactly the events of the others, each as
 // a connected viewer of the same kind got it live, and then goes on live.
 func TestResumeAfterOthersChanged(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	// A second connection of the participant stays as the witness of what
 	// the participant receives live.
 	witness := tr.connect(tr.parTok)
@@ -60,7 +60,7 @@ func TestResumeAfterOthersChanged(t *testing.T) {
 	tr.ok(tr.not, "action.add", map[string]any{"text": "tindak", "owner": "Budi", "due": "2026-12-01"})
 
 	back, wel := tr.ts.connect(tr.s.ID, tr.parTok, &away)
-	evs := qaWelcomeEvents(t, "resume", wel, away, tr.last)
+	evs := welcomeEvents(t, "resume", wel, away, tr.last)
 	names := []string{"note.added", "note.updated", "note.added", "note.moved", "note.deleted",
 		"participant.joined", "settings.changed", "phase.changed", "action.added"}
 	for i, ev := range evs {
@@ -85,8 +85,8 @@ func TestResumeSinceZero(t *testing.T) {
 	s := ts.create("kosong")
 	zero := int64(0)
 	_, wel := ts.connect(s.ID, s.FacilitatorToken, &zero)
-	qaWelcomeEvents(t, "fresh session", wel, 0, 0)
-	if !bytes.Contains(qaJSON(wel), []byte(`"events":[]`)) {
+	welcomeEvents(t, "fresh session", wel, 0, 0)
+	if !bytes.Contains(mustJSON(wel), []byte(`"events":[]`)) {
 		t.Fatalf("fresh session: events %v, want an empty array (not null)", wel["events"])
 	}
 	a := ts.join(s.JoinCode, "Ani")
@@ -94,7 +94,7 @@ func TestResumeSinceZero(t *testing.T) {
 	c.ack("note.add", "a", map[string]any{"columnId": columnIDs(w)[0], "text": "satu"})
 	c.ack("note.add", "b", map[string]any{"columnId": columnIDs(w)[0], "text": "dua"})
 	_, wel = ts.connect(s.ID, a.Token, &zero)
-	evs := qaWelcomeEvents(t, "since 0", wel, 0, 3)
+	evs := welcomeEvents(t, "since 0", wel, 0, 3)
 	for i, name := range []string{"participant.joined", "note.added", "note.added"} {
 		if evs[i]["event"] != name {
 			t.Fatalf("event %d: %v, want %s", i, evs[i]["event"], name)
@@ -103,12 +103,12 @@ func TestResumeSinceZero(t *testing.T) {
 	// Nothing missed: an empty list at the current seq.
 	cur := int64(3)
 	_, wel = ts.connect(s.ID, a.Token, &cur)
-	qaWelcomeEvents(t, "since current", wel, 3, 3)
+	welcomeEvents(t, "since current", wel, 3, 3)
 }
 
-// qaFlood stores n small events through the HTTP command path (which has
+// flood stores n small events through the HTTP command path (which has
 // no per-connection rate), several at a time.
-func qaFlood(t *testing.T, ts *testServer, sessionID, token string, n int) {
+func flood(t *testing.T, ts *testServer, sessionID, token string, n int) {
 	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
@@ -162,7 +162,7 @@ func TestResumeSinceEdges(t *testing.T) {
 	s := ts.create("kosong")
 	a := ts.join(s.JoinCode, "Ani")
 	const n = 5010
-	qaFlood(t, ts, s.ID, s.FacilitatorToken, n)
+	flood(t, ts, s.ID, s.FacilitatorToken, n)
 	seq := int64(n + 1) // the join, then the flood
 	check := func(label string, since int64, full bool) {
 		t.Helper()
@@ -174,7 +174,7 @@ func TestResumeSinceEdges(t *testing.T) {
 			}
 			return
 		}
-		qaWelcomeEvents(t, label, wel, since, seq)
+		welcomeEvents(t, label, wel, since, seq)
 	}
 	for _, pass := range []string{"live room", "after restart"} {
 		check(pass, seq, false)
@@ -197,7 +197,7 @@ func TestResumeSinceEdges(t *testing.T) {
 // stored once; both connections get the same ack, and everyone sees one
 // event.
 func TestSameRefTwoConnectionsAtOnce(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	second := tr.connect(tr.parTok)
 	col := tr.colIDs[0]
 	const rounds = 15
@@ -207,14 +207,14 @@ func TestSameRefTwoConnectionsAtOnce(t *testing.T) {
 		ref := fmt.Sprint("dup", i)
 		f1 := map[string]any{"type": "note.add", "ref": ref, "columnId": col, "text": fmt.Sprint("pertama ", i)}
 		f2 := map[string]any{"type": "note.add", "ref": ref, "columnId": col, "text": fmt.Sprint("kedua ", i)}
-		b1, b2 := qaJSON(f1), qaJSON(f2)
+		b1, b2 := mustJSON(f1), mustJSON(f2)
 		var wg sync.WaitGroup
 		wg.Add(2)
 		go func() { defer wg.Done(); tr.par.c.WriteMessage(1, b1) }()
 		go func() { defer wg.Done(); second.c.WriteMessage(1, b2) }()
 		wg.Wait()
-		a1 := qaAnswer(t, tr.par, ref)
-		a2 := qaAnswer(t, second, ref)
+		a1 := answerTo(t, tr.par, ref)
+		a2 := answerTo(t, second, ref)
 		if a1["type"] != "ack" || a2["type"] != "ack" {
 			t.Fatalf("round %d: answers %v and %v, want two acks", i, a1, a2)
 		}
@@ -244,8 +244,8 @@ func TestSameRefTwoConnectionsAtOnce(t *testing.T) {
 	tr.checkSeq(tr.fac, tr.not, tr.par, second)
 }
 
-// qaAnswer waits for the ack or error of ref on w.
-func qaAnswer(t *testing.T, w *wsClient, ref string) map[string]any {
+// answerTo waits for the ack or error of ref on w.
+func answerTo(t *testing.T, w *wsClient, ref string) map[string]any {
 	t.Helper()
 	for {
 		f := w.next()

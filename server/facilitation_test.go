@@ -10,18 +10,18 @@ import (
 )
 
 // Issue 3's rules, each over real WebSockets with a facilitator, a notulis
-// and a participant: every refusal gets its code and uses no seq (qaTrio.ok
+// and a participant: every refusal gets its code and uses no seq (trio.ok
 // checks that the next ack takes the next seq), and every accepted change
 // reaches all three, each seq once.
 
-// qaData returns an event's data object.
-func qaData(ev map[string]any) map[string]any {
+// eventData returns an event's data object.
+func eventData(ev map[string]any) map[string]any {
 	d, _ := ev["data"].(map[string]any)
 	return d
 }
 
-// qaFind returns the element of a board list with the id.
-func qaFind(t *testing.T, b map[string]any, list, id string) map[string]any {
+// findIn returns the element of a board list with the id.
+func findIn(t *testing.T, b map[string]any, list, id string) map[string]any {
 	t.Helper()
 	items, _ := b[list].([]any)
 	for _, it := range items {
@@ -33,10 +33,10 @@ func qaFind(t *testing.T, b map[string]any, list, id string) map[string]any {
 	return nil
 }
 
-func qaSession(b map[string]any) map[string]any { return b["session"].(map[string]any) }
+func sessionOf(b map[string]any) map[string]any { return b["session"].(map[string]any) }
 
 func TestPhaseRules(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	prob, cause := tr.cols["problem"][0], tr.cols["cause"][0]
 	pn := tr.id(tr.par, "note.add", map[string]any{"columnId": prob, "text": "masalah peserta"})
 	nn := tr.id(tr.not, "note.add", map[string]any{"columnId": prob, "text": "masalah notulis"})
@@ -58,7 +58,7 @@ func TestPhaseRules(t *testing.T) {
 	tr.refuse(tr.not, "group.add", map[string]any{"columnId": prob, "title": "G", "noteIds": []string{pn}}, "wrong_phase")
 	g1 := tr.id(tr.fac, "group.add", map[string]any{"columnId": prob, "title": "Grup fasilitator", "noteIds": []string{pn}})
 	for _, ev := range tr.lastEvents("group.added") {
-		if g := qaData(ev)["group"].(map[string]any); g["id"] != g1 || g["title"] != "Grup fasilitator" {
+		if g := eventData(ev)["group"].(map[string]any); g["id"] != g1 || g["title"] != "Grup fasilitator" {
 			t.Fatalf("group.added %v", ev)
 		}
 	}
@@ -70,7 +70,7 @@ func TestPhaseRules(t *testing.T) {
 
 	tr.ok(tr.fac, "phase.set", map[string]any{"phase": "group"})
 	for _, ev := range tr.lastEvents("phase.changed") {
-		if qaData(ev)["phase"] != "group" {
+		if eventData(ev)["phase"] != "group" {
 			t.Fatalf("phase.changed %v, want group", ev)
 		}
 	}
@@ -95,19 +95,19 @@ func TestPhaseRules(t *testing.T) {
 		tr.ok(tr.fac, "phase.set", map[string]any{"phase": p})
 	}
 	tr.refuse(tr.par, "vote.cast", map[string]any{"targetId": g2}, "wrong_phase")
-	if ph := qaSession(tr.board(tr.parTok))["phase"]; ph != "discuss" {
+	if ph := sessionOf(tr.board(tr.parTok))["phase"]; ph != "discuss" {
 		t.Fatalf("snapshot phase %v, want discuss", ph)
 	}
 	tr.checkSeq()
 }
 
 func TestSettingsRules(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	col := tr.colIDs[0]
 	b := tr.board(tr.parTok)
-	if st := qaSession(b)["settings"].(map[string]any); st["anonymous"] != false || st["privateBrainstorm"] != false ||
-		num(st["votesPerParticipant"]) != 5 || st["locked"] != false || qaSession(b)["phase"] != "brainstorm" {
-		t.Fatalf("new session: %v, want brainstorm, not anonymous, not private, 5 votes, unlocked", qaSession(b))
+	if st := sessionOf(b)["settings"].(map[string]any); st["anonymous"] != false || st["privateBrainstorm"] != false ||
+		num(st["votesPerParticipant"]) != 5 || st["locked"] != false || sessionOf(b)["phase"] != "brainstorm" {
+		t.Fatalf("new session: %v, want brainstorm, not anonymous, not private, 5 votes, unlocked", sessionOf(b))
 	}
 	fields := []map[string]any{{"anonymous": true}, {"privateBrainstorm": true}, {"votesPerParticipant": 7}, {"locked": true}}
 	for _, f := range fields {
@@ -120,7 +120,7 @@ func TestSettingsRules(t *testing.T) {
 	for _, v := range []int{50, 0} {
 		tr.ok(tr.fac, "settings.update", map[string]any{"votesPerParticipant": v})
 		for _, ev := range tr.lastEvents("settings.changed") {
-			if got := num(qaData(ev)["settings"].(map[string]any)["votesPerParticipant"]); got != int64(v) {
+			if got := num(eventData(ev)["settings"].(map[string]any)["votesPerParticipant"]); got != int64(v) {
 				t.Fatalf("settings.changed %v, want %d votes", ev, v)
 			}
 		}
@@ -139,7 +139,7 @@ func TestSettingsRules(t *testing.T) {
 	tr.ok(tr.fac, "settings.update", map[string]any{"votesPerParticipant": 2})
 	pn := tr.id(tr.par, "note.add", map[string]any{"columnId": col, "text": "sebelum dikunci"})
 	tr.ok(tr.fac, "settings.update", map[string]any{"locked": true})
-	if st := qaSession(tr.board(tr.notTok))["settings"].(map[string]any); st["locked"] != true {
+	if st := sessionOf(tr.board(tr.notTok))["settings"].(map[string]any); st["locked"] != true {
 		t.Fatalf("snapshot settings %v, want locked", st)
 	}
 	tr.refuse(tr.par, "note.add", map[string]any{"columnId": col, "text": "terkunci"}, "locked")
@@ -158,7 +158,7 @@ func TestSettingsRules(t *testing.T) {
 }
 
 func TestVoteBudget(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	prob := tr.cols["problem"][0]
 	pn := tr.id(tr.par, "note.add", map[string]any{"columnId": prob, "text": "catatan peserta"})
 	nn := tr.id(tr.not, "note.add", map[string]any{"columnId": prob, "text": "catatan notulis"})
@@ -174,7 +174,7 @@ func TestVoteBudget(t *testing.T) {
 	tr.ok(tr.par, "vote.cast", map[string]any{"targetId": pn})
 	evs := tr.lastEvents("vote.changed")
 	for i, ev := range evs {
-		d := qaData(ev)
+		d := eventData(ev)
 		if d["targetId"] != pn || num(d["votes"]) != 2 {
 			t.Fatalf("vote.changed %v, want 2 votes on %s", d, pn)
 		}
@@ -209,13 +209,13 @@ func TestVoteBudget(t *testing.T) {
 	if left := num(b["you"].(map[string]any)["votesLeft"]); left != 3 {
 		t.Fatalf("notulis votesLeft %d, want 3", left)
 	}
-	if v := num(qaFind(t, b, "notes", nn)["votes"]); v != 4 {
+	if v := num(findIn(t, b, "notes", nn)["votes"]); v != 4 {
 		t.Fatalf("note votes %d, want 4", v)
 	}
-	if v := num(qaFind(t, b, "notes", pn)["votes"]); v != 1 {
+	if v := num(findIn(t, b, "notes", pn)["votes"]); v != 1 {
 		t.Fatalf("note votes %d, want 1", v)
 	}
-	if v := num(qaFind(t, b, "groups", g)["votes"]); v != 1 {
+	if v := num(findIn(t, b, "groups", g)["votes"]); v != 1 {
 		t.Fatalf("group votes %d, want 1", v)
 	}
 	// A smaller budget leaves nobody below zero.
@@ -229,7 +229,7 @@ func TestVoteBudget(t *testing.T) {
 }
 
 func TestUSGScores(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	prob := tr.cols["problem"][0]
 	pn := tr.id(tr.par, "note.add", map[string]any{"columnId": prob, "text": "antrian panjang"})
 	g := tr.id(tr.fac, "group.add", map[string]any{"columnId": prob, "title": "Layanan", "noteIds": []string{}})
@@ -260,7 +260,7 @@ func TestUSGScores(t *testing.T) {
 	tr.ok(tr.not, "usg.score", map[string]any{"targetId": pn, "u": 3, "s": 2, "g": 1})
 	want := usg{4, 3, 2, 9, 2}
 	for i, ev := range tr.lastEvents("usg.changed") {
-		d := qaData(ev)
+		d := eventData(ev)
 		if d["targetId"] != pn {
 			t.Fatalf("usg.changed %v", d)
 		}
@@ -275,25 +275,25 @@ func TestUSGScores(t *testing.T) {
 	}
 	// A new score replaces the old one; the facilitator scores too.
 	tr.ok(tr.par, "usg.score", map[string]any{"targetId": pn, "u": 1, "s": 1, "g": 1})
-	check("rescored", qaData(tr.lastEvents("usg.changed")[0])["usg"], usg{2, 1.5, 1, 4.5, 2})
+	check("rescored", eventData(tr.lastEvents("usg.changed")[0])["usg"], usg{2, 1.5, 1, 4.5, 2})
 	tr.ok(tr.fac, "usg.score", map[string]any{"targetId": pn, "u": 2, "s": 2, "g": 2})
 	want = usg{2, 1.67, 1.33, 5, 3}
-	check("three raters", qaData(tr.lastEvents("usg.changed")[2])["usg"], want)
+	check("three raters", eventData(tr.lastEvents("usg.changed")[2])["usg"], want)
 	for _, tok := range []string{tr.s.FacilitatorToken, tr.notTok, tr.parTok} {
-		check("snapshot", qaFind(t, tr.board(tok), "notes", pn)["usg"], want)
+		check("snapshot", findIn(t, tr.board(tok), "notes", pn)["usg"], want)
 	}
-	my := qaFind(t, tr.board(tr.notTok), "notes", pn)["myUsg"].(map[string]any)
+	my := findIn(t, tr.board(tr.notTok), "notes", pn)["myUsg"].(map[string]any)
 	if num(my["u"]) != 3 || num(my["s"]) != 2 || num(my["g"]) != 1 {
 		t.Fatalf("notulis myUsg %v, want 3/2/1", my)
 	}
 	// Groups are scored the same way.
 	tr.ok(tr.par, "usg.score", map[string]any{"targetId": g, "u": 4, "s": 4, "g": 4})
-	check("group", qaFind(t, tr.board(tr.parTok), "groups", g)["usg"], usg{4, 4, 4, 12, 1})
+	check("group", findIn(t, tr.board(tr.parTok), "groups", g)["usg"], usg{4, 4, 4, 12, 1})
 	tr.checkSeq()
 }
 
 func TestLinkRules(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	prob, cause, inno := tr.cols["problem"][0], tr.cols["cause"][0], tr.cols["innovation"][0]
 	p1 := tr.id(tr.par, "note.add", map[string]any{"columnId": prob, "text": "masalah 1"})
 	p2 := tr.id(tr.not, "note.add", map[string]any{"columnId": prob, "text": "masalah 2"})
@@ -315,7 +315,7 @@ func TestLinkRules(t *testing.T) {
 
 	l1 := tr.id(tr.par, "link.add", map[string]any{"fromId": i1, "toId": p1}) // anyone
 	for _, ev := range tr.lastEvents("link.added") {
-		l := qaData(ev)["link"].(map[string]any)
+		l := eventData(ev)["link"].(map[string]any)
 		if l["id"] != l1 || l["fromId"] != i1 || l["toId"] != p1 {
 			t.Fatalf("link.added %v", l)
 		}
@@ -329,7 +329,7 @@ func TestLinkRules(t *testing.T) {
 	tr.refuse(tr.par, "link.delete", map[string]any{"id": "nope"}, "not_found")
 	tr.ok(tr.par, "link.delete", map[string]any{"id": l2}) // anyone, also another's link
 	for _, ev := range tr.lastEvents("link.deleted") {
-		if qaData(ev)["id"] != l2 {
+		if eventData(ev)["id"] != l2 {
 			t.Fatalf("link.deleted %v", ev)
 		}
 	}
@@ -343,7 +343,7 @@ func TestLinkRules(t *testing.T) {
 }
 
 func TestActionRules(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	pn := tr.id(tr.par, "note.add", map[string]any{"columnId": tr.colIDs[0], "text": "masalah"})
 	ok := map[string]any{"text": "Susun SOP antrian", "owner": "Budi (Kasubag)", "due": "2026-12-31", "targetId": pn}
 	with := func(k string, v any) map[string]any {
@@ -371,14 +371,14 @@ func TestActionRules(t *testing.T) {
 
 	a1 := tr.id(tr.not, "action.add", ok)
 	for _, ev := range tr.lastEvents("action.added") {
-		a := qaData(ev)["action"].(map[string]any)
+		a := eventData(ev)["action"].(map[string]any)
 		if a["id"] != a1 || a["text"] != ok["text"] || a["owner"] != ok["owner"] || a["due"] != "2026-12-31" ||
 			a["targetId"] != pn || a["done"] != false {
 			t.Fatalf("action.added %v", a)
 		}
 	}
 	a2 := tr.id(tr.fac, "action.add", map[string]any{"text": "Evaluasi", "owner": "Ani", "due": "2027-01-15", "targetId": nil})
-	if a := qaData(tr.lastEvents("action.added")[2])["action"].(map[string]any); a["targetId"] != nil {
+	if a := eventData(tr.lastEvents("action.added")[2])["action"].(map[string]any); a["targetId"] != nil {
 		t.Fatalf("action without a target: %v, want targetId null", a)
 	}
 	tr.refuse(tr.par, "action.update", map[string]any{"id": a1, "done": true}, "forbidden")
@@ -386,7 +386,7 @@ func TestActionRules(t *testing.T) {
 	tr.refuse(tr.fac, "action.update", map[string]any{"id": a1, "due": "kemarin"}, "invalid")
 	tr.ok(tr.fac, "action.update", map[string]any{"id": a1, "done": true})
 	for _, ev := range tr.lastEvents("action.updated") {
-		if a := qaData(ev)["action"].(map[string]any); a["done"] != true || a["text"] != ok["text"] {
+		if a := eventData(ev)["action"].(map[string]any); a["done"] != true || a["text"] != ok["text"] {
 			t.Fatalf("action.updated %v, want done and the text kept", a)
 		}
 	}
@@ -400,7 +400,7 @@ func TestActionRules(t *testing.T) {
 }
 
 func TestRecordRules(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	pn := tr.id(tr.par, "note.add", map[string]any{"columnId": tr.colIDs[0], "text": "masalah"})
 	tr.refuse(tr.par, "record.set", map[string]any{"targetId": nil, "text": "x"}, "forbidden")
 	tr.refuse(tr.not, "record.set", map[string]any{"targetId": "nope", "text": "x"}, "not_found")
@@ -409,13 +409,13 @@ func TestRecordRules(t *testing.T) {
 
 	tr.ok(tr.not, "record.set", map[string]any{"targetId": nil, "text": "Kesimpulan sesi"})
 	for _, ev := range tr.lastEvents("record.set") {
-		r := qaData(ev)["record"].(map[string]any)
+		r := eventData(ev)["record"].(map[string]any)
 		if v, ok := r["targetId"]; !ok || v != nil || r["text"] != "Kesimpulan sesi" {
 			t.Fatalf("record.set %v, want targetId null and the text", r)
 		}
 	}
 	tr.ok(tr.fac, "record.set", map[string]any{"targetId": pn, "text": "Kesimpulan catatan"})
-	if r := qaData(tr.lastEvents("record.set")[2])["record"].(map[string]any); r["targetId"] != pn {
+	if r := eventData(tr.lastEvents("record.set")[2])["record"].(map[string]any); r["targetId"] != pn {
 		t.Fatalf("record.set %v, want target %s", r, pn)
 	}
 	recs := tr.board(tr.parTok)["records"].([]any)
@@ -431,7 +431,7 @@ func TestRecordRules(t *testing.T) {
 }
 
 func TestSpotlightRules(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	pn := tr.id(tr.par, "note.add", map[string]any{"columnId": tr.colIDs[0], "text": "sorot saya"})
 	g := tr.id(tr.fac, "group.add", map[string]any{"columnId": tr.colIDs[0], "title": "Grup", "noteIds": []string{}})
 	tr.refuse(tr.par, "spotlight.set", map[string]any{"targetId": pn}, "forbidden")
@@ -440,18 +440,18 @@ func TestSpotlightRules(t *testing.T) {
 	for _, target := range []any{pn, g, nil} {
 		tr.ok(tr.fac, "spotlight.set", map[string]any{"targetId": target})
 		for _, ev := range tr.lastEvents("spotlight.changed") {
-			if v, ok := qaData(ev)["targetId"]; !ok || v != target {
+			if v, ok := eventData(ev)["targetId"]; !ok || v != target {
 				t.Fatalf("spotlight.changed %v, want %v", ev, target)
 			}
 		}
-		if got := qaSession(tr.board(tr.parTok))["spotlight"]; got != target {
+		if got := sessionOf(tr.board(tr.parTok))["spotlight"]; got != target {
 			t.Fatalf("snapshot spotlight %v, want %v", got, target)
 		}
 	}
 	// Deleting the spotlit note clears the spotlight.
 	tr.ok(tr.fac, "spotlight.set", map[string]any{"targetId": pn})
 	tr.ok(tr.par, "note.delete", map[string]any{"id": pn})
-	if got := qaSession(tr.board(tr.notTok))["spotlight"]; got != nil {
+	if got := sessionOf(tr.board(tr.notTok))["spotlight"]; got != nil {
 		t.Fatalf("spotlight on a deleted note: %v", got)
 	}
 	tr.checkSeq()
@@ -459,7 +459,7 @@ func TestSpotlightRules(t *testing.T) {
 
 func TestTimerRules(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
-	tr := qaNewTrio(t, "kosong", func(c *server.Config) { c.Clock = func() time.Time { return now } })
+	tr := newTrio(t, "kosong", func(c *server.Config) { c.Clock = func() time.Time { return now } })
 	tr.refuse(tr.par, "timer.start", map[string]any{"seconds": 60}, "forbidden")
 	tr.refuse(tr.not, "timer.start", map[string]any{"seconds": 60}, "forbidden")
 	for _, s := range []any{0, -5, 7201, nil, "60"} {
@@ -469,13 +469,13 @@ func TestTimerRules(t *testing.T) {
 		tr.ok(tr.fac, "timer.start", map[string]any{"seconds": sec})
 		want := now.Add(time.Duration(sec) * time.Second)
 		for _, ev := range tr.lastEvents("timer.changed") {
-			tm, _ := qaData(ev)["timer"].(map[string]any)
+			tm, _ := eventData(ev)["timer"].(map[string]any)
 			got, err := time.Parse(time.RFC3339Nano, fmt.Sprint(tm["endsAt"]))
 			if err != nil || !got.Equal(want) {
 				t.Fatalf("timer.changed %v, want endsAt %v", ev, want)
 			}
 		}
-		sess := qaSession(tr.board(tr.parTok))
+		sess := sessionOf(tr.board(tr.parTok))
 		got, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(sess["timer"].(map[string]any)["endsAt"]))
 		if !got.Equal(want) {
 			t.Fatalf("snapshot timer %v, want endsAt %v", sess["timer"], want)
@@ -484,18 +484,18 @@ func TestTimerRules(t *testing.T) {
 	tr.refuse(tr.par, "timer.stop", nil, "forbidden")
 	tr.ok(tr.fac, "timer.stop", nil)
 	for _, ev := range tr.lastEvents("timer.changed") {
-		if v, ok := qaData(ev)["timer"]; !ok || v != nil {
+		if v, ok := eventData(ev)["timer"]; !ok || v != nil {
 			t.Fatalf("timer.changed after stop %v, want timer null", ev)
 		}
 	}
-	if sess := qaSession(tr.board(tr.parTok)); sess["timer"] != nil {
+	if sess := sessionOf(tr.board(tr.parTok)); sess["timer"] != nil {
 		t.Fatalf("snapshot timer after stop %v", sess["timer"])
 	}
 	tr.checkSeq()
 }
 
 func TestColumnRules(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	only := tr.colIDs[0]
 	tr.refuse(tr.fac, "column.delete", map[string]any{"id": only}, "conflict") // the last column stays
 	for _, w := range []*wsClient{tr.par, tr.not} {
@@ -507,20 +507,20 @@ func TestColumnRules(t *testing.T) {
 	tr.refuse(tr.fac, "column.add", map[string]any{"title": "K", "kind": "lainnya"}, "invalid")
 	c1 := tr.id(tr.fac, "column.add", map[string]any{"title": "Masalah Baru", "kind": "problem"})
 	for _, ev := range tr.lastEvents("column.added") {
-		c := qaData(ev)["column"].(map[string]any)
+		c := eventData(ev)["column"].(map[string]any)
 		if c["id"] != c1 || c["title"] != "Masalah Baru" || c["kind"] != "problem" {
 			t.Fatalf("column.added %v", c)
 		}
 	}
 	c2 := tr.id(tr.fac, "column.add", map[string]any{"title": "Tanpa jenis"})
-	if c := qaData(tr.lastEvents("column.added")[1])["column"].(map[string]any); c["kind"] != "other" {
+	if c := eventData(tr.lastEvents("column.added")[1])["column"].(map[string]any); c["kind"] != "other" {
 		t.Fatalf("column without kind: %v, want kind other", c)
 	}
 	tr.refuse(tr.fac, "column.update", map[string]any{"id": "nope", "title": "x"}, "not_found")
 	tr.refuse(tr.fac, "column.update", map[string]any{"id": c1, "title": ""}, "invalid")
 	tr.ok(tr.fac, "column.update", map[string]any{"id": c1, "title": "Masalah Utama"})
 	for _, ev := range tr.lastEvents("column.updated") {
-		if c := qaData(ev)["column"].(map[string]any); c["title"] != "Masalah Utama" || c["kind"] != "problem" {
+		if c := eventData(ev)["column"].(map[string]any); c["title"] != "Masalah Utama" || c["kind"] != "problem" {
 			t.Fatalf("column.updated %v", c)
 		}
 	}
@@ -528,7 +528,7 @@ func TestColumnRules(t *testing.T) {
 	tr.refuse(tr.fac, "column.delete", map[string]any{"id": "nope"}, "not_found")
 	tr.ok(tr.fac, "column.delete", map[string]any{"id": c2})
 	for _, ev := range tr.lastEvents("column.deleted") {
-		if qaData(ev)["id"] != c2 {
+		if eventData(ev)["id"] != c2 {
 			t.Fatalf("column.deleted %v", ev)
 		}
 	}
@@ -546,7 +546,7 @@ func TestColumnRules(t *testing.T) {
 }
 
 func TestSetRoleRules(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	tr.refuse(tr.par, "participant.setRole", map[string]any{"id": tr.parID, "role": "notulis"}, "forbidden")
 	tr.refuse(tr.not, "participant.setRole", map[string]any{"id": tr.parID, "role": "notulis"}, "forbidden")
 	tr.refuse(tr.fac, "participant.setRole", map[string]any{"id": tr.parID, "role": "facilitator"}, "invalid")
@@ -558,7 +558,7 @@ func TestSetRoleRules(t *testing.T) {
 
 	tr.ok(tr.fac, "participant.setRole", map[string]any{"id": tr.parID, "role": "notulis"})
 	for _, ev := range tr.lastEvents("participant.changed") {
-		p := qaData(ev)["participant"].(map[string]any)
+		p := eventData(ev)["participant"].(map[string]any)
 		if p["id"] != tr.parID || p["role"] != "notulis" || p["name"] != tr.parName {
 			t.Fatalf("participant.changed %v", p)
 		}
@@ -581,7 +581,7 @@ func TestSetRoleRules(t *testing.T) {
 }
 
 func TestRemoveParticipant(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	col := tr.colIDs[0]
 	second := tr.connect(tr.parTok)
 	pn := tr.id(tr.par, "note.add", map[string]any{"columnId": col, "text": "catatan yang tetap"})
@@ -592,12 +592,12 @@ func TestRemoveParticipant(t *testing.T) {
 
 	tr.ok(tr.fac, "participant.remove", map[string]any{"id": tr.parID})
 	for _, w := range []*wsClient{tr.fac, tr.not} {
-		if ev := tr.eventFor(w, tr.last); ev["event"] != "participant.removed" || qaData(ev)["id"] != tr.parID {
+		if ev := tr.eventFor(w, tr.last); ev["event"] != "participant.removed" || eventData(ev)["id"] != tr.parID {
 			t.Fatalf("got %v, want participant.removed %s", ev, tr.parID)
 		}
 	}
 	for i, w := range []*wsClient{tr.par, second} {
-		if code := qaWaitClose(t, w, 5*time.Second); code != 4003 {
+		if code := closeWithin(t, w, 5*time.Second); code != 4003 {
 			t.Fatalf("connection %d of the removed participant: close code %d, want 4003", i, code)
 		}
 	}
@@ -607,13 +607,13 @@ func TestRemoveParticipant(t *testing.T) {
 	if f := cl.next(); f["type"] != "error" || f["code"] != "unauthorized" {
 		t.Fatalf("hello with a removed token: %v, want unauthorized", f)
 	}
-	if code := qaWaitClose(t, cl, 5*time.Second); code != 1008 {
+	if code := closeWithin(t, cl, 5*time.Second); code != 1008 {
 		t.Fatalf("hello with a removed token: close %d, want 1008", code)
 	}
-	st, body := tr.ts.qaHTTP("GET", "/api/sessions/"+tr.s.ID+"/board", qaBearer(tr.parTok), nil)
-	qaErrorBody(t, "board with a removed token", st, body, 401, "unauthorized")
-	st, body = tr.ts.qaHTTP("POST", "/api/sessions/"+tr.s.ID+"/commands", qaBearer(tr.parTok),
-		qaJSON(map[string]any{"type": "note.add", "ref": "x", "columnId": col, "text": "masih?"}))
+	st, body := tr.ts.request("GET", "/api/sessions/"+tr.s.ID+"/board", authJSON(tr.parTok), nil)
+	checkErrorBody(t, "board with a removed token", st, body, 401, "unauthorized")
+	st, body = tr.ts.request("POST", "/api/sessions/"+tr.s.ID+"/commands", authJSON(tr.parTok),
+		mustJSON(map[string]any{"type": "note.add", "ref": "x", "columnId": col, "text": "masih?"}))
 	if st != 401 || !strings.Contains(string(body), `"unauthorized"`) {
 		t.Fatalf("command with a removed token: %d %s, want 401 unauthorized", st, body)
 	}
@@ -624,14 +624,14 @@ func TestRemoveParticipant(t *testing.T) {
 			t.Fatalf("removed participant still listed")
 		}
 	}
-	qaFind(t, b, "notes", pn) // their notes stay
+	findIn(t, b, "notes", pn) // their notes stay
 	// The others go on.
 	tr.ok(tr.not, "note.add", map[string]any{"columnId": col, "text": "lanjut"})
 	tr.checkSeq(tr.fac, tr.not)
 }
 
 func TestSessionCloseRules(t *testing.T) {
-	tr := qaNewTrio(t, "masalah-inovasi")
+	tr := newTrio(t, "masalah-inovasi")
 	col := tr.colIDs[0]
 	pn := tr.id(tr.par, "note.add", map[string]any{"columnId": col, "text": "sebelum tutup"})
 	tr.refuse(tr.par, "session.close", nil, "forbidden")
@@ -660,16 +660,16 @@ func TestSessionCloseRules(t *testing.T) {
 		}
 	}
 	hdr := map[string]string{"Content-Type": "application/json"}
-	st, body := tr.ts.qaHTTP("POST", "/api/join", hdr, qaJSON(map[string]any{"code": tr.s.JoinCode, "name": "Telat"}))
-	qaErrorBody(t, "join a closed session", st, body, 409, "closed")
-	st, body = tr.ts.qaHTTP("POST", "/api/sessions/"+tr.s.ID+"/commands", qaBearer(tr.s.FacilitatorToken),
-		qaJSON(map[string]any{"type": "note.add", "ref": "late", "columnId": col, "text": "x"}))
+	st, body := tr.ts.request("POST", "/api/join", hdr, mustJSON(map[string]any{"code": tr.s.JoinCode, "name": "Telat"}))
+	checkErrorBody(t, "join a closed session", st, body, 409, "closed")
+	st, body = tr.ts.request("POST", "/api/sessions/"+tr.s.ID+"/commands", authJSON(tr.s.FacilitatorToken),
+		mustJSON(map[string]any{"type": "note.add", "ref": "late", "columnId": col, "text": "x"}))
 	if st != 409 || !strings.Contains(string(body), `"closed"`) {
 		t.Fatalf("HTTP command after close: %d %s, want 409 closed", st, body)
 	}
 	b := tr.board(tr.parTok) // still readable
-	if qaSession(b)["closed"] != true || qaFind(t, b, "notes", pn)["text"] != "sebelum tutup" {
-		t.Fatalf("closed board: %v", qaSession(b))
+	if sessionOf(b)["closed"] != true || findIn(t, b, "notes", pn)["text"] != "sebelum tutup" {
+		t.Fatalf("closed board: %v", sessionOf(b))
 	}
 	tr.checkSeq()
 }

@@ -1,69 +1,18 @@
 package server_test
 
-// Helpers of the reliability and security tests (fallback, abuse, faults,
-// security): an SSE client, raw HTTP commands, a log capture. Names start
-// with rel/sse so they do not collide with other test files' helpers.
+// The kit's Server-Sent Events client: the HTTP fallback's stream, read
+// line by line.
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"rembuk/server"
 )
-
-// relPost sends one command through the HTTP fallback and returns the
-// status and the decoded answer.
-func (ts *testServer) relPost(sessionID, token string, cmd any) (int, map[string]any) {
-	ts.t.Helper()
-	var out map[string]any
-	st := ts.do("POST", "/api/sessions/"+sessionID+"/commands", token, cmd, &out)
-	return st, out
-}
-
-// relCmd builds a command object.
-func relCmd(typ, ref string, fields map[string]any) map[string]any {
-	m := map[string]any{"type": typ, "ref": ref}
-	for k, v := range fields {
-		m[k] = v
-	}
-	return m
-}
-
-// relRaw sends a request and returns the response with its body read.
-func (ts *testServer) relRaw(method, path string, hdr map[string]string, body string) (*http.Response, []byte) {
-	ts.t.Helper()
-	var resp *http.Response
-	var err error
-	// The server may answer an oversized body and close while the client
-	// still writes it ("reset by peer"): retry, the answer is what counts.
-	for try := 0; try < 10; try++ {
-		var rd io.Reader
-		if body != "" {
-			rd = strings.NewReader(body)
-		}
-		req, _ := http.NewRequest(method, ts.URL+path, rd)
-		for k, v := range hdr {
-			req.Header.Set(k, v)
-		}
-		if resp, err = http.DefaultClient.Do(req); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		ts.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, b
-}
 
 // sseClient reads a Server-Sent Events stream and records each data line.
 type sseClient struct {
@@ -183,51 +132,4 @@ func (c *sseClient) event() map[string]any {
 			return m
 		}
 	}
-}
-
-func itoa(n int64) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
-
-// relLog is a goroutine-safe buffer for a JSON slog handler.
-type relLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *relLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *relLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-// relWithLog makes the server log JSON into l at debug level.
-func relWithLog(l *relLog) func(*server.Config) {
-	return func(c *server.Config) {
-		c.Logger = slog.New(slog.NewJSONHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-}
-
-// relSetup creates a session with the kosong template and n participants
-// and returns the session, their join answers and the first column id.
-func (ts *testServer) relSetup(template string, names ...string) (created, []joined, string) {
-	ts.t.Helper()
-	s := ts.create(template)
-	var js []joined
-	for _, n := range names {
-		js = append(js, ts.join(s.JoinCode, n))
-	}
-	var board map[string]any
-	if st := ts.do("GET", "/api/sessions/"+s.ID+"/board", s.FacilitatorToken, nil, &board); st != 200 {
-		ts.t.Fatalf("board: status %d", st)
-	}
-	col := board["columns"].([]any)[0].(map[string]any)["id"].(string)
-	return s, js, col
 }

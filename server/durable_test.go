@@ -12,10 +12,10 @@ import (
 	"rembuk/store"
 )
 
-// qaCopyDB copies a live database's files (the main file and its WAL, not
+// copyDB copies a live database's files (the main file and its WAL, not
 // the shared-memory index) the way a crash leaves them, and returns the
 // copy's path.
-func qaCopyDB(t *testing.T, path string) string {
+func copyDB(t *testing.T, path string) string {
 	t.Helper()
 	dir := t.TempDir()
 	dst := filepath.Join(dir, "copy.db")
@@ -42,9 +42,9 @@ func qaCopyDB(t *testing.T, path string) string {
 	return dst
 }
 
-// qaCheckStored opens path with a second store and checks that every acked
+// checkStored opens path with a second store and checks that every acked
 // note is on the board once and was logged once.
-func qaCheckStored(t *testing.T, label, path, sessionID string, acked map[string]int64, lastSeq int64) {
+func checkStored(t *testing.T, label, path, sessionID string, acked map[string]int64, lastSeq int64) {
 	t.Helper()
 	db, err := store.Open(path, nil)
 	if err != nil {
@@ -140,9 +140,9 @@ func TestAckedNotesAreOnDisk(t *testing.T) {
 		}
 	}
 	// The kill: the files as they are now, with the server still running.
-	cp := qaCopyDB(t, path)
-	qaCheckStored(t, "copy taken at the last ack", cp, s.ID, acked, last)
-	qaCheckStored(t, "live file, second store", path, s.ID, acked, last)
+	cp := copyDB(t, path)
+	checkStored(t, "copy taken at the last ack", cp, s.ID, acked, last)
+	checkStored(t, "live file, second store", path, s.ID, acked, last)
 	ts.Stop()
-	qaCheckStored(t, "after shutdown", path, s.ID, acked, last)
+	checkStored(t, "after shutdown", path, s.ID, acked, last)
 }

@@ -11,9 +11,9 @@ import (
 // id and name may appear only where participants are listed (presence,
 // participant events, the snapshot's participant list).
 
-// qaLeakSetup is a trio plus the author whose notes are to be hidden.
-type qaLeakSetup struct {
-	*qaTrio
+// leakSetup is a trio plus the author whose notes are to be hidden.
+type leakSetup struct {
+	*trio
 	au       joined
 	auName   string
 	auC      *wsClient
@@ -24,10 +24,10 @@ type qaLeakSetup struct {
 	revealed bool  // a reveal happened after sinceOld
 }
 
-func qaNewLeakSetup(t *testing.T, settings map[string]any) *qaLeakSetup {
+func newLeakSetup(t *testing.T, settings map[string]any) *leakSetup {
 	t.Helper()
-	tr := qaNewTrio(t, "masalah-inovasi")
-	l := &qaLeakSetup{qaTrio: tr, auName: "Penulis Rahasia Qz", prob: tr.cols["problem"][0], innov: tr.cols["innovation"][0]}
+	tr := newTrio(t, "masalah-inovasi")
+	l := &leakSetup{trio: tr, auName: "Penulis Rahasia Qz", prob: tr.cols["problem"][0], innov: tr.cols["innovation"][0]}
 	l.au = tr.join(l.auName)
 	l.auC = tr.connect(l.au.Token)
 	l.hidden = []string{l.au.ParticipantID, l.auName}
@@ -39,17 +39,17 @@ func qaNewLeakSetup(t *testing.T, settings map[string]any) *qaLeakSetup {
 }
 
 // viewers are the connections that may see neither the secret nor the author.
-func (l *qaLeakSetup) scan(label string, ws map[string]*wsClient, secrets []string) {
+func (l *leakSetup) scan(label string, ws map[string]*wsClient, secrets []string) {
 	l.t.Helper()
 	for name, w := range ws {
-		qaSyncTo(w, l.last)
-		qaAssertNoLeak(l.t, label+": "+name, w.raw.Bytes(), secrets, l.hidden)
+		syncTo(w, l.last)
+		assertNoLeak(l.t, label+": "+name, w.raw.Bytes(), secrets, l.hidden)
 	}
 }
 
 // scanResume reconnects token with since and with no since, and scans both
 // welcomes.
-func (l *qaLeakSetup) scanResume(label, token string, secrets []string) {
+func (l *leakSetup) scanResume(label, token string, secrets []string) {
 	l.t.Helper()
 	since := l.sinceOld
 	for _, s := range []*int64{&since, nil} {
@@ -61,18 +61,18 @@ func (l *qaLeakSetup) scanResume(label, token string, secrets []string) {
 				l.t.Fatalf("%s: resume since %d: full board %v, want %v", label, since, full, l.revealed)
 			}
 		}
-		qaAssertNoLeak(l.t, label+": welcome", c.raw.Bytes(), secrets, l.hidden)
+		assertNoLeak(l.t, label+": welcome", c.raw.Bytes(), secrets, l.hidden)
 		c.c.Close()
 	}
-	_, body := l.ts.qaHTTP("GET", "/api/sessions/"+l.s.ID+"/board", qaBearer(token), nil)
+	_, body := l.ts.request("GET", "/api/sessions/"+l.s.ID+"/board", authJSON(token), nil)
 	if !bytes.Contains(body, []byte(`"notes"`)) {
 		l.t.Fatalf("%s: GET board: %s", label, body)
 	}
-	qaAssertNoLeak(l.t, label+": GET board", body, secrets, l.hidden)
+	assertNoLeak(l.t, label+": GET board", body, secrets, l.hidden)
 }
 
 func TestLeakPrivateBrainstorm(t *testing.T) {
-	l := qaNewLeakSetup(t, map[string]any{"privateBrainstorm": true})
+	l := newLeakSetup(t, map[string]any{"privateBrainstorm": true})
 	const draft, secret, gone = "DRAF-RAHASIA-91c2", "TEKS-RAHASIA-7f3a", "DIHAPUS-RAHASIA-55aa"
 	secrets := []string{draft, secret, gone}
 
@@ -88,22 +88,22 @@ func TestLeakPrivateBrainstorm(t *testing.T) {
 	viewers := map[string]*wsClient{"participant": l.par, "notulis": l.not}
 	l.scan("private, before the reveal", viewers, secrets)
 	for name, w := range viewers {
-		if n := qaAssertHiddenForm(t, name, w.raw.Bytes(), id); n < 5 {
+		if n := assertHiddenForm(t, name, w.raw.Bytes(), id); n < 5 {
 			t.Fatalf("%s saw the hidden note %d times, want once per event (5)", name, n)
 		}
 	}
 	// The author and the facilitator read it (and the facilitator the
 	// author, as the session is not anonymous); the participant its own.
 	for name, w := range map[string]*wsClient{"author": l.auC, "facilitator": l.fac} {
-		qaSyncTo(w, l.last)
+		syncTo(w, l.last)
 		if !bytes.Contains(w.raw.Bytes(), []byte(secret)) || !bytes.Contains(w.raw.Bytes(), []byte(l.au.ParticipantID)) {
 			t.Fatalf("%s did not get the note's text and author", name)
 		}
 	}
-	if n := qaFind(t, l.board(l.parTok), "notes", mine); n["text"] != "punya peserta sendiri" {
+	if n := findIn(t, l.board(l.parTok), "notes", mine); n["text"] != "punya peserta sendiri" {
 		t.Fatalf("participant's own private note: %v", n)
 	}
-	if n := qaFind(t, l.board(l.notTok), "notes", mine); n["hidden"] != true || len(n) != 3 {
+	if n := findIn(t, l.board(l.notTok), "notes", mine); n["hidden"] != true || len(n) != 3 {
 		t.Fatalf("another's private note reached the notulis as %v", n)
 	}
 	l.scanResume("participant", l.parTok, secrets)
@@ -117,7 +117,7 @@ func TestLeakPrivateBrainstorm(t *testing.T) {
 	l.revealed = true
 	for _, ev := range l.lastEvents("notes.revealed") {
 		var found bool
-		for _, nv := range qaNoteViews(qaData(ev)["notes"], id) {
+		for _, nv := range noteViews(eventData(ev)["notes"], id) {
 			found = true
 			if nv["text"] != secret || nv["authorId"] != l.au.ParticipantID || nv["authorName"] != l.auName {
 				t.Fatalf("revealed note %v, want text %q by %s", nv, secret, l.auName)
@@ -141,7 +141,7 @@ func TestLeakPrivateBrainstorm(t *testing.T) {
 }
 
 func TestLeakAnonymous(t *testing.T) {
-	l := qaNewLeakSetup(t, map[string]any{"anonymous": true})
+	l := newLeakSetup(t, map[string]any{"anonymous": true})
 	pn := l.id(l.par, "note.add", map[string]any{"columnId": l.prob, "text": "masalah peserta"})
 	id := l.id(l.auC, "note.add", map[string]any{"columnId": l.prob, "text": "masalah anonim"})
 	l.ok(l.auC, "note.update", map[string]any{"id": id, "text": "masalah anonim, diubah", "color": "blue"})
@@ -168,7 +168,7 @@ func TestLeakAnonymous(t *testing.T) {
 	if !bytes.Contains(l.par.raw.Bytes(), []byte("masalah anonim, diubah")) {
 		t.Fatalf("the participant did not get the (public) text")
 	}
-	for _, nv := range qaNoteViews(qaFrames(l.auC.raw.Bytes()), id) {
+	for _, nv := range noteViews(decodeFrames(l.auC.raw.Bytes()), id) {
 		if nv["authorId"] != l.au.ParticipantID {
 			t.Fatalf("the author got its own note as %v, want its authorId", nv)
 		}
@@ -180,14 +180,14 @@ func TestLeakAnonymous(t *testing.T) {
 }
 
 func TestLeakPrivateAndAnonymous(t *testing.T) {
-	l := qaNewLeakSetup(t, map[string]any{"privateBrainstorm": true, "anonymous": true})
+	l := newLeakSetup(t, map[string]any{"privateBrainstorm": true, "anonymous": true})
 	const secret = "KEDUANYA-RAHASIA-3e0d"
 	id := l.id(l.auC, "note.add", map[string]any{"columnId": l.prob, "text": secret})
 	l.ok(l.auC, "note.update", map[string]any{"id": id, "color": "green"})
 	viewers := map[string]*wsClient{"participant": l.par, "notulis": l.not}
 	l.scan("both, before the reveal", viewers, []string{secret})
 	// The facilitator reads the text but not the author.
-	qaSyncTo(l.fac, l.last)
+	syncTo(l.fac, l.last)
 	if !bytes.Contains(l.fac.raw.Bytes(), []byte(secret)) {
 		t.Fatalf("the facilitator did not get the private text")
 	}
@@ -198,7 +198,7 @@ func TestLeakPrivateAndAnonymous(t *testing.T) {
 	l.ok(l.fac, "notes.reveal", nil)
 	l.revealed = true
 	for _, ev := range l.lastEvents("notes.revealed") {
-		for _, nv := range qaNoteViews(qaData(ev)["notes"], id) {
+		for _, nv := range noteViews(eventData(ev)["notes"], id) {
 			if nv["text"] != secret || nv["authorId"] != nil || nv["authorName"] != nil {
 				t.Fatalf("revealed anonymous note %v, want the text and no author", nv)
 			}

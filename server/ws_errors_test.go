@@ -9,12 +9,12 @@ import (
 	"github.com/fasthttp/websocket"
 )
 
-// qaBadSetup is a session with a sender of bad frames (a participant with a
+// badSetup is a session with a sender of bad frames (a participant with a
 // note), a bystander (another participant with a note) and the
 // facilitator; every bad frame must leave all three working and the board
 // unchanged.
-type qaBadSetup struct {
-	tr          *qaTrio
+type badSetup struct {
+	tr          *trio
 	bad, by     *wsClient
 	col, col2   string
 	mine, other string // a note of bad's participant, a note of by's
@@ -25,7 +25,7 @@ type qaBadSetup struct {
 // fresh moves the clock on and gives the bad sender a new connection now
 // and then, so the per-person command rate (20/s, burst 40) is never what
 // answers.
-func (b *qaBadSetup) fresh() {
+func (b *badSetup) fresh() {
 	b.tr.t.Helper()
 	if b.sent++; b.sent < 12 {
 		return
@@ -40,11 +40,11 @@ func (b *qaBadSetup) fresh() {
 	b.by = b.tr.connect(b.tr.notTok)
 }
 
-func qaNewBadSetup(t *testing.T) *qaBadSetup {
+func newBadSetup(t *testing.T) *badSetup {
 	t.Helper()
 	clock := newTestClock()
-	tr := qaNewTrio(t, "masalah-inovasi", clock.use())
-	b := &qaBadSetup{tr: tr, bad: tr.par, by: tr.not, col: tr.colIDs[0], col2: tr.colIDs[1], clock: clock}
+	tr := newTrio(t, "masalah-inovasi", clock.use())
+	b := &badSetup{tr: tr, bad: tr.par, by: tr.not, col: tr.colIDs[0], col2: tr.colIDs[1], clock: clock}
 	b.mine = tr.id(b.bad, "note.add", map[string]any{"columnId": b.col, "text": "catatan saya"})
 	b.other = tr.id(b.by, "note.add", map[string]any{"columnId": b.col, "text": "catatan orang lain"})
 	return b
@@ -53,7 +53,7 @@ func qaNewBadSetup(t *testing.T) *qaBadSetup {
 // stillWorks checks that the bad sender and the bystander are both still
 // served and that nothing was stored in between (the acks take the next
 // seqs).
-func (b *qaBadSetup) stillWorks(label string) {
+func (b *badSetup) stillWorks(label string) {
 	b.tr.t.Helper()
 	b.tr.ok(b.by, "note.update", map[string]any{"id": b.other, "text": "masih jalan " + label})
 	b.tr.ok(b.bad, "note.update", map[string]any{"id": b.mine, "text": "masih jalan " + label})
@@ -61,13 +61,13 @@ func (b *qaBadSetup) stillWorks(label string) {
 
 // sendBad sends one frame of message type mt and returns the error frame
 // it gets.
-func (b *qaBadSetup) sendBad(mt int, frame []byte) map[string]any {
+func (b *badSetup) sendBad(mt int, frame []byte) map[string]any {
 	b.tr.t.Helper()
 	b.fresh()
 	if err := b.bad.c.WriteMessage(mt, frame); err != nil {
 		b.tr.t.Fatalf("send: %v", err)
 	}
-	f := qaNextNonEvent(b.bad)
+	f := nextNonEvent(b.bad)
 	if f["type"] != "error" {
 		b.tr.t.Fatalf("got %v, want an error frame", f)
 	}
@@ -78,7 +78,7 @@ func (b *qaBadSetup) sendBad(mt int, frame []byte) map[string]any {
 // error, changes nothing, and leaves the sender's and the others'
 // connections working.
 func TestWSBadFramesChangeNothing(t *testing.T) {
-	b := qaNewBadSetup(t)
+	b := newBadSetup(t)
 	emoji := func(n int) string { return strings.Repeat("😀", n) }
 	raw := []struct {
 		name  string
@@ -180,7 +180,7 @@ func TestWSBadFramesChangeNothing(t *testing.T) {
 // Ten bad frames in a row close the connection with 1008; a good frame in
 // between resets the count; the others are not affected.
 func TestWSTooManyBadFrames(t *testing.T) {
-	b := qaNewBadSetup(t)
+	b := newBadSetup(t)
 	b.sent = -1000 // one connection throughout: the count is per connection
 	for i := 0; i < 9; i++ {
 		b.sendBad(websocket.TextMessage, []byte("nope"))
@@ -198,11 +198,11 @@ func TestWSTooManyBadFrames(t *testing.T) {
 			t.Fatalf("send %d: %v", i, err)
 		}
 	}
-	if code := qaWaitClose(t, b.bad, 5*time.Second); code != 1008 {
+	if code := closeWithin(t, b.bad, 5*time.Second); code != 1008 {
 		t.Fatalf("close code %d, want 1008", code)
 	}
 	errs := 0
-	for _, f := range qaFrames(b.bad.raw.Bytes()) {
+	for _, f := range decodeFrames(b.bad.raw.Bytes()) {
 		if f["type"] == "error" {
 			errs++
 		}
@@ -228,10 +228,10 @@ func TestWSTooManyBadFrames(t *testing.T) {
 
 // A frame over the 64 KiB read limit closes only that connection, with 1009.
 func TestWSHugeFrameCloses1009(t *testing.T) {
-	b := qaNewBadSetup(t)
+	b := newBadSetup(t)
 	huge := fmt.Sprintf(`{"type":"note.add","ref":"h","columnId":%q,"text":%q}`, b.col, strings.Repeat("x", 65<<10))
 	b.bad.c.WriteMessage(websocket.TextMessage, []byte(huge)) // the server may close while we write
-	if code := qaWaitClose(t, b.bad, 5*time.Second); code != 1009 {
+	if code := closeWithin(t, b.bad, 5*time.Second); code != 1009 {
 		t.Fatalf("close code %d (%v), want 1009", code, b.bad.closeErr)
 	}
 	b.tr.ok(b.by, "note.update", map[string]any{"id": b.other, "text": "tetap jalan"})
@@ -272,7 +272,7 @@ func TestWSHelloErrors(t *testing.T) {
 		if f["type"] != "error" || f["code"] != c.code {
 			t.Fatalf("%s: got %v, want error %s", c.name, f, c.code)
 		}
-		if code := qaWaitClose(t, cl, 5*time.Second); code != 1008 {
+		if code := closeWithin(t, cl, 5*time.Second); code != 1008 {
 			t.Fatalf("%s: close code %d, want 1008", c.name, code)
 		}
 	}
@@ -308,7 +308,7 @@ func TestWSNoHelloTimeout(t *testing.T) {
 	if d := time.Since(start); d < 9*time.Second {
 		t.Fatalf("closed after %v, before the 10 s hello deadline", d)
 	}
-	if code := qaCloseCode(cl.closeErr); code != 1008 {
+	if code := closeCode(cl.closeErr); code != 1008 {
 		t.Fatalf("silent connection closed with %d (%v), want 1008", code, cl.closeErr)
 	}
 	// A client that does say hello in time stays.
@@ -321,7 +321,7 @@ func TestWSNoHelloTimeout(t *testing.T) {
 // frames, and the connection goes on once the rate allows.
 func TestWSRateLimitedCarriesRef(t *testing.T) {
 	clock := newTestClock()
-	tr := qaNewTrio(t, "kosong", clock.use())
+	tr := newTrio(t, "kosong", clock.use())
 	col := tr.colIDs[0]
 	const n = 70
 	for i := 0; i < n; i++ {
@@ -355,9 +355,9 @@ func TestWSRateLimitedCarriesRef(t *testing.T) {
 	}
 	tr.last += int64(acks)
 	// Only the acked commands were stored and broadcast.
-	qaSyncTo(tr.fac, tr.last)
+	syncTo(tr.fac, tr.last)
 	added := 0
-	for _, f := range qaFrames(tr.fac.raw.Bytes()) {
+	for _, f := range decodeFrames(tr.fac.raw.Bytes()) {
 		if f["event"] == "note.added" {
 			added++
 		}
@@ -373,7 +373,7 @@ func TestWSRateLimitedCarriesRef(t *testing.T) {
 // A command with a field of the wrong JSON type is refused as invalid with
 // its ref, so the client knows which command it was.
 func TestWSMistypedFieldCarriesRef(t *testing.T) {
-	tr := qaNewTrio(t, "kosong")
+	tr := newTrio(t, "kosong")
 	col := tr.colIDs[0]
 	for i, frame := range []string{
 		fmt.Sprintf(`{"type":"note.add","ref":"m1","columnId":%q,"text":5}`, col),
@@ -383,7 +383,7 @@ func TestWSMistypedFieldCarriesRef(t *testing.T) {
 		`{"type":"group.add","ref":"m5","columnId":"c","title":"t","noteIds":"a"}`,
 	} {
 		tr.fac.send(frame)
-		f := qaNextNonEvent(tr.fac)
+		f := nextNonEvent(tr.fac)
 		if f["type"] != "error" || f["code"] != "invalid" || f["ref"] != fmt.Sprint("m", i+1) {
 			t.Fatalf("%s: got %v, want error invalid with ref m%d", frame, f, i+1)
 		}

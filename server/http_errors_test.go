@@ -38,25 +38,25 @@ func TestHTTPCreateInvalid(t *testing.T) {
 		name string
 		body []byte
 	}{
-		{"no title", qaJSON(without("title"))},
-		{"blank title", qaJSON(with("title", "   "))},
-		{"no template", qaJSON(without("template"))},
-		{"unknown template", qaJSON(with("template", "nope"))},
-		{"no facilitatorName", qaJSON(without("facilitatorName"))},
-		{"blank facilitatorName", qaJSON(with("facilitatorName", "\t"))},
-		{"title too long", qaJSON(with("title", strings.Repeat("x", 201)))},
-		{"title not a string", qaJSON(with("title", 5))},
-		{"unknown field", qaJSON(with("extra", true))},
+		{"no title", mustJSON(without("title"))},
+		{"blank title", mustJSON(with("title", "   "))},
+		{"no template", mustJSON(without("template"))},
+		{"unknown template", mustJSON(with("template", "nope"))},
+		{"no facilitatorName", mustJSON(without("facilitatorName"))},
+		{"blank facilitatorName", mustJSON(with("facilitatorName", "\t"))},
+		{"title too long", mustJSON(with("title", strings.Repeat("x", 201)))},
+		{"title not a string", mustJSON(with("title", 5))},
+		{"unknown field", mustJSON(with("extra", true))},
 		{"not JSON", []byte("{title:")},
 		{"empty body", []byte{}},
 		{"array", []byte("[]")},
 	}
 	for _, c := range cases {
-		st, body := ts.qaHTTP("POST", "/api/sessions", map[string]string{"Content-Type": "application/json"}, c.body)
-		qaErrorBody(t, c.name, st, body, 400, "invalid")
+		st, body := ts.request("POST", "/api/sessions", map[string]string{"Content-Type": "application/json"}, c.body)
+		checkErrorBody(t, c.name, st, body, 400, "invalid")
 	}
 	// The same request with every field is created.
-	st, body := ts.qaHTTP("POST", "/api/sessions", map[string]string{"Content-Type": "application/json"}, qaJSON(full))
+	st, body := ts.request("POST", "/api/sessions", map[string]string{"Content-Type": "application/json"}, mustJSON(full))
 	if st != 201 {
 		t.Fatalf("valid create: status %d, body %s", st, body)
 	}
@@ -71,18 +71,18 @@ func TestHTTPJoinErrors(t *testing.T) {
 		t.Fatalf("create with passcode: status %d", st)
 	}
 	hdr := map[string]string{"Content-Type": "application/json"}
-	join := func(body map[string]any) (int, []byte) { return ts.qaHTTP("POST", "/api/join", hdr, qaJSON(body)) }
+	join := func(body map[string]any) (int, []byte) { return ts.request("POST", "/api/join", hdr, mustJSON(body)) }
 
 	st, b := join(map[string]any{"code": "ZZZZZZ", "name": "Ani"})
-	qaErrorBody(t, "unknown code", st, b, 404, "not_found")
+	checkErrorBody(t, "unknown code", st, b, 404, "not_found")
 	st, b = join(map[string]any{"code": s.JoinCode, "name": "Ani", "passcode": "salah"})
-	qaErrorBody(t, "wrong passcode", st, b, 403, "forbidden")
+	checkErrorBody(t, "wrong passcode", st, b, 403, "forbidden")
 	st, b = join(map[string]any{"code": s.JoinCode, "name": "Ani"})
-	qaErrorBody(t, "missing passcode", st, b, 403, "forbidden")
+	checkErrorBody(t, "missing passcode", st, b, 403, "forbidden")
 	st, b = join(map[string]any{"code": s.JoinCode, "passcode": "sandi-123"})
-	qaErrorBody(t, "missing name", st, b, 400, "invalid")
+	checkErrorBody(t, "missing name", st, b, 400, "invalid")
 	st, b = join(map[string]any{"code": s.JoinCode, "name": strings.Repeat("n", 81), "passcode": "sandi-123"})
-	qaErrorBody(t, "name too long", st, b, 400, "invalid")
+	checkErrorBody(t, "name too long", st, b, 400, "invalid")
 
 	// The right passcode joins, with the code typed loosely.
 	loose := strings.ToLower(s.JoinCode[:3]) + "-" + s.JoinCode[3:]
@@ -94,7 +94,7 @@ func TestHTTPJoinErrors(t *testing.T) {
 	c, _ := ts.connect(s.ID, s.FacilitatorToken, nil)
 	c.ack("session.close", "close", nil)
 	st, b = join(map[string]any{"code": s.JoinCode, "name": "Budi", "passcode": "sandi-123"})
-	qaErrorBody(t, "closed session", st, b, 409, "closed")
+	checkErrorBody(t, "closed session", st, b, 409, "closed")
 }
 
 // More than ten failed joins from one address in a minute are refused with
@@ -105,17 +105,17 @@ func TestHTTPJoinRateLimit(t *testing.T) {
 	hdr := map[string]string{"Content-Type": "application/json"}
 	// Invalid bodies are not failed joins.
 	for i := 0; i < 5; i++ {
-		st, b := ts.qaHTTP("POST", "/api/join", hdr, qaJSON(map[string]any{"code": s.JoinCode}))
-		qaErrorBody(t, "no name", st, b, 400, "invalid")
+		st, b := ts.request("POST", "/api/join", hdr, mustJSON(map[string]any{"code": s.JoinCode}))
+		checkErrorBody(t, "no name", st, b, 400, "invalid")
 	}
 	for i := 0; i < 10; i++ {
-		st, b := ts.qaHTTP("POST", "/api/join", hdr, qaJSON(map[string]any{"code": fmt.Sprintf("QQQQ%02d", i), "name": "Ani"}))
-		qaErrorBody(t, fmt.Sprint("failed join ", i+1), st, b, 404, "not_found")
+		st, b := ts.request("POST", "/api/join", hdr, mustJSON(map[string]any{"code": fmt.Sprintf("QQQQ%02d", i), "name": "Ani"}))
+		checkErrorBody(t, fmt.Sprint("failed join ", i+1), st, b, 404, "not_found")
 	}
-	st, b := ts.qaHTTP("POST", "/api/join", hdr, qaJSON(map[string]any{"code": s.JoinCode, "name": "Ani"}))
-	qaErrorBody(t, "11th join", st, b, 429, "rate_limited")
-	st, b = ts.qaHTTP("POST", "/api/join", hdr, qaJSON(map[string]any{"code": "QQQQQQ", "name": "Ani"}))
-	qaErrorBody(t, "12th join", st, b, 429, "rate_limited")
+	st, b := ts.request("POST", "/api/join", hdr, mustJSON(map[string]any{"code": s.JoinCode, "name": "Ani"}))
+	checkErrorBody(t, "11th join", st, b, 429, "rate_limited")
+	st, b = ts.request("POST", "/api/join", hdr, mustJSON(map[string]any{"code": "QQQQQQ", "name": "Ani"}))
+	checkErrorBody(t, "12th join", st, b, 429, "rate_limited")
 	// Other endpoints are not affected.
 	var tpl []any
 	if st := ts.do("GET", "/api/templates", "", nil, &tpl); st != 200 || len(tpl) != len(board.Templates()) {
@@ -127,32 +127,32 @@ func TestHTTPJoinRateLimit(t *testing.T) {
 func TestHTTPBodyTooLarge(t *testing.T) {
 	ts := startServer(t, "")
 	s := ts.create("kosong")
-	big := qaJSON(map[string]any{"title": strings.Repeat("x", 64<<10), "template": "kosong", "facilitatorName": "F"})
+	big := mustJSON(map[string]any{"title": strings.Repeat("x", 64<<10), "template": "kosong", "facilitatorName": "F"})
 	hdr := map[string]string{"Content-Type": "application/json"}
 	for _, path := range []string{"/api/sessions", "/api/join"} {
-		st, b := ts.qaHTTPBig(path, hdr, big)
-		qaErrorBody(t, path, st, b, 413, "too_large")
+		st, b := ts.postBig(path, hdr, big)
+		checkErrorBody(t, path, st, b, 413, "too_large")
 	}
 	// The command endpoint answers with its error frame, which carries
 	// the contract's error object too.
-	st, b := ts.qaHTTPBig("/api/sessions/"+s.ID+"/commands", qaBearer(s.FacilitatorToken), big)
+	st, b := ts.postBig("/api/sessions/"+s.ID+"/commands", authJSON(s.FacilitatorToken), big)
 	var cb struct {
 		Error struct{ Code, Message string } `json:"error"`
 	}
 	if err := json.Unmarshal(b, &cb); err != nil || st != 413 || cb.Error.Code != "too_large" || cb.Error.Message == "" {
 		t.Errorf("commands: status %d, body %s, want 413 with error too_large", st, b)
 	}
-	qaNoInternals(t, "commands", b)
+	checkNoInternals(t, "commands", b)
 	// Just under the limit is read (and refused for its content only).
-	under := qaJSON(map[string]any{"title": strings.Repeat("x", 60<<10), "template": "kosong", "facilitatorName": "F"})
-	st, b = ts.qaHTTP("POST", "/api/sessions", hdr, under)
-	qaErrorBody(t, "under the limit", st, b, 400, "invalid")
+	under := mustJSON(map[string]any{"title": strings.Repeat("x", 60<<10), "template": "kosong", "facilitatorName": "F"})
+	st, b = ts.request("POST", "/api/sessions", hdr, under)
+	checkErrorBody(t, "under the limit", st, b, 400, "invalid")
 }
 
-// qaHTTPBig sends a body the server refuses before reading it all. The
+// postBig sends a body the server refuses before reading it all. The
 // server may answer and close while the client still writes, so a write
 // error ("broken pipe", "reset") is retried: the answer is what counts.
-func (ts *testServer) qaHTTPBig(path string, hdr map[string]string, body []byte) (int, []byte) {
+func (ts *testServer) postBig(path string, hdr map[string]string, body []byte) (int, []byte) {
 	ts.t.Helper()
 	var err error
 	for try := 0; try < 10; try++ {
@@ -173,11 +173,11 @@ func (ts *testServer) qaHTTPBig(path string, hdr map[string]string, body []byte)
 	return 0, nil
 }
 
-// qaHTTPDeclared sends a POST that declares a body of length n and writes
+// postDeclared sends a POST that declares a body of length n and writes
 // only its first bytes, then reads the answer: a server that refuses a body
 // by its declared length answers at once, and the test does not race the
 // upload against the server's close (which a write of the whole body does).
-func (ts *testServer) qaHTTPDeclared(path string, hdr map[string]string, n int, first []byte) (int, []byte) {
+func (ts *testServer) postDeclared(path string, hdr map[string]string, n int, first []byte) (int, []byte) {
 	ts.t.Helper()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
 	if err != nil {
@@ -222,22 +222,22 @@ func TestHTTPBoardAuth(t *testing.T) {
 		{"no token", s1.ID, nil, 401, "unauthorized"},
 		{"empty bearer", s1.ID, map[string]string{"Authorization": "Bearer "}, 401, "unauthorized"},
 		{"basic auth", s1.ID, map[string]string{"Authorization": "Basic YTpi"}, 401, "unauthorized"},
-		{"garbage token", s1.ID, qaBearer("not-a-token"), 401, "unauthorized"},
-		{"other session's facilitator", s1.ID, qaBearer(s2.FacilitatorToken), 401, "unauthorized"},
-		{"participant of s1 on s2", s2.ID, qaBearer(p.Token), 401, "unauthorized"},
+		{"garbage token", s1.ID, authJSON("not-a-token"), 401, "unauthorized"},
+		{"other session's facilitator", s1.ID, authJSON(s2.FacilitatorToken), 401, "unauthorized"},
+		{"participant of s1 on s2", s2.ID, authJSON(p.Token), 401, "unauthorized"},
 		{"unknown session, no token", unknown, nil, 404, "not_found"},
-		{"unknown session, garbage token", unknown, qaBearer("x"), 404, "not_found"},
-		{"unknown session, real token", unknown, qaBearer(s1.FacilitatorToken), 404, "not_found"},
-		{"malformed id, real token", "abc", qaBearer(s1.FacilitatorToken), 404, "not_found"},
+		{"unknown session, garbage token", unknown, authJSON("x"), 404, "not_found"},
+		{"unknown session, real token", unknown, authJSON(s1.FacilitatorToken), 404, "not_found"},
+		{"malformed id, real token", "abc", authJSON(s1.FacilitatorToken), 404, "not_found"},
 		{"malformed id, no token", "abc", nil, 404, "not_found"},
 	}
 	for _, c := range cases {
-		st, b := ts.qaHTTP("GET", path(c.id), c.hdr, nil)
-		qaErrorBody(t, c.name, st, b, c.status, c.code)
+		st, b := ts.request("GET", path(c.id), c.hdr, nil)
+		checkErrorBody(t, c.name, st, b, c.status, c.code)
 	}
 	// And the right tokens see their boards.
 	for _, tok := range []string{s1.FacilitatorToken, p.Token} {
-		st, b := ts.qaHTTP("GET", path(s1.ID), qaBearer(tok), nil)
+		st, b := ts.request("GET", path(s1.ID), authJSON(tok), nil)
 		if st != 200 || !strings.Contains(string(b), `"you"`) {
 			t.Fatalf("GET board with a right token: status %d, body %.200s", st, b)
 		}
@@ -251,7 +251,7 @@ func TestHTTPUnknownRoute(t *testing.T) {
 		{"GET", "/api/nope"}, {"GET", "/api/sessions"}, {"POST", "/healthz"}, {"PUT", "/api/sessions"},
 		{"GET", "/assets/../../etc/passwd"}, {"GET", "/assets/nope.js"}, {"DELETE", "/api/templates"},
 	} {
-		st, b := ts.qaHTTP(c.method, c.path, nil, nil)
-		qaErrorBody(t, c.method+" "+c.path, st, b, 404, "not_found")
+		st, b := ts.request(c.method, c.path, nil, nil)
+		checkErrorBody(t, c.method+" "+c.path, st, b, 404, "not_found")
 	}
 }

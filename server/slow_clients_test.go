@@ -16,15 +16,15 @@ import (
 	"github.com/fasthttp/websocket"
 )
 
-// qaRawWS is a WebSocket client on a bare TCP connection: it does the
+// rawWS is a WebSocket client on a bare TCP connection: it does the
 // handshake and sends frames, and reads nothing unless told to, so the
 // server's writes to it pile up.
-type qaRawWS struct {
+type rawWS struct {
 	conn net.Conn
 	br   *bufio.Reader
 }
 
-func qaRawDial(t *testing.T, ts *testServer, sessionID string) *qaRawWS {
+func rawDial(t *testing.T, ts *testServer, sessionID string) *rawWS {
 	t.Helper()
 	addr := strings.TrimPrefix(ts.URL, "http://")
 	conn, err := net.Dial("tcp", addr)
@@ -34,7 +34,7 @@ func qaRawDial(t *testing.T, ts *testServer, sessionID string) *qaRawWS {
 	t.Cleanup(func() { conn.Close() })
 	fmt.Fprintf(conn, "GET /ws/sessions/%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
 		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", sessionID, addr)
-	r := &qaRawWS{conn: conn, br: bufio.NewReaderSize(conn, 16)}
+	r := &rawWS{conn: conn, br: bufio.NewReaderSize(conn, 16)}
 	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	status, err := r.br.ReadString('\n')
 	if err != nil || !strings.Contains(status, " 101 ") {
@@ -54,7 +54,7 @@ func qaRawDial(t *testing.T, ts *testServer, sessionID string) *qaRawWS {
 }
 
 // sendText writes one masked text frame, as a client must.
-func (r *qaRawWS) sendText(t *testing.T, payload []byte) {
+func (r *rawWS) sendText(t *testing.T, payload []byte) {
 	t.Helper()
 	hdr := []byte{0x81}
 	switch n := len(payload); {
@@ -79,7 +79,7 @@ func (r *qaRawWS) sendText(t *testing.T, payload []byte) {
 
 // drainUntilClosed reads and discards until the server has closed the
 // connection; it fails if the connection is still open after d.
-func (r *qaRawWS) drainUntilClosed(t *testing.T, d time.Duration) int64 {
+func (r *rawWS) drainUntilClosed(t *testing.T, d time.Duration) int64 {
 	t.Helper()
 	r.conn.SetReadDeadline(time.Now().Add(d))
 	n, err := io.Copy(io.Discard, r.br)
@@ -90,14 +90,14 @@ func (r *qaRawWS) drainUntilClosed(t *testing.T, d time.Duration) int64 {
 	return n
 }
 
-// qaSender is one connection that sends a burst of commands and waits for
+// sender is one connection that sends a burst of commands and waits for
 // their acks, off the test goroutine.
-type qaSender struct {
+type sender struct {
 	c    *websocket.Conn
 	name string
 }
 
-func qaDialSender(t *testing.T, ts *testServer, sessionID, token, name string) *qaSender {
+func dialSender(t *testing.T, ts *testServer, sessionID, token, name string) *sender {
 	t.Helper()
 	u := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws/sessions/" + sessionID
 	c, _, err := websocket.DefaultDialer.Dial(u, nil)
@@ -114,13 +114,13 @@ func qaDialSender(t *testing.T, ts *testServer, sessionID, token, name string) *
 			t.Fatalf("%s: waiting for welcome: %v", name, err)
 		}
 		if f.Type == "welcome" {
-			return &qaSender{c: c, name: name}
+			return &sender{c: c, name: name}
 		}
 	}
 }
 
 // burst sends the commands at once and waits for as many acks.
-func (s *qaSender) burst(cmds []map[string]any) error {
+func (s *sender) burst(cmds []map[string]any) error {
 	for _, m := range cmds {
 		if err := s.c.WriteJSON(m); err != nil {
 			return fmt.Errorf("%s: send: %w", s.name, err)
@@ -160,18 +160,18 @@ func TestSlowClientDoesNotDelayOthers(t *testing.T) {
 	a := ts.join(s.JoinCode, "Sehat")
 	healthy, _ := ts.connect(s.ID, a.Token, nil)
 	slow := ts.join(s.JoinCode, "Lambat")
-	raw := qaRawDial(t, ts, s.ID)
-	raw.sendText(t, qaJSON(map[string]any{"type": "hello", "token": slow.Token}))
-	qaWaitPresence(t, fac, slow.ParticipantID, true)
+	raw := rawDial(t, ts, s.ID)
+	raw.sendText(t, mustJSON(map[string]any{"type": "hello", "token": slow.Token}))
+	waitPresence(t, fac, slow.ParticipantID, true)
 
 	// 10 participants x 5 connections x 40 commands (the burst a
 	// connection may send at once) = 2,000 notes.
 	const people, conns, per = 10, 5, 40
-	var senders []*qaSender
+	var senders []*sender
 	for p := 0; p < people; p++ {
 		j := ts.join(s.JoinCode, fmt.Sprint("Pengirim ", p))
 		for c := 0; c < conns; c++ {
-			senders = append(senders, qaDialSender(t, ts, s.ID, j.Token, fmt.Sprintf("sender %d/%d", p, c)))
+			senders = append(senders, dialSender(t, ts, s.ID, j.Token, fmt.Sprintf("sender %d/%d", p, c)))
 		}
 	}
 	joins := int64(2 + people)
@@ -186,13 +186,13 @@ func TestSlowClientDoesNotDelayOthers(t *testing.T) {
 				"text": fmt.Sprintf("%s%d/%d", text, i, k)}
 		}
 		wg.Add(1)
-		go func(snd *qaSender) { defer wg.Done(); errs <- snd.burst(cmds) }(snd)
+		go func(snd *sender) { defer wg.Done(); errs <- snd.burst(cmds) }(snd)
 	}
 	const total = people * conns * per
 	last := start + joins + total
 	// The healthy clients get every note, in order, promptly.
 	for _, c := range []*wsClient{fac, healthy} {
-		qaSyncTo(c, last)
+		syncTo(c, last)
 	}
 	wg.Wait()
 	close(errs)
@@ -204,8 +204,8 @@ func TestSlowClientDoesNotDelayOthers(t *testing.T) {
 	if d := time.Since(began); d > 30*time.Second {
 		t.Fatalf("the healthy clients took %v for %d notes", d, total)
 	}
-	qaCheckSeq(t, "facilitator", fac, start+1, last)
-	qaCheckSeq(t, "healthy participant", healthy, start+2, last)
+	checkSeq(t, "facilitator", fac, start+1, last)
+	checkSeq(t, "healthy participant", healthy, start+2, last)
 
 	// Frames that each carry every note (~0.8 MB): the stalled client's
 	// queue passes its byte limit, the healthy ones read on.
@@ -214,9 +214,9 @@ func TestSlowClientDoesNotDelayOthers(t *testing.T) {
 		a := fac.ack("settings.update", fmt.Sprint("anon", i), map[string]any{"anonymous": i%2 == 0})
 		last = num(a["seq"])
 	}
-	qaWaitPresence(t, healthy, slow.ParticipantID, false)
-	qaCheckSeq(t, "facilitator", fac, start+1, last)
-	qaCheckSeq(t, "healthy participant", healthy, start+2, last)
+	waitPresence(t, healthy, slow.ParticipantID, false)
+	checkSeq(t, "facilitator", fac, start+1, last)
+	checkSeq(t, "healthy participant", healthy, start+2, last)
 	if d := time.Since(began); d > 60*time.Second {
 		t.Fatalf("the healthy clients took %v in all", d)
 	}
@@ -226,39 +226,7 @@ func TestSlowClientDoesNotDelayOthers(t *testing.T) {
 	}
 	// The healthy ones are still served.
 	fac.ack("timer.start", "after", map[string]any{"seconds": 30})
-	qaSyncTo(healthy, last+1)
-}
-
-// qaWaitPresence reads w's frames until a presence frame shows participant
-// id with the given online state.
-func qaWaitPresence(t *testing.T, w *wsClient, id string, online bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	seen := func(f map[string]any) bool {
-		if f["type"] != "presence" {
-			return false
-		}
-		for _, p := range f["participants"].([]any) {
-			pm := p.(map[string]any)
-			if pm["id"] == id && pm["online"] == online {
-				return true
-			}
-		}
-		return false
-	}
-	for _, f := range w.backlog {
-		if seen(f) {
-			return
-		}
-	}
-	for time.Now().Before(deadline) {
-		f := w.read()
-		w.backlog = append(w.backlog, f)
-		if seen(f) {
-			return
-		}
-	}
-	t.Fatalf("no presence with %s online=%v within 20s", id, online)
+	syncTo(healthy, last+1)
 }
 
 // Shutdown does not wait on a client that never answers: a connection that
@@ -269,9 +237,9 @@ func TestShutdownWithSilentClient(t *testing.T) {
 	s := ts.create("kosong")
 	fac, _ := ts.connect(s.ID, s.FacilitatorToken, nil)
 	p := ts.join(s.JoinCode, "Diam")
-	raw := qaRawDial(t, ts, s.ID)
-	raw.sendText(t, qaJSON(map[string]any{"type": "hello", "token": p.Token}))
-	qaWaitPresence(t, fac, p.ParticipantID, true)
+	raw := rawDial(t, ts, s.ID)
+	raw.sendText(t, mustJSON(map[string]any{"type": "hello", "token": p.Token}))
+	waitPresence(t, fac, p.ParticipantID, true)
 	began := time.Now()
 	ts.Stop() // fails the test if Shutdown returns an error
 	if d := time.Since(began); d > 5*time.Second {
@@ -290,9 +258,9 @@ func TestRemovedSilentClientIsClosed(t *testing.T) {
 	s := ts.create("kosong")
 	fac, _ := ts.connect(s.ID, s.FacilitatorToken, nil)
 	p := ts.join(s.JoinCode, "Diam")
-	raw := qaRawDial(t, ts, s.ID)
-	raw.sendText(t, qaJSON(map[string]any{"type": "hello", "token": p.Token}))
-	qaWaitPresence(t, fac, p.ParticipantID, true)
+	raw := rawDial(t, ts, s.ID)
+	raw.sendText(t, mustJSON(map[string]any{"type": "hello", "token": p.Token}))
+	waitPresence(t, fac, p.ParticipantID, true)
 	fac.ack("participant.remove", "rm", map[string]any{"id": p.ParticipantID})
 	// Without reading first: the server must end the connection itself.
 	time.Sleep(500 * time.Millisecond)
