@@ -30,9 +30,13 @@ func newRig(t *target, sessions, per, stalled int, logSeqs bool) (*rig, error) {
 		}
 	}
 	r.ss = ss
-	if err := connectAll(t.base, ss, stalled, r.clk, r.win); err != nil {
+	if err := connectAll(t.clientBase(), ss, stalled, r.clk, r.win); err != nil {
 		r.close()
 		return nil, fmt.Errorf("connect: %w", err)
+	}
+	if err := checkOwners(t, ss); err != nil {
+		r.close()
+		return nil, fmt.Errorf("two nodes: %w", err)
 	}
 	settle(ss, r.clk, 300*time.Millisecond, 15*time.Second)
 	return r, nil
@@ -105,12 +109,14 @@ func (r *rig) steady(sp stepSpec) metrics {
 	}
 	time.Sleep(sp.warmup)
 	self0, _ := readProc(os.Getpid())
-	p0, _ := readProc(r.t.pid())
-	rss := sampleRSS(r.t.pid())
+	p0 := r.t.stats()
+	a0, b0 := r.t.nodeCPU()
+	rss := sampleRSS(r.t.pids()...)
 	r.win.open(r.clk.now())
 	time.Sleep(sp.measure)
 	r.win.shut(r.clk.now())
-	p1, _ := readProc(r.t.pid())
+	p1 := r.t.stats()
+	a1, b1 := r.t.nodeCPU()
 	self1, _ := readProc(os.Getpid())
 	close(stop)
 	wg.Wait()
@@ -121,6 +127,10 @@ func (r *rig) steady(sp stepSpec) metrics {
 	m["cpu"] = cores(p0, p1)
 	m["cpu_us_deliv"] = 1e6 * m["cpu"] / m["deliv_s"] // steadier than latency on a busy machine
 	m["gen_cpu"] = cores(self0, self1)
+	if r.t.peer != nil {
+		d := p1.at.Sub(p0.at).Seconds()
+		m["cpu_a"], m["cpu_b"] = (a1-a0)/d, (b1-b0)/d
+	}
 	m["rss_mb"] = float64(p1.rssKB) / 1024
 	m["peak_rss_mb"] = float64(peak) / 1024
 	r.win.from.Store(1<<62 - 1)

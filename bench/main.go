@@ -38,6 +38,8 @@ type options struct {
 	quiet     float64
 	shimSrc   string
 	postgres  string // a PostgreSQL server URL: Rembuk also runs on it
+	cluster   bool   // also two nodes on -postgres and NATS, the clients on the non-owner
+	broker    string // the NATS server of -cluster; "" = start nats-server
 }
 
 func main() {
@@ -55,6 +57,8 @@ func main() {
 	rates := flag.String("rate", "", "run W2 at these edits/s in all instead of its 1,000, comma-separated (e.g. 250,1000,3000; workloads W2@RATE)")
 	prof := flag.String("cpuprofile", "", "directory: run Rembuk as bench/cmd/profserver and write a CPU and heap profile per workload run (with -serve-baseline: the baseline's CPU profile file)")
 	pgURL := flag.String("postgres", "", "also run Rembuk on PostgreSQL (-db postgres://…): a loopback server's URL, e.g. postgres://postgres@127.0.0.1:5432/postgres; every run gets a fresh database, dropped after it")
+	cluster := flag.Bool("cluster", false, "also run Rembuk as two nodes on -postgres and NATS (variant \"rembuk 2 nodes\"): sessions created through node A, which owns them, every client connected to node B, so every command and frame crosses the hop")
+	broker := flag.String("broker", "", "the NATS server of -cluster, a loopback nats://127.0.0.1:PORT (default: start nats-server on a free port for this invocation)")
 	flag.Parse()
 	if *serve {
 		if err := checkLoopback("http://" + *addr); err != nil {
@@ -68,7 +72,8 @@ func main() {
 		}
 		fatal(serveBaseline(*addr))
 	}
-	o := &options{runs: *runs, quick: *quick, repo: *repo, out: *out, profile: *prof, w5Settle: *w5settle, quiet: *quiet, shimSrc: *shim, postgres: *pgURL}
+	o := &options{runs: *runs, quick: *quick, repo: *repo, out: *out, profile: *prof, w5Settle: *w5settle, quiet: *quiet, shimSrc: *shim, postgres: *pgURL,
+		cluster: *cluster, broker: *broker}
 	for _, w := range strings.Split(*wl, ",") {
 		if w = strings.TrimSpace(w); strings.EqualFold(w, "all") {
 			for _, x := range workloads {
@@ -172,6 +177,10 @@ type result struct {
 // running is the server being measured, stopped if we are interrupted.
 var running atomic.Pointer[target]
 
+// natsRunning is the nats-server started for -cluster, stopped if we are
+// interrupted.
+var natsRunning atomic.Pointer[natsServer]
+
 // buildDir holds the binaries this invocation built.
 var buildDir atomic.Value
 
@@ -182,6 +191,9 @@ func stopOnSignal() {
 		<-sig
 		if t := running.Load(); t != nil {
 			t.stop()
+		}
+		if n := natsRunning.Load(); n != nil {
+			n.stop()
 		}
 		if d, ok := buildDir.Load().(string); ok {
 			os.RemoveAll(d)
@@ -211,6 +223,25 @@ func run(o *options) error {
 		}
 		variants = append(variants, variant{Name: "rembuk pg", Kind: "rembuk", PG: true})
 	}
+	if o.cluster {
+		if o.postgres == "" {
+			return errors.New("-cluster needs -postgres: the two nodes share their log in PostgreSQL")
+		}
+		if o.broker != "" {
+			if err := checkLoopback(strings.Replace(o.broker, "nats://", "http://", 1)); err != nil {
+				return fmt.Errorf("-broker: %w", err)
+			}
+		} else {
+			n, err := startNATS()
+			if err != nil {
+				return err
+			}
+			natsRunning.Store(n)
+			defer n.stop()
+			o.broker = n.url
+		}
+		variants = append(variants, variant{Name: "rembuk 2 nodes", Kind: "rembuk", PG: true, Nodes: 2})
+	}
 	b, tmp, err := build(o, needShim)
 	if tmp != "" {
 		buildDir.Store(tmp)
@@ -219,7 +250,7 @@ func run(o *options) error {
 	if err != nil {
 		return err
 	}
-	b.pg = o.postgres
+	b.pg, b.broker = o.postgres, o.broker
 	byName := map[string]workload{"w3x8": {"W3x8", w3x8}}
 	for _, w := range workloads {
 		byName[strings.ToLower(w.name)] = w

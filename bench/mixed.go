@@ -59,7 +59,7 @@ func mixed(t *target, o *options) (metrics, error) {
 	}
 	defer r.close()
 	s, l := r.ss[0], r.ss[0].log
-	fac, err := dial(t.base, s, s.facID, s.facToken, r.clk, r.win)
+	fac, err := dial(t.clientBase(), s, s.facID, s.facToken, r.clk, r.win)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func mixed(t *target, o *options) (metrics, error) {
 	s.facilitatorConns = append(s.facilitatorConns, fac)
 	readers := r.readers()
 	all := append(append([]*conn{}, readers...), fac)
-	p0, _ := readProc(t.pid())
+	p0 := t.stats()
 	r.win.open(r.clk.now())
 
 	var sent atomic.Int64
@@ -161,7 +161,7 @@ func mixed(t *target, o *options) (metrics, error) {
 	for time.Now().Before(deadline) && countSeqs(all) < want {
 		time.Sleep(20 * time.Millisecond)
 	}
-	p1, _ := readProc(t.pid())
+	p1 := t.stats()
 	return mixedFigures(l, all, want, cores(p0, p1), errCount()), nil
 }
 

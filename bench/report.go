@@ -78,14 +78,17 @@ func (t table) values(w, v, key string) []float64 {
 func (t table) median(w, v, key string) float64 { return median(t.values(w, v, key)) }
 
 // ratio is the median over runs of (variant / baseline) within each run.
-func (t table) ratio(w, v, key string) float64 {
+func (t table) ratio(w, v, key string) float64 { return t.ratioTo(w, v, "baseline", key) }
+
+// ratioTo is the median over runs of (variant / ref) within each run.
+func (t table) ratioTo(w, v, ref, key string) float64 {
 	var rs []float64
 	for _, r := range t.res {
 		if r.Workload != w || r.Variant != v || r.Metrics == nil {
 			continue
 		}
 		for _, b := range t.res {
-			if b.Workload == w && b.Variant == "baseline" && b.Run == r.Run && b.Metrics != nil {
+			if b.Workload == w && b.Variant == ref && b.Run == r.Run && b.Metrics != nil {
 				rs = append(rs, ratio(r.Metrics[key], b.Metrics[key]))
 			}
 		}
@@ -182,6 +185,7 @@ func printReport(w io.Writer, o *options, variants []variant, res []result) {
 	printDetails(w, t, variants, have)
 	printRates(w, t, variants, have)
 	printTargets12(w, t, variants, have)
+	printTwoNodes(w, t, variants, have)
 }
 
 // printDetails lists the secondary figures of the steady workloads and the
@@ -268,4 +272,48 @@ func brief(w string, m metrics) string {
 		parts = append(parts, k+"="+fmtNum(m[k]))
 	}
 	return strings.Join(parts, " ")
+}
+
+// printTwoNodes compares the two-node variant (clients on the non-owner)
+// with one node on PostgreSQL and on SQLite, run by run, and shows each
+// node's CPU.
+func printTwoNodes(w io.Writer, t table, variants []variant, have map[string]bool) {
+	two := ""
+	for _, v := range variants {
+		if v.Nodes == 2 {
+			two = v.Name
+		}
+	}
+	if two == "" {
+		return
+	}
+	figs := []struct{ wl, key, label string }{
+		{"W1", "p50", "W1 fan-out p50 (ms)"}, {"W1", "p99", "W1 fan-out p99 (ms)"}, {"W1", "ack_p50", "W1 ack p50 (ms)"}, {"W1", "ack_p99", "W1 ack p99 (ms)"},
+		{"W2", "p50", "W2 fan-out p50 (ms)"}, {"W2", "p99", "W2 fan-out p99 (ms)"}, {"W2", "ack_p50", "W2 ack p50 (ms)"}, {"W2", "ack_p99", "W2 ack p99 (ms)"},
+		{"W3", "all_ms", "W3 paste, all delivered (ms)"},
+	}
+	fmt.Fprintf(w, "\nTwo nodes (%s: clients on node B, sessions owned by node A), against one node; ÷ is the median over runs of the ratio within each run:\n\n", two)
+	fmt.Fprintln(w, "| figure | baseline | rembuk | rembuk pg | 2 nodes | ÷ pg | ÷ SQLite | ÷ baseline | 2 nodes − pg |")
+	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, f := range figs {
+		if !have[f.wl] {
+			continue
+		}
+		v2, pg := t.median(f.wl, two, f.key), t.median(f.wl, "rembuk pg", f.key)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s× | %s× | %s× | %s |\n", f.label,
+			fmtNum(t.median(f.wl, "baseline", f.key)), fmtNum(t.median(f.wl, "rembuk", f.key)), fmtNum(pg), fmtNum(v2),
+			fmtNum(t.ratioTo(f.wl, two, "rembuk pg", f.key)), fmtNum(t.ratioTo(f.wl, two, "rembuk", f.key)),
+			fmtNum(t.ratio(f.wl, two, f.key)), fmtNum(v2-pg))
+	}
+	fmt.Fprintf(w, "\n| workload | CPU node A (owner) | CPU node B (clients) | both | rembuk pg |\n| --- | ---: | ---: | ---: | ---: |\n")
+	for _, wl := range []string{"W1", "W2"} {
+		if have[wl] {
+			fmt.Fprintf(w, "| %s (cores) | %s | %s | %s | %s |\n", wl, fmtNum(t.median(wl, two, "cpu_a")), fmtNum(t.median(wl, two, "cpu_b")),
+				fmtNum(t.median(wl, two, "cpu")), fmtNum(t.median(wl, "rembuk pg", "cpu")))
+		}
+	}
+	if have["W3"] {
+		fmt.Fprintf(w, "| W3 (ms of CPU for the paste) | %s | %s | %s | %s |\n", fmtNum(t.median("W3", two, "cpu_ms_a")), fmtNum(t.median("W3", two, "cpu_ms_b")),
+			fmtNum(t.median("W3", two, "cpu_ms")), fmtNum(t.median("W3", "rembuk pg", "cpu_ms")))
+	}
 }

@@ -17,20 +17,7 @@ import (
 // reached every reader and nobody was cut off; timings are printed, never
 // asserted (they belong to docs/performance.md, not to a test).
 func TestSmoke(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go toolchain to build the server with")
-	}
-	repo, err := findRepo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "rembuk")
-	build := exec.Command(goBin, "build", "-o", bin, ".")
-	build.Dir, build.Env = repo, append(os.Environ(), "CGO_ENABLED=1")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildServer(t)
 	rembuk, err := startTarget(&builds{rembuk: bin}, variant{Name: "rembuk", Kind: "rembuk"}, "")
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +37,26 @@ func TestSmoke(t *testing.T) {
 	for _, tg := range []*target{baseline, rembuk} {
 		t.Run(tg.v.Name, func(t *testing.T) { smoke(t, tg) })
 	}
+}
+
+// buildServer builds the server binary into a temporary folder.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go toolchain to build the server with")
+	}
+	repo, err := findRepo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "rembuk")
+	build := exec.Command(goBin, "build", "-o", bin, ".")
+	build.Dir, build.Env = repo, append(os.Environ(), "CGO_ENABLED=1")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 func smoke(t *testing.T, tg *target) {

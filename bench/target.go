@@ -22,6 +22,7 @@ type variant struct {
 	Kind    string // "baseline" or "rembuk"
 	FsyncUS int    // >0: run under the slowfsync shim
 	PG      bool   // on a fresh PostgreSQL database instead of a SQLite file
+	Nodes   int    // 2: two nodes on PostgreSQL and NATS, the clients on the non-owner (cluster.go)
 }
 
 // target is a running server process of one variant.
@@ -34,6 +35,10 @@ type target struct {
 	// closeFn stops an in-process server (the smoke test's baseline).
 	closeFn func()
 	dropDB  func() // drops the run's PostgreSQL database
+	// peer is node B of a two-node target: every client connects there,
+	// while the sessions are created (and owned) through this node, A.
+	peer  *target
+	dbURL string // the run's PostgreSQL database (two nodes)
 }
 
 var listenLine = regexp.MustCompile(`listening on (http://\S+)`)
@@ -46,6 +51,7 @@ type builds struct {
 	self    string
 	profDir string // when set, the Rembuk binary writes CPU profiles here
 	pg      string // the PostgreSQL server of the "rembuk pg" variant
+	broker  string // the NATS server of the "rembuk 2 nodes" variant
 }
 
 // startTarget starts a fresh server of v on 127.0.0.1:0 with an empty
@@ -79,6 +85,9 @@ func startTarget(b *builds, v variant, profName string) (t *target, err error) {
 				t.dropDB = drop
 			}
 		}()
+		if v.Nodes == 2 {
+			return startCluster(b, v, args, db, dir)
+		}
 		if b.profDir != "" && profName != "" {
 			args = append(args, "-cpuprofile", filepath.Join(b.profDir, profName+".cpu.pprof"),
 				"-memprofile", filepath.Join(b.profDir, profName+".mem.pprof"))
@@ -88,6 +97,12 @@ func startTarget(b *builds, v variant, profName string) (t *target, err error) {
 			cmd.Env = append(os.Environ(), "LD_PRELOAD="+b.shim, "SLOW_FSYNC_US="+strconv.Itoa(v.FsyncUS))
 		}
 	}
+	return launch(v, cmd, dir)
+}
+
+// launch starts a server process and waits for its first stdout line,
+// which names its address.
+func launch(v variant, cmd *exec.Cmd, dir string) (*target, error) {
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -97,7 +112,7 @@ func startTarget(b *builds, v variant, profName string) (t *target, err error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	t = &target{v: v, cmd: cmd, dir: dir, done: make(chan error, 1)}
+	t := &target{v: v, cmd: cmd, dir: dir, done: make(chan error, 1)}
 	lines := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -159,6 +174,9 @@ func (t *target) pid() int {
 
 // stop sends SIGTERM (the server's graceful shutdown), then kills after 8 s.
 func (t *target) stop() {
+	if t.peer != nil {
+		t.peer.stop()
+	}
 	if t.cmd == nil {
 		if t.closeFn != nil {
 			t.closeFn()
@@ -239,16 +257,20 @@ type rssSampler struct {
 	done chan int64
 }
 
-func sampleRSS(pid int) *rssSampler {
+func sampleRSS(pids ...int) *rssSampler {
 	s := &rssSampler{stop: make(chan struct{}), done: make(chan int64, 1)}
 	go func() {
 		var peak int64
 		tk := time.NewTicker(100 * time.Millisecond)
 		defer tk.Stop()
 		for {
-			if st, err := readProc(pid); err == nil && st.rssKB > peak {
-				peak = st.rssKB
+			var sum int64
+			for _, pid := range pids {
+				if st, err := readProc(pid); err == nil {
+					sum += st.rssKB
+				}
 			}
+			peak = max(peak, sum)
 			select {
 			case <-tk.C:
 			case <-s.stop:

@@ -65,7 +65,8 @@ func w3(t *target, o *options) (metrics, error) {
 	defer r.close()
 	readers := r.readers()
 	senders := readers[:25]
-	p0, _ := readProc(t.pid())
+	p0 := t.stats()
+	a0, b0 := t.nodeCPU()
 	r.win.open(r.clk.now())
 	start := r.clk.now()
 	var wg sync.WaitGroup
@@ -85,7 +86,8 @@ func w3(t *target, o *options) (metrics, error) {
 	wg.Wait()
 	expected := r.drain(30 * time.Second)
 	r.win.shut(r.clk.now())
-	p1, _ := readProc(t.pid())
+	p1 := t.stats()
+	a1, b1 := t.nodeCPU()
 	var last int64
 	for _, c := range readers {
 		last = max(last, c.last.Load())
@@ -94,6 +96,9 @@ func w3(t *target, o *options) (metrics, error) {
 	m["all_ms"] = float64(last-start) / 1e6
 	m["cpu"] = cores(p0, p1)
 	m["cpu_ms"] = p1.cpu*1000 - p0.cpu*1000 // server CPU time for the whole paste
+	if t.peer != nil {
+		m["cpu_ms_a"], m["cpu_ms_b"] = (a1-a0)*1000, (b1-b0)*1000
+	}
 	m["peak_rss_mb"] = float64(p1.peakKB) / 1024
 	return m, nil
 }
@@ -211,8 +216,8 @@ func w5(t *target, o *options) (metrics, error) {
 		return nil, err
 	}
 	time.Sleep(time.Second)
-	before, _ := readProc(t.pid())
-	if err := connectAll(t.base, ss, 0, clk, win); err != nil {
+	before := t.stats()
+	if err := connectAll(t.clientBase(), ss, 0, clk, win); err != nil {
 		closeAll(ss)
 		return nil, err
 	}
@@ -221,7 +226,7 @@ func w5(t *target, o *options) (metrics, error) {
 	// Let the Go runtimes of both servers return what the connect storm
 	// left above their heap goal (the scavenger works in the background).
 	time.Sleep(o.w5Settle)
-	after, _ := readProc(t.pid())
+	after := t.stats()
 	if o.profile != "" && t.v.Kind == "rembuk" {
 		t.cmd.Process.Signal(syscall.SIGUSR1) // profserver: heap profile of the live connections
 		time.Sleep(time.Second)

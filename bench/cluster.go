@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The two-node variant (-cluster): node A and node B of one cluster, on one
+// fresh PostgreSQL database and one NATS server. The workloads create the
+// sessions through A, whose rooms therefore load there and take the leases;
+// every client then connects to B, so each hello, command, ack and event
+// crosses the hop (B forwards to A over NATS, A's frames come back the same
+// way). docs/cluster.md, "Measured: two nodes".
+
+// Node names in the leases; the default (host:port) would be the same
+// 127.0.0.1:0 for both.
+const nodeA, nodeB = "bench-a", "bench-b"
+
+// startCluster starts node A and node B with args (the single node's) on
+// the run's database db.
+func startCluster(b *builds, v variant, args []string, db, dirA string) (*target, error) {
+	if b.broker == "" {
+		os.RemoveAll(dirA)
+		return nil, fmt.Errorf("%s: no broker", v.Name)
+	}
+	node := func(name, dir string) (*target, error) {
+		a := append(append([]string{}, args...), "-broker", b.broker, "-node-id", name)
+		return launch(v, exec.Command(b.rembuk, a...), dir)
+	}
+	a, err := node(nodeA, dirA)
+	if err != nil {
+		return nil, err
+	}
+	dirB, err := os.MkdirTemp("", "rembuk-bench-")
+	if err != nil {
+		a.stop()
+		return nil, err
+	}
+	if a.peer, err = node(nodeB, dirB); err != nil {
+		a.stop()
+		return nil, err
+	}
+	a.dbURL = db
+	return a, nil
+}
+
+// clientBase is where the participants connect: node B of two nodes, the
+// server itself otherwise.
+func (t *target) clientBase() string {
+	if t.peer != nil {
+		return t.peer.base
+	}
+	return t.base
+}
+
+// stats reads every server process of the target (A, then B), summed.
+func (t *target) stats() procStat {
+	st, _ := readProc(t.pid())
+	if t.peer != nil {
+		b, _ := readProc(t.peer.pid())
+		st.cpu += b.cpu
+		st.rssKB += b.rssKB
+		st.peakKB += b.peakKB
+	}
+	return st
+}
+
+// pids are the server processes of the target.
+func (t *target) pids() []int {
+	if t.peer != nil {
+		return []int{t.pid(), t.peer.pid()}
+	}
+	return []int{t.pid()}
+}
+
+// nodeCPU reads the CPU seconds used so far by node A and node B.
+func (t *target) nodeCPU() (a, b float64) {
+	if t.peer == nil {
+		return 0, 0
+	}
+	pa, _ := readProc(t.pid())
+	pb, _ := readProc(t.peer.pid())
+	return pa.cpu, pb.cpu
+}
+
+// checkOwners fails a two-node run whose sessions are not all owned by
+// node A: a client on their owner would not cross the hop.
+func checkOwners(t *target, ss []*session) error {
+	if t.peer == nil {
+		return nil
+	}
+	ids := make([]string, len(ss))
+	for i, s := range ss {
+		ids[i] = s.id
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := pgx.Connect(ctx, t.dbURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	var n int
+	err = c.QueryRow(ctx, `SELECT count(*) FROM session_leases WHERE session_id = ANY($1) AND node = $2 AND until > now()`,
+		ids, nodeA).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("reading the leases: %w", err)
+	}
+	if n != len(ss) {
+		return fmt.Errorf("%d of %d sessions are owned by node A", n, len(ss))
+	}
+	return nil
+}
+
+// natsServer is the nats-server this invocation started for -cluster.
+type natsServer struct {
+	cmd  *exec.Cmd
+	url  string
+	done chan struct{}
+}
+
+// startNATS runs nats-server on a free 127.0.0.1 port and waits until it
+// greets a client.
+func startNATS() (*natsServer, error) {
+	bin, err := exec.LookPath("nats-server")
+	if err != nil {
+		bin = "/usr/sbin/nats-server"
+		if _, err := os.Stat(bin); err != nil {
+			return nil, fmt.Errorf("-cluster needs nats-server (Debian package nats-server) or -broker nats://…")
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	host, port, _ := net.SplitHostPort(addr)
+	n := &natsServer{cmd: exec.Command(bin, "-a", host, "-p", port), url: "nats://" + addr, done: make(chan struct{})}
+	n.cmd.Stderr = os.Stderr
+	if err := n.cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { n.cmd.Wait(); close(n.done) }()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		select {
+		case <-n.done:
+			return nil, fmt.Errorf("nats-server exited at start")
+		default:
+		}
+		if natsGreets(addr) {
+			return n, nil
+		}
+	}
+	n.stop()
+	return nil, fmt.Errorf("nats-server did not greet within 15 s")
+}
+
+func (n *natsServer) stop() {
+	n.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-n.done:
+	case <-time.After(5 * time.Second):
+		n.cmd.Process.Kill()
+		<-n.done
+	}
+}
+
+// natsGreets reports whether a NATS server at addr sends its INFO line.
+func natsGreets(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	return err == nil && strings.HasPrefix(line, "INFO ")
+}
