@@ -186,6 +186,12 @@ func TestZIProgrammeFlow(t *testing.T) {
 	if pnames[0] != "Laporan-Monitoring-Rencana-Aksi.pdf" || pnames[len(pnames)-1] != "README.txt" {
 		t.Errorf("programme pack files %v", pnames)
 	}
+	// The monitoring session's own action plan names where and when the
+	// action was agreed (the first session's title and day), and its status.
+	agreed := ";" + first + ";" + started.In(time.FixedZone("WIB", 7*3600)).Format(time.DateOnly) + ";"
+	if csv := string(progFiles[order[1]+"/05-Rencana-Aksi.csv"]); !strings.Contains(csv, agreed) || !strings.Contains(csv, ";selesai;0;") || !strings.Contains(csv, report) {
+		t.Errorf("%s/05-Rencana-Aksi.csv lacks %q, the status selesai or the note:\n%s", order[1], agreed, csv)
+	}
 	readme := string(progFiles["README.txt"])
 	for _, w := range []string{"Laporan-Monitoring-Rencana-Aksi.pdf", order[0] + "/03-Notulen.pdf", order[0] + "/04-Dokumentasi/Foto-01.jpg", order[1] + "/05-Rencana-Aksi.pdf", "6. " + area} {
 		if !strings.Contains(readme, w) {
