@@ -127,6 +127,11 @@ type notOwnerError struct{ owner string }
 
 func (e *notOwnerError) Error() string { return "the session is owned by node " + e.owner }
 
+// Unwrap makes it, for a client, the unavailable it is (try again: the
+// request is forwarded or the lease changes hands), not an internal error
+// logged at every failover.
+func (e *notOwnerError) Unwrap() error { return errElsewhere }
+
 func isNotOwner(err error) bool {
 	var no *notOwnerError
 	return errors.As(err, &no)
