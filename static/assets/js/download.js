@@ -46,12 +46,16 @@ export async function downloadPack(url, token, onProgress) {
 }
 
 /** downloadFile fetches one file with the bearer token and saves it under the server's name. */
-export async function downloadFile(url, token) {
+export async function downloadFile(url, token, fallback = 'rembuk') {
   const res = await get(url, token);
-  const name = fileName(res.headers.get('Content-Disposition')) || 'rembuk';
+  const name = fileName(res.headers.get('Content-Disposition')) || fallback;
   saveBlob(await res.blob(), name);
   return name;
 }
+
+/** downloadMinutes fetches the minutes and saves them under the server's file name. */
+export const downloadMinutes = (id, token, format, lang) => downloadFile(
+  `/api/sessions/${encodeURIComponent(id)}/minutes?format=${encodeURIComponent(format)}&lang=${encodeURIComponent(lang)}`, token, `notulen.${format}`);
 
 async function get(url, token) {
   let res;

@@ -10,8 +10,8 @@ import { icon } from '../ui/icons.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { toast } from '../ui/toast.js';
 import { getProgramme, getRegister, rotateProgrammeKey, createProgrammeSession, getTemplates } from '../api.js';
-import { saveProgramme, getProgrammeInfo, saveSession, getSession, getMe, saveMe } from '../storage.js';
-import { appHeader } from './join.js';
+import { saveProgramme, getProgrammeInfo, getSession, getMe } from '../storage.js';
+import { appHeader, submitForm, openCreated } from './join.js';
 import { programmeLink } from './programme-new.js';
 import { downloadFile, downloadPack, packProgress } from '../download.js';
 
@@ -124,20 +124,7 @@ function newSessionCard(st, app, draw) {
     const body = { title: f.title.value.trim(), template: f.template.value, facilitatorName: f.facilitatorName.value.trim(),
       lang: document.documentElement.lang === 'en' ? 'en' : 'id' };
     if (!body.title || !body.facilitatorName) { form.reportValidity(); return; }
-    st.busy = true;
-    st.formError = '';
-    draw();
-    try {
-      const r = await createProgrammeSession(st.id, st.key, body);
-      saveMe({ name: body.facilitatorName, unit: me.unit || '' });
-      saveSession(r.id, { token: r.facilitatorToken, participantId: r.participantId, joinCode: r.joinCode, title: body.title, name: body.facilitatorName, role: 'facilitator' });
-      st.busy = false;
-      app.navigate('/s/' + encodeURIComponent(r.id));
-    } catch (e) {
-      st.busy = false;
-      st.formError = errorText(e.code);
-      draw();
-    }
+    await submitForm(st, 'formError', draw, app, async () => openCreated(await createProgrammeSession(st.id, st.key, body), body, me.unit || ''));
   };
   return h('section', { class: 'card', 'aria-labelledby': 'prog-new-sess-h' },
     h('h2', { class: 'card-title', id: 'prog-new-sess-h' }, icon('plus'), t('prog.newSession')),
