@@ -87,25 +87,7 @@ func TestPackDownload(t *testing.T) {
 		t.Errorf("the pack is named %q", name)
 	}
 
-	zr, err := zip.NewReader(bytes.NewReader(buf), int64(len(buf)))
-	if err != nil {
-		t.Fatalf("the pack is not a zip: %v", err)
-	}
-	var names []string
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
-		names = append(names, f.Name)
-		files[f.Name] = b
-	}
+	names, files := readZip(t, buf)
 	want := "01-Undangan.pdf 01-Undangan.docx 02-Daftar-Hadir.pdf 03-Notulen.pdf 03-Notulen.docx 04-Dokumentasi/Foto-01.jpg " +
 		"05-Rencana-Aksi.csv 05-Rencana-Aksi.pdf README.txt"
 	if got := strings.Join(names, " "); got != want {
