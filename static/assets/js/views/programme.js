@@ -13,7 +13,7 @@ import { getProgramme, getRegister, rotateProgrammeKey, createProgrammeSession, 
 import { saveProgramme, getProgrammeInfo, getSession, getMe } from '../storage.js';
 import { appHeader, submitForm, openCreated } from './join.js';
 import { programmeLink } from './programme-new.js';
-import { downloadFile, downloadPack, packProgress } from '../download.js';
+import { downloadFile, savePack, packProgress } from '../download.js';
 
 export function mountProgramme(root, id, app) {
   let key = '';
@@ -180,20 +180,7 @@ function regItem(it) {
 // and every session's pack, streamed, with its progress (download.js).
 function packCard(st, draw) {
   const prog = st.pack || (st.pack = { running: false, files: 0, total: 0, bytes: 0, name: '' });
-  const start = async () => {
-    if (prog.running) return;
-    Object.assign(prog, { running: true, files: 0, total: 0, bytes: 0, name: '' });
-    draw();
-    try {
-      const name = await downloadPack(`/api/programmes/${encodeURIComponent(st.id)}/pack`, st.key, (p) => { Object.assign(prog, p); draw(); });
-      toast(t('minutes.saved', { name }), 'ok');
-    } catch (e) {
-      toast(errorText(e.code), 'error');
-    } finally {
-      prog.running = false;
-      draw();
-    }
-  };
+  const start = () => savePack(prog, `/api/programmes/${encodeURIComponent(st.id)}/pack`, st.key, draw);
   const report = async (format) => {
     try {
       const name = await downloadFile(`/api/programmes/${encodeURIComponent(st.id)}/report?format=${format}`, st.key);
