@@ -39,22 +39,18 @@ func decodeBody(c *fiber.Ctx, v any) error {
 }
 
 type createRequest struct {
-	Title           string `json:"title"`
-	Template        string `json:"template"`
-	FacilitatorName string `json:"facilitatorName"`
-	Agenda          string `json:"agenda"`
-	Place           string `json:"place"`
-	Unit            string `json:"unit"`
-	ScheduledAt     string `json:"scheduledAt"`
-	Lang            string `json:"lang"`
-	Passcode        string `json:"passcode"`
-	TimeZone        string `json:"timeZone"`
-	City            string `json:"city"`
-	AcknowledgedBy  *struct {
-		Title string `json:"title"`
-		Name  string `json:"name"`
-		NIP   string `json:"nip"`
-	} `json:"acknowledgedBy"`
+	Title           string              `json:"title"`
+	Template        string              `json:"template"`
+	FacilitatorName string              `json:"facilitatorName"`
+	Agenda          string              `json:"agenda"`
+	Place           string              `json:"place"`
+	Unit            string              `json:"unit"`
+	ScheduledAt     string              `json:"scheduledAt"`
+	Lang            string              `json:"lang"`
+	Passcode        string              `json:"passcode"`
+	TimeZone        string              `json:"timeZone"`
+	City            string              `json:"city"`
+	AcknowledgedBy  *board.Acknowledger `json:"acknowledgedBy"`
 }
 
 func (s *Server) createSession(c *fiber.Ctx) error {
