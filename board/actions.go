@@ -66,6 +66,10 @@ type ActionOrigin struct {
 	SessionID    string `json:"sessionId"`
 	ActionID     string `json:"actionId"`
 	SessionTitle string `json:"sessionTitle"`
+	// SessionDate is that session's day (YYYY-MM-DD), so the monitoring
+	// session's own register still dates the agreement (tanggal_sumber);
+	// copies made before it existed have none.
+	SessionDate string `json:"sessionDate,omitempty"`
 }
 
 // StatusOf is the action's status; an action stored before statuses

@@ -245,7 +245,7 @@ func OpenActions(r Register, newID func() string) []Action {
 			continue
 		}
 		a := Action{ID: newID(), Text: it.Text, Owner: it.Owner, Due: it.Due, Area: it.Area, Status: it.Status, StatusAt: it.StatusAt,
-			Evidence: slices.Clone(it.Evidence), Origin: &ActionOrigin{SessionID: it.Source.ID, ActionID: it.ActionID, SessionTitle: it.Source.Title}}
+			Evidence: slices.Clone(it.Evidence), Origin: &ActionOrigin{SessionID: it.Source.ID, ActionID: it.ActionID, SessionTitle: it.Source.Title, SessionDate: it.Source.Date}}
 		for _, p := range it.Progress {
 			a.Progress = append(a.Progress, p.ProgressNote)
 		}

@@ -133,7 +133,7 @@ func TestBuildRegisterMergesMonitoring(t *testing.T) {
 
 	// A monitoring session starts with the open ones and closes one.
 	open := OpenActions(r, idGen("copy"))
-	if len(open) != 2 || open[0].Origin == nil || open[0].Origin.ActionID != late {
+	if len(open) != 2 || open[0].Origin == nil || open[0].Origin.ActionID != late || open[0].Origin.SessionDate != "2026-11-02" {
 		t.Fatalf("open actions: %+v", open)
 	}
 	m := zi(t, "m1", TemplateMonitoring)

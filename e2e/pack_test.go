@@ -1,16 +1,8 @@
 package e2e
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
-	"image"
 	"image/color"
-	"image/jpeg"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -30,19 +22,7 @@ func TestPackDownload(t *testing.T) {
 	addNote(t, fac, 1, "Antrean loket terlalu panjang")
 	fac.waitJS("the note is acked", noteShown("Antrean loket terlalu panjang"))
 
-	// A photo for 04-Dokumentasi.
-	img := image.NewRGBA(image.Rect(0, 0, 640, 480))
-	for x := 0; x < 640; x++ {
-		img.Set(x, x%480, color.RGBA{30, 90, 200, 255})
-	}
-	var jb bytes.Buffer
-	if err := jpeg.Encode(&jb, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	photo := filepath.Join(t.TempDir(), "rapat.jpg")
-	if err := os.WriteFile(photo, jb.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	photo := writeJPEG(t, color.RGBA{30, 90, 200, 255}) // for 04-Dokumentasi
 	fac.do("upload a photo", click(css(`[data-testid=tab-notes]`)), waitVisible(css(`[data-testid=photos]`)),
 		chromedp.SetUploadFiles(css(`[data-testid=photo-input]`), []string{photo}, chromedp.NodeReady))
 	fac.waitJS("the thumbnail shows", `document.querySelectorAll('.photo-grid li').length === 1`)
@@ -98,86 +78,25 @@ func TestPackDownload(t *testing.T) {
 		t.Errorf("README.txt:\n%s", readme)
 	}
 
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Skip("pdftotext not on PATH: the PDFs are not read")
-	}
-	dir := t.TempDir()
-	text := func(name string, pdf []byte) string {
-		p := filepath.Join(dir, strings.ReplaceAll(name, "/", "_")+".pdf")
-		if err := os.WriteFile(p, pdf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command(pdftotext, "-enc", "UTF-8", "-raw", p, "-").CombinedOutput()
-		if err != nil {
-			t.Fatalf("pdftotext %s: %v\n%s", name, err, out)
-		}
-		return strings.Join(strings.Fields(string(out)), " ")
-	}
 	for name, wants := range map[string][]string{
 		"01-Undangan.pdf":     {"Nomor : 005/UND/XII/2026", "Yth.", "Kepala Seksi Pelayanan", "Hari/Tanggal :", "WIB – selesai", "Kepala Balai,", "Dr. Ahmad Fauzi"},
 		"02-Daftar-Hadir.pdf": {"DAFTAR HADIR", title, "Budi Santoso"},
 		"03-Notulen.pdf":      {"NOTULEN", title, "Antrean loket terlalu panjang", "Dokumentasi", "Foto 1"},
 		"05-Rencana-Aksi.pdf": {"LAPORAN MONITORING RENCANA AKSI", "Rekapitulasi per Area Perubahan", "Jumlah 0 0 0 0"},
 	} {
-		got := text(name, files[name])
+		got := pdfText(t, name, files[name])
 		for _, w := range wants {
 			if !strings.Contains(got, w) {
 				t.Errorf("%s lacks %q:\n%s", name, w, got)
 			}
 		}
 	}
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		t.Skip("soffice not on PATH: the DOCX files are not opened")
-	}
-	var docs []string
-	for _, name := range []string{"01-Undangan.docx", "03-Notulen.docx"} {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, files[name], 0o644); err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, p)
-	}
-	out := filepath.Join(dir, "converted")
-	args := append([]string{"--headless", "--norestore", "-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--convert-to", "pdf", "--outdir", out}, docs...)
-	if b, err := exec.Command(soffice, args...).CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, b)
-	}
+	docx := openDocx(t, map[string][]byte{"01-Undangan": files["01-Undangan.docx"], "03-Notulen": files["03-Notulen.docx"]})
 	for name, want := range map[string]string{"01-Undangan": "Dr. Ahmad Fauzi", "03-Notulen": "Antrean loket terlalu panjang"} {
-		pdf, err := os.ReadFile(filepath.Join(out, name+".pdf"))
-		if err != nil {
-			t.Fatalf("%s.docx did not open in LibreOffice: %v", name, err)
-		}
-		if got := text(name+"-docx", pdf); !strings.Contains(got, want) {
-			t.Errorf("%s.docx as LibreOffice reads it lacks %q:\n%s", name, want, got)
+		if !strings.Contains(docx[name], want) {
+			t.Errorf("%s.docx as LibreOffice reads it lacks %q:\n%s", name, want, docx[name])
 		}
 	}
-}
-
-// readZip returns a zip's file names in order and their contents.
-func readZip(t *testing.T, buf []byte) ([]string, map[string][]byte) {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(buf), int64(len(buf)))
-	if err != nil {
-		t.Fatalf("not a zip: %v", err)
-	}
-	var names []string
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
-		names = append(names, f.Name)
-		files[f.Name] = b
-	}
-	return names, files
 }
 
 // TestProgrammePackDownload: from the programme page, whoever holds the
@@ -235,24 +154,11 @@ func TestProgrammePackDownload(t *testing.T) {
 	if names[0] != "Laporan-Monitoring-Rencana-Aksi.pdf" || dir == "" || names[len(names)-1] != "README.txt" {
 		t.Fatalf("files %v", names)
 	}
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Skip("pdftotext not on PATH: the PDFs are not read")
-	}
-	tmp := t.TempDir()
 	for n, wants := range map[string][]string{
 		"Laporan-Monitoring-Rencana-Aksi.pdf": {"KEMENTERIAN PERUMAHAN DAN KAWASAN PERMUKIMAN", "LAPORAN MONITORING RENCANA AKSI", "Sosialisasi pengendalian gratifikasi", "(terlambat)"},
 		dir + "01-Undangan.pdf":               {"Ketua Tim Pembangunan Zona Integritas,", "Dr. Ahmad Fauzi"},
 	} {
-		p := filepath.Join(tmp, strings.ReplaceAll(n, "/", "_"))
-		if err := os.WriteFile(p, files[n], 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command(pdftotext, "-enc", "UTF-8", "-raw", p, "-").CombinedOutput()
-		if err != nil {
-			t.Fatalf("pdftotext %s: %v", n, err)
-		}
-		text := strings.Join(strings.Fields(string(out)), " ")
+		text := pdfText(t, n, files[n])
 		for _, w := range wants {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s lacks %q:\n%s", n, w, text)

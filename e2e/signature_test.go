@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -39,44 +38,7 @@ func TestSignAttendanceOnPhone(t *testing.T) {
 	}
 	par.do("NIP and jabatan", typeInto(css(`[data-testid=sign-nip]`), "19850312 201001 2 004"), typeInto(css(`[data-testid=sign-jabatan]`), "Analis Pelayanan"))
 
-	type rect struct{ X, Y, W, H float64 }
-	r := eval[rect](par, `(() => { const r = document.querySelector('[data-testid=sign-pad]').getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; })()`)
-	at := func(fx, fy float64) (float64, float64) { return r.X + fx*r.W, r.Y + fy*r.H }
-	// A finger draws a zigzag…
-	touch := func(typ input.DispatchTouchEventType, pts ...*input.TouchPoint) {
-		t.Helper()
-		if pts == nil {
-			pts = []*input.TouchPoint{}
-		}
-		if _, err := chromedp.Call(par.ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: pts}); err != nil {
-			t.Fatalf("touch %s: %v", typ, err)
-		}
-	}
-	x, y := at(0.1, 0.7)
-	touch(input.DispatchTouchEventTypeTouchStart, &input.TouchPoint{X: x, Y: y})
-	for i := 1; i <= 8; i++ {
-		fy := 0.7
-		if i%2 == 1 {
-			fy = 0.3
-		}
-		x, y = at(0.1+float64(i)*0.05, fy)
-		touch(input.DispatchTouchEventTypeTouchMove, &input.TouchPoint{X: x, Y: y})
-	}
-	touch(input.DispatchTouchEventTypeTouchEnd)
-	// …and the mouse (or a pen) underlines it.
-	mouse := func(typ input.DispatchMouseEventType, fx, fy float64, buttons int64) {
-		t.Helper()
-		x, y := at(fx, fy)
-		if _, err := chromedp.Call(par.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: typ, X: x, Y: y, Button: input.MouseButtonLeft, Buttons: buttons, ClickCount: 1}); err != nil {
-			t.Fatalf("mouse %s: %v", typ, err)
-		}
-	}
-	mouse(input.DispatchMouseEventTypeMousePressed, 0.55, 0.8, 1)
-	for i := 1; i <= 5; i++ {
-		mouse(input.DispatchMouseEventTypeMouseMoved, 0.55+float64(i)*0.07, 0.8-float64(i)*0.02, 1)
-	}
-	mouse(input.DispatchMouseEventTypeMouseReleased, 0.9, 0.7, 0)
-	par.waitJS("two strokes drawn", `+document.querySelector('[data-testid=sign-pad]').dataset.points >= 10 && !document.querySelector('[data-testid=sign-undo]').disabled`)
+	drawSignature(t, par) // a finger draws a zigzag, the mouse (or a pen) underlines it
 	par.shot("01-signed")
 	par.do("save", click(css(`[data-testid=sign-save]`)), waitGone(css(`[data-testid=sign-dialog]`)))
 

@@ -151,7 +151,7 @@ func SessionRegister(st *board.State, opts Options) Register {
 		it := RegisterItem{Text: a.Text, Owner: a.Owner, Due: a.Due, Source: st.Session.Title, SourceDate: day,
 			Status: a.StatusOf(), AreaNo: board.AreaNo(st.AreaOf(a)), Evidence: a.Evidence}
 		if a.Origin != nil && a.Origin.SessionTitle != "" {
-			it.Source, it.SourceDate = a.Origin.SessionTitle, "" // agreed in an earlier session of the programme
+			it.Source, it.SourceDate = a.Origin.SessionTitle, a.Origin.SessionDate // agreed in an earlier session of the programme
 		}
 		for _, pn := range a.Progress {
 			it.Progress = append(it.Progress, progressNote(pn, ""))

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 )
 
 // Broker is what several nodes need between them: request/reply to the node
@@ -28,10 +27,4 @@ type Broker interface {
 // NoResponders is satisfied by a Request error when nobody listened.
 type NoResponders interface {
 	NoResponders() bool
-}
-
-// isNoResponders reports whether err says nobody listens on the subject.
-func isNoResponders(err error) bool {
-	var nr NoResponders
-	return errors.As(err, &nr) && nr.NoResponders()
 }

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"rembuk/board"
 )
 
@@ -82,6 +84,8 @@ type cluster struct {
 	closing bool
 
 	inc      uint64 // this run of the node: links and rids are per run
+	key      string // marks requests this node forwards to its own handlers (cluster_http.go)
+	handler  fasthttp.RequestHandler
 	nextRID  atomic.Uint64
 	unsubMe  func() error
 	stop     chan struct{}
@@ -95,12 +99,13 @@ func newCluster(srv *Server, cfg ClusterConfig) *cluster {
 	cfg.defaults()
 	return &cluster{srv: srv, cfg: cfg, log: srv.log.With("node", cfg.NodeID),
 		owned: map[string]*ownership{}, proxies: map[string]*proxy{}, conns: map[*client]*proxy{},
-		stop: make(chan struct{}), inc: newLinkID()}
+		stop: make(chan struct{}), inc: newLinkID(), key: newForwardKey()}
 }
 
 // start subscribes to this node's frames and starts renewing leases.
 func (c *cluster) start() error {
 	c.lastOK.Store(c.srv.now().UnixNano())
+	c.handler = c.srv.app.Handler() // the routes are in place: requests forwarded here run through them
 	if b := c.cfg.Broker; b != nil {
 		unsub, err := b.Subscribe(nodeSubject(c.cfg.NodeID), func(d []byte, _ func([]byte) error) { c.onLink(d) })
 		if err != nil {
@@ -121,6 +126,11 @@ func nodeSubject(node string) string   { return "rembuk.node." + node }
 type notOwnerError struct{ owner string }
 
 func (e *notOwnerError) Error() string { return "the session is owned by node " + e.owner }
+
+// Unwrap makes it, for a client, the unavailable it is (try again: the
+// request is forwarded or the lease changes hands), not an internal error
+// logged at every failover.
+func (e *notOwnerError) Unwrap() error { return errElsewhere }
 
 func isNotOwner(err error) bool {
 	var no *notOwnerError

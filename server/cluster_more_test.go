@@ -201,3 +201,42 @@ func TestClusterRemovedOnOtherNode(t *testing.T) {
 		t.Fatalf("lease %s@%d after the removal, want a@%d", owner, e, epoch)
 	}
 }
+
+// Rejoining from a second device through a node that does not own the
+// session: the request, the facilitator's list and decision, the pickup
+// and a device link all reach the owner's room, and the approved token
+// works on that node.
+func TestClusterRejoinOnOtherNode(t *testing.T) {
+	tc := startCluster(t, 2, 2*time.Second)
+	a, b := tc.nodes[0], tc.nodes[1]
+	s := a.create("masalah-inovasi")
+	a.connect(s.ID, s.FacilitatorToken, nil)
+	siti := b.join(s.JoinCode, "Siti")
+	var ask struct{ SessionID, RequestID string }
+	if st := b.do("POST", "/api/rejoin", "", map[string]any{"code": s.JoinCode, "name": "siti"}, &ask); st != 201 || ask.RequestID == "" {
+		t.Fatalf("rejoin request on b: %d %+v", st, ask)
+	}
+	var list struct{ Requests []map[string]any }
+	if st := b.do("GET", "/api/sessions/"+s.ID+"/rejoin", s.FacilitatorToken, nil, &list); st != 200 || len(list.Requests) != 1 {
+		t.Fatalf("requests listed on b: %d %+v", st, list)
+	}
+	if st := b.do("POST", "/api/sessions/"+s.ID+"/rejoin/"+ask.RequestID, s.FacilitatorToken, map[string]any{"approve": true}, nil); st != 200 {
+		t.Fatalf("approval on b: %d", st)
+	}
+	var got struct{ Status, ParticipantID, Token string }
+	if st := b.do("GET", "/api/sessions/"+s.ID+"/rejoin/"+ask.RequestID, "", nil, &got); st != 200 || got.Status != "approved" || got.ParticipantID != siti.ParticipantID {
+		t.Fatalf("pickup on b: %d %+v", st, got)
+	}
+	b.connect(s.ID, got.Token, nil)
+	var link struct{ Secret string }
+	if st := b.do("POST", "/api/sessions/"+s.ID+"/devices", siti.Token, nil, &link); st != 201 || link.Secret == "" {
+		t.Fatalf("device link on b: %d", st)
+	}
+	var claim struct{ ParticipantID, Token string }
+	if st := b.do("POST", "/api/sessions/"+s.ID+"/devices/claim", "", map[string]any{"secret": link.Secret}, &claim); st != 201 || claim.ParticipantID != siti.ParticipantID {
+		t.Fatalf("claim on b: %d %+v", st, claim)
+	}
+	if got := tc.owner(s.ID); got != "a" {
+		t.Fatalf("owner %q, want a throughout", got)
+	}
+}

@@ -207,6 +207,8 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 	case kindPhotos:
 		o.c.srv.hub.sendLocal(ctx, o.id, photosMsg{count: req.Count})
 		return cmdResponse{}
+	case kindRaw:
+		return o.serveForwarded(req)
 	case kindStop:
 		o.c.srv.hub.sendLocal(ctx, o.id, stopMsg{})
 		return cmdResponse{}

@@ -51,7 +51,10 @@ func (p *proxy) recoverLoop(done chan struct{}) {
 		}
 		p.expire()
 		// Does anyone serve the session? Then attach there again.
-		ctx, cancel := context.WithTimeout(context.Background(), p.c.cfg.RequestTimeout)
+		// A live owner answers a beat at once; a frozen one is given two
+		// retries, not a whole request's time, so the lease is tried
+		// about every Retry once it may have expired.
+		ctx, cancel := context.WithTimeout(context.Background(), min(p.c.cfg.RequestTimeout, 2*p.c.cfg.Retry))
 		rids, max := p.rids()
 		resp, err := p.raw(ctx, cmdRequest{Kind: kindBeat, RIDs: rids, MaxRID: max})
 		cancel()
@@ -208,44 +211,66 @@ func (c *cluster) probeLocal(id string) error {
 
 // takeOver moves the proxy's connections to the room this node now owns:
 // each resumes after its last seq, then its unanswered commands are
-// decided here (refs make a resent one answer as the first time).
+// decided here (refs make a resent one answer as the first time). Until a
+// connection is attached here its commands wait with the proxy, so none
+// is answered before the events it follows.
 func (p *proxy) takeOver() {
 	p.mu.Lock()
 	p.gone = true
 	conns := make([]*thinConn, 0, len(p.conns))
 	for _, tc := range p.conns {
+		tc.rid, tc.partial = 0, nil // commands queue meanwhile; frames from the old owner are dropped
 		conns = append(conns, tc)
 	}
-	p.conns, p.byRID = map[*client]*thinConn{}, map[uint64]*thinConn{}
+	p.byRID = map[uint64]*thinConn{}
 	p.mu.Unlock()
 	p.c.mu.Lock()
 	if p.c.proxies[p.id] == p {
 		delete(p.c.proxies, p.id)
 	}
-	for _, tc := range conns {
-		delete(p.c.conns, tc.cl)
-	}
 	p.c.mu.Unlock()
 	p.c.log.Info("took over a session", "session", p.id, "connections", len(conns))
 	for _, tc := range conns {
+		p.mu.Lock()
+		if p.conns[tc.cl] != tc {
+			p.mu.Unlock()
+			continue // closed meanwhile
+		}
 		var since *int64
 		if tc.lastSeq >= 0 {
 			s := tc.lastSeq
 			since = &s
 		}
-		p.mu.Lock()
 		resume := tc.welcomed
 		p.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
 		reply := make(chan error, 1)
 		if err := p.c.srv.hub.callLocal(ctx, p.id, attachMsg{tokenHash: tc.token, since: since, progress: tc.progress, resume: resume, cl: tc.cl, reply: reply}, reply); err != nil {
 			cancel()
+			p.forget(tc)
 			code, msg := safeError(p.c.log, err)
 			tc.cl.out.push(encodeError("", code, msg))
 			tc.cl.out.close(closeTryLater, code)
 			continue
 		}
-		for _, pc := range tc.pending {
+		// Attached here: from now on its messages go to the room directly.
+		p.c.mu.Lock()
+		p.mu.Lock()
+		still := p.conns[tc.cl] == tc
+		delete(p.conns, tc.cl)
+		if p.c.conns[tc.cl] == p {
+			delete(p.c.conns, tc.cl)
+		}
+		pending := tc.pending
+		tc.pending = nil
+		p.mu.Unlock()
+		p.c.mu.Unlock()
+		if !still {
+			p.c.srv.hub.sendLocal(ctx, p.id, detachMsg{cl: tc.cl}) // it closed while attaching
+			cancel()
+			continue
+		}
+		for _, pc := range pending {
 			var cmd board.Command
 			if json.Unmarshal(pc.raw, &cmd) == nil {
 				p.c.srv.hub.sendLocal(ctx, p.id, commandMsg{cl: tc.cl, cmd: cmd})

@@ -237,12 +237,15 @@ func TestClusterForwardedClient(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		ack := cp.ack("note.add", "p"+string(rune('0'+i)), map[string]any{"columnId": col, "text": "catatan dari node b"})
 		fac.ack("note.add", "f"+string(rune('0'+i)), map[string]any{"columnId": col, "text": "catatan fasilitator"})
-		last = num(ack["seq"]) + 1
+		last = num(ack["seq"])
 	}
 	// The HTTP fallback on b is forwarded too.
 	var httpAck map[string]any
 	if st := b.do("POST", "/api/sessions/"+s.ID+"/commands", p.Token, map[string]any{"type": "note.add", "ref": "h1", "columnId": col, "text": "lewat HTTP"}, &httpAck); st != 200 || httpAck["type"] != "ack" {
 		t.Fatalf("forwarded HTTP command: %d %v", st, httpAck)
+	}
+	if num(httpAck["seq"]) <= last {
+		t.Fatalf("forwarded HTTP command acked at seq %v, after the socket's %d", httpAck["seq"], last)
 	}
 	last = num(httpAck["seq"])
 	var board map[string]any

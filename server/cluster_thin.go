@@ -115,6 +115,8 @@ func (p *proxy) send(ctx context.Context, m any) error {
 	case stopMsg:
 		_, err := p.request(ctx, cmdRequest{Kind: kindStop})
 		return err
+	case roomFn:
+		return &remoteRoomError{id: p.id}
 	}
 	return errNotRoutable
 }

@@ -28,6 +28,7 @@ const (
 	kindPhotos = "photos" // the session's photos changed
 	kindStop   = "stop"   // the session was deleted
 	kindBeat   = "beat"   // the thin node is alive and holds these connections
+	kindRaw    = "raw"    // an HTTP request whose handler calls the room with a closure (cluster_http.go)
 )
 
 // cmdRequest is one request to a session's owner.
@@ -46,18 +47,26 @@ type cmdRequest struct {
 	Count    int                `json:"count,omitempty"`
 	RIDs     []uint64           `json:"rids,omitempty"` // beat: the connections the thin node holds
 	MaxRID   uint64             `json:"max,omitempty"`  // beat: RIDs lists every connection up to this one
+	Method   string             `json:"m,omitempty"`    // raw: the HTTP request
+	URI      string             `json:"u,omitempty"`
+	Headers  map[string]string  `json:"h,omitempty"`
+	Body     []byte             `json:"b,omitempty"`
+	Addr     string             `json:"a,omitempty"` // raw: the client's address, for its limits
 }
 
 // cmdResponse answers a cmdRequest.
 type cmdResponse struct {
-	Code    string   `json:"code,omitempty"` // an error's contract code ("" when none)
-	Message string   `json:"msg,omitempty"`
-	PID     string   `json:"pid,omitempty"`  // attach: the participant
-	Frame   []byte   `json:"f,omitempty"`    // http: the ack or error frame
-	Online  []string `json:"on,omitempty"`   // view: who is online
-	Unknown []uint64 `json:"unk,omitempty"`  // beat: connections the owner does not hold
-	Link    uint64   `json:"link,omitempty"` // beat: the link to the node, and the last seq sent on it
-	Seq     uint64   `json:"seq,omitempty"`
+	Code    string            `json:"code,omitempty"` // an error's contract code ("" when none)
+	Message string            `json:"msg,omitempty"`
+	PID     string            `json:"pid,omitempty"`  // attach: the participant
+	Frame   []byte            `json:"f,omitempty"`    // http: the ack or error frame
+	Online  []string          `json:"on,omitempty"`   // view: who is online
+	Unknown []uint64          `json:"unk,omitempty"`  // beat: connections the owner does not hold
+	Link    uint64            `json:"link,omitempty"` // beat: the link to the node, and the last seq sent on it
+	Seq     uint64            `json:"seq,omitempty"`
+	Status  int               `json:"st,omitempty"` // raw: the HTTP answer
+	Headers map[string]string `json:"h,omitempty"`
+	Body    []byte            `json:"b,omitempty"`
 }
 
 // errUnknownConn answers a cmd for a connection the owner does not hold

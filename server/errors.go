@@ -64,6 +64,14 @@ func safeError(log *slog.Logger, err error) (code, msg string) {
 
 // writeError answers an HTTP request with the contract's error.
 func (s *Server) writeError(c *fiber.Ctx, err error) error {
+	if rr := (*remoteRoomError)(nil); s.cluster != nil && errors.As(err, &rr) {
+		return s.cluster.forwardHTTP(c, rr.id)
+	}
+	return s.writeErrorBody(c, err)
+}
+
+// writeErrorBody answers err as the contract's error body.
+func (s *Server) writeErrorBody(c *fiber.Ctx, err error) error {
 	setSecurityHeaders(c)
 	var fe *fiber.Error
 	if errors.As(err, &fe) && fe.Code == fiber.StatusRequestEntityTooLarge && isPhotoUpload(c) {

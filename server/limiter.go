@@ -15,6 +15,9 @@ import (
 // a client pick a new address for every try. Fiber's c.IP() takes the
 // first entry.
 func (s *Server) clientAddr(c *fiber.Ctx) string {
+	if a, ok := s.forwardedAddr(c); ok {
+		return a // forwarded by another node of the cluster (cluster_http.go)
+	}
 	if len(s.cfg.TrustedProxies) > 0 && c.IsProxyTrusted() {
 		h := c.Get(fiber.HeaderXForwardedFor)
 		if i := strings.LastIndexByte(h, ','); i >= 0 {

@@ -127,11 +127,6 @@ func New(cfg Config) *Server {
 		s.cluster = newCluster(s, cfg.Cluster)
 	}
 	s.hub = newHub(roomDeps{store: cfg.Store, now: s.now, newID: s.newID, log: s.log, idle: cfg.RoomIdle, commands: s.commands, cluster: s.cluster})
-	if s.cluster != nil {
-		if err := s.cluster.start(); err != nil {
-			s.log.Error("joining the cluster", "err", err)
-		}
-	}
 	s.app = fiber.New(fiber.Config{
 		AppName: "rembuk",
 		// A photo's limit; smallBodies keeps board.MaxRequestBody on
@@ -150,6 +145,12 @@ func New(cfg Config) *Server {
 		ProxyHeader:                  proxyHeader(cfg.TrustedProxies),
 	})
 	s.routes()
+	// After the routes: requests other nodes forward run through them.
+	if s.cluster != nil {
+		if err := s.cluster.start(); err != nil {
+			s.log.Error("joining the cluster", "err", err)
+		}
+	}
 	return s
 }
 
