@@ -111,12 +111,7 @@ func settingsUpdate(x *exec) (string, any, error) {
 	// carries them all), so they count as revealed: a later round must not
 	// hide them again.
 	if !st.PrivateBrainstorm && before.PrivateBrainstorm {
-		for _, n := range x.s.Notes {
-			if !n.Revealed {
-				n.Revealed = true
-				x.s.putNote(n)
-			}
-		}
+		x.s.revealNotes()
 	}
 	x.s.Session.Settings = st
 	x.s.putSession()
@@ -136,31 +131,30 @@ func settingsUpdate(x *exec) (string, any, error) {
 	return "settings.changed", data, nil
 }
 
-func (s *State) noteValues() []Note {
-	ns := s.SortedNotes()
-	out := make([]Note, len(ns))
-	for i, n := range ns {
-		out[i] = *n
+func (s *State) noteValues() []Note   { return values(s.SortedNotes()) }
+func (s *State) groupValues() []Group { return values(s.SortedGroups()) }
+
+// values copies the values ps point to.
+func values[T any](ps []*T) []T {
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
 	}
 	return out
 }
 
-func (s *State) groupValues() []Group {
-	gs := s.SortedGroups()
-	out := make([]Group, len(gs))
-	for i, g := range gs {
-		out[i] = *g
+// revealNotes marks every note revealed.
+func (s *State) revealNotes() {
+	for _, n := range s.Notes {
+		if !n.Revealed {
+			n.Revealed = true
+			s.putNote(n)
+		}
 	}
-	return out
 }
 
 func notesReveal(x *exec) (string, any, error) {
-	for _, n := range x.s.Notes {
-		if !n.Revealed {
-			n.Revealed = true
-			x.s.putNote(n)
-		}
-	}
+	x.s.revealNotes()
 	x.s.Session.Revealed = true
 	x.s.putSession()
 	return "notes.revealed", NotesData{Revealed: true, Notes: x.s.noteValues()}, nil

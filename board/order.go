@@ -5,45 +5,39 @@ import "sort"
 // The orders in which the board is shown: one place, so the page, the
 // snapshot and the minutes list things alike.
 
-// SortedColumns returns the columns in board order.
-func (s *State) SortedColumns() []*Column {
-	out := make([]*Column, 0, len(s.Columns))
-	for _, c := range s.Columns {
-		out = append(out, c)
+// sorted returns the values of m ordered by less.
+func sorted[T any](m map[string]*T, less func(a, b *T) bool) []*T {
+	out := make([]*T, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Position != out[j].Position {
-			return out[i].Position < out[j].Position
-		}
-		return out[i].ID < out[j].ID
-	})
+	sort.Slice(out, func(i, j int) bool { return less(out[i], out[j]) })
 	return out
 }
 
-// SortedGroups returns the groups by column order, then position.
-func (s *State) SortedGroups() []*Group {
-	out := make([]*Group, 0, len(s.Groups))
-	for _, g := range s.Groups {
-		out = append(out, g)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+// SortedColumns returns the columns in board order.
+func (s *State) SortedColumns() []*Column {
+	return sorted(s.Columns, func(a, b *Column) bool {
 		if a.Position != b.Position {
 			return a.Position < b.Position
 		}
 		return a.ID < b.ID
 	})
-	return out
+}
+
+// SortedGroups returns the groups by column order, then position.
+func (s *State) SortedGroups() []*Group {
+	return sorted(s.Groups, func(a, b *Group) bool {
+		if a.Position != b.Position {
+			return a.Position < b.Position
+		}
+		return a.ID < b.ID
+	})
 }
 
 // SortedNotes returns the notes by position, then creation.
 func (s *State) SortedNotes() []*Note {
-	out := make([]*Note, 0, len(s.Notes))
-	for _, n := range s.Notes {
-		out = append(out, n)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	return sorted(s.Notes, func(a, b *Note) bool {
 		if a.Position != b.Position {
 			return a.Position < b.Position
 		}
@@ -52,42 +46,26 @@ func (s *State) SortedNotes() []*Note {
 		}
 		return a.ID < b.ID
 	})
-	return out
 }
 
 // SortedParticipants returns participants in join order.
 func (s *State) SortedParticipants() []*Participant {
-	out := make([]*Participant, 0, len(s.Participants))
-	for _, p := range s.Participants {
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].JoinedAt.Equal(out[j].JoinedAt) {
-			return out[i].JoinedAt.Before(out[j].JoinedAt)
+	return sorted(s.Participants, func(a, b *Participant) bool {
+		if !a.JoinedAt.Equal(b.JoinedAt) {
+			return a.JoinedAt.Before(b.JoinedAt)
 		}
-		return out[i].ID < out[j].ID
+		return a.ID < b.ID
 	})
-	return out
 }
 
 // SortedLinks returns links in a stable order.
 func (s *State) SortedLinks() []*Link {
-	out := make([]*Link, 0, len(s.Links))
-	for _, l := range s.Links {
-		out = append(out, l)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	return sorted(s.Links, func(a, b *Link) bool { return a.ID < b.ID })
 }
 
 // SortedActions returns actions by deadline, then text.
 func (s *State) SortedActions() []*Action {
-	out := make([]*Action, 0, len(s.Actions))
-	for _, a := range s.Actions {
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	return sorted(s.Actions, func(a, b *Action) bool {
 		if a.Due != b.Due {
 			return a.Due < b.Due
 		}
@@ -96,20 +74,14 @@ func (s *State) SortedActions() []*Action {
 		}
 		return a.ID < b.ID
 	})
-	return out
 }
 
 // SortedRecords returns records by time written.
 func (s *State) SortedRecords() []*Record {
-	out := make([]*Record, 0, len(s.Records))
-	for _, r := range s.Records {
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].At.Equal(out[j].At) {
-			return out[i].At.Before(out[j].At)
+	return sorted(s.Records, func(a, b *Record) bool {
+		if !a.At.Equal(b.At) {
+			return a.At.Before(b.At)
 		}
-		return out[i].TargetID < out[j].TargetID
+		return a.TargetID < b.TargetID
 	})
-	return out
 }

@@ -156,9 +156,8 @@ type OutEvent struct {
 // Project returns ev as viewers of class c receive it.
 func (s *State) Project(ev *Event, c Class) OutEvent {
 	out := OutEvent{Type: "event", Seq: ev.Seq, Event: ev.Name}
-	if c.Actor && ev.ActorID != "" {
-		a := ev.ActorID
-		out.ActorID = &a
+	if c.Actor {
+		out.ActorID = orNull(ev.ActorID)
 	}
 	switch d := ev.Data.(type) {
 	case NoteData:

@@ -220,12 +220,8 @@ func (s *State) noteView(n *Note, text, author, unit bool, w Withheld, u *units,
 	if !text {
 		return HiddenNote{ID: n.ID, ColumnID: n.ColumnID, Hidden: true}
 	}
-	v := NoteView{ID: n.ID, ColumnID: n.ColumnID, Text: n.Text, Color: n.Color, Position: n.Position,
+	v := NoteView{ID: n.ID, ColumnID: n.ColumnID, GroupID: orNull(n.GroupID), Text: n.Text, Color: n.Color, Position: n.Position,
 		Votes: n.Votes, USG: n.USG, APKL: s.apklView(n.ID), Private: s.Session.Settings.PrivateBrainstorm && !s.revealed(n), Anonymous: s.stamped(n)}
-	if n.GroupID != "" {
-		g := n.GroupID
-		v.GroupID = &g
-	}
 	if author {
 		id, name := n.AuthorID, n.AuthorName
 		v.AuthorID, v.AuthorName = &id, &name
@@ -269,12 +265,15 @@ type RecordView struct {
 }
 
 func recordView(r *Record) RecordView {
-	v := RecordView{Text: r.Text, At: r.At}
-	if r.TargetID != "" {
-		t := r.TargetID
-		v.TargetID = &t
+	return RecordView{TargetID: orNull(r.TargetID), Text: r.Text, At: r.At}
+}
+
+// orNull is s, or JSON's null for "".
+func orNull(s string) *string {
+	if s == "" {
+		return nil
 	}
-	return v
+	return &s
 }
 
 // ActionView is an action with a null target when it has none.
@@ -296,13 +295,8 @@ type ActionView struct {
 }
 
 func actionView(a *Action) ActionView {
-	v := ActionView{ID: a.ID, Text: a.Text, Owner: a.Owner, Due: a.Due, Done: a.Done,
+	return ActionView{ID: a.ID, Text: a.Text, Owner: a.Owner, Due: a.Due, TargetID: orNull(a.TargetID), Done: a.Done,
 		Status: a.Status, Area: a.Area, StatusAt: a.StatusAt, Progress: a.Progress, Evidence: a.Evidence, Origin: a.Origin}
-	if a.TargetID != "" {
-		t := a.TargetID
-		v.TargetID = &t
-	}
-	return v
 }
 
 // ParticipantView is a participant as everyone may see them.

@@ -153,13 +153,22 @@ func zoneOf(session, opt string) (string, *time.Location) {
 
 // longDate writes a date out as officials do: "Jumat, 27 November 2026".
 func (l *Labels) longDate(t time.Time) string {
-	return l.Days[t.Weekday()] + ", " + strconv.Itoa(t.Day()) + " " + l.Months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	return l.Days[t.Weekday()] + ", " + l.dayDate(t)
 }
 
 // dayDate writes a date without its weekday, as the place-and-date line
 // above signatures does: "10 Desember 2026".
 func (l *Labels) dayDate(t time.Time) string {
 	return strconv.Itoa(t.Day()) + " " + l.Months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
+// shortDate writes a YYYY-MM-DD date out without its weekday; anything
+// else as it is.
+func (l *Labels) shortDate(s string) string {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return l.dayDate(t)
+	}
+	return s
 }
 
 // dueDate writes an action's YYYY-MM-DD deadline out; a value that is not

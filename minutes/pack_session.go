@@ -22,6 +22,12 @@ type SessionPack struct {
 	LoadPhotos func() ([]Photo, error)
 }
 
+// NewSessionPack builds a session's documents (its photos are the
+// caller's to add).
+func NewSessionPack(st *board.State, opts Options) SessionPack {
+	return SessionPack{Minutes: Build(st, opts), Letter: BuildLetter(st, opts, nil), Actions: SessionRegister(st, opts)}
+}
+
 // PackPhoto is one photo of 04-Dokumentasi: its bytes as stored (the
 // server's re-encoded JPEG, without EXIF), loaded when it is written.
 type PackPhoto struct {

@@ -31,14 +31,14 @@ func testJPEG(t testing.TB, w, h int) []byte {
 func fixturePack(t *testing.T, st *board.State) *SessionPack {
 	opts := Options{Now: fixtureNow, Role: board.RoleFacilitator}
 	photo := testJPEG(t, 64, 48)
-	sp := &SessionPack{Minutes: Build(st, opts), Letter: BuildLetter(st, opts, nil), Actions: SessionRegister(st, opts)}
+	sp := NewSessionPack(st, opts)
 	for i, c := range []string{"Pembukaan rapat", ""} {
 		sp.Photos = append(sp.Photos, PackPhoto{No: i + 1, Caption: c, Load: func() ([]byte, error) { return photo, nil }})
 	}
 	sp.LoadPhotos = func() ([]Photo, error) {
 		return []Photo{{No: 1, Caption: "Pembukaan rapat", Width: 64, Height: 48, JPEG: photo}, {No: 2, Width: 64, Height: 48, JPEG: photo}}, nil
 	}
-	return sp
+	return &sp
 }
 
 func writePack(t *testing.T, entries []PackEntry, title string) []byte {

@@ -212,21 +212,14 @@ func (rp *report) source(it RegisterItem) string {
 
 // due writes a deadline without its weekday, to fit its column.
 func (rp *report) due(s string) string {
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return rp.ML.dayDate(t)
-	}
-	return or(s, rp.L.None)
+	return or(rp.ML.shortDate(s), rp.L.None)
 }
 
 // progress is the progress notes, dated, then the evidence links.
 func (rp *report) progress(it RegisterItem) string {
 	var parts []string
 	for _, p := range it.Progress {
-		d := p.Date
-		if t, err := time.Parse(time.DateOnly, p.Date); err == nil {
-			d = rp.ML.dayDate(t)
-		}
-		parts = append(parts, d+": "+oneLine(p.Text))
+		parts = append(parts, rp.ML.shortDate(p.Date)+": "+oneLine(p.Text))
 	}
 	for _, e := range it.Evidence {
 		parts = append(parts, rp.L.Evidence+": "+oneLine(e))

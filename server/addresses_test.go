@@ -3,7 +3,6 @@ package server_test
 import (
 	"encoding/json"
 	"net"
-	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -18,18 +17,11 @@ type addressesBody struct {
 
 func getAddresses(t *testing.T, ts *testServer, host string) addressesBody {
 	t.Helper()
-	req, err := http.NewRequest("GET", ts.URL+"/api/addresses", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var hdr map[string]string
 	if host != "" {
-		req.Host = host
+		hdr = map[string]string{"Host": host}
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
+	res, body := ts.raw("GET", "/api/addresses", hdr, nil)
 	if res.StatusCode != 200 {
 		t.Fatalf("status %d", res.StatusCode)
 	}
@@ -37,7 +29,7 @@ func getAddresses(t *testing.T, ts *testServer, host string) addressesBody {
 		t.Errorf("Cache-Control %q, want no-store (a laptop changes networks)", cc)
 	}
 	var b addressesBody
-	if err := json.NewDecoder(res.Body).Decode(&b); err != nil {
+	if err := json.Unmarshal(body, &b); err != nil {
 		t.Fatal(err)
 	}
 	if b.LAN == nil {

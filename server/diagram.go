@@ -27,16 +27,16 @@ type diagramAnswer struct {
 func (s *Server) getDiagram(c *fiber.Ctx) error {
 	view := strings.Clone(c.Query("view", "fishbone"))
 	root := strings.Clone(c.Query("root"))
-	lang := strings.Clone(c.Query("lang", "id"))
 	if view != "fishbone" && view != "tree" {
 		return s.writeError(c, board.Errorf(board.CodeInvalid, "view must be fishbone or tree"))
 	}
-	if lang != "id" && lang != "en" {
-		return s.writeError(c, board.Errorf(board.CodeInvalid, "lang must be id or en"))
+	lang, err := queryLang(c)
+	if err != nil {
+		return s.writeError(c, err)
 	}
 	var out diagramAnswer
 	var in diagram.Input
-	err := s.withState(c, func(st *board.State, p *board.Participant, _ func(string) bool) error {
+	err = s.withState(c, func(st *board.State, p *board.Participant, _ func(string) bool) error {
 		v := board.ViewerOf(p)
 		out.Roots = rootcause.Roots(st, v)
 		if root == "" && len(out.Roots) > 0 {

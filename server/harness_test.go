@@ -129,6 +129,9 @@ func (ts *testServer) raw(method, path string, hdr map[string]string, body any) 
 		for k, v := range hdr {
 			req.Header.Set(k, v)
 		}
+		if h := hdr["Host"]; h != "" {
+			req.Host = h // Go sends req.Host, not a Host header
+		}
 		if resp, err = http.DefaultClient.Do(req); err == nil {
 			break
 		}

@@ -54,35 +54,21 @@ func (s *Server) asParticipant(c *fiber.Ctx, fn func(r *room, p *board.Participa
 	})
 }
 
-// limited answers 429 with Retry-After when addr is over limiter l.
+// limited refuses addr, over limiter l, with 429 and a Retry-After of the
+// whole seconds (rounded up) until it may try again.
 func (s *Server) limited(c *fiber.Ctx, l *windowLimiter, addr string, now time.Time, msg string) error {
-	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(l.retryAfter(addr, now)/time.Second)+1))
-	return s.writeError(c, board.Errorf(board.CodeRateLimited, "%s", msg))
-}
-
-type rejoinAsk struct {
-	Code     string `json:"code"`
-	Name     string `json:"name"`
-	Unit     string `json:"unit"`
-	Passcode string `json:"passcode"`
+	s.log.Warn("refused: too many from one address", "addr", addr, "why", msg)
+	wait := (l.retryAfter(addr, now) + time.Second - 1) / time.Second
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait)))
+	return board.Errorf(board.CodeRateLimited, "%s", msg)
 }
 
 // askRejoin: a new device asks the facilitator to be let in as someone
 // already in the session, by name.
 func (s *Server) askRejoin(c *fiber.Ctx) error {
 	ip, now := s.clientAddr(c), s.now()
-	if s.joins.blocked(ip, now) {
-		return s.limited(c, s.joins, ip, now, "too many failed joins; wait a minute")
-	}
-	var req rejoinAsk
-	if err := decodeBody(c, &req); err != nil {
-		return s.writeError(c, err)
-	}
-	name, err := board.CleanText("name", req.Name, 1, board.MaxName)
-	if err != nil {
-		return s.writeError(c, err)
-	}
-	unit, err := board.CleanText("unit", req.Unit, 0, board.MaxUnit)
+	var req joinForm
+	name, unit, err := s.readJoin(c, ip, now, &req, &req)
 	if err != nil {
 		return s.writeError(c, err)
 	}
@@ -90,20 +76,11 @@ func (s *Server) askRejoin(c *fiber.Ctx) error {
 	defer cancel()
 	code := board.NormalizeCode(req.Code)
 	id, passHash, err := s.store.SessionByCode(ctx, code)
-	if err == nil && !passcodeOK(passHash, id, req.Passcode) {
-		err = board.Errorf(board.CodeForbidden, "wrong passcode")
-	}
-	if err != nil {
-		if ec := board.ErrorCode(err); ec == board.CodeNotFound || ec == board.CodeForbidden {
-			s.joins.record(ip, now)
-			if ec == board.CodeNotFound {
-				err = board.Errorf(board.CodeNotFound, "no session with this code")
-			}
-		}
+	if err := s.admitted(ip, now, id, passHash, req.Passcode, err); err != nil {
 		return s.writeError(c, err)
 	}
 	if !s.rejoinAsks.take(ip, now) {
-		return s.limited(c, s.rejoinAsks, ip, now, "too many requests from this address; wait a few minutes")
+		return s.writeError(c, s.limited(c, s.rejoinAsks, ip, now, "too many requests from this address; wait a few minutes"))
 	}
 	var q *rejoinRequest
 	err = s.inRoom(id, func(r *room, done func(error)) {
@@ -221,7 +198,7 @@ func (s *Server) makeDeviceLink(c *fiber.Ctx) error {
 func (s *Server) claimDeviceLink(c *fiber.Ctx) error {
 	ip, now := s.clientAddr(c), s.now()
 	if s.joins.blocked(ip, now) {
-		return s.limited(c, s.joins, ip, now, "too many failed joins; wait a minute")
+		return s.writeError(c, s.limited(c, s.joins, ip, now, "too many failed joins; wait a minute"))
 	}
 	id, err := sessionID(c)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -40,58 +39,81 @@ func decodeBody(c *fiber.Ctx, v any) error {
 }
 
 type createRequest struct {
-	Title           string `json:"title"`
-	Template        string `json:"template"`
-	FacilitatorName string `json:"facilitatorName"`
-	Agenda          string `json:"agenda"`
-	Place           string `json:"place"`
-	Unit            string `json:"unit"`
-	ScheduledAt     string `json:"scheduledAt"`
-	Lang            string `json:"lang"`
-	Passcode        string `json:"passcode"`
-	TimeZone        string `json:"timeZone"`
-	City            string `json:"city"`
-	AcknowledgedBy  *struct {
-		Title string `json:"title"`
-		Name  string `json:"name"`
-		NIP   string `json:"nip"`
-	} `json:"acknowledgedBy"`
+	Title           string              `json:"title"`
+	Template        string              `json:"template"`
+	FacilitatorName string              `json:"facilitatorName"`
+	Agenda          string              `json:"agenda"`
+	Place           string              `json:"place"`
+	Unit            string              `json:"unit"`
+	ScheduledAt     string              `json:"scheduledAt"`
+	Lang            string              `json:"lang"`
+	Passcode        string              `json:"passcode"`
+	TimeZone        string              `json:"timeZone"`
+	City            string              `json:"city"`
+	AcknowledgedBy  *board.Acknowledger `json:"acknowledgedBy"`
 }
 
 func (s *Server) createSession(c *fiber.Ctx) error {
+	if err := s.storeNewSession(c, nil, board.Programme{}); err != nil {
+		return s.writeError(c, err)
+	}
+	return nil
+}
+
+// storeNewSession creates the session a create request's body asks for and
+// answers it (POST /api/sessions; inside programme p when ps is set, which
+// gives it the programme's letterhead and people and, for a monitoring
+// session, the open actions of the programme's register).
+func (s *Server) storeNewSession(c *fiber.Ctx, ps ProgrammeStore, p board.Programme) error {
 	var req createRequest
 	if err := decodeBody(c, &req); err != nil {
-		return s.writeError(c, err)
+		return err
 	}
 	sess, fac, cols, err := s.newSession(req)
 	if err != nil {
-		return s.writeError(c, err)
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	var actions []board.Action
+	if ps != nil {
+		inProgramme(&sess, &fac, p)
+		if sess.Template == board.TemplateMonitoring {
+			states, err := s.programmeStates(ctx, ps, p)
+			if err != nil {
+				return err
+			}
+			actions = board.OpenActions(board.BuildRegister(p, states, s.now()), s.newID)
+		}
 	}
 	// Counted once valid (a typo costs nothing), and taken in one step so
 	// a burst of parallel requests cannot all slip under the limit.
-	addr, now := s.clientAddr(c), s.now()
-	if s.creates != nil && !s.creates.take(addr, now) {
-		s.log.Warn("session creation refused: too many from one address", "addr", addr)
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(s.creates.retryAfter(addr, now)/time.Second)))
-		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many sessions created from this address; try again later"))
+	if err := s.takeCreate(c); err != nil {
+		return err
 	}
 	tok := newToken()
 	fac.TokenHash = hashToken(tok)
-	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-	defer cancel()
-	for try := 0; ; try++ {
+	passHash := hashPasscode(sess.ID, req.Passcode)
+	for try := 0; ; try++ { // a new join code while one collides
 		sess.JoinCode = newJoinCode()
-		err = s.store.CreateSession(ctx, sess, hashPasscode(sess.ID, req.Passcode), fac, cols)
+		if ps == nil {
+			err = s.store.CreateSession(ctx, sess, passHash, fac, cols)
+		} else {
+			err = ps.CreateProgrammeSession(ctx, p.ID, sess, passHash, fac, cols, actions)
+		}
 		if board.ErrorCode(err) != board.CodeConflict || try == 5 {
 			break
 		}
 	}
 	if err != nil {
-		return s.writeError(c, err)
+		return err
 	}
-	s.log.Info("session created", "session", sess.ID, "template", sess.Template, "addr", addr)
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
-		"id": sess.ID, "joinCode": sess.JoinCode, "facilitatorToken": tok, "participantId": fac.ID})
+	s.log.Info("session created", "session", sess.ID, "programme", p.ID, "template", sess.Template, "actions", len(actions), "addr", s.clientAddr(c))
+	out := fiber.Map{"id": sess.ID, "joinCode": sess.JoinCode, "facilitatorToken": tok, "participantId": fac.ID}
+	if ps != nil {
+		out["programmeId"] = p.ID
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
 // newSession validates a create request and builds what it stores.
@@ -158,33 +180,25 @@ func (s *Server) newSession(req createRequest) (board.Session, board.Participant
 	return sess, fac, cols, nil
 }
 
-type joinRequest struct {
+// joinForm is what a join and a second device's request both carry.
+type joinForm struct {
 	Code     string `json:"code"`
 	Name     string `json:"name"`
 	Unit     string `json:"unit"`
 	Passcode string `json:"passcode"`
+}
+
+type joinRequest struct {
+	joinForm
 	// Token, when the page still holds one for this session, makes the
 	// join a rejoin: the same person, not a new row of the attendance list.
 	Token string `json:"token"`
 }
 
 func (s *Server) joinSession(c *fiber.Ctx) error {
-	ip := s.clientAddr(c)
-	now := s.now()
-	if s.joins.blocked(ip, now) {
-		s.log.Warn("join refused: too many failed joins", "addr", ip)
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(s.joins.retryAfter(ip, now)/time.Second)))
-		return s.writeError(c, board.Errorf(board.CodeRateLimited, "too many failed joins; wait a minute"))
-	}
+	ip, now := s.clientAddr(c), s.now()
 	var req joinRequest
-	if err := decodeBody(c, &req); err != nil {
-		return s.writeError(c, err)
-	}
-	name, err := board.CleanText("name", req.Name, 1, board.MaxName)
-	if err != nil {
-		return s.writeError(c, err)
-	}
-	unit, err := board.CleanText("unit", req.Unit, 0, board.MaxUnit)
+	name, unit, err := s.readJoin(c, ip, now, &req, &req.joinForm)
 	if err != nil {
 		return s.writeError(c, err)
 	}
@@ -197,16 +211,7 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 			return c.JSON(fiber.Map{"sessionId": id, "participantId": pid, "token": req.Token})
 		}
 	}
-	if err == nil && !passcodeOK(passHash, id, req.Passcode) {
-		err = board.Errorf(board.CodeForbidden, "wrong passcode")
-	}
-	if err != nil {
-		if code := board.ErrorCode(err); code == board.CodeNotFound || code == board.CodeForbidden {
-			s.joins.record(ip, now)
-			if code == board.CodeNotFound {
-				err = board.Errorf(board.CodeNotFound, "no session with this code")
-			}
-		}
+	if err := s.admitted(ip, now, id, passHash, req.Passcode, err); err != nil {
 		return s.writeError(c, err)
 	}
 	tok := newToken()
@@ -215,6 +220,41 @@ func (s *Server) joinSession(c *fiber.Ctx) error {
 		return s.writeError(c, err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"sessionId": id, "participantId": p.ID, "token": tok})
+}
+
+// readJoin refuses an address over its failed joins, decodes a join's
+// body into req (form is its joinForm) and cleans the name and unit.
+func (s *Server) readJoin(c *fiber.Ctx, ip string, now time.Time, req any, form *joinForm) (name, unit string, err error) {
+	if s.joins.blocked(ip, now) {
+		return "", "", s.limited(c, s.joins, ip, now, "too many failed joins; wait a minute")
+	}
+	if err := decodeBody(c, req); err != nil {
+		return "", "", err
+	}
+	if name, err = board.CleanText("name", form.Name, 1, board.MaxName); err != nil {
+		return "", "", err
+	}
+	unit, err = board.CleanText("unit", form.Unit, 0, board.MaxUnit)
+	return name, unit, err
+}
+
+// admitted checks the passcode of the session a join code found (err is
+// the lookup's); an unknown code or a wrong passcode counts as a failed
+// join from ip.
+func (s *Server) admitted(ip string, now time.Time, id string, passHash []byte, passcode string, err error) error {
+	if err == nil && !passcodeOK(passHash, id, passcode) {
+		err = board.Errorf(board.CodeForbidden, "wrong passcode")
+	}
+	if err == nil {
+		return nil
+	}
+	if code := board.ErrorCode(err); code == board.CodeNotFound || code == board.CodeForbidden {
+		s.joins.record(ip, now)
+		if code == board.CodeNotFound {
+			err = board.Errorf(board.CodeNotFound, "no session with this code")
+		}
+	}
+	return err
 }
 
 // sessionID reads and copies the :id parameter (Fiber reuses its buffer).

@@ -16,17 +16,17 @@ import (
 // slow part, happens here, off the room's goroutine.
 func (s *Server) getMinutes(c *fiber.Ctx) error {
 	format := strings.Clone(c.Query("format", "md"))
-	lang := strings.Clone(c.Query("lang", minutes.DefaultLang))
 	plainCSV := c.Query("lang") == "" // the contract's csv shape (minutes.Options.PlainCSV)
 	if !validFormat(format) {
 		return s.writeError(c, board.Errorf(board.CodeInvalid, "format must be one of %s", strings.Join(minutes.Formats, ", ")))
 	}
-	if lang != "id" && lang != "en" {
-		return s.writeError(c, board.Errorf(board.CodeInvalid, "lang must be id or en"))
+	lang, err := queryLang(c)
+	if err != nil {
+		return s.writeError(c, err)
 	}
 	var m minutes.Model
 	var sid string
-	err := s.withState(c, func(st *board.State, p *board.Participant, _ func(string) bool) error {
+	err = s.withState(c, func(st *board.State, p *board.Participant, _ func(string) bool) error {
 		if err := board.MayReadMinutes(p); err != nil {
 			return err
 		}
@@ -47,10 +47,24 @@ func (s *Server) getMinutes(c *fiber.Ctx) error {
 	if err != nil {
 		return s.writeError(c, err)
 	}
-	c.Set(fiber.HeaderContentType, ctype)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+minutes.Filename(m, ext)+`"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
+	attachment(c, ctype, minutes.Filename(m, ext))
 	return c.Send(body)
+}
+
+// queryLang reads the ?lang= of a document: id (the default) or en.
+func queryLang(c *fiber.Ctx) (string, error) {
+	lang := strings.Clone(c.Query("lang", minutes.DefaultLang))
+	if lang != "id" && lang != "en" {
+		return "", board.Errorf(board.CodeInvalid, "lang must be id or en")
+	}
+	return lang, nil
+}
+
+// attachment sets the headers of a download named name, never cached.
+func attachment(c *fiber.Ctx, ctype, name string) {
+	c.Set(fiber.HeaderContentType, ctype)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
 }
 
 func validFormat(f string) bool {

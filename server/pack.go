@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,20 +23,18 @@ const packWriteWindow = 30 * time.Second
 // room like the minutes; the model is built there too, the rendering
 // happens file by file while the zip goes out (minutes.PackWriter).
 func (s *Server) getPack(c *fiber.Ctx) error {
-	lang := strings.Clone(c.Query("lang", minutes.DefaultLang))
-	if lang != "id" && lang != "en" {
-		return s.writeError(c, board.Errorf(board.CodeInvalid, "lang must be id or en"))
+	lang, err := queryLang(c)
+	if err != nil {
+		return s.writeError(c, err)
 	}
 	var sp minutes.SessionPack
 	var sid string
-	err := s.withState(c, func(st *board.State, p *board.Participant, _ func(string) bool) error {
+	err = s.withState(c, func(st *board.State, p *board.Participant, _ func(string) bool) error {
 		if err := board.MayReadMinutes(p); err != nil {
 			return err
 		}
 		sid = st.Session.ID
-		opts := minutes.Options{Now: s.now(), Lang: lang, Zone: s.cfg.TimeZone, Role: p.Role}
-		sp = minutes.SessionPack{Minutes: minutes.Build(st, opts), Letter: minutes.BuildLetter(st, opts, nil),
-			Actions: minutes.SessionRegister(st, opts)}
+		sp = minutes.NewSessionPack(st, minutes.Options{Now: s.now(), Lang: lang, Zone: s.cfg.TimeZone, Role: p.Role})
 		return nil
 	})
 	if err == nil {
@@ -89,9 +86,7 @@ func (s *Server) packPhotos(sid string, sp *minutes.SessionPack) error {
 // progress. A failure after that can only cut the zip short (it is
 // logged; the page sees a broken download).
 func (s *Server) streamPack(c *fiber.Ctx, name string, entries []minutes.PackEntry, made time.Time, readme func([]minutes.PackEntry) []byte) {
-	c.Set(fiber.HeaderContentType, "application/zip")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
+	attachment(c, "application/zip", name)
 	c.Set("X-Pack-Files", strconv.Itoa(len(entries)+1))
 	conn := c.Context().Conn()
 	log := s.log

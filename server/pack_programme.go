@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,17 +17,11 @@ import (
 // view: the facilitator's own view of unrevealed private notes stays out
 // of anything filed.
 func (s *Server) getProgrammePack(c *fiber.Ctx) error {
-	lang := strings.Clone(c.Query("lang", minutes.DefaultLang))
-	if lang != "id" && lang != "en" {
-		return s.writeError(c, board.Errorf(board.CodeInvalid, "lang must be id or en"))
-	}
-	ps, p, err := s.programmeAs(c)
+	lang, err := queryLang(c)
 	if err != nil {
 		return s.writeError(c, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-	defer cancel()
-	states, err := s.programmeStates(ctx, ps, p)
+	p, states, err := s.programmeRead(c)
 	if err != nil {
 		return s.writeError(c, err)
 	}
@@ -36,9 +29,7 @@ func (s *Server) getProgrammePack(c *fiber.Ctx) error {
 	reg := minutes.RegisterFrom(board.BuildRegister(p, states, now), lang, minutes.ProgrammeKop(p))
 	entries := minutes.RegisterEntries("", reg)
 	for i, st := range states {
-		opts := minutes.Options{Now: now, Lang: lang, Zone: s.cfg.TimeZone, Role: board.RoleNotulis}
-		sp := minutes.SessionPack{Minutes: minutes.Build(st, opts), Letter: minutes.BuildLetter(st, opts, nil),
-			Actions: minutes.SessionRegister(st, opts)}
+		sp := minutes.NewSessionPack(st, minutes.Options{Now: now, Lang: lang, Zone: s.cfg.TimeZone, Role: board.RoleNotulis})
 		if err := s.packPhotos(st.Session.ID, &sp); err != nil {
 			return s.writeError(c, err)
 		}
@@ -53,35 +44,27 @@ func (s *Server) getProgrammePack(c *fiber.Ctx) error {
 // getProgrammeReport answers the "Laporan Monitoring Rencana Aksi" alone,
 // as pdf, docx or csv: the register's rights (the programme key).
 func (s *Server) getProgrammeReport(c *fiber.Ctx) error {
-	lang := strings.Clone(c.Query("lang", minutes.DefaultLang))
-	format := strings.Clone(c.Query("format", "pdf"))
-	if lang != "id" && lang != "en" {
-		return s.writeError(c, board.Errorf(board.CodeInvalid, "lang must be id or en"))
+	lang, err := queryLang(c)
+	if err != nil {
+		return s.writeError(c, err)
 	}
+	format := strings.Clone(c.Query("format", "pdf"))
 	ctype, ok := reportTypes[format]
 	if !ok {
 		return s.writeError(c, board.Errorf(board.CodeInvalid, "format must be pdf, docx or csv"))
 	}
-	ps, p, err := s.programmeAs(c)
+	p, states, err := s.programmeRead(c)
 	if err != nil {
 		return s.writeError(c, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-	defer cancel()
-	br, err := s.register(ctx, ps, p)
-	if err != nil {
-		return s.writeError(c, err)
-	}
-	body, err := minutes.RenderRegister(minutes.RegisterFrom(br, lang, minutes.ProgrammeKop(p)), format)
+	body, err := minutes.RenderRegister(minutes.RegisterFrom(board.BuildRegister(p, states, s.now()), lang, minutes.ProgrammeKop(p)), format)
 	if err != nil {
 		return s.writeError(c, err)
 	}
 	name := strings.TrimSuffix(minutes.ProgrammePackFilename(lang, p), ".zip")
 	name = strings.Replace(name, "paket-data-dukung", "laporan-monitoring-rencana-aksi", 1)
 	name = strings.Replace(name, "evidence-pack", "action-plan-monitoring-report", 1)
-	c.Set(fiber.HeaderContentType, ctype)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+"."+format+`"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
+	attachment(c, ctype, name+"."+format)
 	return c.Send(body)
 }
 

@@ -61,17 +61,9 @@ func packFiles(t *testing.T, body []byte) ([]string, map[string][]byte) {
 
 func uploadPhoto(t testing.TB, ts *testServer, sid, tok, caption string, jpg []byte) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", ts.URL+"/api/sessions/"+sid+"/photos?caption="+caption, bytes.NewReader(jpg))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "image/jpeg")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 201 {
-		t.Fatalf("upload: %d %s", resp.StatusCode, b)
+	hdr := map[string]string{"Authorization": "Bearer " + tok, "Content-Type": "image/jpeg"}
+	if st, b := ts.request("POST", "/api/sessions/"+sid+"/photos?caption="+caption, hdr, jpg); st != 201 {
+		t.Fatalf("upload: %d %s", st, b)
 	}
 }
 

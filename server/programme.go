@@ -132,51 +132,16 @@ func (s *Server) rotateProgrammeKey(c *fiber.Ctx) error {
 }
 
 // createProgrammeSession creates a session inside the programme: the body
-// of POST /api/sessions; the session takes the programme's letterhead and
-// people, and a monitoring session starts with the open actions of the
-// programme's register.
+// of POST /api/sessions (storeNewSession).
 func (s *Server) createProgrammeSession(c *fiber.Ctx) error {
 	ps, p, err := s.programmeAs(c)
-	if err != nil {
-		return s.writeError(c, err)
-	}
-	var req createRequest
-	if err := decodeBody(c, &req); err != nil {
-		return s.writeError(c, err)
-	}
-	sess, fac, cols, err := s.newSession(req)
-	if err != nil {
-		return s.writeError(c, err)
-	}
-	inProgramme(&sess, &fac, p)
-	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-	defer cancel()
-	var actions []board.Action
-	if sess.Template == board.TemplateMonitoring {
-		reg, err := s.register(ctx, ps, p)
-		if err != nil {
-			return s.writeError(c, err)
-		}
-		actions = board.OpenActions(reg, s.newID)
-	}
-	if err := s.takeCreate(c); err != nil {
-		return s.writeError(c, err)
-	}
-	tok := newToken()
-	fac.TokenHash = hashToken(tok)
-	for try := 0; ; try++ {
-		sess.JoinCode = newJoinCode()
-		err = ps.CreateProgrammeSession(ctx, p.ID, sess, hashPasscode(sess.ID, req.Passcode), fac, cols, actions)
-		if board.ErrorCode(err) != board.CodeConflict || try == 5 {
-			break
-		}
+	if err == nil {
+		err = s.storeNewSession(c, ps, p)
 	}
 	if err != nil {
 		return s.writeError(c, err)
 	}
-	s.log.Info("session created", "session", sess.ID, "programme", p.ID, "template", sess.Template, "actions", len(actions))
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
-		"id": sess.ID, "joinCode": sess.JoinCode, "facilitatorToken": tok, "participantId": fac.ID, "programmeId": p.ID})
+	return nil
 }
 
 // inProgramme gives a new session its programme: the link, the letterhead

@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,9 +13,7 @@ import (
 func (s *Server) takeCreate(c *fiber.Ctx) error {
 	addr, now := s.clientAddr(c), s.now()
 	if s.creates != nil && !s.creates.take(addr, now) {
-		s.log.Warn("creation refused: too many from one address", "addr", addr)
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(s.creates.retryAfter(addr, now)/time.Second)))
-		return board.Errorf(board.CodeRateLimited, "too many sessions created from this address; try again later")
+		return s.limited(c, s.creates, addr, now, "too many sessions created from this address; try again later")
 	}
 	return nil
 }
@@ -44,14 +40,17 @@ func (s *Server) programmeStates(ctx context.Context, ps ProgrammeStore, p board
 	return out, nil
 }
 
-// register builds the programme's action register now (the injected clock
-// decides what is overdue).
-func (s *Server) register(ctx context.Context, ps ProgrammeStore, p board.Programme) (board.Register, error) {
-	states, err := s.programmeStates(ctx, ps, p)
+// programmeRead checks the programme key (programmeAs) and loads the
+// committed state of every session of the programme (programmeStates).
+func (s *Server) programmeRead(c *fiber.Ctx) (board.Programme, []*board.State, error) {
+	ps, p, err := s.programmeAs(c)
 	if err != nil {
-		return board.Register{}, err
+		return p, nil, err
 	}
-	return board.BuildRegister(p, states, s.now()), nil
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	states, err := s.programmeStates(ctx, ps, p)
+	return p, states, err
 }
 
 // ProgrammeSession is one session as the programme page lists it.
@@ -70,13 +69,7 @@ type ProgrammeSession struct {
 
 // getProgramme answers the programme and its sessions (for its page).
 func (s *Server) getProgramme(c *fiber.Ctx) error {
-	ps, p, err := s.programmeAs(c)
-	if err != nil {
-		return s.writeError(c, err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-	defer cancel()
-	states, err := s.programmeStates(ctx, ps, p)
+	p, states, err := s.programmeRead(c)
 	if err != nil {
 		return s.writeError(c, err)
 	}
@@ -98,16 +91,10 @@ func (s *Server) getProgramme(c *fiber.Ctx) error {
 
 // getRegister answers the programme's action register (board.Register).
 func (s *Server) getRegister(c *fiber.Ctx) error {
-	ps, p, err := s.programmeAs(c)
-	if err != nil {
-		return s.writeError(c, err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-	defer cancel()
-	reg, err := s.register(ctx, ps, p)
+	p, states, err := s.programmeRead(c)
 	if err != nil {
 		return s.writeError(c, err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(reg)
+	return c.JSON(board.BuildRegister(p, states, s.now()))
 }

@@ -108,30 +108,12 @@ func (r *room) viewerNotes(v board.Viewer) [][]byte {
 	}
 	notes := r.st.SortedNotes()
 	cn := r.classNotesFor(v, notes)
-	var parts [][]byte
-	item := func(b []byte) {
-		if len(parts) > 0 {
-			parts = append(parts, comma)
+	parts := cn.interleave(nil, len(notes), func(i int) []byte {
+		if !r.st.OwnNote(notes[i], v) {
+			return nil
 		}
-		parts = append(parts, b)
-	}
-	run := -1 // first note of the current run of shared notes
-	for i, n := range notes {
-		if !r.st.OwnNote(n, v) {
-			if run < 0 {
-				run = i
-			}
-			continue
-		}
-		if run >= 0 {
-			item(cn.run(run, i-1))
-			run = -1
-		}
-		item(encode(r.st.SnapshotNote(n, v)))
-	}
-	if run >= 0 {
-		item(cn.run(run, len(notes)-1))
-	}
+		return encode(r.st.SnapshotNote(notes[i], v))
+	})
 	r.notes.byViewer[v] = parts
 	return parts
 }
@@ -178,17 +160,33 @@ func (r *room) ownNotesEvent(ev *board.Event, c board.Class, own *ownNotes) fram
 		cn = encodeNotes(len(d.Notes), func(i int) any { return r.st.EventNote(&d.Notes[i], cv) })
 		own.classes[v.Role] = cn
 	}
-	parts := [][]byte{head[:at]}
+	parts := cn.interleave([][]byte{head[:at]}, len(d.Notes), func(i int) []byte {
+		if d.Notes[i].AuthorID != v.ID {
+			return nil
+		}
+		return encode(r.st.EventNote(&d.Notes[i], v))
+	})
+	f := frame{parts: append(parts, head[at:])}
+	own.frames[v] = f
+	return f
+}
+
+// interleave appends the parts of a list of n notes to parts, comma
+// separated: each run of notes shared by the class as one slice of cn's
+// encoding, each note of the viewer's own (mine(i) is its encoding; nil
+// for a shared one) apart.
+func (cn *classNotes) interleave(parts [][]byte, n int, mine func(i int) []byte) [][]byte {
+	first := len(parts)
 	item := func(b []byte) {
-		if len(parts) > 1 {
+		if len(parts) > first {
 			parts = append(parts, comma)
 		}
 		parts = append(parts, b)
 	}
-	run := -1
-	for i := range d.Notes {
-		n := &d.Notes[i]
-		if n.AuthorID != v.ID {
+	run := -1 // first note of the current run of shared notes
+	for i := 0; i < n; i++ {
+		b := mine(i)
+		if b == nil {
 			if run < 0 {
 				run = i
 			}
@@ -198,12 +196,10 @@ func (r *room) ownNotesEvent(ev *board.Event, c board.Class, own *ownNotes) fram
 			item(cn.run(run, i-1))
 			run = -1
 		}
-		item(encode(r.st.EventNote(n, v)))
+		item(b)
 	}
 	if run >= 0 {
-		item(cn.run(run, len(d.Notes)-1))
+		item(cn.run(run, n-1))
 	}
-	f := frame{parts: append(parts, head[at:])}
-	own.frames[v] = f
-	return f
+	return parts
 }

@@ -58,7 +58,12 @@ func (db *DB) migrate() error {
 
 // Migrations lists the applied migrations (for tests and operators).
 func (db *DB) Migrations(ctx context.Context) ([]string, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
+	return db.texts(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
+}
+
+// texts reads the one text column of a query's rows.
+func (db *DB) texts(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := db.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

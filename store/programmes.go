@@ -100,20 +100,7 @@ func (db *DB) CreateProgrammeSession(ctx context.Context, programmeID string, se
 // ProgrammeSessions lists the ids of a programme's sessions in the order
 // they were created.
 func (db *DB) ProgrammeSessions(ctx context.Context, id string) ([]string, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT session_id FROM programme_sessions WHERE programme_id = ? ORDER BY position`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return db.texts(ctx, `SELECT session_id FROM programme_sessions WHERE programme_id = ? ORDER BY position`, id)
 }
 
 // SessionProgramme returns the id of the programme a session belongs to,

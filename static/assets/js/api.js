@@ -56,35 +56,6 @@ export const qrURL = (data) => '/api/qr?data=' + encodeURIComponent(data);
  * phones can reach, see board/reach.js; default this page's). */
 export const joinURL = (code, base = location.origin) => `${base}/join/${encodeURIComponent(code)}`;
 
-/** downloadMinutes fetches the minutes and saves them under the server's file name. */
-export async function downloadMinutes(id, token, format, lang) {
-  let res;
-  try {
-    res = await fetch(`/api/sessions/${encodeURIComponent(id)}/minutes?format=${encodeURIComponent(format)}&lang=${encodeURIComponent(lang)}`, {
-      headers: { Authorization: 'Bearer ' + token },
-    });
-  } catch (_) {
-    throw new ApiError(0, 'network');
-  }
-  if (!res.ok) {
-    let code = codeFor(res.status);
-    try { code = (await res.json()).error.code || code; } catch (_) { /* keep */ }
-    throw new ApiError(res.status, code);
-  }
-  const blob = await res.blob();
-  const name = fileName(res.headers.get('Content-Disposition')) || `notulen.${format}`;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.hidden = true;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-  return name;
-}
-
 /** fileName reads the file name out of a Content-Disposition header. */
 export function fileName(cd) {
   if (!cd) return '';

@@ -2,7 +2,8 @@
 // zip the server writes file by file) is read as it arrives, its files
 // counted from their local headers, and saved when complete.
 import { h } from './dom.js';
-import { t, getLang } from './i18n.js';
+import { t, getLang, errorText } from './i18n.js';
+import { toast } from './ui/toast.js';
 import { ApiError, codeFor, fileName } from './api.js';
 
 /** packProgress shows a pack download's progress (prog: {running, files,
@@ -45,13 +46,36 @@ export async function downloadPack(url, token, onProgress) {
   return name;
 }
 
+/**
+ * savePack downloads a pack with its progress in prog (draw() after each
+ * change) and says in a toast what was saved, or why not.
+ */
+export async function savePack(prog, url, token, draw) {
+  if (prog.running) return;
+  Object.assign(prog, { running: true, files: 0, total: 0, bytes: 0, name: '' });
+  draw();
+  try {
+    const name = await downloadPack(url, token, (p) => { Object.assign(prog, p); draw(); });
+    toast(t('minutes.saved', { name }), 'ok');
+  } catch (e) {
+    toast(errorText(e.code), 'error');
+  } finally {
+    prog.running = false;
+    draw();
+  }
+}
+
 /** downloadFile fetches one file with the bearer token and saves it under the server's name. */
-export async function downloadFile(url, token) {
+export async function downloadFile(url, token, fallback = 'rembuk') {
   const res = await get(url, token);
-  const name = fileName(res.headers.get('Content-Disposition')) || 'rembuk';
+  const name = fileName(res.headers.get('Content-Disposition')) || fallback;
   saveBlob(await res.blob(), name);
   return name;
 }
+
+/** downloadMinutes fetches the minutes and saves them under the server's file name. */
+export const downloadMinutes = (id, token, format, lang) => downloadFile(
+  `/api/sessions/${encodeURIComponent(id)}/minutes?format=${encodeURIComponent(format)}&lang=${encodeURIComponent(lang)}`, token, `notulen.${format}`);
 
 async function get(url, token) {
   let res;

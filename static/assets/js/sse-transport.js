@@ -6,21 +6,13 @@
 // of its first request, so every break ends the stream and conn.js opens a
 // new one from the seq it has applied.
 
-const WELCOME_TIMEOUT = 10000;
-const SLOW_LINK = 25; // bytes per ms: a big welcome announced by a loading frame gets this long more
+import { Transport, WELCOME_TIMEOUT } from './transport.js';
 
-export class SseTransport {
+export class SseTransport extends Transport {
   /** on.frame(tr, msg) for every frame; on.close(tr, info) once, info = {code, welcomed, lived}. */
   constructor(sessionId, token, on) {
-    this.kind = 'http';
-    this.sessionId = sessionId;
-    this.token = token;
-    this.on = on;
+    super('http', sessionId, token, on);
     this.es = null;
-    this.welcomed = false;
-    this.welcomedAt = 0;
-    this.timer = null;
-    this.done = false;
   }
 
   start(since) {
@@ -36,21 +28,9 @@ export class SseTransport {
     this.es = es;
     this.timer = setTimeout(() => this.end(0), WELCOME_TIMEOUT);
     es.onmessage = (e) => {
-      if (this.done) return;
-      let msg;
-      try { msg = JSON.parse(e.data); } catch (_) { return; }
-      if (msg.type === 'welcome' && !this.welcomed) {
-        clearTimeout(this.timer);
-        this.welcomed = true;
-        this.welcomedAt = Date.now();
-      }
-      if (msg.type === 'loading' && !this.welcomed) {
-        clearTimeout(this.timer);
-        this.timer = setTimeout(() => this.end(), WELCOME_TIMEOUT + (msg.bytes || 0) / SLOW_LINK);
-      }
-      this.on.frame(this, msg);
+      const msg = this.frame(e.data, () => this.end());
       // SSE has no close code: the server's last frame carries it (4008).
-      if (msg.type === 'error' && msg.close) this.end(msg.close);
+      if (msg && msg.type === 'error' && msg.close) this.end(msg.close);
     };
     // An error is a refused request, a dropped stream or the end of it.
     es.onerror = () => this.end(0);
@@ -62,21 +42,6 @@ export class SseTransport {
 
   alive() {
     return !this.done && !!this.es && this.es.readyState !== EventSource.CLOSED;
-  }
-
-  end(code = 0) {
-    if (this.done) return;
-    this.done = true;
-    clearTimeout(this.timer);
-    this.detach();
-    this.on.close(this, { code, welcomed: this.welcomed, lived: this.welcomed ? Date.now() - this.welcomedAt : 0, timedOut: false });
-  }
-
-  close() {
-    if (this.done) return;
-    this.done = true;
-    clearTimeout(this.timer);
-    this.detach();
   }
 
   detach() {

@@ -45,14 +45,19 @@ export function sessionForCode(code) {
 
 /** recentSessions lists the sessions this browser holds a token for, newest first. */
 export function recentSessions() {
+  return recent('session:', 'token');
+}
+
+/** recent lists what is kept under prefix and holds its secret (field), newest first. */
+function recent(prefix, field) {
   const out = [];
   try {
     for (let i = 0; i < localStorage.length; i++) {
       const k = localStorage.key(i);
-      if (k && k.startsWith(P + 'session:')) {
-        const id = k.slice((P + 'session:').length);
-        const s = read('session:' + id, null);
-        if (s && s.token) out.push({ id, ...s });
+      if (k && k.startsWith(P + prefix)) {
+        const id = k.slice((P + prefix).length);
+        const s = read(prefix + id, null);
+        if (s && s[field]) out.push({ id, ...s });
       }
     }
   } catch (_) { /* ignore */ }
@@ -111,16 +116,5 @@ export function getProgrammeInfo(id) {
 
 /** recentProgrammes lists the programmes this browser holds a key for, newest first. */
 export function recentProgrammes() {
-  const out = [];
-  try {
-    for (let i = 0; i < localStorage.length; i++) {
-      const k = localStorage.key(i);
-      if (k && k.startsWith(P + 'programme:')) {
-        const id = k.slice((P + 'programme:').length);
-        const s = read('programme:' + id, null);
-        if (s && s.key) out.push({ id, ...s });
-      }
-    }
-  } catch (_) { /* ignore */ }
-  return out.sort((a, b) => (b.savedAt || 0) - (a.savedAt || 0));
+  return recent('programme:', 'key');
 }

@@ -2,25 +2,14 @@
 // (with `since`), hands every frame to its owner and reports how it ended.
 // It never reconnects by itself; conn.js decides what comes next.
 
-const OPEN_TIMEOUT = 4000; // the socket must open within this (a proxy may swallow it)
-const WELCOME_TIMEOUT = 10000; // and the welcome follow within this
-const SLOW_LINK = 25; // bytes per ms (25 kB/s): a big welcome announced by a loading frame gets this long more
+import { Transport, WELCOME_TIMEOUT } from './transport.js';
 
-export class WsTransport {
-  /**
-   * on.frame(tr, msg) for every frame; on.close(tr, info) once, with
-   * info = {code, welcomed, lived (ms since the welcome), timedOut}.
-   */
+const OPEN_TIMEOUT = 4000; // the socket must open within this (a proxy may swallow it)
+
+export class WsTransport extends Transport {
   constructor(sessionId, token, on) {
-    this.kind = 'ws';
-    this.sessionId = sessionId;
-    this.token = token;
-    this.on = on;
+    super('ws', sessionId, token, on);
     this.ws = null;
-    this.welcomed = false;
-    this.welcomedAt = 0;
-    this.timer = null;
-    this.done = false;
   }
 
   start(since) {
@@ -42,21 +31,7 @@ export class WsTransport {
       try { ws.send(JSON.stringify(hello)); } catch (_) { /* onclose follows */ }
       this.timer = setTimeout(() => this.end(1006, true), WELCOME_TIMEOUT);
     };
-    ws.onmessage = (e) => {
-      if (this.done) return;
-      let msg;
-      try { msg = JSON.parse(e.data); } catch (_) { return; }
-      if (msg.type === 'welcome' && !this.welcomed) {
-        clearTimeout(this.timer);
-        this.welcomed = true;
-        this.welcomedAt = Date.now();
-      }
-      if (msg.type === 'loading' && !this.welcomed) {
-        clearTimeout(this.timer);
-        this.timer = setTimeout(() => this.end(1006, true), WELCOME_TIMEOUT + (msg.bytes || 0) / SLOW_LINK);
-      }
-      this.on.frame(this, msg);
-    };
+    ws.onmessage = (e) => this.frame(e.data, () => this.end(1006, true));
     ws.onclose = (e) => this.end(e.code, false);
     ws.onerror = () => { /* onclose follows */ };
   }
@@ -79,22 +54,6 @@ export class WsTransport {
     } catch (_) {
       return false;
     }
-  }
-
-  end(code, timedOut) {
-    if (this.done) return;
-    this.done = true;
-    clearTimeout(this.timer);
-    this.detach();
-    this.on.close(this, { code, welcomed: this.welcomed, lived: this.welcomed ? Date.now() - this.welcomedAt : 0, timedOut });
-  }
-
-  /** close ends the socket without reporting it (the owner dropped it). */
-  close() {
-    if (this.done) return;
-    this.done = true;
-    clearTimeout(this.timer);
-    this.detach();
   }
 
   detach() {

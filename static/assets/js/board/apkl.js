@@ -38,6 +38,26 @@ export function apklClass(s, target) {
   return target.apkl && target.apkl.passed ? ' apkl-pass' : ' apkl-fail';
 }
 
+/**
+ * pickScore records one part (k = v) of the viewer's score of target (the
+ * parts are keys; drafts and mine map target ids to the parts picked and
+ * to the score sent); once every part is picked the score goes out as one
+ * command of type.
+ */
+export function pickScore(ctx, type, keys, drafts, mine, target, k, v) {
+  const now = mine.get(target.id);
+  const d = { ...(drafts.get(target.id) || (now ? { ...now } : {})), [k]: v };
+  if (keys.every((c) => d[c] != null)) {
+    const score = Object.fromEntries(keys.map((c) => [c, d[c]]));
+    drafts.delete(target.id);
+    ctx.cmd(type, { targetId: target.id, ...score });
+    mine.set(target.id, score);
+  } else {
+    drafts.set(target.id, d);
+  }
+  ctx.schedule();
+}
+
 /** apklPicker is the four criteria of one item with the team's result. */
 export function apklPicker(ctx, target) {
   const s = ctx.state;
@@ -46,18 +66,7 @@ export function apklPicker(ctx, target) {
   const mine = s.myApkl.get(target.id);
   const draft = ctx.ui.apklDraft.get(target.id) || (mine ? { ...mine } : {});
   const values = a.mode === 'score' ? [1, 2, 3, 4, 5] : [1, 0];
-  const pick = (k, v) => {
-    const now = ctx.state.myApkl.get(target.id);
-    const d = { ...(ctx.ui.apklDraft.get(target.id) || (now ? { ...now } : {})), [k]: v };
-    if (CRITERIA.every((c) => d[c] != null)) {
-      ctx.ui.apklDraft.delete(target.id);
-      ctx.cmd('apkl.score', { targetId: target.id, a: d.a, p: d.p, k: d.k, l: d.l });
-      ctx.state.myApkl.set(target.id, { a: d.a, p: d.p, k: d.k, l: d.l });
-    } else {
-      ctx.ui.apklDraft.set(target.id, d);
-    }
-    ctx.schedule();
-  };
+  const pick = (k, v) => pickScore(ctx, 'apkl.score', CRITERIA, ctx.ui.apklDraft, ctx.state.myApkl, target, k, v);
   const res = target.apkl && target.apkl.raters ? target.apkl : null;
   return h('div', { class: 'apkl', 'data-testid': 'apkl-picker', role: 'group', 'aria-label': t('apkl.label') },
     CRITERIA.map((k) => h('div', { key: k, class: 'apkl-row' },

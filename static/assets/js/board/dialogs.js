@@ -7,7 +7,7 @@ import { t, getLang, errorText } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { openDialog, confirmDialog, promptDialog } from '../ui/dialog.js';
 import { toast } from '../ui/toast.js';
-import { downloadMinutes } from '../api.js';
+import { downloadMinutes } from '../download.js';
 import { columns, hiddenCounts, label, targets } from './derive.js';
 import { draftProps, dropDrafts } from './drafts.js';
 import { saveRecord, savedRecord } from './records.js';

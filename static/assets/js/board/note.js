@@ -11,7 +11,7 @@ import { noteMenu } from './menus.js';
 import { dragProps, stackProps } from './drag.js';
 import { COLORS, colorPicker, focusQuiet } from './swatches.js';
 import { draftProps, draftOf, dropDrafts, setDraft } from './drafts.js';
-import { apklPicker, apklBadge, apklClass, isItem, screenedOut } from './apkl.js';
+import { apklPicker, apklBadge, apklClass, isItem, screenedOut, pickScore } from './apkl.js';
 import { unitClass, unitChip } from './units.js';
 
 export function noteCard(ctx, p, c, n, loose) {
@@ -155,18 +155,7 @@ export function usgPicker(ctx, target) {
   const s = ctx.state;
   const mine = s.myUsg.get(target.id);
   const draft = ctx.ui.usgDraft.get(target.id) || (mine ? { ...mine } : {});
-  const pick = (k, v) => {
-    const mineNow = ctx.state.myUsg.get(target.id);
-    const d = { ...(ctx.ui.usgDraft.get(target.id) || (mineNow ? { ...mineNow } : {})), [k]: v };
-    if (d.u && d.s && d.g) {
-      ctx.ui.usgDraft.delete(target.id);
-      ctx.cmd('usg.score', { targetId: target.id, u: d.u, s: d.s, g: d.g });
-      ctx.state.myUsg.set(target.id, { u: d.u, s: d.s, g: d.g });
-    } else {
-      ctx.ui.usgDraft.set(target.id, d);
-    }
-    ctx.schedule();
-  };
+  const pick = (k, v) => pickScore(ctx, 'usg.score', ['u', 's', 'g'], ctx.ui.usgDraft, ctx.state.myUsg, target, k, v);
   const team = target.usg && target.usg.raters ? target.usg : null;
   return h('div', { class: 'usg', 'data-testid': 'usg-picker', role: 'group', 'aria-label': t('usg.label') },
     ['u', 's', 'g'].map((k) => h('div', { key: k, class: 'usg-row', role: 'radiogroup', 'aria-label': t('usg.' + k) },

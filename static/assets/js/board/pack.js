@@ -3,11 +3,11 @@
 // pack download, streamed with its progress: the server sends the zip file
 // by file, and the page counts the files as their local headers arrive.
 import { h } from '../dom.js';
-import { t, getLang, errorText } from '../i18n.js';
+import { t, getLang } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { openDialog } from '../ui/dialog.js';
 import { toast } from '../ui/toast.js';
-import { downloadPack, packProgress } from '../download.js';
+import { savePack, packProgress } from '../download.js';
 import { draftProps, draftOf, dropDrafts } from './drafts.js';
 
 // The invitation's fields: name, limit (as the server's board/invitation.go),
@@ -78,20 +78,7 @@ export function packDialog(ctx, fac) {
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, t('common.cancel')),
       h('button', { type: 'submit', class: 'btn btn-primary', disabled: prog.running, 'data-testid': 'pack-download' }, icon('download', 16), t('pack.download')),
     ],
-    onSubmit: async (fd, d) => {
-      if (prog.running) return;
-      Object.assign(prog, { running: true, files: 0, total: 0, bytes: 0, name: '' });
-      d.update();
-      try {
-        const url = `/api/sessions/${encodeURIComponent(ctx.sessionId)}/pack?lang=${encodeURIComponent(fd.get('lang') || lang)}`;
-        const name = await downloadPack(url, ctx.token, (p) => { Object.assign(prog, p); d.update(); });
-        toast(t('minutes.saved', { name }), 'ok');
-      } catch (e) {
-        toast(errorText(e.code), 'error');
-      } finally {
-        prog.running = false;
-        d.update();
-      }
-    },
+    onSubmit: (fd, d) => savePack(prog, `/api/sessions/${encodeURIComponent(ctx.sessionId)}/pack?lang=${encodeURIComponent(fd.get('lang') || lang)}`,
+      ctx.token, () => d.update()),
   });
 }

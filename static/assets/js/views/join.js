@@ -52,10 +52,7 @@ export async function submitJoin(form, jst, app, draw) {
   const sid = sessionForCode(body.code);
   const known = sid ? getSession(sid) : null;
   if (known && known.token) body.token = known.token;
-  jst.busy = true;
-  jst.error = '';
-  draw();
-  try {
+  await submitForm(jst, 'error', draw, app, async () => {
     const r = await joinSession(body);
     if (body.token && r.token === body.token) {
       saveSession(r.sessionId, { token: r.token, participantId: r.participantId, joinCode: body.code });
@@ -64,20 +61,45 @@ export async function submitJoin(form, jst, app, draw) {
       saveMe({ name: body.name, unit: body.unit || '' });
       saveSession(r.sessionId, { token: r.token, participantId: r.participantId, joinCode: body.code, name: body.name, role: 'participant' });
     }
-    jst.busy = false;
-    app.navigate('/s/' + encodeURIComponent(r.sessionId));
-  } catch (e) {
-    jst.busy = false;
-    if (e.code === 'joining_closed') jst.error = t('join.joiningClosed');
-    else if (e.status === 403) {
-      jst.error = jst.needPass ? t('join.wrongPasscode') : t('join.needPasscode');
+    return '/s/' + encodeURIComponent(r.sessionId);
+  }, (e) => {
+    if (e.code === 'joining_closed') return t('join.joiningClosed');
+    if (e.status === 403) {
+      const text = jst.needPass ? t('join.wrongPasscode') : t('join.needPasscode');
       jst.needPass = true;
-    } else if (e.status === 404) jst.error = t('join.notFound');
-    else if (e.status === 409) jst.error = t('join.closed');
-    else if (e.status === 429) jst.error = t('join.tooMany');
-    else jst.error = errorText(e.code);
+      return text;
+    }
+    if (e.status === 404) return t('join.notFound');
+    if (e.status === 409) return t('join.closed');
+    if (e.status === 429) return t('join.tooMany');
+    return errorText(e.code);
+  });
+}
+
+/**
+ * submitForm runs a form's request: st.busy while call() runs, then the
+ * page at the path it returns, or its refusal (text(e)) in st[errKey].
+ */
+export async function submitForm(st, errKey, draw, app, call, text = (e) => errorText(e.code)) {
+  st.busy = true;
+  st[errKey] = '';
+  draw();
+  try {
+    const path = await call();
+    st.busy = false;
+    app.navigate(path);
+  } catch (e) {
+    st.busy = false;
+    st[errKey] = text(e);
     draw();
   }
+}
+
+/** openCreated keeps a session just created (its facilitator's name and token) and is its board's path. */
+export function openCreated(r, body, unit) {
+  saveMe({ name: body.facilitatorName, unit });
+  saveSession(r.id, { token: r.facilitatorToken, participantId: r.participantId, joinCode: r.joinCode, title: body.title, name: body.facilitatorName, role: 'facilitator' });
+  return '/s/' + encodeURIComponent(r.id);
 }
 
 export function mountJoin(root, rawCode, app) {

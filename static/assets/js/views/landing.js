@@ -1,11 +1,11 @@
 // landing.js — the front page: "Buat sesi" (create) and "Gabung" (join by
 // code), plus the sessions this browser already holds a token for.
 import { h, render } from '../dom.js';
-import { t, onLangChange, errorText } from '../i18n.js';
+import { t, onLangChange } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { getTemplates, createSession } from '../api.js';
-import { saveSession, recentSessions, getMe, saveMe } from '../storage.js';
-import { appHeader, joinForm, submitJoin } from './join.js';
+import { recentSessions, getMe } from '../storage.js';
+import { appHeader, joinForm, submitJoin, submitForm, openCreated } from './join.js';
 import { programmesCard } from './programme-new.js';
 
 const ZONES = { WIB: '+07:00', WITA: '+08:00', WIT: '+09:00' };
@@ -156,19 +156,6 @@ async function submitCreate(form, st, app, draw) {
     if (d) body.scheduledAt = d;
   }
   if (!body.title || !body.facilitatorName) { form.reportValidity(); return; }
-  st.busy = true;
-  st.error = '';
-  draw();
-  try {
-    const r = await createSession(body);
-    saveMe({ name: body.facilitatorName, unit: body.unit || '' });
-    saveSession(r.id, { token: r.facilitatorToken, participantId: r.participantId, joinCode: r.joinCode, title: body.title, name: body.facilitatorName, role: 'facilitator' });
-    st.busy = false;
-    app.navigate('/s/' + encodeURIComponent(r.id));
-  } catch (e) {
-    st.busy = false;
-    st.error = errorText(e.code);
-    draw();
-  }
+  await submitForm(st, 'error', draw, app, async () => openCreated(await createSession(body), body, body.unit || ''));
 }
 

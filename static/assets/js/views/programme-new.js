@@ -5,11 +5,11 @@
 // browser, then opens the programme page. Also the landing's card that
 // leads here and lists the programmes this browser holds a key for.
 import { h, render } from '../dom.js';
-import { t, onLangChange, errorText } from '../i18n.js';
+import { t, onLangChange } from '../i18n.js';
 import { icon } from '../ui/icons.js';
 import { createProgramme } from '../api.js';
 import { saveProgramme, recentProgrammes } from '../storage.js';
-import { appHeader } from './join.js';
+import { appHeader, submitForm } from './join.js';
 
 export const programmeLink = (id, key) => `/p/${encodeURIComponent(id)}#${encodeURIComponent(key)}`;
 
@@ -62,19 +62,11 @@ async function submit(form, st, app, draw) {
     chair: { name: v('chairName'), nip: v('chairNip') }, secretary: { name: v('secName'), nip: v('secNip') },
   };
   if (!body.unit || !body.year) { form.reportValidity(); return; }
-  st.busy = true;
-  st.error = '';
-  draw();
-  try {
+  await submitForm(st, 'error', draw, app, async () => {
     const r = await createProgramme(body);
     saveProgramme(r.id, { key: r.key, unit: body.unit, year: body.year, target: body.target, fresh: true });
-    st.busy = false;
-    app.navigate(programmeLink(r.id, r.key));
-  } catch (e) {
-    st.busy = false;
-    st.error = errorText(e.code);
-    draw();
-  }
+    return programmeLink(r.id, r.key);
+  });
 }
 
 /** programmesCard is the landing's way to programmes. */

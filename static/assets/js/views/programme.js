@@ -10,10 +10,10 @@ import { icon } from '../ui/icons.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { toast } from '../ui/toast.js';
 import { getProgramme, getRegister, rotateProgrammeKey, createProgrammeSession, getTemplates } from '../api.js';
-import { saveProgramme, getProgrammeInfo, saveSession, getSession, getMe, saveMe } from '../storage.js';
-import { appHeader } from './join.js';
+import { saveProgramme, getProgrammeInfo, getSession, getMe } from '../storage.js';
+import { appHeader, submitForm, openCreated } from './join.js';
 import { programmeLink } from './programme-new.js';
-import { downloadFile, downloadPack, packProgress } from '../download.js';
+import { downloadFile, savePack, packProgress } from '../download.js';
 
 export function mountProgramme(root, id, app) {
   let key = '';
@@ -124,20 +124,7 @@ function newSessionCard(st, app, draw) {
     const body = { title: f.title.value.trim(), template: f.template.value, facilitatorName: f.facilitatorName.value.trim(),
       lang: document.documentElement.lang === 'en' ? 'en' : 'id' };
     if (!body.title || !body.facilitatorName) { form.reportValidity(); return; }
-    st.busy = true;
-    st.formError = '';
-    draw();
-    try {
-      const r = await createProgrammeSession(st.id, st.key, body);
-      saveMe({ name: body.facilitatorName, unit: me.unit || '' });
-      saveSession(r.id, { token: r.facilitatorToken, participantId: r.participantId, joinCode: r.joinCode, title: body.title, name: body.facilitatorName, role: 'facilitator' });
-      st.busy = false;
-      app.navigate('/s/' + encodeURIComponent(r.id));
-    } catch (e) {
-      st.busy = false;
-      st.formError = errorText(e.code);
-      draw();
-    }
+    await submitForm(st, 'formError', draw, app, async () => openCreated(await createProgrammeSession(st.id, st.key, body), body, me.unit || ''));
   };
   return h('section', { class: 'card', 'aria-labelledby': 'prog-new-sess-h' },
     h('h2', { class: 'card-title', id: 'prog-new-sess-h' }, icon('plus'), t('prog.newSession')),
@@ -193,20 +180,7 @@ function regItem(it) {
 // and every session's pack, streamed, with its progress (download.js).
 function packCard(st, draw) {
   const prog = st.pack || (st.pack = { running: false, files: 0, total: 0, bytes: 0, name: '' });
-  const start = async () => {
-    if (prog.running) return;
-    Object.assign(prog, { running: true, files: 0, total: 0, bytes: 0, name: '' });
-    draw();
-    try {
-      const name = await downloadPack(`/api/programmes/${encodeURIComponent(st.id)}/pack`, st.key, (p) => { Object.assign(prog, p); draw(); });
-      toast(t('minutes.saved', { name }), 'ok');
-    } catch (e) {
-      toast(errorText(e.code), 'error');
-    } finally {
-      prog.running = false;
-      draw();
-    }
-  };
+  const start = () => savePack(prog, `/api/programmes/${encodeURIComponent(st.id)}/pack`, st.key, draw);
   const report = async (format) => {
     try {
       const name = await downloadFile(`/api/programmes/${encodeURIComponent(st.id)}/report?format=${format}`, st.key);
