@@ -79,7 +79,8 @@ func (s *Server) askRejoin(c *fiber.Ctx) error {
 	if err := s.admitted(ip, now, id, passHash, req.Passcode, err); err != nil {
 		return s.writeError(c, err)
 	}
-	if !s.rejoinAsks.take(ip, now) {
+	// A request another node forwarded here was counted there.
+	if _, fwd := s.forwardedAddr(c); !fwd && !s.rejoinAsks.take(ip, now) {
 		return s.writeError(c, s.limited(c, s.rejoinAsks, ip, now, "too many requests from this address; wait a few minutes"))
 	}
 	var q *rejoinRequest

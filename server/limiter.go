@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -30,18 +32,78 @@ func (s *Server) clientAddr(c *fiber.Ctx) string {
 	return c.Context().RemoteIP().String()
 }
 
+// AddressLimits is what a store shared by several nodes adds so that a
+// per-address limit (failed joins, sessions created, rejoin asks) holds
+// across them, whichever node a balancer sends each request to
+// (docs/cluster.md, "Limits across nodes"). kind names the limit, key is
+// the client address, at is the asking node's clock.
+type AddressLimits interface {
+	// HitAddress returns the hits of (kind, key) newer than at-window,
+	// oldest first. With take it first records a hit at at unless max are
+	// in the window already (taken says whether it did): one atomic step
+	// across every node.
+	HitAddress(ctx context.Context, kind, key string, at time.Time, window time.Duration, max int, take bool) (hits []time.Time, taken bool, err error)
+}
+
 // windowLimiter counts events per key (a client address) in a sliding
 // window: failed joins, sessions created. Max in the window and the key is
-// refused until the oldest ages out.
+// refused until the oldest ages out. With shared set (a node of a cluster)
+// the events are counted in the store, for every node at once; the memory
+// here then serves only while the store cannot answer.
 type windowLimiter struct {
 	mu     sync.Mutex
 	max    int
 	window time.Duration
 	fails  map[string][]time.Time
+
+	kind   string
+	shared AddressLimits
+	log    *slog.Logger
+}
+
+// shareLimits counts the per-address limits in the store when it is shared
+// by nodes (leases configured: PostgreSQL, or server tests of a cluster)
+// and keeps them. One node on its own file keeps them in memory: no disk
+// write for every failed join.
+func (s *Server) shareLimits() {
+	al, ok := s.cfg.Store.(AddressLimits)
+	if !ok || s.cfg.Cluster.Leases == nil {
+		return
+	}
+	s.joins.sharedBy(al, "joins", s.log)
+	s.rejoinAsks.sharedBy(al, "rejoin", s.log)
+	if s.creates != nil {
+		s.creates.sharedBy(al, "creates", s.log)
+	}
 }
 
 func newWindowLimiter(max int, window time.Duration) *windowLimiter {
 	return &windowLimiter{max: max, window: window, fails: map[string][]time.Time{}}
+}
+
+// sharedBy makes the limiter count in the store under kind.
+func (l *windowLimiter) sharedBy(al AddressLimits, kind string, log *slog.Logger) *windowLimiter {
+	l.shared, l.kind, l.log = al, kind, log
+	return l
+}
+
+// sharedTimeout bounds a limit's round trip to the store.
+const sharedTimeout = 2 * time.Second
+
+// inStore asks the shared store (ok false: none, or it failed and this
+// node's memory decides instead, which is no worse than before).
+func (l *windowLimiter) inStore(key string, now time.Time, take bool) (hits []time.Time, taken, ok bool) {
+	if l.shared == nil {
+		return nil, false, false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), sharedTimeout)
+	defer cancel()
+	hits, taken, err := l.shared.HitAddress(ctx, l.kind, key, now, l.window, l.max, take)
+	if err != nil {
+		l.log.Warn("per-address limit: the store did not answer; this node counts alone", "kind", l.kind, "err", err)
+		return nil, false, false
+	}
+	return hits, taken, true
 }
 
 func (l *windowLimiter) prune(key string, now time.Time) []time.Time {
@@ -61,13 +123,20 @@ func (l *windowLimiter) prune(key string, now time.Time) []time.Time {
 
 // blocked reports whether key has max events in the window.
 func (l *windowLimiter) blocked(key string, now time.Time) bool {
+	if hits, _, ok := l.inStore(key, now, false); ok {
+		return len(hits) >= l.max
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.prune(key, now)) >= l.max
 }
 
-// record counts one event of key.
+// record counts one event of key. In the store it is a take: past max
+// the key is blocked anyway, and the oldest max hits decide how long.
 func (l *windowLimiter) record(key string, now time.Time) {
+	if _, _, ok := l.inStore(key, now, true); ok {
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.add(key, now)
@@ -87,6 +156,9 @@ func (l *windowLimiter) add(key string, now time.Time) {
 // take records one event of key unless key is blocked, in one step, so
 // concurrent requests cannot all pass the check before any is counted.
 func (l *windowLimiter) take(key string, now time.Time) bool {
+	if _, taken, ok := l.inStore(key, now, true); ok {
+		return taken
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.prune(key, now)) >= l.max {
@@ -98,9 +170,17 @@ func (l *windowLimiter) take(key string, now time.Time) bool {
 
 // retryAfter is how long until key is no longer blocked (at least a second).
 func (l *windowLimiter) retryAfter(key string, now time.Time) time.Duration {
+	if hits, _, ok := l.inStore(key, now, false); ok {
+		return l.wait(hits, now)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ts := l.prune(key, now)
+	return l.wait(l.prune(key, now), now)
+}
+
+// wait is how long until fewer than max of ts (oldest first, all in the
+// window) are left.
+func (l *windowLimiter) wait(ts []time.Time, now time.Time) time.Duration {
 	if len(ts) < l.max {
 		return 0
 	}

@@ -123,6 +123,7 @@ func New(cfg Config) *Server {
 		s.creates = newWindowLimiter(cfg.SessionsPerHour, time.Hour)
 	}
 	s.rejoinAsks = newWindowLimiter(rejoinAsksPerAddr, rejoinAskWindow)
+	s.shareLimits()
 	if cfg.Cluster.Leases != nil {
 		s.cluster = newCluster(s, cfg.Cluster)
 	}

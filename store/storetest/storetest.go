@@ -67,6 +67,7 @@ func Run(t *testing.T, open Open) {
 		{"Photos", testPhotos},
 		{"Programmes", testProgrammes},
 		{"DevicesAndMerge", testDevicesAndMerge},
+		{"AddressHits", testAddressHits},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
