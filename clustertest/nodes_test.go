@@ -40,8 +40,9 @@ func needClusterFlags(t *testing.T) {
 }
 
 // startCluster starts PostgreSQL, nats-server and n nodes (n1…) with
-// -lease-ttl 2s, one after the other (the first creates the schema).
-func startCluster(t *testing.T, n int) *cluster {
+// -lease-ttl 2s and the flags in extra, one after the other (the first
+// creates the schema).
+func startCluster(t *testing.T, n int, extra ...string) *cluster {
 	t.Helper()
 	needClusterFlags(t)
 	c := &cluster{t: t, pg: startPostgres(t), nats: testenv.StartNATS(t), down: make([]bool, n)}
@@ -49,8 +50,8 @@ func startCluster(t *testing.T, n int) *cluster {
 	for i := 0; i < n; i++ {
 		id := fmt.Sprintf("n%d", i+1)
 		c.ids = append(c.ids, id)
-		c.nodes = append(c.nodes, testenv.StartNode(t, testenv.NodeConfig{Name: "node " + id, Args: []string{
-			"-db", c.pg.dsn, "-broker", c.nats.URL, "-node-id", id, "-lease-ttl", ttl.String(), "-sessions-per-hour", "0"}}))
+		c.nodes = append(c.nodes, testenv.StartNode(t, testenv.NodeConfig{Name: "node " + id, Args: append([]string{
+			"-db", c.pg.dsn, "-broker", c.nats.URL, "-node-id", id, "-lease-ttl", ttl.String(), "-sessions-per-hour", "0"}, extra...)}))
 	}
 	t.Cleanup(func() {
 		if t.Failed() {

@@ -118,7 +118,7 @@ func (s *Server) sseEvents(c *fiber.Ctx) error {
 			since = &n
 		}
 	}
-	addr := strings.Clone(c.IP())
+	addr := s.clientAddr(c) // the same address the other per-address limits count
 	if !s.addrs.acquire(addr) {
 		return s.writeError(c, errTooManyConns)
 	}

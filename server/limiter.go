@@ -14,14 +14,19 @@ import (
 // trusted proxy it is the last X-Forwarded-For entry, the one that proxy
 // added: entries before it come from the client (a proxy that appends,
 // like nginx's $proxy_add_x_forwarded_for, passes them on) and would let
-// a client pick a new address for every try. Fiber's c.IP() takes the
-// first entry.
+// a client pick a new address for every try. The last entry of the last
+// header line: HAProxy's `option forwardfor` adds a line of its own after
+// whatever X-Forwarded-For the client sent, and c.Get reads the first
+// line. Fiber's c.IP() takes the first entry.
 func (s *Server) clientAddr(c *fiber.Ctx) string {
 	if a, ok := s.forwardedAddr(c); ok {
 		return a // forwarded by another node of the cluster (cluster_http.go)
 	}
 	if len(s.cfg.TrustedProxies) > 0 && c.IsProxyTrusted() {
-		h := c.Get(fiber.HeaderXForwardedFor)
+		var h string
+		if lines := c.Request().Header.PeekAll(fiber.HeaderXForwardedFor); len(lines) > 0 {
+			h = string(lines[len(lines)-1])
+		}
 		if i := strings.LastIndexByte(h, ','); i >= 0 {
 			h = h[i+1:]
 		}

@@ -38,7 +38,7 @@ func (s *Server) upgradeCheck(c *fiber.Ctx) error {
 	if !s.originAllowed(c.Get(fiber.HeaderOrigin), c.Hostname()) {
 		return s.writeError(c, board.Errorf(board.CodeForbidden, "origin not allowed"))
 	}
-	addr := strings.Clone(c.IP())
+	addr := s.clientAddr(c) // the same address the other per-address limits count
 	if s.addrs.full(addr) {
 		return s.writeError(c, errTooManyConns)
 	}

@@ -1,0 +1,351 @@
+package clustertest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"rembuk/internal/testenv"
+)
+
+// TestProtocolThroughHAProxy walks the public contract (/work/shared's
+// CONTRACT.md, docs/protocol.md) through HAProxy in front of three nodes on
+// PostgreSQL and nats-server: every HTTP request and every socket lands
+// wherever round robin sends it, so the people of one session sit on
+// different nodes, their commands are forwarded to the session's owner, and
+// reads, minutes, the event stream and the per-address limits are served by
+// any node. The nodes trust the balancer's X-Forwarded-For.
+func TestProtocolThroughHAProxy(t *testing.T) {
+	c := startCluster(t, 3, "-trusted-proxies", "127.0.0.1")
+	h := testenv.StartHAProxy(t, c.nodes[0].Addr, c.nodes[1].Addr, c.nodes[2].Addr)
+	base := h.URL
+	defer func() {
+		if t.Failed() {
+			t.Logf("haproxy log:\n%s", h.Tail(3000))
+		}
+	}()
+	for range 3 {
+		var hz struct{ Status string }
+		if st := httpJSON(t, "GET", base+"/healthz", "", nil, &hz); st != 200 || hz.Status != "ok" {
+			t.Fatalf("/healthz: %d %+v", st, hz)
+		}
+	}
+
+	// A session and its people, each request to the next node.
+	var s struct{ ID, JoinCode, FacilitatorToken, ParticipantID string }
+	if st := httpJSON(t, "POST", base+"/api/sessions", "", map[string]any{"title": "Protokol Klaster", "template": "masalah-inovasi",
+		"facilitatorName": "Fasilitator", "place": "Aula", "agenda": "Uji klaster"}, &s); st != 201 || s.ID == "" {
+		t.Fatalf("create: %d %+v", st, s)
+	}
+	type person struct{ ID, Token string }
+	join := func(name string) person {
+		t.Helper()
+		var j struct{ SessionID, ParticipantID, Token string }
+		if st := httpJSON(t, "POST", base+"/api/join", "", map[string]any{"code": strings.ToLower(s.JoinCode), "name": name, "unit": "Subbag Umum"}, &j); st != 201 || j.SessionID != s.ID {
+			t.Fatalf("join %s: %d %+v", name, st, j)
+		}
+		return person{j.ParticipantID, j.Token}
+	}
+	ani, budi, citra := join("Ani"), join("Budi"), join("Citra")
+
+	// Sockets through the balancer: five in a row over three nodes puts
+	// the people of the session on different nodes, Citra on two.
+	fac := dialPeer(t, base, s.ID, "fac", s.FacilitatorToken)
+	pa := dialPeer(t, base, s.ID, "ani", ani.Token)
+	pb := dialPeer(t, base, s.ID, "budi", budi.Token)
+	pc := dialPeer(t, base, s.ID, "citra", citra.Token)
+	pc2 := dialPeer(t, base, s.ID, "citra2", citra.Token)
+	all := []*peer{fac, pa, pb, pc, pc2}
+	cols := map[string]string{}
+	for _, col := range fac.frames()[0].Board.Columns {
+		cols[col.Kind] = col.ID
+	}
+	if cols["problem"] == "" || cols["innovation"] == "" || cols["cause"] == "" {
+		t.Fatalf("columns of masalah-inovasi: %v", cols)
+	}
+
+	// Private brainstorm: others see neither text nor author until revealed.
+	fac.must("settings.update", map[string]any{"privateBrainstorm": true})
+	n1 := pa.must("note.add", map[string]any{"columnId": cols["problem"], "text": "Antrean loket panjang"}).ID
+	n2 := pb.must("note.add", map[string]any{"columnId": cols["problem"], "text": "Formulir membingungkan"}).ID
+	n3 := pc.must("note.add", map[string]any{"columnId": cols["innovation"], "text": "Antrean daring"}).ID
+	seqN1 := ackSeq(t, pa, n1)
+	for _, p := range all {
+		p.waitSeq(seqN1)
+	}
+	if e, _ := pb.event(seqN1); !strings.Contains(string(e.Data), `"hidden":true`) || strings.Contains(string(e.Data), "Antrean loket") || e.ActorID != nil {
+		t.Errorf("budi's note.added of ani's private note: %s actor %v, want the hidden form", e.Data, e.ActorID)
+	}
+	if e, _ := pc2.event(seqN1); strings.Contains(string(e.Data), "Antrean loket") {
+		t.Errorf("citra's second socket got ani's private text: %s", e.Data)
+	}
+	if e, _ := fac.event(seqN1); !strings.Contains(string(e.Data), "Antrean loket") {
+		t.Errorf("the facilitator's note.added: %s, want the text", e.Data)
+	}
+	for i := range 3 { // three reads: three nodes
+		bd := getBoard(t, base, s.ID, budi.Token)
+		if n := noteIn(bd, n1); !n.Hidden || n.Text != nil || n.AuthorID != nil {
+			t.Errorf("read %d: budi's board shows ani's private note as %+v", i, n)
+		}
+		if n := noteIn(getBoard(t, base, s.ID, ani.Token), n1); n.Text == nil || *n.Text != "Antrean loket panjang" {
+			t.Errorf("read %d: ani's own note on her board: %+v", i, n)
+		}
+	}
+	fac.must("notes.reveal", nil)
+	if n := noteIn(getBoard(t, base, s.ID, budi.Token), n1); n.Hidden || n.Text == nil || n.AuthorID == nil || *n.AuthorID != ani.ID {
+		t.Errorf("after notes.reveal budi sees %+v, want the text and ani as author", n)
+	}
+
+	// Anonymous: nobody else sees the author, in events or on the board.
+	fac.must("settings.update", map[string]any{"privateBrainstorm": false, "anonymous": true})
+	a4 := pa.must("note.add", map[string]any{"columnId": cols["problem"], "text": "Petugas kurang"})
+	pb.waitSeq(a4.Seq)
+	if e, _ := pb.event(a4.Seq); e.ActorID != nil || strings.Contains(string(e.Data), ani.ID) {
+		t.Errorf("budi's note.added of an anonymous note: %s actor %v", e.Data, e.ActorID)
+	}
+	for range 3 {
+		if n := noteIn(getBoard(t, base, s.ID, budi.Token), a4.ID); n.AuthorID != nil || n.Text == nil {
+			t.Errorf("budi's board shows the anonymous note as %+v, want its text and no authorId", n)
+		}
+	}
+	fac.must("settings.update", map[string]any{"anonymous": false})
+
+	// The command table, from people on different nodes.
+	pa.must("note.update", map[string]any{"id": n1, "text": "Antrean loket sangat panjang"})
+	pb.must("note.move", map[string]any{"id": n2, "columnId": cols["cause"]})
+	pb.must("note.delete", map[string]any{"id": n2})
+	col := fac.must("column.add", map[string]any{"title": "Catatan Lain", "kind": "other"}).ID
+	if col == "" {
+		t.Error("column.add acked without an id")
+	}
+	pc.must("link.add", map[string]any{"fromId": n3, "toId": n1})
+	fac.must("action.add", map[string]any{"text": "Tambah loket", "owner": "Kasubbag", "due": "2026-12-31", "targetId": n1})
+	fac.must("record.set", map[string]any{"targetId": nil, "text": "Antrean jadi prioritas"})
+	fac.must("participant.setRole", map[string]any{"id": budi.ID, "role": "notulis"})
+	pb.must("record.set", map[string]any{"targetId": n1, "text": "Dicatat notulis"})
+	fac.must("timer.start", map[string]any{"seconds": 300})
+	fac.must("spotlight.set", map[string]any{"targetId": n1})
+	fac.must("phase.set", map[string]any{"phase": "group"})
+	pa.must("group.add", map[string]any{"columnId": cols["problem"], "title": "Antrean", "noteIds": []string{n1, a4.ID}})
+	fac.must("settings.update", map[string]any{"votesPerParticipant": 2})
+	if f := pb.send("vote.cast", map[string]any{"targetId": n1}); f.Code != "wrong_phase" {
+		t.Errorf("a vote in phase group: %+v, want wrong_phase", f)
+	}
+	fac.must("phase.set", map[string]any{"phase": "vote"})
+	vote := pb.must("vote.cast", map[string]any{"targetId": n1})
+	pc2.must("usg.score", map[string]any{"targetId": n1, "u": 5, "s": 4, "g": 3})
+
+	// The HTTP command path, through whichever node.
+	var hack struct{ Type, Ref string }
+	if st := httpJSON(t, "POST", base+"/api/sessions/"+s.ID+"/commands", budi.Token, map[string]any{"type": "vote.cast", "ref": "http-1", "targetId": n1}, &hack); st != 200 || hack.Type != "ack" {
+		t.Fatalf("POST commands: %d %+v", st, hack)
+	}
+	var herr struct{ Type, Code string }
+	if st := httpJSON(t, "POST", base+"/api/sessions/"+s.ID+"/commands", budi.Token, map[string]any{"type": "vote.cast", "ref": "http-2", "targetId": n1}, &herr); st != 409 || herr.Code != "budget_exceeded" {
+		t.Errorf("a third vote of two: %d %+v, want 409 budget_exceeded", st, herr)
+	}
+	if bd := getBoard(t, base, s.ID, budi.Token); bd.You.VotesLeft != 0 || bd.You.Role != "notulis" || noteIn(bd, n1).Votes != 2 {
+		t.Errorf("budi's board after two votes: you %+v, votes on n1 %d", bd.You, noteIn(bd, n1).Votes)
+	}
+
+	// The event stream from another node, from a seq in the past (after
+	// it only events that replay one by one: no notes.reveal).
+	mid := vote.Seq
+	sse := openSSE(t, base, s.ID, "sse", ani.Token, mid)
+	spot := fac.must("spotlight.set", map[string]any{"targetId": nil})
+	sse.waitSeq(spot.Seq)
+	if w := sse.frames()[0]; w.Board != nil || len(w.Events) == 0 {
+		t.Errorf("the stream's welcome from seq %d: %d events, board %v; want the events after it", mid, len(w.Events), w.Board != nil)
+	}
+	sse.checkStream(spot.Seq)
+
+	checkMinutes(t, base, s.ID, s.FacilitatorToken, budi.Token, ani.Token)
+
+	// Removing Citra closes both her sockets with 4003, whatever node holds them.
+	rm := fac.must("participant.remove", map[string]any{"id": citra.ID})
+	for _, p := range []*peer{pc, pc2} {
+		waitFor(t, 10*time.Second, p.name+"'s socket closed", func() bool { return p.closed() != 0 })
+		if p.closed() != 4003 {
+			t.Errorf("%s closed with %d, want 4003", p.name, p.closed())
+		}
+		p.checkStream(0)
+	}
+	if st := httpJSON(t, "GET", base+"/api/sessions/"+s.ID+"/board", citra.Token, nil, nil); st != 401 && st != 403 {
+		t.Errorf("a removed participant's board: %d, want 401 or 403", st)
+	}
+
+	// Closing: every later command is closed, joining is 409.
+	end := fac.must("session.close", nil)
+	for _, p := range []*peer{fac, pa, pb} {
+		p.waitSeq(end.Seq)
+		p.checkStream(end.Seq)
+	}
+	if rm.Seq >= end.Seq {
+		t.Errorf("participant.remove at %d, session.close at %d", rm.Seq, end.Seq)
+	}
+	if f := fac.send("note.add", map[string]any{"columnId": cols["problem"], "text": "Terlambat"}); f.Code != "closed" {
+		t.Errorf("a command after session.close: %+v, want closed", f)
+	}
+	if f := pa.send("note.add", map[string]any{"columnId": cols["problem"], "text": "Terlambat"}); f.Code != "closed" {
+		t.Errorf("a participant's command after session.close: %+v, want closed", f)
+	}
+	if st := httpJSON(t, "POST", base+"/api/join", "", map[string]any{"code": s.JoinCode, "name": "Dedi"}, nil); st != 409 {
+		t.Errorf("join a closed session: %d, want 409", st)
+	}
+	// The log in PostgreSQL: 1..seq without a gap, ending at the close.
+	seqs, evs, err := c.log.snapshot([]string{s.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seqs[s.ID] != end.Seq {
+		t.Errorf("sessions.seq %d, want %d (session.close's)", seqs[s.ID], end.Seq)
+	}
+	checkSession(t, s.ID, seqs[s.ID], evs[s.ID])
+
+	checkFailedJoins(t, base)
+	if st := httpJSON(t, "GET", base+"/healthz", "", nil, nil); st != 200 {
+		t.Errorf("/healthz at the end: %d", st)
+	}
+}
+
+// ackSeq is the seq of the ack that created id.
+func ackSeq(t *testing.T, p *peer, id string) int64 {
+	for _, f := range p.frames() {
+		if f.Type == "ack" && f.ID == id {
+			return f.Seq
+		}
+	}
+	t.Fatalf("%s has no ack creating %s", p.name, id)
+	return 0
+}
+
+func getBoard(t *testing.T, base, session, token string) walkBoard {
+	t.Helper()
+	var bd walkBoard
+	if st := httpJSON(t, "GET", base+"/api/sessions/"+session+"/board", token, nil, &bd); st != 200 {
+		t.Fatalf("board: %d", st)
+	}
+	return bd
+}
+
+func noteIn(bd walkBoard, id string) (n struct {
+	ID       string  `json:"id"`
+	Text     *string `json:"text"`
+	AuthorID *string `json:"authorId"`
+	Hidden   bool    `json:"hidden"`
+	GroupID  *string `json:"groupId"`
+	Votes    int     `json:"votes"`
+}) {
+	for _, x := range bd.Notes {
+		if x.ID == id {
+			return x
+		}
+	}
+	return n
+}
+
+// checkMinutes downloads the minutes in every format, twice each (round
+// robin: from different nodes), as the facilitator and the notulis; a
+// participant is refused.
+func checkMinutes(t *testing.T, base, session, facTok, notulisTok, partTok string) {
+	t.Helper()
+	for _, format := range []string{"md", "html", "docx", "pdf", "csv", "json"} {
+		for _, tok := range []string{facTok, notulisTok} {
+			st, hdr, body := getRaw(t, fmt.Sprintf("%s/api/sessions/%s/minutes?format=%s", base, session, format), tok)
+			if st != 200 || !strings.Contains(hdr.Get("Content-Disposition"), "attachment") || len(body) == 0 {
+				t.Errorf("minutes %s: %d %q, %d bytes", format, st, hdr.Get("Content-Disposition"), len(body))
+				continue
+			}
+			switch format {
+			case "md", "html":
+				if !strings.Contains(string(body), "Protokol Klaster") || !strings.Contains(string(body), "Antrean loket sangat panjang") {
+					t.Errorf("minutes %s lack the title or a note: %.300s", format, body)
+				}
+			case "csv":
+				if !strings.HasPrefix(strings.TrimPrefix(string(body), "\ufeff"), "column,group,text,author,votes,u,s,g,total") {
+					t.Errorf("minutes csv: %.200s", body)
+				}
+			case "json":
+				var m struct {
+					Board      walkBoard
+					Attendance []json.RawMessage
+				}
+				if err := json.Unmarshal(body, &m); err != nil || len(m.Attendance) < 4 || len(m.Board.Notes) == 0 {
+					t.Errorf("minutes json: %v, %d in attendance", err, len(m.Attendance))
+				}
+			case "pdf":
+				if !strings.HasPrefix(string(body), "%PDF") {
+					t.Errorf("minutes pdf starts %q", body[:min(8, len(body))])
+				}
+			case "docx":
+				if !strings.HasPrefix(string(body), "PK") {
+					t.Errorf("minutes docx starts %q", body[:min(8, len(body))])
+				}
+			}
+		}
+	}
+	if st, _, _ := getRaw(t, base+"/api/sessions/"+session+"/minutes?format=md", partTok); st != 403 {
+		t.Errorf("minutes for a participant: %d, want 403", st)
+	}
+}
+
+func getRaw(t *testing.T, url, token string) (int, http.Header, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	c := http.Client{Timeout: 20 * time.Second}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b
+}
+
+// checkFailedJoins: through the balancer the failed joins of one address
+// land on every node in turn, and the 11th in a minute is 429 all the
+// same, even when the client writes an X-Forwarded-For of its own.
+func checkFailedJoins(t *testing.T, base string) {
+	t.Helper()
+	var sp struct{ ID, JoinCode string }
+	if st := httpJSON(t, "POST", base+"/api/sessions", "", map[string]any{"title": "Rahasia", "template": "kosong", "facilitatorName": "F", "passcode": "kunci"}, &sp); st != 201 {
+		t.Fatalf("create with passcode: %d", st)
+	}
+	joinWith := func(code, passcode, xff string) (int, http.Header) {
+		b, _ := json.Marshal(map[string]any{"code": code, "name": "Tamu", "passcode": passcode})
+		req, _ := http.NewRequest("POST", base+"/api/join", strings.NewReader(string(b)))
+		req.Header.Set("Content-Type", "application/json")
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("join: %v", err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header
+	}
+	if st, _ := joinWith("ZZZZZZ", "", ""); st != 404 {
+		t.Fatalf("unknown code: %d, want 404", st)
+	}
+	if st, _ := joinWith(sp.JoinCode, "salah", ""); st != 403 {
+		t.Fatalf("wrong passcode: %d, want 403", st)
+	}
+	for i := 3; i <= 10; i++ {
+		if st, _ := joinWith("ZZZZZZ", "", fmt.Sprintf("10.1.2.%d", i)); st != 404 {
+			t.Fatalf("failed join %d: %d, want 404", i, st)
+		}
+	}
+	for _, xff := range []string{"", "10.1.2.99"} {
+		st, hdr := joinWith(sp.JoinCode, "kunci", xff)
+		if st != 429 || hdr.Get("Retry-After") == "" {
+			t.Errorf("11th join (X-Forwarded-For %q) with the right passcode: %d Retry-After %q, want 429 with Retry-After", xff, st, hdr.Get("Retry-After"))
+		}
+	}
+}
