@@ -31,6 +31,11 @@ type pframe struct {
 	ActorID *string           `json:"actorId"`
 	Board   *walkBoard        `json:"board"`
 	Events  []json.RawMessage `json:"events"`
+	// Participants of a presence frame.
+	Participants []struct {
+		ID     string `json:"id"`
+		Online bool   `json:"online"`
+	} `json:"participants"`
 }
 
 // walkBoard is the part of a board the walk reads.
@@ -63,6 +68,7 @@ type peer struct {
 	token string
 	ws    *websocket.Conn // nil for an SSE stream
 	body  io.Closer       // the SSE stream's body
+	node  string          // the node the balancer chose (its X-Rembuk-Node)
 
 	since int64 // the since it asked from (0: a full welcome)
 
@@ -70,7 +76,8 @@ type peer struct {
 	mu   sync.Mutex
 	refs int
 	got  []pframe
-	// closeCode is the WebSocket's close code once it ended (0 while open).
+	// closeCode is the WebSocket's close code once it ended, -1 once an
+	// SSE stream ended (0 while open).
 	closeCode int
 }
 
@@ -78,14 +85,24 @@ type peer struct {
 // the welcome.
 func dialPeer(t *testing.T, base, session, name, token string) *peer {
 	t.Helper()
+	return dialPeerSince(t, base, session, name, token, 0)
+}
+
+// dialPeerSince says hello with since (0: none).
+func dialPeerSince(t *testing.T, base, session, name, token string, since int64) *peer {
+	t.Helper()
 	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
-	ws, _, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws/sessions/"+session, nil)
+	ws, resp, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws/sessions/"+session, nil)
 	if err != nil {
 		t.Fatalf("%s: dial: %v", name, err)
 	}
-	p := &peer{t: t, name: name, token: token, ws: ws}
+	p := &peer{t: t, name: name, token: token, ws: ws, node: resp.Header.Get("X-Rembuk-Node"), since: since}
 	t.Cleanup(func() { ws.Close() })
-	if err := ws.WriteJSON(map[string]any{"type": "hello", "token": token}); err != nil {
+	hello := map[string]any{"type": "hello", "token": token}
+	if since > 0 {
+		hello["since"] = since
+	}
+	if err := ws.WriteJSON(hello); err != nil {
 		t.Fatalf("%s: hello: %v", name, err)
 	}
 	go p.readWS()
@@ -124,7 +141,7 @@ func openSSE(t *testing.T, base, session, name, token string, since int64) *peer
 		resp.Body.Close()
 		t.Fatalf("%s: events: %d %s", name, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	p := &peer{t: t, name: name, token: token, body: resp.Body, since: since}
+	p := &peer{t: t, name: name, token: token, body: resp.Body, since: since, node: resp.Header.Get("X-Rembuk-Node")}
 	t.Cleanup(func() { resp.Body.Close() })
 	go func() {
 		sc := bufio.NewScanner(resp.Body)
@@ -134,6 +151,9 @@ func openSSE(t *testing.T, base, session, name, token string, since int64) *peer
 				p.add([]byte(d))
 			}
 		}
+		p.mu.Lock()
+		p.closeCode = -1 // the stream ended
+		p.mu.Unlock()
 	}()
 	p.waitWelcome()
 	return p
@@ -190,6 +210,14 @@ func (p *peer) send(typ string, fields map[string]any) pframe {
 	p.refs++
 	ref := fmt.Sprintf("%s-%d", p.name, p.refs)
 	p.mu.Unlock()
+	return p.sendRef(ref, typ, fields)
+}
+
+// sendRef writes a command with ref and waits for the first answer to it
+// after this send.
+func (p *peer) sendRef(ref, typ string, fields map[string]any) pframe {
+	p.t.Helper()
+	before := len(p.frames())
 	msg := map[string]any{"type": typ, "ref": ref}
 	for k, v := range fields {
 		msg[k] = v
@@ -202,7 +230,7 @@ func (p *peer) send(typ string, fields map[string]any) pframe {
 	}
 	var out pframe
 	waitFor(p.t, 15*time.Second, p.name+"'s answer to "+typ, func() bool {
-		for _, f := range p.frames() {
+		for _, f := range p.frames()[before:] {
 			if f.Ref == ref && (f.Type == "ack" || f.Type == "error") {
 				out = f
 				return true
@@ -231,6 +259,21 @@ func (p *peer) event(seq int64) (pframe, bool) {
 		}
 	}
 	return pframe{}, false
+}
+
+// online is who the peer's last presence frame shows online (nil: none
+// came yet).
+func (p *peer) online() map[string]bool {
+	var out map[string]bool
+	for _, f := range p.frames() {
+		if f.Type == "presence" {
+			out = map[string]bool{}
+			for _, x := range f.Participants {
+				out[x.ID] = x.Online
+			}
+		}
+	}
+	return out
 }
 
 // waitSeq waits until the peer was given the event of seq.

@@ -2,12 +2,15 @@ package clustertest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fasthttp/websocket"
 
 	"rembuk/internal/testenv"
 )
@@ -60,6 +63,20 @@ func TestProtocolThroughHAProxy(t *testing.T) {
 	pc := dialPeer(t, base, s.ID, "citra", citra.Token)
 	pc2 := dialPeer(t, base, s.ID, "citra2", citra.Token)
 	all := []*peer{fac, pa, pb, pc, pc2}
+	on := map[string]bool{}
+	for _, p := range all {
+		on[p.node] = true
+	}
+	if len(on) != 3 || pc.node == pc2.node || pc.node == "" {
+		t.Fatalf("round robin put the sockets on %v (citra's on %q and %q), want all three nodes, citra's two apart", on, pc.node, pc2.node)
+	}
+	t.Logf("sockets: fac %s, ani %s, budi %s, citra %s and %s", fac.node, pa.node, pb.node, pc.node, pc2.node)
+	badHello(t, base, s.ID)
+	// Presence: the owner's room counts every node's sockets.
+	waitFor(t, 10*time.Second, "everyone online in budi's presence", func() bool {
+		on := pb.online()
+		return on[s.ParticipantID] && on[ani.ID] && on[budi.ID] && on[citra.ID]
+	})
 	cols := map[string]string{}
 	for _, col := range fac.frames()[0].Board.Columns {
 		cols[col.Kind] = col.ID
@@ -114,6 +131,19 @@ func TestProtocolThroughHAProxy(t *testing.T) {
 	}
 	fac.must("settings.update", map[string]any{"anonymous": false})
 
+	// One ref, one change: the same ref from Citra's other socket (another
+	// node) and over HTTP is acked again with the first seq and id.
+	first := pc.sendRef("dup-1", "note.add", map[string]any{"columnId": cols["problem"], "text": "Parkir sempit"})
+	again := pc2.sendRef("dup-1", "note.add", map[string]any{"columnId": cols["problem"], "text": "Parkir sempit"})
+	var hdup struct {
+		Type, ID string
+		Seq      int64
+	}
+	st := httpJSON(t, "POST", base+"/api/sessions/"+s.ID+"/commands", citra.Token, map[string]any{"type": "note.add", "ref": "dup-1", "columnId": cols["problem"], "text": "Parkir sempit"}, &hdup)
+	if first.Type != "ack" || again.Type != "ack" || again.Seq != first.Seq || again.ID != first.ID || st != 200 || hdup.Seq != first.Seq || hdup.ID != first.ID {
+		t.Errorf("one ref thrice: %+v, %+v, HTTP %d %+v; want the first ack each time", first, again, st, hdup)
+	}
+
 	// The command table, from people on different nodes.
 	pa.must("note.update", map[string]any{"id": n1, "text": "Antrean loket sangat panjang"})
 	pb.must("note.move", map[string]any{"id": n2, "columnId": cols["cause"]})
@@ -152,21 +182,47 @@ func TestProtocolThroughHAProxy(t *testing.T) {
 		t.Errorf("budi's board after two votes: you %+v, votes on n1 %d", bd.You, noteIn(bd, n1).Votes)
 	}
 
-	// The event stream from another node, from a seq in the past (after
-	// it only events that replay one by one: no notes.reveal).
+	// The event stream, and a WebSocket resuming, from every node, from a
+	// seq in the past (after it only events that replay one by one: no
+	// notes.reveal).
 	mid := vote.Seq
-	sse := openSSE(t, base, s.ID, "sse", ani.Token, mid)
-	spot := fac.must("spotlight.set", map[string]any{"targetId": nil})
-	sse.waitSeq(spot.Seq)
-	if w := sse.frames()[0]; w.Board != nil || len(w.Events) == 0 {
-		t.Errorf("the stream's welcome from seq %d: %d events, board %v; want the events after it", mid, len(w.Events), w.Board != nil)
+	var streams []*peer
+	for i := range 3 {
+		streams = append(streams, openSSE(t, base, s.ID, fmt.Sprint("sse", i), ani.Token, mid))
+		streams = append(streams, dialPeerSince(t, base, s.ID, fmt.Sprint("resume", i), ani.Token, mid))
 	}
-	sse.checkStream(spot.Seq)
+	spot := fac.must("spotlight.set", map[string]any{"targetId": nil})
+	from := map[string]bool{}
+	for _, p := range streams {
+		p.waitSeq(spot.Seq)
+		if w := p.frames()[0]; w.Board != nil || len(w.Events) == 0 {
+			t.Errorf("%s's welcome from seq %d (node %s): %d events, board %v; want the events after it", p.name, mid, p.node, len(w.Events), w.Board != nil)
+		}
+		p.checkStream(spot.Seq)
+		from[p.node] = true
+		if p.ws != nil {
+			p.ws.Close()
+		} else {
+			p.body.Close()
+		}
+	}
+	if len(from) != 3 {
+		t.Errorf("streams and resumes served by %v, want every node", from)
+	}
 
 	checkMinutes(t, base, s.ID, s.FacilitatorToken, budi.Token, ani.Token)
 
-	// Removing Citra closes both her sockets with 4003, whatever node holds them.
+	// Removing Citra closes both her sockets with 4003, whatever node
+	// holds them, and ends her event streams on every node.
+	var citraSSE []*peer
+	for i := range 3 {
+		citraSSE = append(citraSSE, openSSE(t, base, s.ID, fmt.Sprint("citra-sse", i), citra.Token, 0))
+	}
 	rm := fac.must("participant.remove", map[string]any{"id": citra.ID})
+	for _, p := range citraSSE {
+		waitFor(t, 10*time.Second, p.name+" (on "+p.node+") ended", func() bool { return p.closed() != 0 })
+		p.checkStream(0)
+	}
 	for _, p := range []*peer{pc, pc2} {
 		waitFor(t, 10*time.Second, p.name+"'s socket closed", func() bool { return p.closed() != 0 })
 		if p.closed() != 4003 {
@@ -174,6 +230,7 @@ func TestProtocolThroughHAProxy(t *testing.T) {
 		}
 		p.checkStream(0)
 	}
+	waitFor(t, 10*time.Second, "citra offline in ani's presence", func() bool { return !pa.online()[citra.ID] })
 	if st := httpJSON(t, "GET", base+"/api/sessions/"+s.ID+"/board", citra.Token, nil, nil); st != 401 && st != 403 {
 		t.Errorf("a removed participant's board: %d, want 401 or 403", st)
 	}
@@ -193,6 +250,10 @@ func TestProtocolThroughHAProxy(t *testing.T) {
 	if f := pa.send("note.add", map[string]any{"columnId": cols["problem"], "text": "Terlambat"}); f.Code != "closed" {
 		t.Errorf("a participant's command after session.close: %+v, want closed", f)
 	}
+	var herr2 struct{ Type, Code string }
+	if st := httpJSON(t, "POST", base+"/api/sessions/"+s.ID+"/commands", ani.Token, map[string]any{"type": "note.add", "ref": "http-late", "columnId": cols["problem"], "text": "Terlambat"}, &herr2); st != 409 || herr2.Code != "closed" {
+		t.Errorf("an HTTP command after session.close: %d %+v, want 409 closed", st, herr2)
+	}
 	if st := httpJSON(t, "POST", base+"/api/join", "", map[string]any{"code": s.JoinCode, "name": "Dedi"}, nil); st != 409 {
 		t.Errorf("join a closed session: %d, want 409", st)
 	}
@@ -209,6 +270,38 @@ func TestProtocolThroughHAProxy(t *testing.T) {
 	checkFailedJoins(t, base)
 	if st := httpJSON(t, "GET", base+"/healthz", "", nil, nil); st != 200 {
 		t.Errorf("/healthz at the end: %d", st)
+	}
+	for _, nd := range c.nodes {
+		for _, line := range strings.Split(nd.Logs(), "\n") {
+			if strings.Contains(line, `"level":"ERROR"`) {
+				t.Errorf("%s logged an error: %s", nd.Name, line)
+			}
+		}
+	}
+}
+
+// badHello: a hello with a token nobody holds is refused unauthorized and
+// closed 1008 on every node (three sockets in a row).
+func badHello(t *testing.T, base, session string) {
+	t.Helper()
+	for range 3 {
+		d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
+		ws, _, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws/sessions/"+session, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws.WriteJSON(map[string]any{"type": "hello", "token": "bukan-token"})
+		ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		var f pframe
+		if err := ws.ReadJSON(&f); err != nil || f.Type != "error" || f.Code != "unauthorized" {
+			t.Errorf("bad hello: %+v %v, want error unauthorized", f, err)
+		}
+		_, _, err = ws.ReadMessage()
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != 1008 {
+			t.Errorf("after a bad hello: %v, want a close 1008", err)
+		}
+		ws.Close()
 	}
 }
 
@@ -253,9 +346,16 @@ func noteIn(bd walkBoard, id string) (n struct {
 // participant is refused.
 func checkMinutes(t *testing.T, base, session, facTok, notulisTok, partTok string) {
 	t.Helper()
+	from := map[string]int{}
+	defer func() {
+		if len(from) != 3 {
+			t.Errorf("minutes came from %v, want every node", from)
+		}
+	}()
 	for _, format := range []string{"md", "html", "docx", "pdf", "csv", "json"} {
 		for _, tok := range []string{facTok, notulisTok} {
 			st, hdr, body := getRaw(t, fmt.Sprintf("%s/api/sessions/%s/minutes?format=%s", base, session, format), tok)
+			from[hdr.Get("X-Rembuk-Node")]++
 			if st != 200 || !strings.Contains(hdr.Get("Content-Disposition"), "attachment") || len(body) == 0 {
 				t.Errorf("minutes %s: %d %q, %d bytes", format, st, hdr.Get("Content-Disposition"), len(body))
 				continue
@@ -268,6 +368,11 @@ func checkMinutes(t *testing.T, base, session, facTok, notulisTok, partTok strin
 			case "csv":
 				if !strings.HasPrefix(strings.TrimPrefix(string(body), "\ufeff"), "column,group,text,author,votes,u,s,g,total") {
 					t.Errorf("minutes csv: %.200s", body)
+				}
+				for _, line := range strings.Split(string(body), "\n") {
+					if strings.Contains(line, "Petugas kurang") && strings.Contains(line, "Ani") {
+						t.Errorf("minutes csv name the anonymous note's author: %q", line)
+					}
 				}
 			case "json":
 				var m struct {

@@ -52,6 +52,8 @@ backend nodes
     option httpchk GET /healthz
     http-check expect status 200
     default-server inter 500ms fall 2 rise 1
+    # Which node answered (tests check that round robin spread them).
+    http-response set-header X-Rembuk-Node %%s
 `, addr)
 	for i, be := range backends {
 		fmt.Fprintf(&b, "    server n%d %s check\n", i+1, be)
