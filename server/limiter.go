@@ -66,10 +66,10 @@ type windowLimiter struct {
 	log    *slog.Logger
 }
 
-// shareLimits counts the per-address limits in the store when it is shared
-// by nodes (leases configured: PostgreSQL, or server tests of a cluster)
-// and keeps them. One node on its own file keeps them in memory: no disk
-// write for every failed join.
+// shareLimits makes the per-address limits count in the store when it is
+// shared by nodes (leases configured: PostgreSQL, or server tests of a
+// cluster over one SQLite file). One node on its own file keeps them in
+// memory: it sees every request, and needs no disk write per failed join.
 func (s *Server) shareLimits() {
 	al, ok := s.cfg.Store.(AddressLimits)
 	if !ok || s.cfg.Cluster.Leases == nil {
