@@ -152,6 +152,9 @@ func (db *DB) runBatch(batch []*job, errs []error) error {
 	if err != nil {
 		return err
 	}
+	if len(batch) == 1 {
+		return db.runAlone(tx, batch[0], errs)
+	}
 	for i, j := range batch {
 		if _, err := tx.Exec(`SAVEPOINT job`); err != nil {
 			tx.Rollback()
@@ -176,6 +179,24 @@ func (db *DB) runBatch(batch []*job, errs []error) error {
 	}
 	t0 := db.now()
 	err = tx.Commit()
+	db.timeCommit(db.now().Sub(t0))
+	return err
+}
+
+// runAlone is runBatch for a batch of one job, the common case when the
+// disk is fast: the transaction is the job's savepoint, so a job refused
+// for its data rolls the transaction back and nothing is committed. Two
+// statements fewer per commit (SAVEPOINT, RELEASE).
+func (db *DB) runAlone(tx *sql.Tx, j *job, errs []error) error {
+	if errs[0] = j.fn(tx); errs[0] != nil {
+		rerr := tx.Rollback()
+		if diskError(errs[0]) {
+			return errs[0]
+		}
+		return rerr
+	}
+	t0 := db.now()
+	err := tx.Commit()
 	db.timeCommit(db.now().Sub(t0))
 	return err
 }
