@@ -241,6 +241,17 @@ func (p *peer) sendRef(ref, typ string, fields map[string]any) pframe {
 	return out
 }
 
+// writeRaw writes a text frame as it is.
+func (p *peer) writeRaw(text string) {
+	p.t.Helper()
+	p.wmu.Lock()
+	err := p.ws.WriteMessage(websocket.TextMessage, []byte(text))
+	p.wmu.Unlock()
+	if err != nil {
+		p.t.Fatalf("%s: write: %v", p.name, err)
+	}
+}
+
 // must sends a command that must be acked; it returns the ack.
 func (p *peer) must(typ string, fields map[string]any) pframe {
 	p.t.Helper()
