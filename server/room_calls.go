@@ -68,6 +68,13 @@ func (r *room) failAll(err error) {
 
 // fail answers a message the room cannot serve.
 func (r *room) fail(m any, err error) {
+	if fn, ok := m.(roomFn); ok {
+		// Its handler answers err through writeError, which logs what is
+		// internal; a session another node owns (remoteRoomError) is
+		// forwarded there, not an error.
+		fn.fail(err)
+		return
+	}
 	code, msg := safeError(r.log, err)
 	switch m := m.(type) {
 	case attachMsg:
@@ -82,8 +89,6 @@ func (r *room) fail(m any, err error) {
 		m.reply <- err
 	case viewMsg:
 		m.reply <- err
-	case roomFn:
-		m.fail(err)
 	case clusterMsg:
 		if m.reply != nil {
 			m.reply <- err
