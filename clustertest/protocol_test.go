@@ -262,6 +262,7 @@ func TestProtocolThroughHAProxy(t *testing.T) {
 	checkSession(t, s.ID, seqs[s.ID], evs[s.ID])
 
 	walkEdges(t, base)
+	walkExtras(t, base)
 	failed := walkDevices(t, base)
 	checkFailedJoins(t, base, failed)
 	if st := httpJSON(t, "GET", base+"/healthz", "", nil, nil); st != 200 {

@@ -68,3 +68,39 @@ func TestClusterRoomCallOnNonOwnerLogsNoError(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterDeleteSeenFromAnotherNode: a session deleted through its
+// owner closes the sockets another node holds with 1001, as the owner's
+// own (docs/protocol.md), and a node that had read the session before
+// answers its reads 404 at once (it used to close them 1008, and to retry
+// such a read until it timed out).
+func TestClusterDeleteSeenFromAnotherNode(t *testing.T) {
+	// Production's beat (2 s): an idle proxy is let go only after three,
+	// so a read that spins until then shows.
+	tc := startCluster(t, 3, 5*time.Second, clusterOpts{mod: func(c *server.Config) {
+		c.Cluster.Heartbeat, c.Cluster.RequestTimeout = 2*time.Second, 2*time.Second
+	}})
+	a, b, c := tc.nodes[0], tc.nodes[1], tc.nodes[2]
+	s := a.create("kosong")
+	a.connect(s.ID, s.FacilitatorToken, nil) // the room loads on a
+	wb, _ := b.connect(s.ID, s.FacilitatorToken, nil)
+	if o := tc.owner(s.ID); o != "a" {
+		t.Fatalf("owner %q, want a", o)
+	}
+	c.board(s.ID, s.FacilitatorToken) // c reads through the owner, holding no socket
+	if st := a.do("DELETE", "/api/sessions/"+s.ID, s.FacilitatorToken, nil, nil); st != 204 {
+		t.Fatalf("delete: %d", st)
+	}
+	if code := wb.waitClose(); code != 1001 {
+		t.Errorf("b's socket closed with %d, want 1001", code)
+	}
+	for _, n := range []*clusterNode{b, c} {
+		start := time.Now()
+		if st := n.do("GET", "/api/sessions/"+s.ID+"/board", s.FacilitatorToken, nil, nil); st != 404 {
+			t.Errorf("%s's board read of the deleted session: %d, want 404", n.id, st)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s took %v to answer", n.id, d)
+		}
+	}
+}

@@ -72,12 +72,16 @@ func (p *proxy) recoverLoop(done chan struct{}) {
 			return
 		case isNotOwner(err):
 			continue // not expired yet, or another node is starting the room
+		case board.ErrorCode(err) == board.CodeNotFound:
+			// Deleted: the proxy goes, so what waits on it is routed
+			// again (and finds no session: 404), and its connections
+			// close as the owner's did (1001; a reconnect is then
+			// unauthorized).
+			p.retire()
+			p.closeAll(closeGoingAway, "session deleted")
+			return
 		default:
 			p.c.log.Warn("taking over a session", "session", p.id, "err", err)
-			if board.ErrorCode(err) == board.CodeNotFound {
-				p.closeAll(closePolicy, "session deleted")
-				return
-			}
 		}
 	}
 }
@@ -224,11 +228,7 @@ func (p *proxy) takeOver() {
 	}
 	p.byRID = map[uint64]*thinConn{}
 	p.mu.Unlock()
-	p.c.mu.Lock()
-	if p.c.proxies[p.id] == p {
-		delete(p.c.proxies, p.id)
-	}
-	p.c.mu.Unlock()
+	p.retire()
 	p.c.log.Info("took over a session", "session", p.id, "connections", len(conns))
 	for _, tc := range conns {
 		p.mu.Lock()
@@ -278,6 +278,19 @@ func (p *proxy) takeOver() {
 		}
 		cancel()
 	}
+}
+
+// retire marks the proxy gone and lets the cluster forget it: requests
+// waiting on it are routed again.
+func (p *proxy) retire() {
+	p.mu.Lock()
+	p.gone = true
+	p.mu.Unlock()
+	p.c.mu.Lock()
+	if p.c.proxies[p.id] == p {
+		delete(p.c.proxies, p.id)
+	}
+	p.c.mu.Unlock()
 }
 
 // closeAll closes every connection of the proxy with code.
