@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// walkEdges is the second half of the walk through the balancer (base):
+// walkEdges (which makes 3 failed joins) is the second half of the walk through the balancer (base):
 // the refusals and limits of the contract that involve more than one node
 // — bad frames on a forwarded socket, roles and the lock, the per-person
 // command rate and connection cap over sockets on several nodes — and the
@@ -100,6 +100,45 @@ func walkEdges(t *testing.T, base string) {
 	fac.must("phase.set", map[string]any{"phase": "vote"})
 	p1.must("vote.cast", map[string]any{"targetId": n})
 	p2.must("vote.retract", map[string]any{"targetId": n})
+
+	// The fishbone from every node: the cause linked to the problem.
+	cause := p1.must("note.add", map[string]any{"columnId": cols["cause"], "text": "Ventilasi kurang"}).ID
+	p1.must("link.add", map[string]any{"fromId": cause, "toId": n, "kind": "cause"})
+	for i := range 3 {
+		var d struct {
+			Roots []struct{ ID string }
+			Root  string
+		}
+		if st := httpJSON(t, "GET", base+"/api/sessions/"+s.ID+"/diagram?view=fishbone", p.Token, nil, &d); st != 200 || d.Root != n || len(d.Roots) != 1 {
+			t.Errorf("diagram %d: %d %+v, want the problem as root", i, st, d)
+		}
+	}
+
+	// A new join code: the old one is refused on every node at once (each
+	// a failed join), the new one seats; closed joining is 403.
+	code := fac.must("session.rotateCode", nil)
+	newCode := ""
+	if e, ok := fac.event(code.Seq); ok {
+		newCode = between(string(e.Data), `"joinCode":"`, `"`)
+	}
+	if newCode == "" || newCode == s.JoinCode {
+		t.Fatalf("session.rotateCode: no new code in the facilitator's event")
+	}
+	for i := range 3 {
+		if st := httpJSON(t, "POST", base+"/api/join", "", map[string]any{"code": s.JoinCode, "name": "Lama"}, nil); st != 404 {
+			t.Errorf("join %d with the replaced code: %d, want 404", i, st)
+		}
+	}
+	if st := httpJSON(t, "POST", base+"/api/join", "", map[string]any{"code": newCode, "name": "Baru"}, nil); st != 201 {
+		t.Errorf("join with the new code: %d, want 201", st)
+	}
+	fac.must("settings.update", map[string]any{"joiningClosed": true})
+	for i := range 3 {
+		var e struct{ Error struct{ Code string } }
+		if st := httpJSON(t, "POST", base+"/api/join", "", map[string]any{"code": newCode, "name": "Telat"}, &e); st != 403 || e.Error.Code != "joining_closed" {
+			t.Errorf("join %d while joining is closed: %d %+v, want 403 joining_closed", i, st, e)
+		}
+	}
 
 	// One person's command rate over two nodes: 60 at once, at most the
 	// burst (40) and what refilled meanwhile pass; every one is answered.
