@@ -66,6 +66,12 @@ func TestConnectionCapCountsTheProxysLine(t *testing.T) {
 				t.Fatalf("WebSocket %d: %v", i+1, err)
 			}
 			defer c.Close()
+			// Counted once its handler runs: the welcome says it has.
+			c.WriteJSON(map[string]any{"type": "hello", "token": s.FacilitatorToken})
+			var f map[string]any
+			if err := c.ReadJSON(&f); err != nil || f["type"] != "welcome" {
+				t.Fatalf("WebSocket %d: %v %v, want a welcome", i+1, f["type"], err)
+			}
 			continue
 		}
 		if err == nil {
