@@ -140,7 +140,7 @@ func walkEdges(t *testing.T, base string) {
 		}
 	}
 
-	// One person's command rate over two nodes: 60 at once, at most the
+	// One person's command rate over two nodes: 100 at once, at most the
 	// burst (40) and what refilled meanwhile pass; every one is answered.
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -148,7 +148,7 @@ func walkEdges(t *testing.T, base string) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range 30 {
+			for i := range 50 {
 				pp.writeRaw(fmt.Sprintf(`{"type":"note.add","ref":"burst-%s-%d","columnId":%q,"text":"cepat %d"}`, pp.name, i, cols["cause"], i))
 			}
 		}()
@@ -169,12 +169,12 @@ func walkEdges(t *testing.T, base string) {
 		}
 		return
 	}
-	waitFor(t, 15*time.Second, "an answer to each of 60 commands", func() bool { x, y := answered(); return x+y == 60 })
+	waitFor(t, 15*time.Second, "an answer to each of 100 commands", func() bool { x, y := answered(); return x+y == 100 })
 	acks, limited := answered()
 	if most := 40 + int(20*time.Since(start).Seconds()) + 1; limited == 0 || acks > most {
-		t.Errorf("60 commands of one person over two nodes: %d acked, %d rate_limited; want at most %d acked", acks, limited, most)
+		t.Errorf("100 commands of one person over two nodes: %d acked, %d rate_limited; want at most %d acked", acks, limited, most)
 	}
-	t.Logf("60 commands at once from putri on %s and %s: %d acked, %d rate_limited", p1.node, p2.node, acks, limited)
+	t.Logf("100 commands at once from putri on %s and %s: %d acked, %d rate_limited", p1.node, p2.node, acks, limited)
 
 	// Nine connections of one person over the nodes: the oldest closes 4008.
 	var qs []*peer
