@@ -20,24 +20,34 @@ import (
 func badHello(t *testing.T, base, session string) {
 	t.Helper()
 	for range 3 {
-		d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
-		ws, _, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws/sessions/"+session, nil)
-		if err != nil {
-			t.Fatal(err)
+		if f, code := helloOnce(t, base, session, "bukan-token"); f.Type != "error" || f.Code != "unauthorized" || code != 1008 {
+			t.Errorf("bad hello: %+v, close %d; want error unauthorized and 1008", f, code)
 		}
-		ws.WriteJSON(map[string]any{"type": "hello", "token": "bukan-token"})
-		ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-		var f pframe
-		if err := ws.ReadJSON(&f); err != nil || f.Type != "error" || f.Code != "unauthorized" {
-			t.Errorf("bad hello: %+v %v, want error unauthorized", f, err)
-		}
-		_, _, err = ws.ReadMessage()
-		var ce *websocket.CloseError
-		if !errors.As(err, &ce) || ce.Code != 1008 {
-			t.Errorf("after a bad hello: %v, want a close 1008", err)
-		}
-		ws.Close()
 	}
+}
+
+// helloOnce says hello with token on a new socket and returns the first
+// frame and the close code that follows it (0: none within 10 s).
+func helloOnce(t *testing.T, base, session, token string) (pframe, int) {
+	t.Helper()
+	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
+	ws, _, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws/sessions/"+session, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.WriteJSON(map[string]any{"type": "hello", "token": token})
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var f pframe
+	if err := ws.ReadJSON(&f); err != nil {
+		return f, 0
+	}
+	_, _, err = ws.ReadMessage()
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		return f, ce.Code
+	}
+	return f, 0
 }
 
 // checkMinutes downloads the minutes in every format, twice each (round

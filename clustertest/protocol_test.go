@@ -161,6 +161,13 @@ func TestProtocolThroughHAProxy(t *testing.T) {
 	}
 	fac.must("phase.set", map[string]any{"phase": "vote"})
 	vote := pb.must("vote.cast", map[string]any{"targetId": n1})
+	pa.waitSeq(vote.Seq)
+	if e, _ := pb.event(vote.Seq); !strings.Contains(string(e.Data), `"myVotes":1`) {
+		t.Errorf("budi's own vote.changed: %s, want myVotes 1", e.Data)
+	}
+	if e, _ := pa.event(vote.Seq); strings.Contains(string(e.Data), `"myVotes":1`) {
+		t.Errorf("ani's vote.changed of budi's vote: %s, want no myVotes of budi's", e.Data)
+	}
 	pc2.must("usg.score", map[string]any{"targetId": n1, "u": 5, "s": 4, "g": 3})
 
 	// The HTTP command path, through whichever node.
@@ -225,6 +232,11 @@ func TestProtocolThroughHAProxy(t *testing.T) {
 		p.checkStream(0)
 	}
 	waitFor(t, 10*time.Second, "citra offline in ani's presence", func() bool { return !pa.online()[citra.ID] })
+	for range 3 { // a removed person's hello is refused on every node
+		if f, code := helloOnce(t, base, s.ID, citra.Token); f.Code != "unauthorized" || code != 1008 {
+			t.Errorf("citra's hello after removal: %+v, close %d; want unauthorized and 1008", f, code)
+		}
+	}
 	if st := httpJSON(t, "GET", base+"/api/sessions/"+s.ID+"/board", citra.Token, nil, nil); st != 401 && st != 403 {
 		t.Errorf("a removed participant's board: %d, want 401 or 403", st)
 	}
