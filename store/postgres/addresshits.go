@@ -7,6 +7,7 @@ package postgres
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -41,6 +42,7 @@ func (db *DB) HitAddress(ctx context.Context, kind, key string, at time.Time, wi
 	if err := db.pool.QueryRow(ctx, takeHitSQL, kind, key, at, since, at.Add(window), int64(max)).Scan(&hits, &taken); err != nil {
 		return nil, false, err
 	}
+	slices.SortFunc(hits, time.Time.Compare) // at is appended last; a node's clock may be behind another's
 	// Addresses that never come back leave rows behind: one take in 64
 	// deletes the rows whose newest hit has left its window.
 	if rand.N(64) == 0 {
