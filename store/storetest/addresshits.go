@@ -66,6 +66,12 @@ func testAddressHits(t *testing.T, st Store) {
 		t.Fatalf("ten windows later: %v, want none", hits)
 	}
 
+	// A node whose clock is behind: its hit still comes back in order.
+	hit("skew", "10.0.0.3", T0.Add(5*time.Second), true)
+	if hits, taken := hit("skew", "10.0.0.3", T0.Add(2*time.Second), true); !taken || len(hits) != 2 || !hits[0].Before(hits[1]) {
+		t.Fatalf("a hit older than the last: %v %v, want both, oldest first", hits, taken)
+	}
+
 	// Concurrent takes of one new address: exactly max pass.
 	var wg sync.WaitGroup
 	var mu sync.Mutex
