@@ -145,11 +145,14 @@ func openSSE(t *testing.T, base, session, name, token string, since int64) *peer
 	t.Cleanup(func() { resp.Body.Close() })
 	go func() {
 		sc := bufio.NewScanner(resp.Body)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
+		sc.Buffer(make([]byte, 1<<20), 64<<20) // a board at the caps: ~22 MB a frame
 		for sc.Scan() {
 			if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
 				p.add([]byte(d))
 			}
+		}
+		if errors.Is(sc.Err(), bufio.ErrTooLong) {
+			p.t.Errorf("%s: a frame over the reader's 64 MB", p.name)
 		}
 		p.mu.Lock()
 		p.closeCode = -1 // the stream ended
