@@ -70,6 +70,15 @@ func walkDevices(t *testing.T, base string) int {
 		if st := httpJSON(t, "GET", sessionURL+"/rejoin/"+a.RequestID, "", nil, &p); st != 202 || p.Status != "pending" {
 			t.Fatalf("poll: %d %+v, want 202 pending", st, p)
 		}
+		var list struct {
+			Requests []struct{ ID string }
+		}
+		if st := httpJSON(t, "GET", sessionURL+"/rejoin", s.FacilitatorToken, nil, &list); st != 200 || len(list.Requests) != 1 || list.Requests[0].ID != a.RequestID {
+			t.Errorf("the facilitator's list: %d %+v", st, list)
+		}
+		if st := httpJSON(t, "GET", sessionURL+"/rejoin", siti.Token, nil, nil); st != 403 {
+			t.Errorf("a participant's list: %d, want 403", st)
+		}
 	}
 	if st := httpJSON(t, "POST", sessionURL+"/rejoin/"+a.RequestID, siti.Token, map[string]any{"approve": true}, nil); st != 403 {
 		t.Errorf("a participant answering a request: %d, want 403", st)

@@ -86,6 +86,19 @@ func walkExtras(t *testing.T, base string) {
 			}
 		}
 	}
+	req, _ = http.NewRequest("DELETE", base+"/api/sessions/"+s.ID+"/photos/"+photo, nil)
+	req.Header.Set("Authorization", "Bearer "+s.FacilitatorToken)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 204 {
+		t.Fatalf("photo delete: %v %v", err, resp)
+	} else {
+		resp.Body.Close()
+	}
+	for i := range 3 {
+		var list struct{ Photos []struct{ ID string } }
+		if st := httpJSON(t, "GET", base+"/api/sessions/"+s.ID+"/photos", s.FacilitatorToken, nil, &list); st != 200 || len(list.Photos) != 0 {
+			t.Errorf("photos %d after the delete: %d %+v", i, st, list)
+		}
+	}
 	for range 2 {
 		if st, hdr, b := getRaw(t, base+"/api/sessions/"+s.ID+"/pack", s.FacilitatorToken); st != 200 || hdr.Get("Content-Type") != "application/zip" || !bytes.HasPrefix(b, []byte("PK")) {
 			t.Errorf("pack: %d %s, %d bytes", st, hdr.Get("Content-Type"), len(b))
