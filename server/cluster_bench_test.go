@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"testing"
@@ -44,5 +45,73 @@ func BenchmarkClusterAck(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		})
+	}
+}
+
+// BenchmarkClusterFanout measures an event's fan-out to a node that holds
+// every connection of a room: K participants on node b, the session owned
+// by node a; per op one of them adds a note, and the op ends when all K
+// have the event. It reports p50 and p99 in ms and the link messages the
+// owner published to node b per op (docs/cluster.md, "The added hop,
+// measured").
+//
+//	go test ./server -run '^$' -bench BenchmarkClusterFanout -benchtime 300x -count 3
+func BenchmarkClusterFanout(b *testing.B) {
+	for _, k := range []int{20, 200} {
+		b.Run(fmt.Sprintf("conns=%d", k), func(b *testing.B) { benchFanout(b, k) })
+	}
+}
+
+func benchFanout(b *testing.B, k int) {
+	tc := startCluster(b, 2, 10*time.Second, clusterOpts{mod: func(c *server.Config) {
+		c.CommandRate, c.CommandBurst = 1e6, 1e6
+	}})
+	a, n2 := tc.nodes[0], tc.nodes[1]
+	s := a.create("masalah-inovasi")
+	_, w := a.connect(s.ID, s.FacilitatorToken, nil)
+	col := columnIDs(w)[0]
+	cs := make([]*wsClient, k)
+	for i := range cs {
+		j := n2.join(s.JoinCode, fmt.Sprintf("Peserta %d", i))
+		cs[i], _ = n2.connect(s.ID, j.Token, nil)
+	}
+	// Let the joins' presence frames pass before measuring.
+	cs[0].send(cmdOf("note.add", "warmup", map[string]any{"columnId": col, "text": "mulai"}))
+	for _, c := range cs {
+		nextEvent(b, c)
+	}
+	lat := make([]time.Duration, 0, b.N)
+	run := time.Now().UnixNano()
+	before := a.lossy.published("rembuk.node.b")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		cs[0].send(cmdOf("note.add", fmt.Sprintf("fan-%d-%d", run, i), map[string]any{"columnId": col, "text": "ukur"}))
+		for _, c := range cs {
+			nextEvent(b, c)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	msgs := a.lossy.published("rembuk.node.b") - before
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(msgs)/float64(b.N), "msgs/op")
+}
+
+// nextEvent waits for the client's next event frame, skipping the rest,
+// without decoding (the decoding of 200 clients' frames would be timed).
+func nextEvent(tb testing.TB, w *wsClient) {
+	tb.Helper()
+	for {
+		select {
+		case f := <-w.frames:
+			if bytes.HasPrefix(f, []byte(`{"type":"event"`)) {
+				return
+			}
+		case <-time.After(5 * time.Second):
+			tb.Fatalf("no event within 5s")
+		}
 	}
 }

@@ -35,6 +35,14 @@ type lossyBroker struct {
 	mu      sync.Mutex
 	subject string
 	drop    int
+	sent    map[string]int // messages published, by subject
+}
+
+// published counts the messages published to subject so far.
+func (l *lossyBroker) published(subject string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.sent[subject]
 }
 
 func (l *lossyBroker) lose(subject string, n int) {
@@ -49,6 +57,10 @@ func (l *lossyBroker) Publish(subject string, data []byte) error {
 	if lost {
 		l.drop--
 	}
+	if l.sent == nil {
+		l.sent = map[string]int{}
+	}
+	l.sent[subject]++
 	l.mu.Unlock()
 	if lost {
 		return nil
