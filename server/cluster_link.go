@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/binary"
 	"sync"
 	"time"
 )
@@ -20,19 +21,31 @@ type link struct {
 	lastBeat time.Time
 	rcs      map[uint64]*remoteClient
 	buf      []byte
+
+	// The room's goroutine alone: what handOff gathers (cluster_fan.go).
+	fan fanner
+
+	// What the room handed over and is not yet published: entries in
+	// order, their bytes, and whether a sender is at it (one at a time,
+	// so the link's messages keep the room's order).
+	qmu     sync.Mutex
+	queue   []fanEntry
+	spare   []fanEntry
+	queued  int
+	sending bool
+	msg     []byte // the sender's message being built
 }
 
 // remoteClient is a connection held by another node, attached to the room
-// like a local one; its forwarder publishes what the room queues for it.
+// like a local one; at the end of each of the room's batches, what the
+// room queued for it goes to its node with the rest of the link's share
+// (cluster_fan.go).
 type remoteClient struct {
-	rid  uint64
-	cl   *client
-	l    *link
-	stop chan struct{}
-	once sync.Once
+	rid uint64
+	cl  *client
+	l   *link
+	buf []frame // the room's goroutine alone: its frames taken from the outbox
 }
-
-func (rc *remoteClient) end() { rc.once.Do(func() { close(rc.stop) }) }
 
 // peer is one run of a node: a node that restarts is a new peer (its
 // rids start again), with a link of its own.
@@ -97,7 +110,6 @@ func (o *ownership) dropSilent(now time.Time) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			o.c.srv.hub.sendLocal(ctx, o.id, detachMsg{cl: rc.cl})
 			cancel()
-			rc.end()
 		}
 	}
 }
@@ -110,53 +122,111 @@ func (l *link) remove(rc *remoteClient) {
 	l.mu.Unlock()
 }
 
-// forward publishes what the room queues for the connection, in order,
-// and its close.
-func (rc *remoteClient) forward() {
-	var buf []frame
-	for {
-		select {
-		case <-rc.cl.out.notify:
-		case <-rc.stop:
-			return
-		}
-		var code int
-		var text string
-		buf, code, text = rc.cl.out.take(buf)
-		for _, f := range buf {
-			rc.l.publishFrame(rc.rid, f)
-		}
-		clear(buf)
-		if code != 0 {
-			rc.l.publish(linkHeader{Kind: linkClose, RID: rc.rid, Close: uint16(code)}, []byte(text))
-			rc.l.remove(rc)
-			rc.end()
-			return
-		}
+// maxLinkQueue bounds the bytes handed to a link and not yet published
+// (a broker that stopped taking them). Past it they are dropped and the
+// link's seq skips one, so the node sees the gap and every connection
+// resumes from the log, as when the broker loses a message.
+const maxLinkQueue = 64 << 20
+
+// enqueue hands entries to the link's sender, starting one if none runs.
+func (l *link) enqueue(es []fanEntry) {
+	n := 0
+	for _, e := range es {
+		n += entrySize(len(e.rids), e.f.size())
+	}
+	l.qmu.Lock()
+	if l.queued+n > maxLinkQueue {
+		clear(l.queue)
+		l.queue, l.queued = l.queue[:0], 0
+		l.qmu.Unlock()
+		l.o.c.log.Warn("the broker is not taking a node's frames: dropping them", "session", l.o.id, "peer", l.node)
+		l.mu.Lock()
+		l.seq++ // a message lost on purpose: the node resumes
+		l.mu.Unlock()
+		return
+	}
+	l.queue = append(l.queue, es...)
+	l.queued += n
+	start := !l.sending
+	l.sending = true
+	l.qmu.Unlock()
+	if start {
+		go l.send()
 	}
 }
 
-// publishFrame sends a frame, in chunks when it is larger than the
-// broker carries.
-func (l *link) publishFrame(rid uint64, f frame) {
-	b := f.b
-	if f.parts != nil {
-		b = make([]byte, 0, f.size())
-		for _, p := range f.parts {
-			b = append(b, p...)
+// send publishes what is queued until nothing is; what the room hands
+// over meanwhile goes out with it.
+func (l *link) send() {
+	for {
+		l.qmu.Lock()
+		es := l.queue
+		if len(es) == 0 {
+			l.sending = false
+			l.qmu.Unlock()
+			return
 		}
+		l.queue, l.spare, l.queued = l.spare[:0], nil, 0
+		l.qmu.Unlock()
+		l.publishEntries(es)
+		clear(es)
+		l.qmu.Lock()
+		if cap(es) <= 1024 {
+			l.spare = es[:0]
+		}
+		l.qmu.Unlock()
 	}
-	max := l.o.c.cfg.Broker.MaxPayload() - linkHeaderMax
-	if max < 1024 {
-		max = 1024
+}
+
+// publishEntries sends entries as linkFan messages of at most the
+// broker's payload. An entry that alone passes it sends the first bytes
+// of its body ahead as linkChunk messages and the rest as the first entry
+// of the next linkFan message.
+func (l *link) publishEntries(es []fanEntry) {
+	max := l.maxBody()
+	msg := appendLink(l.msg[:0], linkHeader{Kind: linkFan, Inc: l.inc, Link: l.id, Session: l.o.id}, nil)
+	head := len(msg)
+	for _, e := range es {
+		b := e.f.b
+		if e.f.parts != nil {
+			b = make([]byte, 0, e.f.size())
+			for _, p := range e.f.parts {
+				b = append(b, p...)
+			}
+		}
+		size := entrySize(len(e.rids), len(b))
+		if len(msg) > head && len(msg)-head+size > max {
+			l.publishMsg(msg)
+			msg = msg[:head]
+		}
+		for size > max {
+			n := min(size-max, max)
+			l.publish(linkHeader{Kind: linkChunk}, b[:n])
+			b, size = b[n:], size-n
+		}
+		msg = appendEntry(msg, e.kind, e.code, e.rids, b)
 	}
+	if len(msg) > head {
+		l.publishMsg(msg)
+	}
+	l.msg = msg[:0]
+	if cap(l.msg) > 256<<10 {
+		l.msg = nil
+	}
+}
+
+// maxBody is the most a message carries after its header.
+func (l *link) maxBody() int {
+	return max(l.o.c.cfg.Broker.MaxPayload()-linkHeaderMax, 1024)
+}
+
+// publishMsg numbers a message built with its header and publishes it.
+func (l *link) publishMsg(msg []byte) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	for len(b) > max {
-		l.publishLocked(linkHeader{Kind: linkChunk, RID: rid}, b[:max])
-		b = b[max:]
-	}
-	l.publishLocked(linkHeader{Kind: linkFrame, RID: rid}, b)
+	l.seq++
+	binary.BigEndian.PutUint64(msg[linkSeqAt:], l.seq)
+	l.send1(msg)
+	l.mu.Unlock()
 }
 
 func (l *link) publish(h linkHeader, payload []byte) {
@@ -171,11 +241,16 @@ func (l *link) publishLocked(h linkHeader, payload []byte) {
 	l.seq++
 	h.Link, h.Seq, h.Inc, h.Session = l.id, l.seq, l.inc, l.o.id
 	l.buf = appendLink(l.buf[:0], h, payload)
-	if err := l.o.c.cfg.Broker.Publish(nodeSubject(l.node), l.buf); err != nil {
-		// Lost: the node sees the gap at the next message and resumes.
-		l.o.c.log.Warn("publishing a frame", "peer", l.node, "err", err)
-	}
+	l.send1(l.buf)
 	if cap(l.buf) > 64<<10 {
 		l.buf = nil
+	}
+}
+
+// send1 publishes one numbered message; l.mu is held.
+func (l *link) send1(msg []byte) {
+	if err := l.o.c.cfg.Broker.Publish(nodeSubject(l.node), msg); err != nil {
+		// Lost: the node sees the gap at the next message and resumes.
+		l.o.c.log.Warn("publishing frames", "peer", l.node, "err", err)
 	}
 }

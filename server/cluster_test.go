@@ -38,13 +38,6 @@ type lossyBroker struct {
 	sent    map[string]int // messages published, by subject
 }
 
-// published counts the messages published to subject so far.
-func (l *lossyBroker) published(subject string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.sent[subject]
-}
-
 func (l *lossyBroker) lose(subject string, n int) {
 	l.mu.Lock()
 	l.subject, l.drop = subject, n
