@@ -53,14 +53,15 @@ func (o *ownership) handOff() {
 		return
 	}
 	o.mu.Lock()
-	links := make([]*link, 0, len(o.links))
 	for _, l := range o.links {
-		links = append(links, l)
+		o.handing = append(o.handing, l)
 	}
 	o.mu.Unlock()
-	for _, l := range links {
+	for _, l := range o.handing {
 		l.handOff()
 	}
+	clear(o.handing)
+	o.handing = o.handing[:0]
 }
 
 func (l *link) handOff() {

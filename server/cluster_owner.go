@@ -21,6 +21,7 @@ type ownership struct {
 	mu      sync.Mutex
 	unsub   func() error
 	links   map[peer]*link // by node and incarnation
+	handing []*link        // the room's goroutine alone: the links handOff goes through
 	stopped bool           // the room stopped: requests are answered unavailable
 	fenced  bool           // the lease was lost: it is not released
 }
