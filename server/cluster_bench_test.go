@@ -49,20 +49,23 @@ func BenchmarkClusterAck(b *testing.B) {
 }
 
 // BenchmarkClusterFanout measures an event's fan-out to a node that holds
-// every connection of a room: K participants on node b, the session owned
-// by node a; per op one of them adds a note, and the op ends when all K
-// have the event. It reports p50 and p99 in ms and the link messages the
-// owner published to node b per op (docs/cluster.md, "The added hop,
-// measured").
+// every connection of a room: K participants on node b ("other"), the
+// session owned by node a; per op one of them adds a note, and the op
+// ends when all K have the event. The same with the K on node a
+// ("owner") is the local reference. It reports p50 and p99 in ms and the
+// link messages the owner published to node b per op (docs/cluster.md,
+// "The added hop, measured").
 //
 //	go test ./server -run '^$' -bench BenchmarkClusterFanout -benchtime 300x -count 3
 func BenchmarkClusterFanout(b *testing.B) {
 	for _, k := range []int{20, 200} {
-		b.Run(fmt.Sprintf("conns=%d", k), func(b *testing.B) { benchFanout(b, k) })
+		for _, on := range []string{"owner", "other"} {
+			b.Run(fmt.Sprintf("conns=%d/on=%s", k, on), func(b *testing.B) { benchFanout(b, k, on == "other") })
+		}
 	}
 }
 
-func benchFanout(b *testing.B, k int) {
+func benchFanout(b *testing.B, k int, remote bool) {
 	tc := startCluster(b, 2, 10*time.Second, clusterOpts{mod: func(c *server.Config) {
 		c.CommandRate, c.CommandBurst = 1e6, 1e6
 	}})
@@ -70,10 +73,14 @@ func benchFanout(b *testing.B, k int) {
 	s := a.create("masalah-inovasi")
 	_, w := a.connect(s.ID, s.FacilitatorToken, nil)
 	col := columnIDs(w)[0]
+	on := a
+	if remote {
+		on = n2
+	}
 	cs := make([]*wsClient, k)
 	for i := range cs {
-		j := n2.join(s.JoinCode, fmt.Sprintf("Peserta %d", i))
-		cs[i], _ = n2.connect(s.ID, j.Token, nil)
+		j := on.join(s.JoinCode, fmt.Sprintf("Peserta %d", i))
+		cs[i], _ = on.connect(s.ID, j.Token, nil)
 	}
 	// Let the joins' presence frames pass before measuring.
 	cs[0].send(cmdOf("note.add", "warmup", map[string]any{"columnId": col, "text": "mulai"}))
