@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"rembuk/server"
 )
 
 // published counts the messages published to subject so far.
@@ -14,6 +16,21 @@ func (l *lossyBroker) published(subject string) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.sent[subject]
+}
+
+// holdOn makes publishing to subject wait until release runs: a broker
+// that stopped taking messages.
+func (l *lossyBroker) holdOn(subject string) (release func()) {
+	ch := make(chan struct{})
+	l.mu.Lock()
+	l.subject, l.hold = subject, ch
+	l.mu.Unlock()
+	return func() {
+		l.mu.Lock()
+		l.hold = nil
+		l.mu.Unlock()
+		close(ch)
+	}
 }
 
 // fanRoom is a session owned by node a with connections on node b.
@@ -188,5 +205,43 @@ func TestClusterFanChunkedFrame(t *testing.T) {
 	}
 	if got := a.lossy.published("rembuk.node.b") - before; got > 3 {
 		t.Fatalf("a 2 KiB event for 5 connections took %d messages of 2 KiB, want at most 3", got)
+	}
+}
+
+// A broker that stops taking a node's frames: once more than LinkQueue
+// bytes wait, the owner drops them and skips a seq, never waiting itself;
+// the node sees the gap, and its connections resume with each seq once
+// and in order.
+func TestClusterStuckLinkResumes(t *testing.T) {
+	var logs logBuffer
+	tc := startCluster(t, 2, 10*time.Second, clusterOpts{mod: func(c *server.Config) {
+		c.Cluster.LinkQueue = 2048
+		withLog(&logs)(c)
+	}})
+	a, b := tc.nodes[0], tc.nodes[1]
+	s := a.create("masalah-inovasi")
+	fac, w := a.connect(s.ID, s.FacilitatorToken, nil)
+	f := &fanRoom{tc: tc, fac: fac, col: columnIDs(w)[0]}
+	var cs []*wsClient
+	var bases []int64
+	for i := range 3 {
+		j := b.join(s.JoinCode, fmt.Sprintf("Peserta %d", i))
+		c, wc := b.connect(s.ID, j.Token, nil)
+		cs = append(cs, c)
+		bases = append(bases, num(wc["board"].(map[string]any)["seq"]))
+	}
+	f.settle(t, "n0", cs...)
+	release := a.lossy.holdOn("rembuk.node.b")
+	var last int64
+	for i := 1; i <= 12; i++ {
+		last = num(fac.ack("note.add", fmt.Sprintf("n%d", i), map[string]any{"columnId": f.col, "text": strings.Repeat("isi ", 50)})["seq"])
+	}
+	release()
+	for i, c := range cs {
+		readUntilSeq(t, c, last)
+		checkContiguous(t, fmt.Sprintf("client %d on b", i), eventSeqs(t, c), bases[i]+1, last)
+	}
+	if !strings.Contains(logs.String(), "dropping them") {
+		t.Fatalf("the owner dropped nothing: %s", logs.String())
 	}
 }

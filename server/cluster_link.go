@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,11 +17,14 @@ type link struct {
 	node     string
 	inc      uint64 // the peer's run: its messages carry it
 	id       uint64
-	mu       sync.Mutex // orders seq with publishing: one publisher, one subject
-	seq      uint64
+	mu       sync.Mutex // guards lastBeat and rcs
 	lastBeat time.Time
 	rcs      map[uint64]*remoteClient
-	buf      []byte
+
+	// The link's one sender at a time (send) numbers and publishes its
+	// messages: seq order is publish order, one publisher on one subject.
+	seq atomic.Uint64 // the last seq published (read by beats)
+	buf []byte
 
 	// The room's goroutine alone: what handOff gathers (cluster_fan.go).
 	fan fanner
@@ -32,8 +36,9 @@ type link struct {
 	queue   []fanEntry
 	spare   []fanEntry
 	queued  int
+	skip    bool // entries were dropped: the next seq is skipped
 	sending bool
-	msg     []byte // the sender's message being built
+	msg     []byte // the sender's: the message being built
 }
 
 // remoteClient is a connection held by another node, attached to the room
@@ -122,27 +127,31 @@ func (l *link) remove(rc *remoteClient) {
 	l.mu.Unlock()
 }
 
-// maxLinkQueue bounds the bytes handed to a link and not yet published
-// (a broker that stopped taking them). Past it they are dropped and the
-// link's seq skips one, so the node sees the gap and every connection
-// resumes from the log, as when the broker loses a message.
+// maxLinkQueue is ClusterConfig.LinkQueue's default: it bounds the bytes
+// handed to a link that its sender has not taken yet (a broker that
+// stopped taking them). Past it they are dropped and the link's seq
+// skips one, so the node sees the gap and every connection resumes from
+// the log, as when the broker loses a message. A bulk frame (a welcome,
+// shared with the room's other viewers) counts as bulkFrameBytes, and a
+// batch finding the queue empty is always taken: many welcomes at once
+// are not a stuck broker.
 const maxLinkQueue = 64 << 20
 
 // enqueue hands entries to the link's sender, starting one if none runs.
+// It never waits for the broker: the room's goroutine calls it.
 func (l *link) enqueue(es []fanEntry) {
 	n := 0
 	for _, e := range es {
-		n += entrySize(len(e.rids), e.f.size())
+		n += entrySize(len(e.rids), min(e.f.size(), bulkFrameBytes))
 	}
 	l.qmu.Lock()
-	if l.queued+n > maxLinkQueue {
+	if l.queued > 0 && l.queued+n > l.o.c.cfg.LinkQueue {
+		// A sender is running (it is what queued > 0 waits for): it
+		// makes the gap before its next message.
 		clear(l.queue)
-		l.queue, l.queued = l.queue[:0], 0
+		l.queue, l.queued, l.skip = l.queue[:0], 0, true
 		l.qmu.Unlock()
 		l.o.c.log.Warn("the broker is not taking a node's frames: dropping them", "session", l.o.id, "peer", l.node)
-		l.mu.Lock()
-		l.seq++ // a message lost on purpose: the node resumes
-		l.mu.Unlock()
 		return
 	}
 	l.queue = append(l.queue, es...)
@@ -160,14 +169,17 @@ func (l *link) enqueue(es []fanEntry) {
 func (l *link) send() {
 	for {
 		l.qmu.Lock()
-		es := l.queue
-		if len(es) == 0 {
+		es, skip := l.queue, l.skip
+		if len(es) == 0 && !skip {
 			l.sending = false
 			l.qmu.Unlock()
 			return
 		}
-		l.queue, l.spare, l.queued = l.spare[:0], nil, 0
+		l.queue, l.spare, l.queued, l.skip = l.spare[:0], nil, 0, false
 		l.qmu.Unlock()
+		if skip {
+			l.seq.Add(1) // the dropped messages: the node resumes
+		}
 		l.publishEntries(es)
 		clear(es)
 		l.qmu.Lock()
@@ -221,25 +233,15 @@ func (l *link) maxBody() int {
 }
 
 // publishMsg numbers a message built with its header and publishes it.
+// Only the link's one sender publishes, so seq order is publish order.
 func (l *link) publishMsg(msg []byte) {
-	l.mu.Lock()
-	l.seq++
-	binary.BigEndian.PutUint64(msg[linkSeqAt:], l.seq)
+	binary.BigEndian.PutUint64(msg[linkSeqAt:], l.seq.Add(1))
 	l.send1(msg)
-	l.mu.Unlock()
 }
 
+// publish numbers a message and publishes it (the sender's, as publishMsg).
 func (l *link) publish(h linkHeader, payload []byte) {
-	l.mu.Lock()
-	l.publishLocked(h, payload)
-	l.mu.Unlock()
-}
-
-// publishLocked numbers a message and publishes it; the seq and the
-// publish happen under l.mu, so the order on the subject is seq order.
-func (l *link) publishLocked(h linkHeader, payload []byte) {
-	l.seq++
-	h.Link, h.Seq, h.Inc, h.Session = l.id, l.seq, l.inc, l.o.id
+	h.Link, h.Seq, h.Inc, h.Session = l.id, l.seq.Add(1), l.inc, l.o.id
 	l.buf = appendLink(l.buf[:0], h, payload)
 	l.send1(l.buf)
 	if cap(l.buf) > 64<<10 {
@@ -247,7 +249,8 @@ func (l *link) publishLocked(h linkHeader, payload []byte) {
 	}
 }
 
-// send1 publishes one numbered message; l.mu is held.
+// send1 publishes one numbered message. The broker may keep it waiting;
+// the room never waits for it (it takes no lock the sender holds).
 func (l *link) send1(msg []byte) {
 	if err := l.o.c.cfg.Broker.Publish(nodeSubject(l.node), msg); err != nil {
 		// Lost: the node sees the gap at the next message and resumes.

@@ -160,7 +160,7 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 				delete(l.rcs, rid)
 			}
 		}
-		link, seq := l.id, l.seq
+		link, seq := l.id, l.seq.Load()
 		l.mu.Unlock()
 		for _, rc := range stale {
 			o.c.srv.hub.sendLocal(ctx, o.id, detachMsg{cl: rc.cl})

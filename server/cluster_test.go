@@ -36,6 +36,7 @@ type lossyBroker struct {
 	subject string
 	drop    int
 	sent    map[string]int // messages published, by subject
+	hold    chan struct{}  // when set, publishing to subject waits until it closes
 }
 
 func (l *lossyBroker) lose(subject string, n int) {
@@ -54,9 +55,16 @@ func (l *lossyBroker) Publish(subject string, data []byte) error {
 		l.sent = map[string]int{}
 	}
 	l.sent[subject]++
+	var hold chan struct{}
+	if subject == l.subject {
+		hold = l.hold
+	}
 	l.mu.Unlock()
 	if lost {
 		return nil
+	}
+	if hold != nil {
+		<-hold
 	}
 	return l.Broker.Publish(subject, data)
 }
