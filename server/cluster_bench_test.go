@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -52,9 +53,9 @@ func BenchmarkClusterAck(b *testing.B) {
 // every connection of a room: K participants on node b ("other"), the
 // session owned by node a; per op one of them adds a note, and the op
 // ends when all K have the event. The same with the K on node a
-// ("owner") is the local reference. It reports p50 and p99 in ms and the
-// link messages the owner published to node b per op (docs/cluster.md,
-// "The added hop, measured").
+// ("owner") is the local reference. It reports p50 and p99 in ms, the
+// link messages the owner published to node b per op, and the process's
+// CPU per op (docs/cluster.md, "The added hop, measured").
 //
 //	go test ./server -run '^$' -bench BenchmarkClusterFanout -benchtime 300x -count 3
 func BenchmarkClusterFanout(b *testing.B) {
@@ -90,6 +91,7 @@ func benchFanout(b *testing.B, k int, remote bool) {
 	lat := make([]time.Duration, 0, b.N)
 	run := time.Now().UnixNano()
 	before := a.lossy.published("rembuk.node.b")
+	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
@@ -100,11 +102,22 @@ func benchFanout(b *testing.B, k int, remote bool) {
 		lat = append(lat, time.Since(start))
 	}
 	b.StopTimer()
+	cpu := cpuTime() - cpu0
 	msgs := a.lossy.published("rembuk.node.b") - before
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(msgs)/float64(b.N), "msgs/op")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}
+
+// cpuTime is the CPU the test process has used (both nodes, the
+// nats-server and the clients are all in it): unlike the latencies, it
+// hardly moves with what else the machine runs.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // nextEvent waits for the client's next event frame, skipping the rest,
