@@ -71,6 +71,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	proxies := fs.String("trusted-proxies", env("REMBUK_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is trusted, comma-separated (env REMBUK_TRUSTED_PROXIES)")
 	zone := fs.String("timezone", env("REMBUK_TIMEZONE", "WIB"), "default zone of the minutes: WIB, WITA or WIT (env REMBUK_TIMEZONE)")
 	perHour := fs.Int("sessions-per-hour", envInt("REMBUK_SESSIONS_PER_HOUR", 30), "sessions one client address may create in an hour; 0 for no limit (env REMBUK_SESSIONS_PER_HOUR)")
+	cmdRate := fs.Int("command-rate", envInt("REMBUK_COMMAND_RATE", 0), "commands a second one participant may send over all their connections, bursts of twice that; 0 for the default, 20 (env REMBUK_COMMAND_RATE)")
 	refuseWS := fs.Bool("refuse-websockets", false, "refuse every WebSocket upgrade (for testing the HTTP fallback)")
 	publicURL := fs.String("public-url", env("REMBUK_PUBLIC_URL", ""), "base of join links and QR codes, e.g. https://rembuk.example.go.id behind a proxy (env REMBUK_PUBLIC_URL)")
 	lanAddrs := fs.String("lan-addrs", env("REMBUK_LAN_ADDRS", ""), "hosts offered to phones when the page is opened on localhost, comma-separated; default this machine's addresses (env REMBUK_LAN_ADDRS)")
@@ -89,6 +90,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if *perHour == 0 {
 		*perHour = -1 // server.Config: negative is no limit
+	}
+	if *cmdRate < 0 {
+		return fmt.Errorf("-command-rate must be 0 (the default) or more")
 	}
 	if _, ok := board.TimeZone(*zone); !ok {
 		return fmt.Errorf("-timezone must be WIB, WITA or WIT")
@@ -125,7 +129,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		PublicURL: pub, LANAddrs: splitList(*lanAddrs),
 		Assets:          assets,
 		SessionsPerHour: *perHour,
-		Cluster:         cluster,
+		CommandRate:     float64(*cmdRate), CommandBurst: 2 * *cmdRate,
+		Cluster: cluster,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -92,3 +92,16 @@ func TestDefaultNodeID(t *testing.T) {
 		}
 	}
 }
+
+// A negative -command-rate is refused before anything is opened.
+func TestCommandRateMustNotBeNegative(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rembuk.db")
+	var stdout, stderr bytes.Buffer
+	err := run([]string{"-addr", "127.0.0.1:0", "-db", path, "-command-rate", "-1"}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "-command-rate") {
+		t.Fatalf("run: %v, want a refusal naming -command-rate", err)
+	}
+	if _, serr := os.Stat(path); serr == nil {
+		t.Errorf("the database was created before refusing")
+	}
+}

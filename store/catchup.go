@@ -132,7 +132,7 @@ func (db *DB) catchUpNow() {
 	select {
 	case db.catchMe <- done:
 		<-done
-	case <-db.done:
+	case <-db.q.Stopped():
 	}
 }
 
@@ -150,7 +150,7 @@ func (db *DB) catchUp(all bool) {
 		return
 	}
 	var err error
-	for len(db.behind) > 0 && (all || len(db.jobs) == 0) {
+	for len(db.behind) > 0 && (all || db.q.Waiting() == 0) {
 		if err = db.catchUpTx(all); err != nil {
 			break
 		}
@@ -176,7 +176,7 @@ func (db *DB) catchUpTx(all bool) error {
 	}
 	done := map[string]step{}
 	for id, b := range db.behind {
-		if !all && len(db.jobs) > 0 {
+		if !all && db.q.Waiting() > 0 {
 			break
 		}
 		to, more, err := catchUpSession(tx, id, b)

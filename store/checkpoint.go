@@ -48,7 +48,7 @@ func (db *DB) checkpointer() {
 	defer t.Stop()
 	for {
 		select {
-		case <-db.quit:
+		case <-db.q.Quit():
 			return
 		case <-t.C:
 		}

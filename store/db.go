@@ -21,6 +21,7 @@ import (
 	// the SQLite driver (cgo)
 
 	"rembuk/board"
+	"rembuk/store/internal/jobq"
 )
 
 // timeFormat is the one representation of time in the database.
@@ -39,9 +40,7 @@ type DB struct {
 	reader *sql.DB
 	log    *slog.Logger
 
-	jobs    chan *job
-	quit    chan struct{}
-	done    chan struct{}
+	q       *jobq.Queue[*job] // the rooms' jobs to the writer (writer.go)
 	cpDone  chan struct{}
 	cpNow   chan struct{} // the WAL passed walCap: the writer checkpoints
 	commits atomic.Int64  // commits since the last checkpoint
@@ -117,7 +116,7 @@ func open(path string, log *slog.Logger, catchUp time.Duration) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	db := &DB{path: path, writer: w, reader: r, log: log,
-		jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{}), cpDone: make(chan struct{}), cpNow: make(chan struct{}, 1), catchMe: make(chan chan struct{}),
+		q: jobq.New[*job](4096, ErrUnavailable), cpDone: make(chan struct{}), cpNow: make(chan struct{}, 1), catchMe: make(chan chan struct{}),
 		expecting: map[string]bool{}, now: time.Now, after: time.After, lastSeq: map[string]int64{}}
 	if err := db.quickCheck(); err != nil {
 		w.Close()
@@ -156,8 +155,7 @@ func (db *DB) Close() error {
 		return nil
 	}
 	db.closed = true
-	close(db.quit)
-	<-db.done
+	db.q.Close()
 	<-db.cpDone
 	// The writer closes last: the last connection checkpoints the WAL
 	// into the database file and removes it.

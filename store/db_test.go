@@ -157,9 +157,9 @@ func blockWriter(t *testing.T, db *DB) (release func(), done <-chan error) {
 func waitQueued(t *testing.T, db *DB, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for len(db.jobs) < n {
+	for db.q.Waiting() < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d jobs queued, want %d", len(db.jobs), n)
+			t.Fatalf("%d jobs queued, want %d", db.q.Waiting(), n)
 		}
 		time.Sleep(time.Millisecond)
 	}

@@ -56,7 +56,7 @@ func (db *DB) awaitSiblings(batch []*job) []*job {
 	db.delays.Add(1)
 	for len(batch) < want && len(batch) < maxBatchJobs && db.inflight.Load() > 0 {
 		select {
-		case j := <-db.jobs:
+		case j := <-db.q.Jobs():
 			batch = append(batch, j)
 		case <-timeout:
 			return batch

@@ -155,6 +155,62 @@ func (s *session) join(id, name string, role board.Role) {
 	}
 }
 
+// richSession drives a session through every kind of row.
+func richSession(t *testing.T, db *DB, id, code string) (*session, []*board.Change) {
+	t.Helper()
+	s := createSession(t, db, id, code)
+	s.join("not", "Nia Notulis", board.RoleNotulis)
+	s.join("pa", "Ani", board.RoleParticipant)
+	s.join("pb", "Budi", board.RoleParticipant)
+	s.join("pc", "Cici", board.RoleParticipant)
+	var all []*board.Change
+	do := func(actor string, cmd board.Command) *board.Change {
+		ch := s.do(actor, cmd)
+		all = append(all, ch)
+		return ch
+	}
+	n1 := do("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("Antrean panjang"), Color: sp("pink")}).CreatedID
+	n2 := do("pb", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("Formulir rumit")}).CreatedID
+	n3 := do("pb", board.Command{Type: "note.add", ColumnID: "c2", Text: sp("SDM kurang")}).CreatedID
+	inno := do("pa", board.Command{Type: "note.add", ColumnID: "c3", Text: sp("Antrean daring")}).CreatedID
+	gone := do("pc", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("dihapus nanti")}).CreatedID
+	do("pa", board.Command{Type: "note.update", ID: n1, Text: sp("Antrean sangat panjang")})
+	do("fac", board.Command{Type: "phase.set", Phase: "group"})
+	// A batch of several changes in one Submit, as a room sends them.
+	batch := []*board.Change{
+		s.decide("pb", board.Command{Type: "group.add", ColumnID: "c1", Title: sp("Layanan"), NoteIDs: []string{n1, n2}}),
+		s.decide("pa", board.Command{Type: "note.move", ID: n3, Position: fp(0.5)}),
+		s.decide("fac", board.Command{Type: "phase.set", Phase: "vote"}),
+	}
+	s.submit(batch...)
+	all = append(all, batch...)
+	g := batch[0].CreatedID
+	for _, who := range []string{"pa", "pb", "fac", "pc"} {
+		do(who, board.Command{Type: "vote.cast", TargetID: board.Str(n1)})
+		do(who, board.Command{Type: "vote.cast", TargetID: board.Str(g)})
+		do(who, board.Command{Type: "usg.score", TargetID: board.Str(n1), U: 4, S: 3, G: 5})
+	}
+	do("pa", board.Command{Type: "vote.cast", TargetID: board.Str(gone)})
+	do("pa", board.Command{Type: "vote.cast", TargetID: board.Str(n1)})
+	do("pa", board.Command{Type: "vote.retract", TargetID: board.Str(g)})
+	do("pb", board.Command{Type: "usg.score", TargetID: board.Str(g), U: 1, S: 2, G: 3})
+	do("pa", board.Command{Type: "link.add", FromID: inno, ToID: n1})
+	do("pa", board.Command{Type: "link.add", FromID: inno, ToID: gone})
+	do("fac", board.Command{Type: "phase.set", Phase: "discuss"})
+	do("not", board.Command{Type: "record.set", Text: sp("Kesimpulan sesi")})
+	do("not", board.Command{Type: "record.set", TargetID: board.Str(g), Text: sp("Prioritas")})
+	do("not", board.Command{Type: "record.set", TargetID: board.Str(gone), Text: sp("hilang")})
+	do("not", board.Command{Type: "action.add", Text: sp("Susun SOP"), Owner: sp("Budi"), Due: sp("2026-12-31"), TargetID: board.Str(gone)})
+	do("fac", board.Command{Type: "spotlight.set", TargetID: board.Str(gone)})
+	do("fac", board.Command{Type: "timer.start", Seconds: 300})
+	do("pc", board.Command{Type: "note.delete", ID: gone})
+	do("fac", board.Command{Type: "participant.remove", ID: "pc"})
+	do("fac", board.Command{Type: "settings.update", VotesPerParticipant: ip(3), PrivateBrainstorm: bp(true), Anonymous: bp(true)})
+	do("pb", board.Command{Type: "note.add", ColumnID: "c2", Text: sp("rahasia")})
+	do("fac", board.Command{Type: "column.add", Title: sp("Lain-lain")})
+	return s, all
+}
+
 func sp(s string) *string   { return &s }
 func bp(b bool) *bool       { return &b }
 func ip(i int) *int         { return &i }

@@ -12,46 +12,25 @@ import (
 	"rembuk/board"
 )
 
+// TestCreateSessionAndLoad: what the conformance suite's CreateAndLoad
+// (storetest, run on SQLite by TestConformance) leaves to this store: the
+// session's fields as written, its sentinel errors, and no row left behind
+// by a refused create.
 func TestCreateSessionAndLoad(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	s := createSession(t, db, "s1", "KODE01")
+	createSession(t, db, "s1", "KODE01")
 
-	st, refs, err := db.LoadState(ctx, "s1")
+	st, _, err := db.LoadState(ctx, "s1")
 	if err != nil {
 		t.Fatal(err)
-	}
-	if st.Seq != 0 || len(refs) != 0 {
-		t.Errorf("new session: seq %d, refs %v; want 0 and none", st.Seq, refs)
-	}
-	want := s.st.Session
-	if !reflect.DeepEqual(st.Session, want) {
-		t.Errorf("session = %+v\nwant %+v", st.Session, want)
 	}
 	if st.Session.Title != "Rapat s1" || st.Session.JoinCode != "KODE01" || st.Session.Settings.VotesPerParticipant != 5 ||
 		!st.Session.CreatedAt.Equal(t0) || st.Session.TimeZone != "Asia/Jakarta" {
 		t.Errorf("session fields lost: %+v", st.Session)
 	}
-	fac := st.Participants["fac"]
-	if fac == nil || fac.Role != board.RoleFacilitator || string(fac.TokenHash) != "fac-token-hash" || !fac.JoinedAt.Equal(t0) {
-		t.Errorf("facilitator = %+v", fac)
-	}
-	if len(st.Columns) != 3 || st.Columns["c3"].Kind != board.KindInnovation || st.Columns["c2"].Title != "Akar Masalah" {
-		t.Errorf("columns = %+v", st.Columns)
-	}
-
-	id, hash, err := db.SessionByCode(ctx, "KODE01")
-	if err != nil || id != "s1" || string(hash) != "pass-hash-s1" {
-		t.Errorf("SessionByCode = %q %q %v", id, hash, err)
-	}
 	if _, _, err := db.SessionByCode(ctx, "NOPE"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("SessionByCode(unknown) = %v, want ErrNotFound", err)
-	}
-	if ok, err := db.SessionExists(ctx, "s1"); !ok || err != nil {
-		t.Errorf("SessionExists(s1) = %v %v", ok, err)
-	}
-	if ok, err := db.SessionExists(ctx, "nope"); ok || err != nil {
-		t.Errorf("SessionExists(nope) = %v %v", ok, err)
 	}
 	if _, _, err := db.LoadState(ctx, "nope"); !errors.Is(err, ErrNotFound) || board.ErrorCode(err) != board.CodeNotFound {
 		t.Errorf("LoadState(nope) = %v, want ErrNotFound", err)
@@ -73,71 +52,12 @@ func TestCreateSessionAndLoad(t *testing.T) {
 	if err == nil || errors.Is(err, ErrCodeTaken) {
 		t.Errorf("duplicate id: %v, want a non-code error", err)
 	}
-	// No passcode: an empty hash, never NULL.
-	if err := db.CreateSession(ctx, board.Session{ID: "s3", JoinCode: "KODE03", CreatedAt: t0}, nil, board.Participant{ID: "f3", JoinedAt: t0}, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, hash, err := db.SessionByCode(ctx, "KODE03"); err != nil || len(hash) != 0 {
-		t.Errorf("no passcode hash = %q %v", hash, err)
-	}
 }
 
-// richSession drives a session through every kind of row.
-func richSession(t *testing.T, db *DB, id, code string) (*session, []*board.Change) {
-	t.Helper()
-	s := createSession(t, db, id, code)
-	s.join("not", "Nia Notulis", board.RoleNotulis)
-	s.join("pa", "Ani", board.RoleParticipant)
-	s.join("pb", "Budi", board.RoleParticipant)
-	s.join("pc", "Cici", board.RoleParticipant)
-	var all []*board.Change
-	do := func(actor string, cmd board.Command) *board.Change {
-		ch := s.do(actor, cmd)
-		all = append(all, ch)
-		return ch
-	}
-	n1 := do("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("Antrean panjang"), Color: sp("pink")}).CreatedID
-	n2 := do("pb", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("Formulir rumit")}).CreatedID
-	n3 := do("pb", board.Command{Type: "note.add", ColumnID: "c2", Text: sp("SDM kurang")}).CreatedID
-	inno := do("pa", board.Command{Type: "note.add", ColumnID: "c3", Text: sp("Antrean daring")}).CreatedID
-	gone := do("pc", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("dihapus nanti")}).CreatedID
-	do("pa", board.Command{Type: "note.update", ID: n1, Text: sp("Antrean sangat panjang")})
-	do("fac", board.Command{Type: "phase.set", Phase: "group"})
-	// A batch of several changes in one Submit, as a room sends them.
-	batch := []*board.Change{
-		s.decide("pb", board.Command{Type: "group.add", ColumnID: "c1", Title: sp("Layanan"), NoteIDs: []string{n1, n2}}),
-		s.decide("pa", board.Command{Type: "note.move", ID: n3, Position: fp(0.5)}),
-		s.decide("fac", board.Command{Type: "phase.set", Phase: "vote"}),
-	}
-	s.submit(batch...)
-	all = append(all, batch...)
-	g := batch[0].CreatedID
-	for _, who := range []string{"pa", "pb", "fac", "pc"} {
-		do(who, board.Command{Type: "vote.cast", TargetID: board.Str(n1)})
-		do(who, board.Command{Type: "vote.cast", TargetID: board.Str(g)})
-		do(who, board.Command{Type: "usg.score", TargetID: board.Str(n1), U: 4, S: 3, G: 5})
-	}
-	do("pa", board.Command{Type: "vote.cast", TargetID: board.Str(gone)})
-	do("pa", board.Command{Type: "vote.cast", TargetID: board.Str(n1)})
-	do("pa", board.Command{Type: "vote.retract", TargetID: board.Str(g)})
-	do("pb", board.Command{Type: "usg.score", TargetID: board.Str(g), U: 1, S: 2, G: 3})
-	do("pa", board.Command{Type: "link.add", FromID: inno, ToID: n1})
-	do("pa", board.Command{Type: "link.add", FromID: inno, ToID: gone})
-	do("fac", board.Command{Type: "phase.set", Phase: "discuss"})
-	do("not", board.Command{Type: "record.set", Text: sp("Kesimpulan sesi")})
-	do("not", board.Command{Type: "record.set", TargetID: board.Str(g), Text: sp("Prioritas")})
-	do("not", board.Command{Type: "record.set", TargetID: board.Str(gone), Text: sp("hilang")})
-	do("not", board.Command{Type: "action.add", Text: sp("Susun SOP"), Owner: sp("Budi"), Due: sp("2026-12-31"), TargetID: board.Str(gone)})
-	do("fac", board.Command{Type: "spotlight.set", TargetID: board.Str(gone)})
-	do("fac", board.Command{Type: "timer.start", Seconds: 300})
-	do("pc", board.Command{Type: "note.delete", ID: gone})
-	do("fac", board.Command{Type: "participant.remove", ID: "pc"})
-	do("fac", board.Command{Type: "settings.update", VotesPerParticipant: ip(3), PrivateBrainstorm: bp(true), Anonymous: bp(true)})
-	do("pb", board.Command{Type: "note.add", ColumnID: "c2", Text: sp("rahasia")})
-	do("fac", board.Command{Type: "column.add", Title: sp("Lain-lain")})
-	return s, all
-}
-
+// TestLoadStateRoundTrip: the loaded board is the live one, for every
+// viewer, before and after the file is closed and opened again (the
+// conformance suite's LoadStateRoundTrip checks the first, on a board
+// without richSession's spotlight and votes and records on a deleted note).
 func TestLoadStateRoundTrip(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
@@ -210,11 +130,13 @@ func TestLoadStateRoundTrip(t *testing.T) {
 	check(MustOpenDBAt(t, path))
 }
 
+// TestSubmitSeqContiguousAndDurable: the seqs of a batch, and that they go
+// on after the file is closed and opened again (the conformance suite's
+// SeqWithoutGaps checks the numbering of many sessions and batches at once).
 func TestSubmitSeqContiguousAndDurable(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
 	a := createSession(t, db, "sa", "AAAAAA")
-	b := createSession(t, db, "sb", "BBBBBB")
 	// One batch of three gets 1, 2, 3 in order.
 	batch := []*board.Change{
 		a.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("x")}),
@@ -228,16 +150,7 @@ func TestSubmitSeqContiguousAndDurable(t *testing.T) {
 		}
 	}
 	a.do("fac", board.Command{Type: "timer.stop"})
-	// Another session counts from 1 on its own.
-	if ch := b.do("fac", board.Command{Type: "timer.stop"}); ch.Event.Seq != 1 {
-		t.Errorf("second session's first seq = %d, want 1", ch.Event.Seq)
-	}
-	// An empty batch stores nothing.
-	if _, err := db.Submit(ctx, "sa", 0, nil); err != nil {
-		t.Errorf("Submit(empty) = %v", err)
-	}
 	wantGapFree(t, "sa", seqs(t, db, "sa"), 4)
-	wantGapFree(t, "sb", seqs(t, db, "sb"), 1)
 
 	// Close and reopen: the seq goes on.
 	path := db.path
@@ -262,6 +175,9 @@ func TestSubmitSeqContiguousAndDurable(t *testing.T) {
 	}
 }
 
+// TestSubmitUnknownSession: a Submit to a session that does not exist
+// leaves no row in any table and no seq on the change (the conformance
+// suite's SubmitUnknownSession checks the error, the log and the health).
 func TestSubmitUnknownSession(t *testing.T) {
 	db := MustOpenDB(t)
 	s := createSession(t, db, "s1", "KODE01")
@@ -278,26 +194,20 @@ func TestSubmitUnknownSession(t *testing.T) {
 			t.Errorf("%d rows in %s for an unknown session", n, table)
 		}
 	}
-	if err := db.Healthy(context.Background()); err != nil {
-		t.Errorf("a failed job made the store unhealthy: %v", err)
-	}
 }
 
+// TestEventsSince: every change of richSession comes back from the log
+// with its exact time and its typed data. The conformance suite's
+// EventsSince checks paging, the log's order and the other fields on its
+// own board; this one adds richSession's events it lacks (a spotlight, and
+// a vote and a record on a note deleted later) and times kept to the
+// nanosecond (the suite allows a store microseconds).
 func TestEventsSince(t *testing.T) {
 	db := MustOpenDB(t)
-	ctx := context.Background()
 	_, changes := richSession(t, db, "s1", "KODE01")
-	all, err := db.EventsSince(ctx, "s1", 0, 1000)
+	all, err := db.EventsSince(context.Background(), "s1", 0, 1000)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if len(all) == 0 || all[0].Seq != 1 {
-		t.Fatalf("events = %d, first %+v", len(all), all)
-	}
-	for i, ev := range all {
-		if ev.Seq != int64(i+1) {
-			t.Fatalf("event %d has seq %d", i, ev.Seq)
-		}
 	}
 	bySeq := map[int64]board.Event{}
 	for _, ev := range all {
@@ -322,21 +232,6 @@ func TestEventsSince(t *testing.T) {
 		if !bytes.Equal(gj, wj) {
 			t.Errorf("seq %d %s data = %s, want %s", got.Seq, got.Name, gj, wj)
 		}
-	}
-	if _, ok := all[0].Data.(board.ParticipantData); !ok || all[0].Name != "participant.joined" {
-		t.Errorf("first event = %s %T", all[0].Name, all[0].Data)
-	}
-	// A page of the log, and the end of it.
-	page, err := db.EventsSince(ctx, "s1", 3, 2)
-	if err != nil || len(page) != 2 || page[0].Seq != 4 || page[1].Seq != 5 {
-		t.Errorf("EventsSince(3, 2) = %+v, %v", page, err)
-	}
-	last := all[len(all)-1].Seq
-	if rest, err := db.EventsSince(ctx, "s1", last, 10); err != nil || len(rest) != 0 {
-		t.Errorf("EventsSince(last) = %d events, %v", len(rest), err)
-	}
-	if rest, err := db.EventsSince(ctx, "other", 0, 10); err != nil || len(rest) != 0 {
-		t.Errorf("EventsSince(other session) = %d events, %v", len(rest), err)
 	}
 }
 

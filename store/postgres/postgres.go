@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"rembuk/board"
+	"rembuk/store/internal/jobq"
 )
 
 // Errors a client may see (the same codes as the SQLite store's).
@@ -41,9 +42,7 @@ type DB struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
 
-	jobs    chan *job
-	quit    chan struct{}
-	done    chan struct{}
+	q       *jobq.Queue[*job] // the rooms' jobs to the writer (writer.go)
 	closeMu sync.Mutex
 	closed  bool
 	retried atomic.Int64 // batches run again with savepoints (tests)
@@ -72,7 +71,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	db := &DB{pool: pool, log: log, jobs: make(chan *job, 4096), quit: make(chan struct{}), done: make(chan struct{})}
+	db := &DB{pool: pool, log: log, q: jobq.New[*job](4096, ErrUnavailable)}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -98,8 +97,7 @@ func (db *DB) Close() error {
 		return nil
 	}
 	db.closed = true
-	close(db.quit)
-	<-db.done
+	db.q.Close()
 	db.pool.Close()
 	return nil
 }

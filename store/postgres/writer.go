@@ -50,62 +50,23 @@ func (e jobError) Unwrap() error { return e.err }
 // write hands j to the writer and waits until its batch is committed (or
 // ctx ends: the job may still commit, the outcome is unknown).
 func (db *DB) write(ctx context.Context, j *job) error {
-	select {
-	case <-db.quit:
-		return ErrUnavailable
-	default:
-	}
 	j.done = make(chan error, 1)
-	select {
-	case db.jobs <- j:
-	case <-db.quit:
-		return ErrUnavailable
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case err := <-j.done:
-		return err
-	case <-db.done:
-		select {
-		case err := <-j.done:
-			return err
-		default:
-			return ErrUnavailable
-		}
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return db.q.Submit(ctx, j, j.done)
 }
 
 // run is the writer goroutine.
 func (db *DB) run() {
-	defer close(db.done)
+	defer db.q.Stop()
 	for {
 		var first *job
 		select {
-		case first = <-db.jobs:
-		case <-db.quit:
-			for {
-				select {
-				case j := <-db.jobs:
-					db.commit([]*job{j})
-				default:
-					return
-				}
-			}
+		case first = <-db.q.Jobs():
+		case <-db.q.Quit():
+			// Finish what was queued before Close, then stop.
+			db.q.Drain(func(j *job) { db.commit([]*job{j}) })
+			return
 		}
-		batch := []*job{first}
-	drain:
-		for len(batch) < maxBatchJobs {
-			select {
-			case j := <-db.jobs:
-				batch = append(batch, j)
-			default:
-				break drain
-			}
-		}
-		db.commit(batch)
+		db.commit(db.q.Batch(first, maxBatchJobs))
 	}
 }
 

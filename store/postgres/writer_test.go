@@ -72,7 +72,7 @@ func submitQueued(t *testing.T, db *DB, jobs []func() (int64, error)) []chan out
 			first, err := fn()
 			outs[i] <- outcome{first, err}
 		}()
-		waitFor(t, fmt.Sprintf("job %d queued", i), func() bool { return len(db.jobs) == i+1 })
+		waitFor(t, fmt.Sprintf("job %d queued", i), func() bool { return db.q.Waiting() == i+1 })
 	}
 	return outs
 }

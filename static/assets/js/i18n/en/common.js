@@ -1,0 +1,38 @@
+// en/common.js — the words every page shares, the language switch, and the error messages.
+// Part of the English table (../en.js); id/common.js has the same keys.
+export default {
+  'app.home': 'Home',
+  'common.cancel': 'Cancel',
+  'common.clear': 'Clear',
+  'common.close': 'Close',
+  'common.confirm': 'Confirm',
+  'common.delete': 'Delete',
+  'common.done': 'Done',
+  'common.edit': 'Edit',
+  'common.loading': 'Loading…',
+  'common.ok': 'Yes',
+  'common.optional': ' (optional)',
+  'common.save': 'Save',
+  'common.wait': 'One moment…',
+
+  'lang.switch': 'Switch language to Bahasa Indonesia',
+  'lang.id': 'Bahasa Indonesia',
+  'lang.en': 'English',
+
+  'err.invalid': 'That input is not valid. Please check it.',
+  'err.unauthorized': 'Your access is no longer valid. Please join again.',
+  'err.forbidden': 'You are not allowed to do this.',
+  'err.not_found': 'Not found — it may have been deleted.',
+  'err.conflict': 'That clashes with another change and could not be done.',
+  'err.closed': 'The session is closed.',
+  'err.wrong_phase': 'Not possible in this phase yet.',
+  'err.budget_exceeded': 'You have no votes left.',
+  'err.too_large': 'That is too long.',
+  'err.locked': 'The facilitator has locked the board.',
+  'err.rate_limited': 'Too many attempts. Please wait a moment.',
+  'err.internal': 'Something went wrong on the server. Your change was not saved; try again.',
+  'err.unavailable': 'The server is busy or restarting. Your change will be sent again.',
+  'err.joining_closed': 'The facilitator has closed joining for this session.',
+  'err.network': 'Cannot reach the server. Check your network.',
+  'err.unknown': 'Something went wrong. Please try again.',
+};

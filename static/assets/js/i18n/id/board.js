@@ -1,0 +1,72 @@
+// id/board.js — the board's frame: connection, banners, phases, guides, roles, menus, panels, tabs.
+// Part of the Indonesian table (../id.js); en/board.js has the same keys.
+export default {
+  'board.connecting': 'Menghubungkan ke papan…',
+  'board.loadingBytes': 'Memuat papan… {size} MB',
+  'board.columns': 'Kolom papan',
+
+  'conn.connecting': 'Menghubungkan',
+  'conn.connected': 'Terhubung',
+  'conn.connectedHttp': 'Terhubung (HTTP)',
+  'conn.httpHint': 'jaringan ini memblokir WebSocket, jadi papan memakai HTTP; tetap lengkap, sedikit lebih lambat',
+  'conn.reconnecting': 'Menyambung ulang…',
+  'conn.offline': 'Luring',
+  'conn.waiting': '{n} menunggu',
+
+  'banner.offline': 'Anda sedang luring. Kartu yang Anda tulis disimpan di perangkat dan terkirim begitu tersambung kembali.',
+  'banner.reconnecting': 'Koneksi terputus — menyambung ulang. Tulisan Anda tetap aman.',
+  'banner.closed': 'Sesi sudah ditutup. Papan hanya bisa dibaca.',
+  'banner.locked': 'Papan sedang dikunci fasilitator. Anda masih bisa membaca.',
+  'banner.lockedFac': 'Papan dikunci: peserta tidak dapat mengubah apa pun.',
+  'banner.private': 'Brainstorm pribadi: kartu Anda hanya terlihat oleh Anda dan fasilitator sampai dibuka.',
+  'banner.privateFac': 'Brainstorm pribadi aktif · {n} kartu masih tersembunyi dari peserta.',
+
+  'phase.label': 'Tahap diskusi',
+  'phase.brainstorm': 'Curah gagasan',
+  'phase.group': 'Kelompokkan',
+  'phase.vote': 'Pilih & nilai',
+  'phase.discuss': 'Bahas',
+  'phase.actions': 'Tindak lanjut',
+  'phase.next': 'Lanjut: {name}',
+
+  'guide.brainstorm.part': 'Tulis satu masalah atau gagasan per kartu di kolom yang sesuai.',
+  'guide.brainstorm.fac': 'Ajak peserta menulis satu gagasan per kartu. Nyalakan brainstorm pribadi di Pengaturan bila perlu.',
+  'guide.group.part': 'Satukan kartu yang mirip: pilih beberapa kartu lalu buat kelompok, atau pindahkan kartu lewat menu ⋯.',
+  'guide.group.fac': 'Pandu peserta menyatukan kartu yang mirip ke dalam kelompok, lalu beri nama kelompoknya.',
+  'guide.vote.part': 'Beri suara pada masalah terpenting (sisa {n}) dan nilai U, S, G (1–5) tiap masalah.',
+  'guide.vote.fac': 'Peserta memberi suara dan nilai USG. Pantau peringkat di panel Peringkat.',
+  'guide.discuss.part': 'Simak kartu yang disorot; sampaikan pendapat Anda kepada forum.',
+  'guide.discuss.fac': 'Sorot kartu atau kelompok teratas satu per satu dan catat kesimpulannya.',
+  'guide.actions.part': 'Lihat tindak lanjut yang disepakati: apa, siapa (PIC), dan tenggatnya.',
+  'guide.discuss.notulis': 'Catat kesimpulan kartu yang disorot di kotak kuning di atas papan.',
+  'guide.actions.notulis': 'Catat tindak lanjut di panel Tindakan: apa, PIC, tenggat, dan kartu terkait.',
+  'guide.actions.fac': 'Sepakati tindak lanjut: apa, siapa (PIC), dan tenggatnya. Lalu unduh notulen.',
+
+  'role.facilitator': 'Fasilitator',
+  'role.notulis': 'Notulis',
+  'role.participant': 'Peserta',
+  'role.makeNotulis': 'Jadikan notulis',
+  'role.makeParticipant': 'Jadikan peserta biasa',
+  'role.changed.notulis': 'Anda sekarang notulis: Anda dapat menulis kesimpulan dan tindak lanjut.',
+  'role.changed.participant': 'Anda sekarang peserta.',
+  'role.changed.facilitator': 'Anda fasilitator sesi ini.',
+
+  'menu.more': 'Menu lainnya',
+  'menu.nothing': 'Tidak ada tindakan untuk Anda',
+
+  'panel.toggle': 'Tampilkan/sembunyikan panel samping',
+  'panel.nav': 'Navigasi',
+  'panel.board': 'Papan',
+  'panel.people': 'Peserta',
+  'panel.rank': 'Peringkat',
+  'panel.notes': 'Kesimpulan',
+  'panel.actions': 'Tindak lanjut',
+
+  'tab.board': 'Papan',
+  'tab.people': 'Peserta',
+  'tab.rank': 'Peringkat',
+  'tab.notes': 'Simpulan',
+  'tab.actions': 'Tindakan',
+
+  'banner.region': 'Pemberitahuan',
+};

@@ -1,0 +1,38 @@
+// id/common.js — the words every page shares, the language switch, and the error messages.
+// Part of the Indonesian table (../id.js); en/common.js has the same keys.
+export default {
+  'app.home': 'Beranda',
+  'common.cancel': 'Batal',
+  'common.clear': 'Kosongkan',
+  'common.close': 'Tutup',
+  'common.confirm': 'Konfirmasi',
+  'common.delete': 'Hapus',
+  'common.done': 'Selesai',
+  'common.edit': 'Ubah',
+  'common.loading': 'Memuat…',
+  'common.ok': 'Ya',
+  'common.optional': ' (opsional)',
+  'common.save': 'Simpan',
+  'common.wait': 'Sebentar…',
+
+  'lang.switch': 'Ganti bahasa ke English',
+  'lang.id': 'Bahasa Indonesia',
+  'lang.en': 'English',
+
+  'err.invalid': 'Isian tidak valid. Periksa lagi.',
+  'err.unauthorized': 'Akses Anda tidak berlaku. Silakan gabung kembali.',
+  'err.forbidden': 'Anda tidak berwenang melakukan ini.',
+  'err.not_found': 'Tidak ditemukan — mungkin sudah dihapus.',
+  'err.conflict': 'Tidak dapat dilakukan karena bertabrakan dengan perubahan lain.',
+  'err.closed': 'Sesi sudah ditutup.',
+  'err.wrong_phase': 'Belum bisa dilakukan pada tahap ini.',
+  'err.budget_exceeded': 'Suara Anda sudah habis.',
+  'err.too_large': 'Terlalu panjang.',
+  'err.locked': 'Papan sedang dikunci fasilitator.',
+  'err.rate_limited': 'Terlalu banyak percobaan. Tunggu sebentar.',
+  'err.internal': 'Terjadi kesalahan di server. Perubahan Anda belum tersimpan; coba lagi.',
+  'err.unavailable': 'Server sedang sibuk atau dimulai ulang. Perubahan Anda akan dikirim lagi.',
+  'err.joining_closed': 'Pendaftaran sesi ini sedang dikunci fasilitator.',
+  'err.network': 'Tidak dapat menghubungi server. Periksa jaringan Anda.',
+  'err.unknown': 'Terjadi kesalahan. Coba lagi.',
+};

@@ -1,0 +1,38 @@
+// id/settings.js — session settings, units, revealing hidden notes, the timer.
+// Part of the Indonesian table (../id.js); en/settings.js has the same keys.
+export default {
+  'settings.title': 'Pengaturan',
+  'settings.private': 'Brainstorm pribadi',
+  'settings.privateHint': 'Kartu hanya terlihat oleh penulisnya dan fasilitator sampai dibuka.',
+  'settings.anonymous': 'Anonim',
+  'settings.anonymousHint': 'Nama penulis kartu tidak ditampilkan kepada siapa pun. Kartu yang ditulis selama anonim tetap anonim walau pengaturan ini dimatikan.',
+  'settings.showUnits': 'Tampilkan unit',
+  'settings.hideResults': 'Sembunyikan hasil sampai penilaian ditutup',
+  'settings.hideResultsHint': 'Selama penyaringan dan penilaian, peserta hanya melihat suara dan skornya sendiri, bukan hasil tim, agar tidak terpengaruh.',
+  'settings.showUnitsHint': 'Saat anonim, kartu menampilkan unit penulisnya hanya bila unit itu beranggotakan paling sedikit 3 orang di sesi ini.',
+  'unit.bar': 'Unit',
+  'unit.filter': 'Unit',
+  'unit.all': 'Semua unit',
+  'unit.colour': 'Warnai per unit',
+  'unit.legend': 'Keterangan warna unit',
+  'rank.byUnit': 'USG per unit',
+  'settings.locked': 'Kunci papan',
+  'settings.lockedHint': 'Peserta hanya bisa membaca; notulis tetap bisa mencatat.',
+  'settings.votes': 'Suara per peserta',
+  'settings.votesHint': '0 mematikan pemungutan suara.',
+  'settings.votesLess': 'Kurangi suara',
+  'settings.votesMore': 'Tambah suara',
+
+  'reveal.button': 'Buka semua kartu',
+  'reveal.confirm': 'Buka {n} kartu tersembunyi untuk semua peserta? Kartu yang sudah dibuka tidak dapat disembunyikan lagi.',
+  'reveal.pending': '{n} kartu masih tersembunyi dari peserta:',
+  'reveal.done': 'Semua kartu sudah dibuka.',
+
+  'timer.title': 'Pengatur waktu',
+  'timer.help': 'Hitung mundur yang sama tampil di layar semua peserta.',
+  'timer.min': '{n} menit',
+  'timer.custom': 'Menit lainnya',
+  'timer.start': 'Mulai',
+  'timer.stop': 'Hentikan pengatur waktu',
+  'timer.range': 'Pilih antara 1 dan 120 menit.',
+};
