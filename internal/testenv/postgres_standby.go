@@ -7,7 +7,6 @@ package testenv
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -152,26 +151,49 @@ func (p *Postgres) InRecovery() (bool, error) {
 	return in, err
 }
 
-// Kill is the machine's power cut: SIGKILL to the postmaster and every
-// process it started, at once, so none of them sends another byte (a
-// walsender included). The folder stays until Remove.
-func (p *Postgres) Kill() error {
+// Freeze stops the postmaster and every process it started with
+// SIGSTOP: a machine that hangs. The kernel still accepts connections on
+// its port (nobody answers them).
+func (p *Postgres) Freeze() error {
+	_, err := p.stopAll()
+	return err
+}
+
+// stopAll sends SIGSTOP to the postmaster, then to each of its children,
+// and returns their pids (the postmaster's first): stopped first, it
+// starts no other.
+func (p *Postgres) stopAll() ([]int, error) {
 	b, err := os.ReadFile(filepath.Join(p.data(), "postmaster.pid"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
 	if err != nil {
-		return fmt.Errorf("postmaster.pid: %w", err)
+		return nil, fmt.Errorf("postmaster.pid: %w", err)
 	}
-	// Frozen first, so none of them reacts to another's death; then
-	// killed.
+	// A stale postmaster.pid's pid may be another program's by now.
+	if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(comm)) != "postgres" || !alive(pid) {
+		return nil, fmt.Errorf("postmaster %d is not running", pid)
+	}
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
-		return fmt.Errorf("postmaster %d: %w", pid, err)
+		return nil, fmt.Errorf("postmaster %d: %w", pid, err)
 	}
 	pids := append([]int{pid}, childrenOf(pid)...)
 	for _, k := range pids[1:] {
 		syscall.Kill(k, syscall.SIGSTOP)
+	}
+	return pids, nil
+}
+
+// Kill is the machine's power cut: SIGKILL to the postmaster and every
+// process it started, at once, so none of them sends another byte (a
+// walsender included). The folder stays until Remove.
+func (p *Postgres) Kill() error {
+	// Frozen first, so none of them reacts to another's death; then
+	// killed.
+	pids, err := p.stopAll()
+	if err != nil {
+		return err
 	}
 	for _, k := range pids {
 		syscall.Kill(k, syscall.SIGKILL)
@@ -222,15 +244,11 @@ func alive(pid int) bool {
 	return i < 0 || i+2 >= len(b) || b[i+2] != 'Z'
 }
 
-// Remove stops the server if it still runs (immediately) and removes its
-// folder; for a server that was killed, or whose database must not be
-// dropped one by one.
+// Remove kills the server if it still runs (frozen or not) and removes
+// its folder; for a server that was killed, or whose databases need not
+// be dropped one by one.
 func (p *Postgres) Remove() error {
-	if _, err := os.Stat(filepath.Join(p.data(), "postmaster.pid")); err == nil {
-		if err := p.ctl("stop", "-m", "immediate"); err != nil && !strings.Contains(err.Error(), "No such process") && !strings.Contains(err.Error(), "is server running") {
-			return errors.Join(err, os.RemoveAll(p.Dir))
-		}
-	}
+	p.Kill() // an error: it was not running
 	return os.RemoveAll(p.Dir)
 }
 

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -36,6 +37,13 @@ var (
 // minConns is the pool's least size: the writer holds one connection per
 // batch, loads and lease renewals need others beside it.
 const minConns = 8
+
+// connectTimeout bounds one connection attempt to one host when the URL
+// sets no connect_timeout. A refused port fails at once, but a host that
+// hangs (or whose machine is gone without a reset) would hold the attempt
+// for ever, and with it a slot of the pool: the next host of a multi-host
+// URL (the promoted standby, docs/cluster.md) would never be tried.
+const connectTimeout = 5 * time.Second
 
 // DB is the PostgreSQL store: a connection pool and the writer goroutine.
 type DB struct {
@@ -63,6 +71,9 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	cfg.ConnConfig.RuntimeParams["application_name"] = "rembuk"
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
 	cfg.MaxConns = max(cfg.MaxConns, minConns)
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
