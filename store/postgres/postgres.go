@@ -54,6 +54,8 @@ type DB struct {
 	closeMu sync.Mutex
 	closed  bool
 	retried atomic.Int64 // batches run again with savepoints (tests)
+	// batchTimeout is the const of that name; tests shorten it.
+	batchTimeout time.Duration
 }
 
 // Open connects to the database at url (postgres://…), applies the
@@ -82,7 +84,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	db := &DB{pool: pool, log: log, q: jobq.New[*job](4096, ErrUnavailable)}
+	db := &DB{pool: pool, log: log, q: jobq.New[*job](4096, ErrUnavailable), batchTimeout: batchTimeout}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
