@@ -139,4 +139,13 @@ func TestHungPrimaryPromoted(t *testing.T) {
 			}
 		}
 	}
+	// New connections go to the host that served last: within a deadline
+	// shorter than connect_timeout (a lease renewal's), though the hung
+	// host comes first in the URL.
+	db.pool.Reset()
+	short, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	if _, _, err := db.LeaseOwner(short, "s1"); err != nil {
+		t.Fatalf("a new connection within 500 ms, the hung host first in the URL: %v", err)
+	}
 }

@@ -76,6 +76,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
+	cfg.BeforeConnect = (&hostOrder{}).beforeConnect // the host that served last first (hosts.go)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
