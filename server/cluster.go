@@ -43,6 +43,10 @@ type ClusterConfig struct {
 	// that times out counts as a silent owner. A command's request ends
 	// when the owner's room has it queued, not stored, so it is short.
 	RequestTimeout time.Duration
+	// LinkQueue bounds the bytes an owner's room has handed to one node's
+	// link and the broker has not taken yet (default 64 MiB; see
+	// maxLinkQueue).
+	LinkQueue int
 }
 
 func (c *ClusterConfig) defaults() {
@@ -57,6 +61,9 @@ func (c *ClusterConfig) defaults() {
 	}
 	if c.ResendFor <= 0 {
 		c.ResendFor = 15 * time.Second
+	}
+	if c.LinkQueue <= 0 {
+		c.LinkQueue = maxLinkQueue
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = 2 * time.Second

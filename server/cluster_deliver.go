@@ -33,7 +33,8 @@ func (c *cluster) onLink(data []byte) {
 // heard from; old ones only matter while their last messages arrive).
 const maxLinks = 8
 
-// deliver hands a link message to its connection. A gap in the link's
+// deliver hands a link message's entries to their connections: one copy
+// of each frame, pushed to every listed connection. A gap in the link's
 // seq means messages were lost: every connection attaches again from the
 // last seq it was sent, so nothing is missed and nothing is repeated.
 func (p *proxy) deliver(h linkHeader, payload []byte) {
@@ -42,65 +43,105 @@ func (p *proxy) deliver(h linkHeader, payload []byte) {
 	if !known {
 		if len(p.links) >= maxLinks {
 			clear(p.links)
+			clear(p.partial)
 		}
 		next = 1
 	}
 	if h.Seq != next {
 		p.links[h.Link] = h.Seq + 1
+		delete(p.partial, h.Link)
 		p.c.log.Warn("frames from the owner were lost: resuming", "session", p.id, "want", next, "got", h.Seq)
 		for rid, tc := range p.byRID {
 			delete(p.byRID, rid)
-			tc.rid, tc.partial = 0, nil
+			tc.rid = 0
 		}
 		p.mu.Unlock()
 		p.recover()
 		return
 	}
 	p.links[h.Link] = next + 1
-	tc := p.byRID[h.RID]
-	if tc == nil {
-		p.mu.Unlock()
-		return
-	}
+	var after linkAfter
 	switch h.Kind {
 	case linkChunk:
-		tc.partial = append(tc.partial, payload...)
-		p.mu.Unlock()
-	case linkFrame:
-		b := append(tc.partial, payload...) // a copy: payload is the broker's
-		tc.partial = nil
-		if tc.skip(b) {
-			p.mu.Unlock()
-			return
+		p.partial[h.Link] = append(p.partial[h.Link], payload...)
+	case linkFan:
+		ahead := p.partial[h.Link] // the first entry's first bytes, sent in chunks
+		delete(p.partial, h.Link)
+		for b := payload; len(b) > 0; {
+			e, n := nextEntry(b)
+			if n == 0 {
+				p.c.log.Warn("dropping a malformed link message", "session", p.id)
+				break
+			}
+			// A copy: payload is the broker's.
+			body := append(ahead, e.body...)
+			ahead = nil
+			p.entry(e, body, &after)
+			b = b[n:]
 		}
-		tc.cl.out.push(b)
-		p.mu.Unlock()
-	case linkClose:
-		delete(p.byRID, h.RID)
-		tc.rid, tc.partial = 0, nil
-		code := int(h.Close)
-		if code == closeGoingAway || code == closeTryLater {
-			// The owner's room stopped (shutdown, lost lease, reload):
-			// the connection stays and attaches again where the
-			// session is served now.
-			p.mu.Unlock()
-			p.recover()
-			return
-		}
-		delete(p.conns, tc.cl)
-		p.mu.Unlock()
-		p.c.forget(tc.cl, p)
-		tc.cl.out.close(code, string(payload))
-	default:
-		p.mu.Unlock()
+	}
+	p.mu.Unlock()
+	for _, c := range after.closed {
+		p.c.forget(c.tc.cl, p)
+		c.tc.cl.out.close(c.code, c.text)
+	}
+	if after.recover {
+		p.recover()
 	}
 }
 
-// skip keeps the connection's account of a frame about to be sent, and
-// says whether it repeats an event the connection already has.
-func (tc *thinConn) skip(b []byte) bool {
-	if seq := frameSeq(b); seq >= 0 {
-		if b[9] == 'e' { // {"type":"event"
+// linkAfter is what a link message asks for once p.mu is let go.
+type linkAfter struct {
+	recover bool
+	closed  []closedConn
+}
+
+type closedConn struct {
+	tc   *thinConn
+	code int
+	text string
+}
+
+// entry hands one entry to its connections; p.mu is held.
+func (p *proxy) entry(e linkEntry, b []byte, after *linkAfter) {
+	switch e.kind {
+	case linkFrame:
+		seq, ref := frameSeq(b), frameRef(b)
+		event := seq >= 0 && b[9] == 'e' // {"type":"event"
+		for i := range e.count() {
+			tc := p.byRID[e.rid(i)]
+			if tc != nil && !tc.skip(seq, event, ref) {
+				tc.cl.out.push(b)
+			}
+		}
+	case linkClose:
+		for i := range e.count() {
+			rid := e.rid(i)
+			tc := p.byRID[rid]
+			if tc == nil {
+				continue
+			}
+			delete(p.byRID, rid)
+			tc.rid = 0
+			if e.code == closeGoingAway || e.code == closeTryLater {
+				// The owner's room stopped (shutdown, lost lease, reload):
+				// the connection stays and attaches again where the
+				// session is served now.
+				after.recover = true
+				continue
+			}
+			delete(p.conns, tc.cl)
+			after.closed = append(after.closed, closedConn{tc, int(e.code), string(b)})
+		}
+	}
+}
+
+// skip keeps the connection's account of a frame about to be sent (its
+// seq, whether it is an event, the ref it answers), and says whether it
+// repeats an event the connection already has.
+func (tc *thinConn) skip(seq int64, event bool, ref string) bool {
+	if seq >= 0 {
+		if event {
 			if seq <= tc.lastSeq {
 				return true
 			}
@@ -109,7 +150,7 @@ func (tc *thinConn) skip(b []byte) bool {
 		}
 		tc.lastSeq = seq
 	}
-	if ref := frameRef(b); ref != "" {
+	if ref != "" {
 		tc.answered(ref)
 	}
 	return false
@@ -179,9 +220,10 @@ func (p *proxy) lostTail(link, seq uint64) bool {
 	}
 	p.c.log.Warn("the last frames from the owner were lost: resuming", "session", p.id, "got", got, "sent", seq)
 	p.links[link] = seq + 1
+	delete(p.partial, link)
 	for rid, tc := range p.byRID {
 		delete(p.byRID, rid)
-		tc.rid, tc.partial = 0, nil
+		tc.rid = 0
 	}
 	return true
 }

@@ -21,6 +21,7 @@ type ownership struct {
 	mu      sync.Mutex
 	unsub   func() error
 	links   map[peer]*link // by node and incarnation
+	handing []*link        // the room's goroutine alone: the links handOff goes through
 	stopped bool           // the room stopped: requests are answered unavailable
 	fenced  bool           // the lease was lost: it is not released
 }
@@ -137,7 +138,6 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 		if rc := o.remote(peer{req.Node, req.Inc}, req.RID, now); rc != nil {
 			o.c.srv.hub.sendLocal(ctx, o.id, detachMsg{cl: rc.cl})
 			rc.l.remove(rc)
-			rc.end()
 		}
 		return cmdResponse{}
 	case kindBeat:
@@ -160,11 +160,10 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 				delete(l.rcs, rid)
 			}
 		}
-		link, seq := l.id, l.seq
+		link, seq := l.id, l.seq.Load()
 		l.mu.Unlock()
 		for _, rc := range stale {
 			o.c.srv.hub.sendLocal(ctx, o.id, detachMsg{cl: rc.cl})
-			rc.end()
 		}
 		return cmdResponse{Unknown: unknown, Link: link, Seq: seq}
 	case kindHTTP:
@@ -217,24 +216,21 @@ func (o *ownership) handle(req cmdRequest) cmdResponse {
 }
 
 // attach attaches a connection of another node to the room: a client
-// whose outbox its forwarder publishes to that node.
+// whose outbox the room hands to the link at the end of each batch.
 func (o *ownership) attach(ctx context.Context, req cmdRequest, now time.Time) cmdResponse {
 	l := o.link(peer{req.Node, req.Inc}, now)
-	rc := &remoteClient{rid: req.RID, cl: &client{out: newOutbox()}, l: l, stop: make(chan struct{})}
+	rc := &remoteClient{rid: req.RID, cl: &client{out: newOutbox()}, l: l}
 	l.mu.Lock()
 	old := l.rcs[req.RID] // rids are unique per peer: only a repeated request
 	l.rcs[req.RID] = rc
 	l.mu.Unlock()
 	if old != nil {
 		o.c.srv.hub.sendLocal(ctx, o.id, detachMsg{cl: old.cl})
-		old.end()
 	}
-	go rc.forward()
 	reply := make(chan error, 1)
 	if err := o.c.srv.hub.callLocal(ctx, o.id, attachMsg{tokenHash: req.Token, since: req.Since, progress: req.Progress,
 		resume: req.Resume, cl: rc.cl, reply: reply}, reply); err != nil {
 		l.remove(rc)
-		rc.end()
 		return errResponse(err, o.c.safe)
 	}
 	return cmdResponse{PID: rc.cl.participantID}

@@ -106,7 +106,7 @@ func (p *proxy) unknown(rids []uint64) {
 	for _, rid := range rids {
 		if tc := p.byRID[rid]; tc != nil {
 			delete(p.byRID, rid)
-			tc.rid, tc.partial = 0, nil
+			tc.rid = 0
 		}
 	}
 }
@@ -140,7 +140,7 @@ func (p *proxy) reattach(tc *thinConn) bool {
 		p.mu.Unlock()
 		return true // closed, or attached again, meanwhile
 	}
-	tc.rid, tc.partial = p.c.nextRID.Add(1), nil
+	tc.rid = p.c.nextRID.Add(1)
 	p.byRID[tc.rid] = tc
 	rid := tc.rid
 	var since *int64
@@ -223,7 +223,7 @@ func (p *proxy) takeOver() {
 	p.gone = true
 	conns := make([]*thinConn, 0, len(p.conns))
 	for _, tc := range p.conns {
-		tc.rid, tc.partial = 0, nil // commands queue meanwhile; frames from the old owner are dropped
+		tc.rid = 0 // commands queue meanwhile; frames from the old owner are dropped
 		conns = append(conns, tc)
 	}
 	p.byRID = map[uint64]*thinConn{}

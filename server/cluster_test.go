@@ -35,6 +35,8 @@ type lossyBroker struct {
 	mu      sync.Mutex
 	subject string
 	drop    int
+	sent    map[string]int // messages published, by subject
+	hold    chan struct{}  // when set, publishing to subject waits until it closes
 }
 
 func (l *lossyBroker) lose(subject string, n int) {
@@ -49,9 +51,20 @@ func (l *lossyBroker) Publish(subject string, data []byte) error {
 	if lost {
 		l.drop--
 	}
+	if l.sent == nil {
+		l.sent = map[string]int{}
+	}
+	l.sent[subject]++
+	var hold chan struct{}
+	if subject == l.subject {
+		hold = l.hold
+	}
 	l.mu.Unlock()
 	if lost {
 		return nil
+	}
+	if hold != nil {
+		<-hold
 	}
 	return l.Broker.Publish(subject, data)
 }

@@ -27,6 +27,7 @@ type proxy struct {
 	conns      map[*client]*thinConn
 	byRID      map[uint64]*thinConn
 	links      map[uint64]uint64 // link id -> next seq expected
+	partial    map[uint64][]byte // link id -> the chunks of its next message's first entry
 	behind     linkMark          // the owner's last seq at the previous beat, when not all of it had arrived
 	recovering bool
 	recovered  chan struct{} // closed when the running recovery ends
@@ -44,9 +45,8 @@ type thinConn struct {
 	rid      uint64 // 0 while not attached at the owner
 	token    []byte
 	progress bool
-	lastSeq  int64 // the last seq this connection has been sent (-1: none yet)
-	welcomed bool  // its welcome went out: from then on it resumes with events, never a second welcome
-	partial  []byte
+	lastSeq  int64        // the last seq this connection has been sent (-1: none yet)
+	welcomed bool         // its welcome went out: from then on it resumes with events, never a second welcome
 	pending  []pendingCmd // sent, not yet answered, in order
 }
 
@@ -64,7 +64,7 @@ func (c *cluster) proxyTo(id, owner string) *proxy {
 	p := c.proxies[id]
 	if p == nil {
 		p = &proxy{c: c, id: id, conns: map[*client]*thinConn{}, byRID: map[uint64]*thinConn{},
-			links: map[uint64]uint64{}, lastUsed: c.srv.now()}
+			links: map[uint64]uint64{}, partial: map[uint64][]byte{}, lastUsed: c.srv.now()}
 		c.proxies[id] = p
 	}
 	p.mu.Lock()
@@ -289,7 +289,6 @@ func (p *proxy) detached(tc *thinConn, rid uint64) {
 	if tc.rid == rid && rid != 0 {
 		delete(p.byRID, rid)
 		tc.rid = 0
-		tc.partial = nil
 	}
 	p.mu.Unlock()
 	p.recover()

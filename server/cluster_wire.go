@@ -89,15 +89,21 @@ func errResponse(err error, safe func(error) (string, string)) cmdResponse {
 
 // Link messages: kinds.
 const (
-	linkFrame = 'f' // a whole frame, or the last chunk of one
-	linkChunk = 'm' // a chunk with more to come
-	linkClose = 'c' // the owner closed the connection (code in the header)
+	linkFan   = 'g' // entries (appendEntry), in order: what the owner's room queued for the node's connections
+	linkChunk = 'm' // a piece of the next linkFan message's first entry's body, more to come
+)
+
+// Kinds of entries of a linkFan message.
+const (
+	linkFrame = 'f' // one frame, the same bytes for each listed connection
+	linkClose = 'c' // the owner closed the listed connections (code in the entry, text as body)
 )
 
 // linkHeader precedes each message on rembuk.node.<node>. Seq counts the
 // messages of one link — one owner's room to one node — from 1, so the
 // node notices a lost message; Link names that link (new when the owner's
-// room starts again), RID the connection.
+// room starts again). RID and Close are 0: the entries name their
+// connections (they were per message before messages carried entries).
 type linkHeader struct {
 	Kind    byte
 	Inc     uint64 // the receiving node's run; another run's messages are dropped
@@ -107,6 +113,10 @@ type linkHeader struct {
 	Close   uint16
 	Session string
 }
+
+// linkSeqAt is where a header holds its seq: a link's sender fills it in
+// just before publishing.
+const linkSeqAt = 1 + 8 + 8
 
 const linkHeaderMax = 1 + 8*4 + 2 + 1 + 255
 
@@ -123,6 +133,55 @@ func appendLink(dst []byte, h linkHeader, payload []byte) []byte {
 }
 
 var errBadLink = errors.New("malformed link message")
+
+// An entry of a linkFan message: kind (1 byte), close code (2), the
+// number of connections (4), their rids (8 each), the body's length (4)
+// and the body, big-endian.
+const entryFixed = 1 + 2 + 4 + 4
+
+func entrySize(rids, body int) int { return entryFixed + 8*rids + body }
+
+func appendEntry(dst []byte, kind byte, code uint16, rids []uint64, body []byte) []byte {
+	dst = append(dst, kind)
+	dst = binary.BigEndian.AppendUint16(dst, code)
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(rids)))
+	for _, rid := range rids {
+		dst = binary.BigEndian.AppendUint64(dst, rid)
+	}
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(body)))
+	return append(dst, body...)
+}
+
+// linkEntry is an entry read from a message; its rids and body are the
+// broker's bytes.
+type linkEntry struct {
+	kind byte
+	code uint16
+	rids []byte // 8 bytes each
+	body []byte
+}
+
+func (e linkEntry) count() int       { return len(e.rids) / 8 }
+func (e linkEntry) rid(i int) uint64 { return binary.BigEndian.Uint64(e.rids[8*i:]) }
+
+// nextEntry reads the entry at the start of b; n is its whole size (0
+// when b does not hold a whole entry).
+func nextEntry(b []byte) (e linkEntry, n int) {
+	if len(b) < entryFixed {
+		return e, 0
+	}
+	count := int(binary.BigEndian.Uint32(b[3:]))
+	if count > (len(b)-entryFixed)/8 {
+		return e, 0
+	}
+	at := 7 + 8*count
+	size := int(binary.BigEndian.Uint32(b[at:]))
+	if size > len(b)-at-4 {
+		return e, 0
+	}
+	e = linkEntry{kind: b[0], code: binary.BigEndian.Uint16(b[1:]), rids: b[7:at], body: b[at+4 : at+4+size]}
+	return e, at + 4 + size
+}
 
 func parseLink(b []byte) (linkHeader, []byte, error) {
 	var h linkHeader

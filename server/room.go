@@ -59,6 +59,7 @@ type room struct {
 	dirtyPresence bool
 	broken        bool
 	epoch         int64      // the lease's fencing epoch (0: one node, unfenced)
+	own           *ownership // the lease and links to other nodes (nil: one node alone)
 	wr            heldWrites // a flush's frames, written by the room itself when it can (directwrite.go)
 }
 
@@ -86,7 +87,7 @@ func (r *room) run() {
 			r.deps.hub.remove(r)
 			return
 		}
-		r.epoch = own.epoch
+		r.epoch, r.own = own.epoch, own
 		defer own.exited()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
@@ -143,6 +144,9 @@ func (r *room) run() {
 // nobody ever sees an uncommitted change. It returns true when the room
 // must stop.
 func (r *room) handle(batch []any) (stop bool) {
+	// What the batch queued for other nodes' connections goes out at its
+	// end, each node's share at once (cluster_fan.go).
+	defer r.own.handOff()
 	for i, m := range batch {
 		if r.broken {
 			// Storing failed: the state is being thrown away, so what is

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -37,6 +38,13 @@ var (
 // batch, loads and lease renewals need others beside it.
 const minConns = 8
 
+// connectTimeout bounds one connection attempt to one host when the URL
+// sets no connect_timeout. A refused port fails at once, but a host that
+// hangs (or whose machine is gone without a reset) would hold the attempt
+// for ever, and with it a slot of the pool: the next host of a multi-host
+// URL (the promoted standby, docs/cluster.md) would never be tried.
+const connectTimeout = 5 * time.Second
+
 // DB is the PostgreSQL store: a connection pool and the writer goroutine.
 type DB struct {
 	pool *pgxpool.Pool
@@ -46,6 +54,8 @@ type DB struct {
 	closeMu sync.Mutex
 	closed  bool
 	retried atomic.Int64 // batches run again with savepoints (tests)
+	// batchTimeout is the const of that name; tests shorten it.
+	batchTimeout time.Duration
 }
 
 // Open connects to the database at url (postgres://…), applies the
@@ -63,6 +73,10 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	cfg.ConnConfig.RuntimeParams["application_name"] = "rembuk"
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
 	cfg.MaxConns = max(cfg.MaxConns, minConns)
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
+	cfg.BeforeConnect = (&hostOrder{}).beforeConnect // the host that served last first (hosts.go)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -71,7 +85,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	db := &DB{pool: pool, log: log, q: jobq.New[*job](4096, ErrUnavailable)}
+	db := &DB{pool: pool, log: log, q: jobq.New[*job](4096, ErrUnavailable), batchTimeout: batchTimeout}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err

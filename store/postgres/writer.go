@@ -72,7 +72,7 @@ func (db *DB) run() {
 
 // commit runs a batch and answers each job.
 func (db *DB) commit(batch []*job) {
-	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), db.batchTimeout)
 	defer cancel()
 	errs, err := db.runBatch(ctx, batch)
 	if refused(err) {
@@ -83,6 +83,15 @@ func (db *DB) commit(batch []*job) {
 	}
 	if err != nil {
 		db.log.Error("postgres commit failed", "err", err, "jobs", len(batch))
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) {
+			// The connection failed or hung: so may the pool's others,
+			// to the same server (a primary that hangs, then a standby
+			// promoted). They are dropped; new ones find the writable
+			// host of the URL. Otherwise each next batch could take
+			// another hung connection and wait out its timeout.
+			db.pool.Reset()
+		}
 		for _, j := range batch {
 			j.done <- ErrUnavailable
 		}
