@@ -81,6 +81,7 @@ func (p *proxy) deliver(h linkHeader, payload []byte) {
 		}
 	}
 	p.mu.Unlock()
+	after.send()
 	for _, c := range after.closed {
 		p.c.forget(c.tc.cl, p)
 		c.tc.cl.out.close(c.code, c.text)
@@ -94,6 +95,37 @@ func (p *proxy) deliver(h linkHeader, payload []byte) {
 type linkAfter struct {
 	recover bool
 	closed  []closedConn
+	touched []*outbox // got frames, queued quietly (in first-touch order)
+	seen    map[*outbox]bool
+}
+
+// touch notes that o got a frame queued without a wake.
+func (a *linkAfter) touch(o *outbox) {
+	if a.seen == nil {
+		a.seen = map[*outbox]bool{}
+	}
+	if !a.seen[o] {
+		a.seen[o] = true
+		a.touched = append(a.touched, o)
+	}
+}
+
+// send writes what a link message queued, as a small room does with a
+// flush (directwrite.go): on a node that does not own the session, one
+// message carries an event for all of its connections there, and waking
+// each connection's writer for it cost a goroutine handoff per delivery.
+// For up to directMaxClients connections this goroutine writes each one's
+// frames itself when its writer is idle (one non-blocking write(2));
+// for more, or whatever the socket does not take at once, the writers.
+func (a *linkAfter) send() {
+	direct := len(a.touched) <= directMaxClients
+	for _, o := range a.touched {
+		if direct {
+			o.sendNow()
+		} else {
+			o.wake()
+		}
+	}
 }
 
 type closedConn struct {
@@ -111,7 +143,8 @@ func (p *proxy) entry(e linkEntry, b []byte, after *linkAfter) {
 		for i := range e.count() {
 			tc := p.byRID[e.rid(i)]
 			if tc != nil && !tc.skip(seq, event, ref) {
-				tc.cl.out.push(b)
+				tc.cl.out.pushQuiet(frame{b: b})
+				after.touch(tc.cl.out)
 			}
 		}
 	case linkClose:
