@@ -53,6 +53,7 @@ type DB struct {
 	expectMu  sync.Mutex
 	expecting map[string]bool // sessions whose rooms announced a Submit
 	inflight  atomic.Int64    // len(expecting)
+	onWay     atomic.Int64    // withdrawn Expects whose jobs are not queued yet (delay.go)
 	commitAvg int64           // mean commit duration, ns; writer goroutine only
 	delays    atomic.Int64    // commits that waited for announced changes
 	batches   atomic.Int64    // commits made (tests)

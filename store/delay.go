@@ -25,16 +25,38 @@ func (db *DB) Expect(sessionID string) {
 
 // arrived withdraws the session's Expect once its batch is queued (or
 // given up).
-func (db *DB) arrived(sessionID string) {
+func (db *DB) arrived(sessionID string) { db.withdraw(sessionID, false) }
+
+// onItsWay withdraws the session's Expect for a batch about to be queued.
+// Until the returned func runs (the job is queued) the writer still counts
+// it (onWay): its wait for the announced rooms ends when the job arrives,
+// not in the moment between the withdrawal and the queueing. nil when the
+// session had announced nothing.
+func (db *DB) onItsWay(sessionID string) func() {
+	if !db.withdraw(sessionID, true) {
+		return nil
+	}
+	return func() { db.onWay.Add(-1) }
+}
+
+// withdraw ends the session's Expect, counting it on its way when asked
+// (before inflight drops, so the writer never sees both at zero while the
+// job is still to come). It reports whether there was one.
+func (db *DB) withdraw(sessionID string, onWay bool) bool {
 	if sessionID == "" || db.inflight.Load() == 0 {
-		return // nothing announced: the usual case needs no lock
+		return false // nothing announced: the usual case needs no lock
 	}
 	db.expectMu.Lock()
-	if db.expecting[sessionID] {
-		delete(db.expecting, sessionID)
-		db.inflight.Add(-1)
+	defer db.expectMu.Unlock()
+	if !db.expecting[sessionID] {
+		return false
 	}
-	db.expectMu.Unlock()
+	delete(db.expecting, sessionID)
+	if onWay {
+		db.onWay.Add(1)
+	}
+	db.inflight.Add(-1)
+	return true
 }
 
 // awaitSiblings adds to batch the jobs of the rooms that had announced
@@ -54,7 +76,18 @@ func (db *DB) awaitSiblings(batch []*job) []*job {
 	want := len(batch) + int(db.inflight.Load())
 	timeout := db.after(d)
 	db.delays.Add(1)
-	for len(batch) < want && len(batch) < maxBatchJobs && db.inflight.Load() > 0 {
+	for len(batch) < want && len(batch) < maxBatchJobs {
+		if db.inflight.Load()+db.onWay.Load() == 0 {
+			// Every announced batch is queued by now (onWay drops only
+			// after the queueing): take those waiting, wait no more.
+			select {
+			case j := <-db.q.Jobs():
+				batch = append(batch, j)
+				continue
+			default:
+				return batch
+			}
+		}
 		select {
 		case j := <-db.q.Jobs():
 			batch = append(batch, j)

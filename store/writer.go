@@ -33,9 +33,9 @@ func (db *DB) writeFor(ctx context.Context, sessionID string, fn func(tx *sql.Tx
 	}
 	j := &job{fn: fn, done: make(chan error, 1)}
 	// Withdrawn before the job is queued, so the writer never waits for
-	// the very batch it already holds.
-	db.arrived(sessionID)
-	return db.q.Submit(ctx, j, j.done)
+	// the very batch it already holds; counted as on its way until it is
+	// queued, so a writer waiting for it does not give up in between.
+	return db.q.SubmitThen(ctx, j, j.done, db.onItsWay(sessionID))
 }
 
 // run is the single writer: it takes every job waiting, runs them in one

@@ -29,6 +29,19 @@ func New[J any](size int, closed error) *Queue[J] {
 // error if ctx ends first: the job may still commit then, and the caller
 // must treat the outcome as unknown.
 func (q *Queue[J]) Submit(ctx context.Context, j J, answer <-chan error) error {
+	return q.SubmitThen(ctx, j, answer, nil)
+}
+
+// SubmitThen is Submit calling queued (when not nil) once j is queued or
+// given up, before waiting for the answer.
+func (q *Queue[J]) SubmitThen(ctx context.Context, j J, answer <-chan error, queued func()) error {
+	if queued != nil {
+		defer func() {
+			if queued != nil {
+				queued()
+			}
+		}()
+	}
 	// After Close the writer takes no more jobs; check first, since the
 	// select below picks at random between a closed quit and a free slot.
 	select {
@@ -42,6 +55,10 @@ func (q *Queue[J]) Submit(ctx context.Context, j J, answer <-chan error) error {
 		return q.closed
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+	if queued != nil {
+		queued()
+		queued = nil
 	}
 	select {
 	case err := <-answer:

@@ -139,3 +139,30 @@ func waitFor(t *testing.T, ok func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// SubmitThen calls queued once the job is in the queue, before its answer
+// (the writer has not taken it: no writer runs here), and once when the
+// queue is closed and the job refused.
+func TestSubmitThenCallsQueued(t *testing.T) {
+	q := New[*job](1, errClosed)
+	j := newJob(2)
+	calls := make(chan int, 2)
+	got := make(chan error, 1)
+	go func() { got <- q.SubmitThen(context.Background(), j, j.done, func() { calls <- len(q.Jobs()) }) }()
+	if n := <-calls; n != 1 {
+		t.Errorf("queued called with %d jobs waiting, want 1", n)
+	}
+	(<-q.Jobs()).done <- nil
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+	go q.Stop() // the writer's last act, so that Close returns
+	q.Close()
+	k := newJob(4)
+	if err := q.SubmitThen(context.Background(), k, k.done, func() { calls <- -1 }); !errors.Is(err, errClosed) {
+		t.Errorf("after Close: %v", err)
+	}
+	if n := <-calls; n != -1 || len(calls) != 0 {
+		t.Errorf("queued after Close: %d, %d more", n, len(calls))
+	}
+}
