@@ -41,42 +41,14 @@ func TestWriteAddressHitsFixture(t *testing.T) {
 		golden[id] = dumpSession(t, db, id)
 	}
 	MustClose(t, db)
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := json.Marshal(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(fixture13DB, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(fixture13Golden, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFixture(t, path, fixture13DB, fixture13Golden, golden)
 }
 
 // TestMigrateToAddressHits opens a copy of a database made by main before
 // 0013: every table it had keeps its schema, every session loads as it
 // loaded then, and address hits can be taken at once.
 func TestMigrateToAddressHits(t *testing.T) {
-	raw, err := os.ReadFile(fixture13DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var golden map[string]json.RawMessage
-	gb, err := os.ReadFile(fixture13Golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(gb, &golden); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "old.db")
-	if err := os.WriteFile(path, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path, golden := openFixture(t, fixture13DB, fixture13Golden)
 	before := schemaOf(t, path)
 	if _, ok := before["address_hits"]; ok {
 		t.Fatal("the fixture already has address_hits: it was not made before 0013")

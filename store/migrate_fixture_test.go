@@ -104,20 +104,7 @@ func TestWriteMigrationFixture(t *testing.T) {
 		golden[id] = dumpSession(t, db, id)
 	}
 	MustClose(t, db)
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(fixtureDB, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := json.Marshal(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(fixtureGolden, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFixture(t, path, fixtureDB, fixtureGolden, golden)
 }
 
 // TestMigrateFixture opens a copy of the database made by the code before
@@ -125,22 +112,7 @@ func TestWriteMigrationFixture(t *testing.T) {
 // loads exactly as it loaded then, before and after the entity tables
 // catch up with the log, and that it goes on from there.
 func TestMigrateFixture(t *testing.T) {
-	raw, err := os.ReadFile(fixtureDB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var golden map[string]json.RawMessage
-	gb, err := os.ReadFile(fixtureGolden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(gb, &golden); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "old.db")
-	if err := os.WriteFile(path, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path, golden := openFixture(t, fixtureDB, fixtureGolden)
 	db := MustOpenDBAt(t, path)
 	check := func(when string) {
 		t.Helper()

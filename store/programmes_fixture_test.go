@@ -45,20 +45,7 @@ func TestWriteProgrammeFixture(t *testing.T) {
 		golden[id] = dumpSession(t, db, id)
 	}
 	MustClose(t, db)
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := json.Marshal(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(fixture12DB, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(fixture12Golden, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFixture(t, path, fixture12DB, fixture12Golden, golden)
 }
 
 // schemaOf lists the database's tables and indexes with their SQL.
@@ -90,22 +77,7 @@ func schemaOf(t *testing.T, path string) map[string]string {
 // it loaded then, the programme tables are there and empty, and a session
 // of it can join nothing but still lives on beside a new programme.
 func TestMigrateToProgrammes(t *testing.T) {
-	raw, err := os.ReadFile(fixture12DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var golden map[string]json.RawMessage
-	gb, err := os.ReadFile(fixture12Golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(gb, &golden); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "old.db")
-	if err := os.WriteFile(path, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path, golden := openFixture(t, fixture12DB, fixture12Golden)
 	before := schemaOf(t, path)
 	if _, ok := before["programmes"]; ok {
 		t.Fatal("the fixture already has programmes: it was not made before 0012")
