@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"sync"
 
 	"rembuk/board"
 )
@@ -70,18 +71,36 @@ type (
 // an HTML sink, and escaping wrote each of `<`, `>` and `&` as six bytes, so
 // a note of 1,000 `<` became a 6 KB frame (issue 9).
 func encode(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	e := encoders.Get().(*encoder)
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
+		encoders.Put(e)
 		return []byte(`{"type":"error","code":"internal","message":"internal error"}`)
 	}
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if cap(b)-len(b) > 64<<10 && cap(b)-len(b) > len(b)/4 {
-		b = bytes.Clone(b) // a big frame may be kept (shared, cached): not its slack
+	// One allocation of the frame's own size: the buffer is lent again
+	// (growing a fresh one from 64 bytes took four allocations for an
+	// event), and frames kept in the resume window hold no slack.
+	b := bytes.Clone(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
+	if e.buf.Cap() <= 64<<10 {
+		encoders.Put(e) // a big board's buffer is not kept
 	}
 	return b
 }
+
+// encoder is a buffer with its JSON encoder, lent by encoders.
+type encoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// encoders lends encode its buffers (stateless between uses, like
+// batchPool).
+var encoders = sync.Pool{New: func() any {
+	e := &encoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
 
 func encodeError(ref, code, msg string) []byte {
 	return encode(errorFrame{Type: "error", Ref: ref, Code: code, Message: msg})

@@ -81,6 +81,7 @@ type outbox struct {
 	// writer writes; whether the writer is writing; what a direct write
 	// left unwritten, which the writer sends first.
 	raw  syscall.RawConn
+	rw   rawWriter
 	busy bool
 	rest []byte
 }
