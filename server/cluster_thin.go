@@ -197,10 +197,11 @@ func (p *proxy) attach(ctx context.Context, m attachMsg) error {
 		return errReroute
 	}
 	tc.rid = p.c.nextRID.Add(1) // under p.mu: see rids
+	rid := tc.rid               // a beat may clear tc.rid (unknown) once p.mu is let go
 	p.conns[m.cl] = tc
-	p.byRID[tc.rid] = tc
+	p.byRID[rid] = tc
 	p.mu.Unlock()
-	resp, err := p.raw(ctx, cmdRequest{Kind: kindAttach, RID: tc.rid, Token: m.tokenHash, Since: m.since, Progress: m.progress, Resume: m.resume})
+	resp, err := p.raw(ctx, cmdRequest{Kind: kindAttach, RID: rid, Token: m.tokenHash, Since: m.since, Progress: m.progress, Resume: m.resume})
 	if err != nil {
 		p.forget(tc)
 		select {
@@ -308,11 +309,14 @@ func (tc *thinConn) answered(ref string) {
 func (p *proxy) detach(cl *client) {
 	p.mu.Lock()
 	tc := p.conns[cl]
+	var rid uint64
+	if tc != nil {
+		rid = tc.rid // under p.mu: a beat may clear it
+	}
 	p.mu.Unlock()
 	if tc == nil {
 		return
 	}
-	rid := tc.rid
 	p.forget(tc)
 	if rid != 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
