@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 )
 
 // What arrives at a node from the owners of its sessions, and the
@@ -96,18 +97,16 @@ type linkAfter struct {
 	recover bool
 	closed  []closedConn
 	touched []*outbox // got frames, queued quietly (in first-touch order)
-	seen    map[*outbox]bool
 }
 
-// touch notes that o got a frame queued without a wake.
+// touch notes that o got a frame queued without a wake. Up to a small
+// room's size it is noted once (a linear look, no map per message); past
+// that every connection is only woken, and a second wake is a no-op.
 func (a *linkAfter) touch(o *outbox) {
-	if a.seen == nil {
-		a.seen = map[*outbox]bool{}
+	if len(a.touched) <= directMaxClients && slices.Contains(a.touched, o) {
+		return
 	}
-	if !a.seen[o] {
-		a.seen[o] = true
-		a.touched = append(a.touched, o)
-	}
+	a.touched = append(a.touched, o)
 }
 
 // send writes what a link message queued, as a small room does with a

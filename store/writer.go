@@ -133,10 +133,7 @@ func (db *DB) runBatch(batch []*job, errs []error) error {
 			return err
 		}
 	}
-	t0 := db.now()
-	err = tx.Commit()
-	db.timeCommit(db.now().Sub(t0))
-	return err
+	return db.commitTimed(tx)
 }
 
 // runAlone is runBatch for a batch of one job, the common case when the
@@ -151,6 +148,12 @@ func (db *DB) runAlone(tx *sql.Tx, j *job, errs []error) error {
 		}
 		return rerr
 	}
+	return db.commitTimed(tx)
+}
+
+// commitTimed commits a batch's transaction, folding its duration into
+// the commit delay's bound (timeCommit).
+func (db *DB) commitTimed(tx *sql.Tx) error {
 	t0 := db.now()
 	err := tx.Commit()
 	db.timeCommit(db.now().Sub(t0))
