@@ -75,7 +75,9 @@ func (b *Broker) Request(ctx context.Context, subject string, data []byte) ([]by
 func (b *Broker) Publish(subject string, data []byte) error { return b.nc.Publish(subject, data) }
 
 // Subscribe implements server.Broker. nats.go calls an asynchronous
-// subscription's handler from one goroutine, in order.
+// subscription's handler from one goroutine, in order, and gives each
+// message a Data of its own (copied out of its read buffer), which the
+// handler may keep.
 func (b *Broker) Subscribe(subject string, h func(data []byte, reply func([]byte) error)) (func() error, error) {
 	sub, err := b.nc.Subscribe(subject, func(m *nats.Msg) {
 		h(m.Data, func(d []byte) error { return m.Respond(d) })

@@ -18,7 +18,9 @@ type Broker interface {
 	Publish(subject string, data []byte) error
 	// Subscribe calls h for each message on subject, one message at a
 	// time in arrival order. reply answers a request (it fails for a
-	// plain publish). The returned function ends the subscription.
+	// plain publish). data is h's to keep: the node hands a frame
+	// message to another goroutine. The returned function ends the
+	// subscription.
 	Subscribe(subject string, h func(data []byte, reply func([]byte) error)) (unsubscribe func() error, err error)
 	// MaxPayload is the largest message the broker carries.
 	MaxPayload() int

@@ -100,13 +100,14 @@ type cluster struct {
 	lastOK   atomic.Int64 // unix nanos of the last successful renewal
 	frozen   atomic.Bool  // tests: a node that stopped answering (SIGSTOP)
 	renewing sync.Mutex
+	inboxMax int // bytes one session's link messages may wait (maxInbox; tests make it small)
 }
 
 func newCluster(srv *Server, cfg ClusterConfig) *cluster {
 	cfg.defaults()
 	return &cluster{srv: srv, cfg: cfg, log: srv.log.With("node", cfg.NodeID),
 		owned: map[string]*ownership{}, proxies: map[string]*proxy{}, conns: map[*client]*proxy{},
-		stop: make(chan struct{}), inc: newLinkID(), key: newForwardKey()}
+		stop: make(chan struct{}), inc: newLinkID(), key: newForwardKey(), inboxMax: maxInbox}
 }
 
 // start subscribes to this node's frames and starts renewing leases.

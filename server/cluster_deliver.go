@@ -8,8 +8,10 @@ import (
 // What arrives at a node from the owners of its sessions, and the
 // heartbeat that notices what did not.
 
-// onLink takes one message of rembuk.node.<this node>: a frame or a close
-// for a connection held here.
+// onLink takes one message of rembuk.node.<this node> (frames and closes
+// for connections held here) and hands it to its session's inbox
+// (cluster_inbox.go): the subscription delivers nothing itself, so no
+// session waits for another's sockets.
 func (c *cluster) onLink(data []byte) {
 	if c.frozen.Load() {
 		return
@@ -26,7 +28,7 @@ func (c *cluster) onLink(data []byte) {
 	p := c.proxies[h.Session]
 	c.mu.Unlock()
 	if p != nil {
-		p.deliver(h, payload)
+		p.enqueue(h, payload)
 	}
 }
 

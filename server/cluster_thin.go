@@ -34,6 +34,7 @@ type proxy struct {
 	gone       bool
 	lastUsed   time.Time
 	beating    atomic.Bool // a heartbeat is on its way
+	in         inbox       // link messages waiting for delivery (cluster_inbox.go)
 }
 
 // linkMark is a seq of a link.
