@@ -49,6 +49,7 @@ type conn struct {
 	sess   *session
 	pid    string
 	column string
+	local  bool // on the session's owner in a split two-node run (its group's figures apart)
 	clk    *clock
 	win    *window
 	wmu    sync.Mutex

@@ -19,7 +19,9 @@ import (
 // sessions through A, whose rooms therefore load there and take the leases;
 // every client then connects to B, so each hello, command, ack and event
 // crosses the hop (B forwards to A over NATS, A's frames come back the same
-// way). docs/cluster.md, "Measured: two nodes".
+// way). docs/cluster.md, "Measured: two nodes". The split variant
+// (-cluster-split) puts half of each session's clients on node A instead
+// and reports the two groups apart (clientBaseOf, splitFigures).
 
 // Node names in the leases; the default (host:port) would be the same
 // 127.0.0.1:0 for both.
@@ -60,6 +62,19 @@ func (t *target) clientBase() string {
 		return t.peer.base
 	}
 	return t.base
+}
+
+// clientBaseOf is where a session's participant p connects, and whether
+// that is the session's owner while another node exists: in a split run
+// (variant "rembuk 2 nodes split") every other participant connects to
+// node A, the owner, and the rest to node B, so that one run measures a
+// local and a forwarded group under the same load, on the same machine
+// at the same moment.
+func (t *target) clientBaseOf(p int) (base string, local bool) {
+	if t.peer != nil && t.v.Split && p%2 == 1 {
+		return t.base, true
+	}
+	return t.clientBase(), false
 }
 
 // stats reads every server process of the target (A, then B), summed.
@@ -185,4 +200,31 @@ func natsGreets(addr string) bool {
 	c.SetReadDeadline(time.Now().Add(time.Second))
 	line, err := bufio.NewReader(c).ReadString('\n')
 	return err == nil && strings.HasPrefix(line, "INFO ")
+}
+
+// splitFigures is a split run's fan-out and ack latencies of the readers
+// on the owner (_local) and of those on the other node (_fwd), each
+// reader's samples in its group (lats[i] and acks[i] are readers[i]'s);
+// nil unless both groups have readers.
+func splitFigures(readers []*conn, lats, acks []samples) metrics {
+	var ll, la, fl, fa []samples
+	for i, c := range readers {
+		if c.local {
+			ll, la = append(ll, lats[i]), append(la, acks[i])
+		} else {
+			fl, fa = append(fl, lats[i]), append(fa, acks[i])
+		}
+	}
+	if len(ll) == 0 || len(fl) == 0 {
+		return nil
+	}
+	m := metrics{}
+	for _, g := range []struct {
+		name     string
+		lat, ack samples
+	}{{"local", merge(ll...), merge(la...)}, {"fwd", merge(fl...), merge(fa...)}} {
+		m["p50_"+g.name], m["p99_"+g.name] = g.lat.pct(0.50), g.lat.pct(0.99)
+		m["ack_p50_"+g.name], m["ack_p99_"+g.name] = g.ack.pct(0.50), g.ack.pct(0.99)
+	}
+	return m
 }

@@ -30,7 +30,7 @@ func newRig(t *target, sessions, per, stalled int, logSeqs bool) (*rig, error) {
 		}
 	}
 	r.ss = ss
-	if err := connectAll(t.clientBase(), ss, stalled, r.clk, r.win); err != nil {
+	if err := connectAll(t, ss, stalled, r.clk, r.win); err != nil {
 		r.close()
 		return nil, fmt.Errorf("connect: %w", err)
 	}
@@ -220,6 +220,7 @@ func (r *rig) collect(expected int64, measure time.Duration) metrics {
 		}
 	}
 	lat, ack := merge(lats...), merge(acks...)
+	split := splitFigures(readers, lats, acks)
 	got := r.received()
 	if errs > 0 {
 		fmt.Fprintf(os.Stderr, "bench: %d error frames, e.g. %.200s\n", errs, lastErr)
@@ -228,11 +229,15 @@ func (r *rig) collect(expected int64, measure time.Duration) metrics {
 	for _, s := range r.ss {
 		sent += s.sent.Load()
 	}
-	return metrics{
+	m := metrics{
 		"p50": lat.pct(0.50), "p90": lat.pct(0.90), "p99": lat.pct(0.99), "max": lat.max(),
 		"ack_p50": ack.pct(0.50), "ack_p99": ack.pct(0.99),
 		"reach":   ratio(float64(got), float64(expected)),
 		"deliv_s": float64(got) / measure.Seconds(),
 		"sent":    float64(sent), "errors": float64(errs), "disconnects": float64(disc),
 	}
+	for k, v := range split {
+		m[k] = v
+	}
+	return m
 }

@@ -39,6 +39,7 @@ type options struct {
 	shimSrc   string
 	postgres  string // a PostgreSQL server URL: Rembuk also runs on it
 	cluster   bool   // also two nodes on -postgres and NATS, the clients on the non-owner
+	split     bool   // also two nodes with half of each session's clients on the owner
 	broker    string // the NATS server of -cluster; "" = start nats-server
 }
 
@@ -58,7 +59,8 @@ func main() {
 	prof := flag.String("cpuprofile", "", "directory: run Rembuk as bench/cmd/profserver and write a CPU and heap profile per workload run (with -serve-baseline: the baseline's CPU profile file)")
 	pgURL := flag.String("postgres", "", "also run Rembuk on PostgreSQL (-db postgres://…): a loopback server's URL, e.g. postgres://postgres@127.0.0.1:5432/postgres; every run gets a fresh database, dropped after it")
 	cluster := flag.Bool("cluster", false, "also run Rembuk as two nodes on -postgres and NATS (variant \"rembuk 2 nodes\"): sessions created through node A, which owns them, every client connected to node B, so every command and frame crosses the hop")
-	broker := flag.String("broker", "", "the NATS server of -cluster, a loopback nats://127.0.0.1:PORT (default: start nats-server on a free port for this invocation)")
+	split := flag.Bool("cluster-split", false, "also run two nodes as -cluster does with half of each session's clients on node A, the owner, and half on node B (variant \"rembuk 2 nodes split\"), and report the two groups' latencies apart: local and forwarded under one load")
+	broker := flag.String("broker", "", "the NATS server of -cluster and -cluster-split, a loopback nats://127.0.0.1:PORT (default: start nats-server on a free port for this invocation)")
 	flag.Parse()
 	if *serve {
 		if err := checkLoopback("http://" + *addr); err != nil {
@@ -73,7 +75,7 @@ func main() {
 		fatal(serveBaseline(*addr))
 	}
 	o := &options{runs: *runs, quick: *quick, repo: *repo, out: *out, profile: *prof, w5Settle: *w5settle, quiet: *quiet, shimSrc: *shim, postgres: *pgURL,
-		cluster: *cluster, broker: *broker}
+		cluster: *cluster, split: *split, broker: *broker}
 	for _, w := range strings.Split(*wl, ",") {
 		if w = strings.TrimSpace(w); strings.EqualFold(w, "all") {
 			for _, x := range workloads {
@@ -223,9 +225,9 @@ func run(o *options) error {
 		}
 		variants = append(variants, variant{Name: "rembuk pg", Kind: "rembuk", PG: true})
 	}
-	if o.cluster {
+	if o.cluster || o.split {
 		if o.postgres == "" {
-			return errors.New("-cluster needs -postgres: the two nodes share their log in PostgreSQL")
+			return errors.New("-cluster and -cluster-split need -postgres: the two nodes share their log in PostgreSQL")
 		}
 		if o.broker != "" {
 			if err := checkLoopback(strings.Replace(o.broker, "nats://", "http://", 1)); err != nil {
@@ -240,7 +242,12 @@ func run(o *options) error {
 			defer n.stop()
 			o.broker = n.url
 		}
+	}
+	if o.cluster {
 		variants = append(variants, variant{Name: "rembuk 2 nodes", Kind: "rembuk", PG: true, Nodes: 2})
+	}
+	if o.split {
+		variants = append(variants, variant{Name: "rembuk 2 nodes split", Kind: "rembuk", PG: true, Nodes: 2, Split: true})
 	}
 	b, tmp, err := build(o, needShim)
 	if tmp != "" {

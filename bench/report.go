@@ -186,6 +186,7 @@ func printReport(w io.Writer, o *options, variants []variant, res []result) {
 	printRates(w, t, variants, have)
 	printTargets12(w, t, variants, have)
 	printTwoNodes(w, t, variants, have)
+	printSplit(w, t, variants, have)
 }
 
 // printDetails lists the secondary figures of the steady workloads and the
@@ -280,7 +281,7 @@ func brief(w string, m metrics) string {
 func printTwoNodes(w io.Writer, t table, variants []variant, have map[string]bool) {
 	two := ""
 	for _, v := range variants {
-		if v.Nodes == 2 {
+		if v.Nodes == 2 && !v.Split {
 			two = v.Name
 		}
 	}
@@ -315,5 +316,43 @@ func printTwoNodes(w io.Writer, t table, variants []variant, have map[string]boo
 	if have["W3"] {
 		fmt.Fprintf(w, "| W3 (ms of CPU for the paste) | %s | %s | %s | %s |\n", fmtNum(t.median("W3", two, "cpu_ms_a")), fmtNum(t.median("W3", two, "cpu_ms_b")),
 			fmtNum(t.median("W3", two, "cpu_ms")), fmtNum(t.median("W3", "rembuk pg", "cpu_ms")))
+	}
+}
+
+// printSplit shows a split two-node run's groups side by side: the
+// clients on the owner (local) and those on the other node (forwarded),
+// in the same run, and the difference (median over runs of forwarded −
+// local within each run).
+func printSplit(w io.Writer, t table, variants []variant, have map[string]bool) {
+	split := ""
+	for _, v := range variants {
+		if v.Split {
+			split = v.Name
+		}
+	}
+	if split == "" {
+		return
+	}
+	fmt.Fprintf(w, "\nLocal and forwarded in one run (%s: half of each session's clients on node A, the owner, half on node B):\n\n", split)
+	fmt.Fprintln(w, "| figure | local (on A) | forwarded (on B) | forwarded − local | all |")
+	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: |")
+	for _, wl := range []string{"W1", "W2"} {
+		if !have[wl] {
+			continue
+		}
+		for _, f := range []struct{ key, label string }{
+			{"p50", "fan-out p50"}, {"p99", "fan-out p99"}, {"ack_p50", "ack p50"}, {"ack_p99", "ack p99"},
+		} {
+			var diffs []float64
+			for _, r := range t.res {
+				if r.Workload == wl && r.Variant == split && r.Metrics != nil {
+					diffs = append(diffs, r.Metrics[f.key+"_fwd"]-r.Metrics[f.key+"_local"])
+				}
+			}
+			fmt.Fprintf(w, "| %s %s (ms) | %s | %s | %s | %s |\n", wl, f.label, fmtNum(t.median(wl, split, f.key+"_local")),
+				fmtNum(t.median(wl, split, f.key+"_fwd")), fmtNum(median(diffs)), fmtNum(t.median(wl, split, f.key)))
+		}
+		fmt.Fprintf(w, "| %s CPU node A / node B (cores) | %s | %s | | %s |\n", wl, fmtNum(t.median(wl, split, "cpu_a")),
+			fmtNum(t.median(wl, split, "cpu_b")), fmtNum(t.median(wl, split, "cpu")))
 	}
 }

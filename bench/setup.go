@@ -92,9 +92,10 @@ func createSessions(base string, n, per int) ([]*session, error) {
 	return out, firstErr
 }
 
-// connectAll dials every participant of every session, in parallel; the
-// last stalled participants of each session are dialled but never read.
-func connectAll(base string, ss []*session, stalled int, clk *clock, win *window) error {
+// connectAll dials every participant of every session, in parallel, each
+// on its node of the target (clientBase); the last stalled participants of
+// each session are dialled but never read.
+func connectAll(t *target, ss []*session, stalled int, clk *clock, win *window) error {
 	type job struct {
 		s *session
 		p int
@@ -108,7 +109,11 @@ func connectAll(base string, ss []*session, stalled int, clk *clock, win *window
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
+				base, local := t.clientBaseOf(j.p)
 				c, err := dial(base, j.s, j.s.pids[j.p], j.s.tokens[j.p], clk, win)
+				if c != nil {
+					c.local = local
+				}
 				mu.Lock()
 				if err != nil {
 					if firstErr == nil {

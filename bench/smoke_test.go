@@ -135,3 +135,28 @@ func TestReportRatesAndTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestReportSplit: a split run's groups are printed side by side with
+// their difference, and the two-node table still shows the other variant.
+func TestReportSplit(t *testing.T) {
+	vs := []variant{{Name: "baseline", Kind: "baseline"}, {Name: "rembuk pg", Kind: "rembuk", PG: true},
+		{Name: "rembuk 2 nodes", Kind: "rembuk", PG: true, Nodes: 2}, {Name: "rembuk 2 nodes split", Kind: "rembuk", PG: true, Nodes: 2, Split: true}}
+	res := []result{
+		{Workload: "W2", Variant: "baseline", Run: 1, Metrics: metrics{"p99": 2, "reach": 1}},
+		{Workload: "W2", Variant: "rembuk pg", Run: 1, Metrics: metrics{"p99": 10, "reach": 1}},
+		{Workload: "W2", Variant: "rembuk 2 nodes", Run: 1, Metrics: metrics{"p99": 30, "reach": 1}},
+		{Workload: "W2", Variant: "rembuk 2 nodes split", Run: 1, Metrics: metrics{"p99": 12, "p99_local": 11, "p99_fwd": 12.5, "reach": 1, "cpu_a": 0.4, "cpu_b": 0.2, "cpu": 0.6}},
+	}
+	var b strings.Builder
+	printReport(&b, &options{runs: 1}, vs, res)
+	out := b.String()
+	for _, want := range []string{
+		"| W2 fan-out p99 (ms) | 2.00 | – | 10.00 | 30.00 |",
+		"| W2 fan-out p99 (ms) | 11.00 | 12.50 | 1.50 | 12.00 |",
+		"| W2 CPU node A / node B (cores) | 0.40 | 0.20 | | 0.60 |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -23,6 +23,7 @@ type variant struct {
 	FsyncUS int    // >0: run under the slowfsync shim
 	PG      bool   // on a fresh PostgreSQL database instead of a SQLite file
 	Nodes   int    // 2: two nodes on PostgreSQL and NATS, the clients on the non-owner (cluster.go)
+	Split   bool   // two nodes with half of each session's clients on the owner, half on the other (cluster.go)
 }
 
 // target is a running server process of one variant.

@@ -217,7 +217,7 @@ func w5(t *target, o *options) (metrics, error) {
 	}
 	time.Sleep(time.Second)
 	before := t.stats()
-	if err := connectAll(t.clientBase(), ss, 0, clk, win); err != nil {
+	if err := connectAll(t, ss, 0, clk, win); err != nil {
 		closeAll(ss)
 		return nil, err
 	}
