@@ -24,6 +24,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"rembuk/internal/testenv"
 )
 
 type options struct {
@@ -179,7 +181,7 @@ var running atomic.Pointer[target]
 
 // natsRunning is the nats-server started for -cluster, stopped if we are
 // interrupted.
-var natsRunning atomic.Pointer[natsServer]
+var natsRunning atomic.Pointer[testenv.NATS]
 
 // buildDir holds the binaries this invocation built.
 var buildDir atomic.Value
@@ -193,7 +195,7 @@ func stopOnSignal() {
 			t.stop()
 		}
 		if n := natsRunning.Load(); n != nil {
-			n.stop()
+			stopNATS(n)
 		}
 		if d, ok := buildDir.Load().(string); ok {
 			os.RemoveAll(d)
@@ -232,13 +234,16 @@ func run(o *options) error {
 				return fmt.Errorf("-broker: %w", err)
 			}
 		} else {
-			n, err := startNATS()
+			n, err := testenv.LaunchNATS(os.Stderr)
+			if errors.Is(err, testenv.ErrMissing) {
+				return errors.New("-cluster needs nats-server (Debian package nats-server) or -broker nats://…")
+			}
 			if err != nil {
 				return err
 			}
 			natsRunning.Store(n)
-			defer n.stop()
-			o.broker = n.url
+			defer stopNATS(n)
+			o.broker = n.URL
 		}
 		variants = append(variants, variant{Name: "rembuk 2 nodes", Kind: "rembuk", PG: true, Nodes: 2})
 	}
