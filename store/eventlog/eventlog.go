@@ -33,7 +33,7 @@ func Encode(puts []board.Put) ([]Put, []byte, error) {
 	out := make([]Put, len(puts))
 	// The column's JSON is written here as each put is encoded: marshalling
 	// out would copy and re-scan every value (a RawMessage is compacted).
-	col := append(make([]byte, 0, 256), '[')
+	size := 2
 	for i, p := range puts {
 		out[i] = Put{Kind: p.Kind, ID: p.ID}
 		if p.Value != nil {
@@ -46,6 +46,11 @@ func Encode(puts []board.Put) ([]Put, []byte, error) {
 				out[i].Hash = pp.TokenHash
 			}
 		}
+		// The tags, quotes and commas: 24 bytes; the hash in base64.
+		size += len(p.Kind) + len(p.ID) + len(out[i].Value) + 4*len(out[i].Hash)/3 + 32
+	}
+	col := append(make([]byte, 0, size), '[')
+	for i := range out {
 		if i > 0 {
 			col = append(col, ',')
 		}
