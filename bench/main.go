@@ -106,28 +106,13 @@ func fatal(err error) {
 	os.Exit(1)
 }
 
-// findRepo walks up from the working directory to rembuk's go.mod.
-func findRepo() (string, error) {
-	dir, _ := os.Getwd()
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.Contains(string(b), "module rembuk\n") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("cannot find rembuk's go.mod; pass -repo")
-		}
-		dir = parent
-	}
-}
-
 // build compiles the server (or the profiling wrapper), the fsync shim and
 // notes this binary, once per invocation.
 func build(o *options, needShim bool) (*builds, string, error) {
 	if o.repo == "" {
-		r, err := findRepo()
+		r, err := testenv.ModuleRoot()
 		if err != nil {
-			return nil, "", err
+			return nil, "", fmt.Errorf("%w; pass -repo", err)
 		}
 		o.repo = r
 	}
