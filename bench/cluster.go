@@ -1,17 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"rembuk/internal/testenv"
 )
 
 // The two-node variant (-cluster): node A and node B of one cluster, on one
@@ -136,71 +134,9 @@ func checkOwners(t *target, ss []*session) error {
 	return nil
 }
 
-// natsServer is the nats-server this invocation started for -cluster.
-type natsServer struct {
-	cmd  *exec.Cmd
-	url  string
-	done chan struct{}
-}
-
-// startNATS runs nats-server on a free 127.0.0.1 port and waits until it
-// greets a client.
-func startNATS() (*natsServer, error) {
-	bin, err := exec.LookPath("nats-server")
-	if err != nil {
-		bin = "/usr/sbin/nats-server"
-		if _, err := os.Stat(bin); err != nil {
-			return nil, fmt.Errorf("-cluster needs nats-server (Debian package nats-server) or -broker nats://…")
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	host, port, _ := net.SplitHostPort(addr)
-	n := &natsServer{cmd: exec.Command(bin, "-a", host, "-p", port), url: "nats://" + addr, done: make(chan struct{})}
-	n.cmd.Stderr = os.Stderr
-	if err := n.cmd.Start(); err != nil {
-		return nil, err
-	}
-	go func() { n.cmd.Wait(); close(n.done) }()
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		select {
-		case <-n.done:
-			return nil, fmt.Errorf("nats-server exited at start")
-		default:
-		}
-		if natsGreets(addr) {
-			return n, nil
-		}
-	}
-	n.stop()
-	return nil, fmt.Errorf("nats-server did not greet within 15 s")
-}
-
-func (n *natsServer) stop() {
-	n.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case <-n.done:
-	case <-time.After(5 * time.Second):
-		n.cmd.Process.Kill()
-		<-n.done
-	}
-}
-
-// natsGreets reports whether a NATS server at addr sends its INFO line.
-func natsGreets(addr string) bool {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
-	if err != nil {
-		return false
-	}
-	defer c.Close()
-	c.SetReadDeadline(time.Now().Add(time.Second))
-	line, err := bufio.NewReader(c).ReadString('\n')
-	return err == nil && strings.HasPrefix(line, "INFO ")
-}
+// stopNATS stops the nats-server this invocation started for -cluster:
+// SIGINT, SIGKILL after 5 s.
+func stopNATS(n *testenv.NATS) { n.Stop(5 * time.Second) }
 
 // splitFigures is a split run's fan-out and ack latencies of the readers
 // on the owner (_local) and of those on the other node (_fwd), each

@@ -24,6 +24,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"rembuk/internal/testenv"
 )
 
 type options struct {
@@ -106,28 +108,13 @@ func fatal(err error) {
 	os.Exit(1)
 }
 
-// findRepo walks up from the working directory to rembuk's go.mod.
-func findRepo() (string, error) {
-	dir, _ := os.Getwd()
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.Contains(string(b), "module rembuk\n") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("cannot find rembuk's go.mod; pass -repo")
-		}
-		dir = parent
-	}
-}
-
 // build compiles the server (or the profiling wrapper), the fsync shim and
 // notes this binary, once per invocation.
 func build(o *options, needShim bool) (*builds, string, error) {
 	if o.repo == "" {
-		r, err := findRepo()
+		r, err := testenv.ModuleRoot()
 		if err != nil {
-			return nil, "", err
+			return nil, "", fmt.Errorf("%w; pass -repo", err)
 		}
 		o.repo = r
 	}
@@ -181,7 +168,7 @@ var running atomic.Pointer[target]
 
 // natsRunning is the nats-server started for -cluster, stopped if we are
 // interrupted.
-var natsRunning atomic.Pointer[natsServer]
+var natsRunning atomic.Pointer[testenv.NATS]
 
 // buildDir holds the binaries this invocation built.
 var buildDir atomic.Value
@@ -195,7 +182,7 @@ func stopOnSignal() {
 			t.stop()
 		}
 		if n := natsRunning.Load(); n != nil {
-			n.stop()
+			stopNATS(n)
 		}
 		if d, ok := buildDir.Load().(string); ok {
 			os.RemoveAll(d)
@@ -234,13 +221,16 @@ func run(o *options) error {
 				return fmt.Errorf("-broker: %w", err)
 			}
 		} else {
-			n, err := startNATS()
+			n, err := testenv.LaunchNATS(os.Stderr)
+			if errors.Is(err, testenv.ErrMissing) {
+				return errors.New("-cluster needs nats-server (Debian package nats-server) or -broker nats://…")
+			}
 			if err != nil {
 				return err
 			}
 			natsRunning.Store(n)
-			defer n.stop()
-			o.broker = n.url
+			defer stopNATS(n)
+			o.broker = n.URL
 		}
 	}
 	if o.cluster {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"rembuk/internal/testenv"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,7 @@ func buildServer(t *testing.T) string {
 	if err != nil {
 		t.Skip("no go toolchain to build the server with")
 	}
-	repo, err := findRepo()
+	repo, err := testenv.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -106,20 +106,8 @@ type standbyCluster struct {
 func startStandbyCluster(t *testing.T) standbyCluster {
 	t.Helper()
 	needClusterFlags(t)
-	primary, err := testenv.StartPostgres()
-	if err != nil {
-		testenv.SkipOrFail(t, err)
-	}
-	t.Cleanup(func() { primary.Remove() })
-	standby, err := primary.StartStandby(true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { standby.Remove() })
-	if _, err := primary.NewDatabase("rembuk"); err != nil {
-		t.Fatal(err)
-	}
-	dsn := testenv.MultiHostURL("rembuk", primary, standby.Postgres)
+	standby, dsn := testenv.StartReplicated(t, true, "rembuk")
+	primary := standby.Primary
 	c := startClusterOn(t, 2, dsn)
 	t.Cleanup(func() {
 		if t.Failed() {

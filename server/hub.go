@@ -79,6 +79,23 @@ func (h *hub) sendLocal(ctx context.Context, id string, m any) error {
 	}
 }
 
+// trySendLocal delivers m to the session's room on this node if its inbox
+// has room now; false means nothing was sent (sendLocal then waits, or
+// says why it cannot).
+func (h *hub) trySendLocal(id string, m any) bool {
+	r, err := h.get(id)
+	if err != nil {
+		return false
+	}
+	defer r.senders.Done()
+	select {
+	case r.inbox <- m:
+		return true
+	default:
+		return false
+	}
+}
+
 // loaded reports whether the session's room is on this node now.
 func (h *hub) loaded(id string) bool {
 	h.mu.Lock()

@@ -116,8 +116,17 @@ func (h *hub) detach(id string, cl *client) {
 
 // command hands a socket's command to the room; the ack or error goes to
 // the client's outbox.
-func (h *hub) command(ctx context.Context, id string, cl *client, cmd board.Command) error {
-	return h.send(ctx, id, commandMsg{cl: cl, cmd: cmd})
+func (h *hub) command(id string, cl *client, cmd board.Command, within time.Duration) error {
+	m := commandMsg{cl: cl, cmd: cmd}
+	if h.deps.cluster == nil && h.trySendLocal(id, m) {
+		return nil
+	}
+	// A full inbox, a room still loading, or the hop to the owner: only
+	// then a deadline (a context and its timer for every command was a
+	// tenth of the read path's allocations).
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	return h.send(ctx, id, m)
 }
 
 // commandHTTP is command for the HTTP fallback: the sender is the token's

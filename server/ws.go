@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -180,8 +181,10 @@ func (s *Server) hello(ws *websocket.Conn, id string, cl *client) bool {
 // frames itself (through the outbox: only the writer writes).
 func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
 	bad := 0
+	var buf bytes.Buffer
+	var readUntil time.Time
 	for {
-		mt, data, err := ws.ReadMessage()
+		mt, data, err := readFrame(ws, &buf)
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				cl.out.push(encodeError("", board.CodeTooLarge, "frame too large"))
@@ -189,7 +192,12 @@ func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
 			}
 			return
 		}
-		ws.SetReadDeadline(time.Now().Add(pongWait))
+		// Moved only when less than pongWait-deadlineSlack is left: a
+		// deadline set per command was a runtime timer reset per frame.
+		if now := time.Now(); readUntil.Sub(now) < pongWait-deadlineSlack {
+			readUntil = now.Add(pongWait)
+			ws.SetReadDeadline(readUntil)
+		}
 		if cl.out.isClosed() {
 			return // the writer ended or is closing (see hangUp)
 		}
@@ -217,14 +225,28 @@ func (s *Server) readCommands(ws *websocket.Conn, id string, cl *client) {
 			continue
 		}
 		bad = 0
-		ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
-		err = s.hub.command(ctx, id, cl, cmd)
-		cancel()
-		if err != nil {
+		if err = s.hub.command(id, cl, cmd, attachTimeout); err != nil {
 			code, msg := safeError(s.log, err)
 			cl.out.push(encodeError(cmd.Ref, code, msg))
 		}
 	}
+}
+
+// readFrame reads the next message into buf, which the connection reuses:
+// a decoded command holds copies (encoding/json copies strings and raw
+// values), so nothing keeps the frame's bytes. A buffer grown past a big
+// frame is let go.
+func readFrame(ws *websocket.Conn, buf *bytes.Buffer) (int, []byte, error) {
+	mt, r, err := ws.NextReader()
+	if err != nil {
+		return mt, nil, err
+	}
+	if buf.Cap() > 16<<10 {
+		*buf = bytes.Buffer{}
+	}
+	buf.Reset()
+	_, err = buf.ReadFrom(r)
+	return mt, buf.Bytes(), err
 }
 
 // writeBufferPool lends the sockets their write buffers (one size).

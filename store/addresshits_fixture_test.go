@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 const (
@@ -33,9 +34,9 @@ func TestWriteAddressHitsFixture(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "fixture.db")
 	db := MustOpenDBAt(t, path)
-	richSession(t, db, "s1", "KODE01")
-	s2 := createSession(t, db, "s2", "KODE02")
-	s2.do("fac", board.Command{Type: "action.add", Text: sp("Sosialisasi"), Owner: sp("Ani"), Due: sp("2026-12-01")})
+	storetest.Rich(t, db, "s1", "KODE01")
+	s2 := storetest.Create(t, db, "s2", "KODE02")
+	s2.Do("fac", board.Command{Type: "action.add", Text: sp("Sosialisasi"), Owner: sp("Ani"), Due: sp("2026-12-01")})
 	golden := map[string]json.RawMessage{}
 	for _, id := range fixture13Sessions {
 		golden[id] = dumpSession(t, db, id)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 // TestMigrationStampsAnonymousNotes: notes stored before notes carried the
@@ -14,15 +15,15 @@ func TestMigrationStampsAnonymousNotes(t *testing.T) {
 	ctx := context.Background()
 	path := t.TempDir() + "/rembuk.db"
 	db := MustOpenDBAt(t, path)
-	anon := createSession(t, db, "s-anon", "ANON01")
-	anon.join("pa", "Ani", board.RoleParticipant)
-	anon.do("fac", board.Command{Type: "settings.update", Anonymous: bp(true)})
-	n := anon.do("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("anonim")}).CreatedID
-	gone := anon.do("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("dihapus")}).CreatedID
-	anon.do("pa", board.Command{Type: "note.delete", ID: gone})
-	open := createSession(t, db, "s-open", "OPEN01")
-	open.join("pb", "Budi", board.RoleParticipant)
-	o := open.do("pb", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("terbuka")}).CreatedID
+	anon := storetest.Create(t, db, "s-anon", "ANON01")
+	anon.Join("pa", "Ani", board.RoleParticipant)
+	anon.Do("fac", board.Command{Type: "settings.update", Anonymous: bp(true)})
+	n := anon.Do("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("anonim")}).CreatedID
+	gone := anon.Do("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("dihapus")}).CreatedID
+	anon.Do("pa", board.Command{Type: "note.delete", ID: gone})
+	open := storetest.Create(t, db, "s-open", "OPEN01")
+	open.Join("pb", "Budi", board.RoleParticipant)
+	o := open.Do("pb", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("terbuka")}).CreatedID
 
 	// Make the file what a database written before the stamp looks like:
 	// the snapshots caught up with the log first, so that the log's copies

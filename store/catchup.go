@@ -72,6 +72,9 @@ func (b *backlog) applied(seq int64) bool {
 	case k >= int64(len(b.puts)):
 		b.first, b.puts = seq+1, nil
 	default:
+		// Cleared first: the slice's array keeps its head until an append
+		// moves it, and with it the applied puts' encoded rows.
+		clear(b.puts[:k])
 		b.first, b.puts = b.first+k, b.puts[k:]
 	}
 	return len(b.puts) == 0

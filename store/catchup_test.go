@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 // TestSubmitWritesOnlyTheLog: a change's commit appends its event row and
@@ -17,7 +18,7 @@ import (
 // later, after which the load reads the same board from the tables.
 func TestSubmitWritesOnlyTheLog(t *testing.T) {
 	db := MustOpenDBManual(t)
-	s := createSession(t, db, "s1", "KODE01")
+	s := storetest.Create(t, db, "s1", "KODE01")
 	db.catchUpNow()
 	before := map[string]int{}
 	for _, table := range []string{"entities"} {
@@ -27,9 +28,9 @@ func TestSubmitWritesOnlyTheLog(t *testing.T) {
 	if err := db.reader.QueryRow(`SELECT data FROM sessions WHERE id = 's1'`).Scan(&data0); err != nil {
 		t.Fatal(err)
 	}
-	s.join("pa", "Ani", board.RoleParticipant)
-	n := s.do("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("Antrean panjang")}).CreatedID
-	s.do("fac", board.Command{Type: "phase.set", Phase: "group"})
+	s.Join("pa", "Ani", board.RoleParticipant)
+	n := s.Do("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("Antrean panjang")}).CreatedID
+	s.Do("fac", board.Command{Type: "phase.set", Phase: "group"})
 	for table, n0 := range before {
 		if got := count(t, db, table, "s1"); got != n0 {
 			t.Errorf("%s: %d rows right after the commits, want %d (only the log is written on the ack path)", table, got, n0)
@@ -77,21 +78,21 @@ func TestSubmitWritesOnlyTheLog(t *testing.T) {
 // same after a restart.
 func TestCatchUpLoadsIdentically(t *testing.T) {
 	db := MustOpenDBManual(t)
-	s, _ := richSession(t, db, "s1", "KODE01")
+	s, _ := storetest.Rich(t, db, "s1", "KODE01")
 	fromLog := dumpSession(t, db, "s1")
 	db.catchUpNow()
 	if got := dumpSession(t, db, "s1"); !bytes.Equal(got, fromLog) {
 		t.Fatalf("caught up differs from the log\ntables: %s\nlog:    %s", got, fromLog)
 	}
-	s.do("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("lagi")})
-	s.do("fac", board.Command{Type: "participant.setRole", ID: "pb", Role: "notulis"})
-	s.do("fac", board.Command{Type: "phase.set", Phase: "vote"})
+	s.Do("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("lagi")})
+	s.Do("fac", board.Command{Type: "participant.setRole", ID: "pb", Role: "notulis"})
+	s.Do("fac", board.Command{Type: "phase.set", Phase: "vote"})
 	partly := dumpSession(t, db, "s1")
 	st, _, err := db.LoadState(context.Background(), "s1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Participants["pb"].Role != board.RoleNotulis || st.Session.Phase != board.PhaseVote || st.Seq != s.st.Seq {
+	if st.Participants["pb"].Role != board.RoleNotulis || st.Session.Phase != board.PhaseVote || st.Seq != s.St.Seq {
 		t.Errorf("partly caught up: role %s phase %s seq %d", st.Participants["pb"].Role, st.Session.Phase, st.Seq)
 	}
 	path := db.path
@@ -107,7 +108,7 @@ func TestCatchUpLoadsIdentically(t *testing.T) {
 // next load and catch-up work from an older the snapshot's seq without change.
 func TestCatchUpAfterALostCatchUp(t *testing.T) {
 	db := MustOpenDBManual(t)
-	s, _ := richSession(t, db, "s1", "KODE01")
+	s, _ := storetest.Rich(t, db, "s1", "KODE01")
 	db.catchUpNow()
 	want := dumpSession(t, db, "s1")
 	// As if the last catch-ups were lost: the snapshot is back at seq 5.
@@ -122,12 +123,12 @@ func TestCatchUpAfterALostCatchUp(t *testing.T) {
 	}
 	// A change now: the writer's backlog in memory starts after the log's
 	// end, not at the snapshot; the catch-up reads the gap from the log.
-	s.do("fac", board.Command{Type: "phase.set", Phase: "group"})
+	s.Do("fac", board.Command{Type: "phase.set", Phase: "group"})
 	want = dumpSession(t, db, "s1")
 	db.catchUpNow()
 	var snap int64
-	if err := db.reader.QueryRow(`SELECT seq FROM sessions WHERE id = 's1'`).Scan(&snap); err != nil || snap != s.st.Seq {
-		t.Errorf("snapshot at %d (%v) after the catch-up, want %d", snap, err, s.st.Seq)
+	if err := db.reader.QueryRow(`SELECT seq FROM sessions WHERE id = 's1'`).Scan(&snap); err != nil || snap != s.St.Seq {
+		t.Errorf("snapshot at %d (%v) after the catch-up, want %d", snap, err, s.St.Seq)
 	}
 	if got := dumpSession(t, db, "s1"); !bytes.Equal(got, want) {
 		t.Errorf("after catching up over the gap the board differs\n got: %s\nwant: %s", got, want)
@@ -150,9 +151,9 @@ func TestCatchUpAfterALostCatchUp(t *testing.T) {
 // the same participant's ref.
 func TestRefUniqueInTheLog(t *testing.T) {
 	db := MustOpenDBManual(t)
-	s := createSession(t, db, "s1", "KODE01")
-	s.do("fac", board.Command{Type: "note.add", Ref: "r1", ColumnID: "c1", Text: sp("x")})
-	again := s.decide("fac", board.Command{Type: "note.add", Ref: "r1", ColumnID: "c1", Text: sp("y")})
+	s := storetest.Create(t, db, "s1", "KODE01")
+	s.Do("fac", board.Command{Type: "note.add", Ref: "r1", ColumnID: "c1", Text: sp("x")})
+	again := s.Decide("fac", board.Command{Type: "note.add", Ref: "r1", ColumnID: "c1", Text: sp("y")})
 	if _, err := db.Submit(context.Background(), "s1", 0, []*board.Change{again}); err == nil {
 		t.Fatalf("a second event with the same ref was stored")
 	}
@@ -160,8 +161,8 @@ func TestRefUniqueInTheLog(t *testing.T) {
 		t.Errorf("log = %v, want one event", got)
 	}
 	// Another participant's r1 is its own.
-	s.join("pa", "Ani", board.RoleParticipant)
-	s.do("pa", board.Command{Type: "note.add", Ref: "r1", ColumnID: "c1", Text: sp("z")})
+	s.Join("pa", "Ani", board.RoleParticipant)
+	s.Do("pa", board.Command{Type: "note.add", Ref: "r1", ColumnID: "c1", Text: sp("z")})
 }
 
 // BenchmarkLoadState5000: loading a 5,000-note session (the board's cap)
@@ -172,18 +173,18 @@ func BenchmarkLoadState5000(b *testing.B) {
 	for _, from := range []string{"tables", "log"} {
 		b.Run("from="+from, func(b *testing.B) {
 			db := MustOpenDBManual(b)
-			s := createSession(b, db, "big", "KODE01")
+			s := storetest.Create(b, db, "big", "KODE01")
 			for i := 0; i < 19; i++ {
-				s.join(fmt.Sprintf("p%02d", i), "Peserta", board.RoleParticipant)
+				s.Join(fmt.Sprintf("p%02d", i), "Peserta", board.RoleParticipant)
 			}
 			for i := 0; i < 50; i++ {
 				batch := make([]*board.Change, 100)
 				for j := range batch {
 					who := fmt.Sprintf("p%02d", (i*100+j)%19)
-					batch[j] = s.decide(who, board.Command{Type: "note.add", ColumnID: []string{"c1", "c2", "c3"}[j%3],
+					batch[j] = s.Decide(who, board.Command{Type: "note.add", ColumnID: []string{"c1", "c2", "c3"}[j%3],
 						Text: sp(fmt.Sprintf("Antrean loket pelayanan terlalu panjang pada jam sibuk %d", i*100+j))})
 				}
-				s.submit(batch...)
+				s.Submit(batch...)
 			}
 			if from == "tables" {
 				db.catchUpNow()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 // embeddedMigrations lists the migration files in the binary.
@@ -69,7 +70,7 @@ func TestMigrations(t *testing.T) {
 
 	// Reopening applies nothing again: the same rows, the same times, and
 	// the data written in between is still there.
-	createSession(t, db, "s1", "KODE01")
+	storetest.Create(t, db, "s1", "KODE01")
 	path := db.path
 	MustClose(t, db)
 	time.Sleep(2 * time.Millisecond)
@@ -171,13 +172,13 @@ func waitQueued(t *testing.T, db *DB, n int) {
 func TestFailingJobFailsAlone(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	a := createSession(t, db, "sa", "AAAAAA")
-	b := createSession(t, db, "sb", "BBBBBB")
-	first := a.do("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("pertama"), Ref: "dup"})
+	a := storetest.Create(t, db, "sa", "AAAAAA")
+	b := storetest.Create(t, db, "sb", "BBBBBB")
+	first := a.Do("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("pertama"), Ref: "dup"})
 
-	good1 := a.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("baik 1")})
-	bad := a.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("ulang"), Ref: "dup"})
-	good2 := b.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("baik 2")})
+	good1 := a.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("baik 1")})
+	bad := a.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("ulang"), Ref: "dup"})
+	good2 := b.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("baik 2")})
 
 	release, blocked := blockWriter(t, db)
 	type outcome struct {
@@ -235,8 +236,8 @@ func TestFailingJobFailsAlone(t *testing.T) {
 	if err := db.Healthy(ctx); err != nil {
 		t.Errorf("Healthy after a failed job: %v", err)
 	}
-	a.st.Commit(2)
-	if ch := a.do("fac", board.Command{Type: "timer.stop"}); ch.Event.Seq != 3 {
+	a.St.Commit(2)
+	if ch := a.Do("fac", board.Command{Type: "timer.stop"}); ch.Event.Seq != 3 {
 		t.Errorf("next seq = %d, want 3", ch.Event.Seq)
 	}
 }
@@ -247,9 +248,9 @@ func TestConcurrentSubmit(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
 	const sessions, perSession = 24, 30
-	ss := make([]*session, sessions)
+	ss := make([]*storetest.Session, sessions)
 	for i := range ss {
-		ss[i] = createSession(t, db, fmt.Sprintf("s%02d", i), fmt.Sprintf("K%05d", i))
+		ss[i] = storetest.Create(t, db, fmt.Sprintf("s%02d", i), fmt.Sprintf("K%05d", i))
 	}
 	var wg sync.WaitGroup
 	errc := make(chan error, sessions*perSession)
@@ -258,22 +259,21 @@ func TestConcurrentSubmit(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := 0; j < perSession; j++ {
-				s.now = s.now.Add(time.Second)
 				text := fmt.Sprintf("catatan %d", j)
-				ch, err := s.st.Execute("fac", board.Command{Type: "note.add", Ref: fmt.Sprintf("r%d", j), ColumnID: "c1", Text: &text}, s.now, s.newID)
+				ch, err := s.Execute("fac", board.Command{Type: "note.add", Ref: fmt.Sprintf("r%d", j), ColumnID: "c1", Text: &text})
 				if err != nil {
 					errc <- err
 					return
 				}
-				seq, err := db.Submit(ctx, s.st.Session.ID, 0, []*board.Change{ch})
+				seq, err := db.Submit(ctx, s.St.Session.ID, 0, []*board.Change{ch})
 				if err != nil {
-					errc <- fmt.Errorf("%s #%d: %w", s.st.Session.ID, j, err)
+					errc <- fmt.Errorf("%s #%d: %w", s.St.Session.ID, j, err)
 					return
 				}
 				if seq != int64(j+1) {
-					errc <- fmt.Errorf("%s #%d got seq %d", s.st.Session.ID, j, seq)
+					errc <- fmt.Errorf("%s #%d got seq %d", s.St.Session.ID, j, seq)
 				}
-				s.st.Commit(seq)
+				s.St.Commit(seq)
 			}
 		}()
 	}
@@ -283,13 +283,13 @@ func TestConcurrentSubmit(t *testing.T) {
 		t.Error(err)
 	}
 	for _, s := range ss {
-		wantGapFree(t, s.st.Session.ID, seqs(t, db, s.st.Session.ID), perSession)
-		st, refs, err := db.LoadState(ctx, s.st.Session.ID)
+		wantGapFree(t, s.St.Session.ID, seqs(t, db, s.St.Session.ID), perSession)
+		st, refs, err := db.LoadState(ctx, s.St.Session.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(st.Notes) != perSession || len(refs) != perSession || st.Seq != perSession {
-			t.Errorf("%s: %d notes, %d refs, seq %d", s.st.Session.ID, len(st.Notes), len(refs), st.Seq)
+			t.Errorf("%s: %d notes, %d refs, seq %d", s.St.Session.ID, len(st.Notes), len(refs), st.Seq)
 		}
 	}
 }
@@ -299,7 +299,7 @@ func TestConcurrentSubmit(t *testing.T) {
 func TestConcurrentSubmitOneSession(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	createSession(t, db, "s1", "KODE01")
+	storetest.Create(t, db, "s1", "KODE01")
 	const workers, each = 8, 25
 	var mu sync.Mutex
 	got := map[int64]bool{}
@@ -337,7 +337,7 @@ func TestConcurrentSubmitOneSession(t *testing.T) {
 func TestBackup(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	s, _ := richSession(t, db, "s1", "KODE01")
+	s, _ := storetest.Rich(t, db, "s1", "KODE01")
 	out := filepath.Join(t.TempDir(), "backup.db")
 	if err := db.Backup(ctx, out); err != nil {
 		t.Fatalf("Backup: %v", err)
@@ -346,7 +346,7 @@ func TestBackup(t *testing.T) {
 		t.Errorf("Backup over an existing file succeeded")
 	}
 	// Writes after the backup do not reach it.
-	s.do("fac", board.Command{Type: "timer.stop"})
+	s.Do("fac", board.Command{Type: "timer.stop"})
 
 	copyDB := MustOpenDBAt(t, out)
 	res, err := copyDB.IntegrityCheck(ctx)
@@ -357,8 +357,8 @@ func TestBackup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Seq != s.st.Seq-1 || len(st.Notes) != len(s.st.Notes) {
-		t.Errorf("backup: seq %d, %d notes; want %d, %d", st.Seq, len(st.Notes), s.st.Seq-1, len(s.st.Notes))
+	if st.Seq != s.St.Seq-1 || len(st.Notes) != len(s.St.Notes) {
+		t.Errorf("backup: seq %d, %d notes; want %d, %d", st.Seq, len(st.Notes), s.St.Seq-1, len(s.St.Notes))
 	}
 	if got, _ := copyDB.Migrations(ctx); len(got) != len(embeddedMigrations(t)) {
 		t.Errorf("backup migrations = %v", got)
@@ -372,8 +372,8 @@ func TestBackup(t *testing.T) {
 // waiting for a writer that has stopped.
 func TestWriteAfterClose(t *testing.T) {
 	db := MustOpenDB(t)
-	s := createSession(t, db, "s1", "KODE01")
-	ch := s.decide("fac", board.Command{Type: "timer.stop"})
+	s := storetest.Create(t, db, "s1", "KODE01")
+	ch := s.Decide("fac", board.Command{Type: "timer.stop"})
 	MustClose(t, db)
 	for i := 0; i < 200; i++ {
 		done := make(chan error, 1)
@@ -395,12 +395,12 @@ func TestWriteAfterClose(t *testing.T) {
 // TestCloseFinishesQueuedWrites: what was queued before Close is stored.
 func TestCloseFinishesQueuedWrites(t *testing.T) {
 	db := MustOpenDB(t)
-	s := createSession(t, db, "s1", "KODE01")
+	s := storetest.Create(t, db, "s1", "KODE01")
 	release, blocked := blockWriter(t, db)
 	const n = 5
 	errs := make(chan error, n)
 	for i := 0; i < n; i++ {
-		ch := s.decide("fac", board.Command{Type: "timer.stop"})
+		ch := s.Decide("fac", board.Command{Type: "timer.stop"})
 		go func() { errs <- submitErr(db, "s1", ch) }()
 		waitQueued(t, db, i+1)
 	}
@@ -425,12 +425,12 @@ func TestCloseFinishesQueuedWrites(t *testing.T) {
 
 func TestSubmitContextCancelled(t *testing.T) {
 	db := MustOpenDB(t)
-	s := createSession(t, db, "s1", "KODE01")
+	s := storetest.Create(t, db, "s1", "KODE01")
 	release, blocked := blockWriter(t, db)
 	defer func() { release(); <-blocked }()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	ch := s.decide("fac", board.Command{Type: "timer.stop"})
+	ch := s.Decide("fac", board.Command{Type: "timer.stop"})
 	if _, err := db.Submit(ctx, "s1", 0, []*board.Change{ch}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Submit with a cancelled context = %v", err)
 	}
@@ -441,12 +441,12 @@ func TestSubmitContextCancelled(t *testing.T) {
 func TestFailedCommitRefusesWrites(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	s := createSession(t, db, "s1", "KODE01")
+	s := storetest.Create(t, db, "s1", "KODE01")
 	// Break the writer under the store: the next batch cannot begin.
 	if err := db.writer.Close(); err != nil {
 		t.Fatal(err)
 	}
-	ch := s.decide("fac", board.Command{Type: "timer.stop"})
+	ch := s.Decide("fac", board.Command{Type: "timer.stop"})
 	if _, err := db.Submit(ctx, "s1", 0, []*board.Change{ch}); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("Submit on a broken writer = %v, want ErrUnavailable", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 // fakeTimer stands in for time.After in the writer: the test sees when
@@ -27,9 +28,9 @@ func useFakeTimer(db *DB) *fakeTimer {
 
 // submitAsync stores changes from another goroutine; the channel gets
 // Submit's result.
-func submitAsync(s *session, chs ...*board.Change) chan error {
+func submitAsync(s *storetest.Session, chs ...*board.Change) chan error {
 	out := make(chan error, 1)
-	go func() { out <- submitErr(s.db, s.st.Session.ID, chs...) }()
+	go func() { out <- submitErr(s.DB, s.St.Session.ID, chs...) }()
 	return out
 }
 
@@ -37,12 +38,12 @@ func submitAsync(s *session, chs ...*board.Change) chan error {
 // room that announced a Submit, and both share one commit.
 func TestCommitDelayWaitsForAnnouncedChanges(t *testing.T) {
 	db := MustOpenDBManual(t)
-	a := createSession(t, db, "sa", "AAAAAA")
-	b := createSession(t, db, "sb", "BBBBBB")
+	a := storetest.Create(t, db, "sa", "AAAAAA")
+	b := storetest.Create(t, db, "sb", "BBBBBB")
 	ft := useFakeTimer(db)
 	db.Expect("sb")
 	before := db.batches.Load()
-	doneA := submitAsync(a, a.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("a")}))
+	doneA := submitAsync(a, a.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("a")}))
 	select {
 	case d := <-ft.armed: // the writer waits for sb
 		if d <= 0 || d > commitDelayMax {
@@ -56,7 +57,7 @@ func TestCommitDelayWaitsForAnnouncedChanges(t *testing.T) {
 		t.Fatalf("sa's change was committed (%v) while the writer waits for sb", err)
 	default:
 	}
-	doneB := submitAsync(b, b.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("b")}))
+	doneB := submitAsync(b, b.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("b")}))
 	if err := <-doneA; err != nil {
 		t.Fatal(err)
 	}
@@ -75,11 +76,11 @@ func TestCommitDelayWaitsForAnnouncedChanges(t *testing.T) {
 // come holds the commit only until the timer fires.
 func TestCommitDelayBounded(t *testing.T) {
 	db := MustOpenDBManual(t)
-	a := createSession(t, db, "sa", "AAAAAA")
-	createSession(t, db, "sb", "BBBBBB")
+	a := storetest.Create(t, db, "sa", "AAAAAA")
+	storetest.Create(t, db, "sb", "BBBBBB")
 	ft := useFakeTimer(db)
 	db.Expect("sb")
-	doneA := submitAsync(a, a.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("a")}))
+	doneA := submitAsync(a, a.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("a")}))
 	select {
 	case <-ft.armed:
 	case err := <-doneA:
@@ -98,11 +99,11 @@ func TestCommitDelayBounded(t *testing.T) {
 // committing room itself did: the commit does not wait.
 func TestNoCommitDelayAlone(t *testing.T) {
 	db := MustOpenDBManual(t)
-	a := createSession(t, db, "sa", "AAAAAA")
+	a := storetest.Create(t, db, "sa", "AAAAAA")
 	ft := useFakeTimer(db)
-	a.do("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("a")})
+	a.Do("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("a")})
 	db.Expect("sa") // its own announcement ends when its batch is queued
-	a.do("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("b")})
+	a.Do("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("b")})
 	select {
 	case d := <-ft.armed:
 		t.Errorf("the writer waited %v with no other room in flight", d)
@@ -117,20 +118,20 @@ func TestNoCommitDelayAlone(t *testing.T) {
 // while the writer already waits does not extend the wait.
 func TestCommitDelayWaitsOnlyForThoseInFlight(t *testing.T) {
 	db := MustOpenDBManual(t)
-	a := createSession(t, db, "sa", "AAAAAA")
-	b := createSession(t, db, "sb", "BBBBBB")
-	createSession(t, db, "sc", "CCCCCC")
+	a := storetest.Create(t, db, "sa", "AAAAAA")
+	b := storetest.Create(t, db, "sb", "BBBBBB")
+	storetest.Create(t, db, "sc", "CCCCCC")
 	ft := useFakeTimer(db)
 	db.Expect("sb")
 	before := db.batches.Load()
-	doneA := submitAsync(a, a.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("a")}))
+	doneA := submitAsync(a, a.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("a")}))
 	select {
 	case <-ft.armed:
 	case err := <-doneA:
 		t.Fatalf("sa's change was committed alone (%v) while sb had announced a change", err)
 	}
 	db.Expect("sc") // comes later, and never submits
-	doneB := submitAsync(b, b.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("b")}))
+	doneB := submitAsync(b, b.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("b")}))
 	for _, done := range []chan error{doneA, doneB} {
 		if err := <-done; err != nil { // no timer fired: sb was the one awaited
 			t.Fatal(err)

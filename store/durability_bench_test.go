@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -35,7 +36,7 @@ func BenchmarkDurabilityFsyncPerEdit(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for i := 0; i < b.N; i++ {
 		tx, err := db.Begin()
 		if err != nil {
@@ -49,6 +50,40 @@ func BenchmarkDurabilityFsyncPerEdit(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "edits/s")
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/edit")
+}
+
+// BenchmarkFsyncCost is what the disk path alone costs the process per
+// commit, without SQLite: one 8 KB write (a WAL frame or two) and its
+// fsync, into a file already that large (no size change to sync). Its
+// cpu-µs/op is the floor of a commit's CPU on this machine: the W2 target
+// compares Rembuk, which pays it about once per change at 1,000 changes/s,
+// with a hub that pays nothing (docs/performance.md).
+func BenchmarkFsyncCost(b *testing.B) {
+	f, err := os.Create(filepath.Join(b.TempDir(), "wal"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	const span = 32 << 20
+	if err := f.Truncate(span); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Sync(); err != nil {
+		b.Fatal(err)
+	}
+	page := make([]byte, 8192)
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.WriteAt(page, int64(i*len(page))%span); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Sync(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }
 
 // BenchmarkDurabilityStoreSerial: the real store, one note.add at a time

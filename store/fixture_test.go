@@ -8,7 +8,9 @@ import (
 )
 
 // The migration fixtures: a database file made by main before a migration
-// and the golden dump of its sessions, both in testdata.
+// and the golden dump of its sessions, both in testdata. A writer copied to
+// a commit older than storetest.Rich finds the sessions it drives there as
+// richSession and createSession (store/helpers_test.go).
 
 // openFixture copies the fixture's database into a temporary folder (the
 // test migrates the copy) and reads its golden dump.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 // makeBigDB writes a closed database file with 2,000 notes of about
@@ -18,14 +19,14 @@ func makeBigDB(tb testing.TB) string {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "rembuk.db")
 	db := MustOpenDBAt(tb, path)
-	s := createSession(tb, db, "big", "BIGBIG")
+	s := storetest.Create(tb, db, "big", "BIGBIG")
 	text := strings.Repeat("Antrean panjang di loket. ", 38)
 	for batch := 0; batch < 20; batch++ {
 		var chs []*board.Change
 		for i := 0; i < 100; i++ {
-			chs = append(chs, s.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp(text)}))
+			chs = append(chs, s.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp(text)}))
 		}
-		s.submit(chs...)
+		s.Submit(chs...)
 	}
 	MustClose(tb, db)
 	return path

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 // TestMigrationLinkKinds: links stored before links had kinds become
@@ -14,12 +15,12 @@ func TestMigrationLinkKinds(t *testing.T) {
 	ctx := context.Background()
 	path := t.TempDir() + "/rembuk.db"
 	db := MustOpenDBAt(t, path)
-	s := createSession(t, db, "s-link", "LINK01")
-	p := s.do("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("masalah")}).CreatedID
-	c := s.do("fac", board.Command{Type: "note.add", ColumnID: "c2", Text: sp("sebab")}).CreatedID
-	i := s.do("fac", board.Command{Type: "note.add", ColumnID: "c3", Text: sp("inovasi")}).CreatedID
-	old := s.do("fac", board.Command{Type: "link.add", FromID: i, ToID: p}).CreatedID
-	typed := s.do("fac", board.Command{Type: "link.add", FromID: c, ToID: p, Kind: sp(board.LinkCause)}).CreatedID
+	s := storetest.Create(t, db, "s-link", "LINK01")
+	p := s.Do("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("masalah")}).CreatedID
+	c := s.Do("fac", board.Command{Type: "note.add", ColumnID: "c2", Text: sp("sebab")}).CreatedID
+	i := s.Do("fac", board.Command{Type: "note.add", ColumnID: "c3", Text: sp("inovasi")}).CreatedID
+	old := s.Do("fac", board.Command{Type: "link.add", FromID: i, ToID: p}).CreatedID
+	typed := s.Do("fac", board.Command{Type: "link.add", FromID: c, ToID: p, Kind: sp(board.LinkCause)}).CreatedID
 
 	// Make the file what a database written before link kinds looks like:
 	// the snapshots caught up with the log first, so that the log's copies

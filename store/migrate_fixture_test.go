@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 const (
@@ -75,27 +76,27 @@ func TestWriteMigrationFixture(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "fixture.db")
 	db := MustOpenDBAt(t, path)
-	richSession(t, db, "s1", "KODE01")
-	richSession(t, db, "s2", "KODE02")
-	big := createSession(t, db, "big", "KODE03")
-	big.join("pa", "Ani", board.RoleParticipant)
+	storetest.Rich(t, db, "s1", "KODE01")
+	storetest.Rich(t, db, "s2", "KODE02")
+	big := storetest.Create(t, db, "big", "KODE03")
+	big.Join("pa", "Ani", board.RoleParticipant)
 	var ids []string
 	for i := 0; i < 120; i++ {
-		batch := []*board.Change{big.decide("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp(fmt.Sprintf("catatan %d", i))})}
+		batch := []*board.Change{big.Decide("pa", board.Command{Type: "note.add", ColumnID: "c1", Text: sp(fmt.Sprintf("catatan %d", i))})}
 		if i%3 == 0 {
-			batch = append(batch, big.decide("fac", board.Command{Type: "note.add", ColumnID: "c2", Text: sp(fmt.Sprintf("akar %d", i))}))
+			batch = append(batch, big.Decide("fac", board.Command{Type: "note.add", ColumnID: "c2", Text: sp(fmt.Sprintf("akar %d", i))}))
 		}
-		big.submit(batch...)
+		big.Submit(batch...)
 		ids = append(ids, batch[0].CreatedID)
 	}
 	for i, id := range ids[:20] {
-		big.do("pa", board.Command{Type: "note.update", ID: id, Text: sp(fmt.Sprintf("diubah %d", i))})
+		big.Do("pa", board.Command{Type: "note.update", ID: id, Text: sp(fmt.Sprintf("diubah %d", i))})
 	}
 	for _, id := range ids[20:30] {
-		big.do("pa", board.Command{Type: "note.delete", ID: id})
+		big.Do("pa", board.Command{Type: "note.delete", ID: id})
 	}
-	createSession(t, db, "empty", "KODE04")
-	richSession(t, db, "gone", "KODE05")
+	storetest.Create(t, db, "empty", "KODE04")
+	storetest.Rich(t, db, "gone", "KODE05")
 	if err := db.DeleteSession(context.Background(), "gone"); err != nil {
 		t.Fatal(err)
 	}
@@ -140,11 +141,11 @@ func TestMigrateFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &session{tb: t, db: db, st: st, now: t0.Add(time.Hour), newID: func() string { return "after-1" }}
+	s := storetest.Resume(t, db, st, t0.Add(time.Hour), "after-")
 	if _, ok := refs[board.RefKey("pa", "ref-2")]; !ok {
 		t.Fatalf("the migrated refs lost pa's ref-2: %v", refs)
 	}
-	ch := s.do("fac", board.Command{Type: "note.add", Ref: "after", ColumnID: "c1", Text: sp("sesudah migrasi")})
+	ch := s.Do("fac", board.Command{Type: "note.add", Ref: "after", ColumnID: "c1", Text: sp("sesudah migrasi")})
 	if ch.Event.Seq != st.Seq || ch.Event.Seq < 2 {
 		t.Errorf("first seq after the migration = %d", ch.Event.Seq)
 	}

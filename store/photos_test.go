@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 func testPhoto(sess, id string) Photo {
@@ -19,7 +20,7 @@ func testPhoto(sess, id string) Photo {
 func TestPhotosAddListCapDelete(t *testing.T) {
 	db := MustOpenDB(t)
 	defer MustClose(t, db)
-	createSession(t, db, "s1", "KODE01")
+	storetest.Create(t, db, "s1", "KODE01")
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
 		if err := db.AddPhoto(ctx, testPhoto("s1", string(rune('a'+i))), 3); err != nil {
@@ -68,7 +69,7 @@ func TestBackupHoldsPhotos(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "rembuk.db")
 	db := MustOpenDBAt(t, path)
-	createSession(t, db, "s1", "KODE01")
+	storetest.Create(t, db, "s1", "KODE01")
 	p := testPhoto("s1", "p1")
 	p.Bytes = bytes.Repeat([]byte{0xAB}, 300_000)
 	if err := db.AddPhoto(context.Background(), p, board.MaxPhotosPerSess); err != nil {

@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 const (
@@ -35,11 +36,11 @@ func TestWriteProgrammeFixture(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "fixture.db")
 	db := MustOpenDBAt(t, path)
-	richSession(t, db, "s1", "KODE01")
-	s2 := createSession(t, db, "s2", "KODE02")
-	s2.do("fac", board.Command{Type: "action.add", Text: sp("Sosialisasi"), Owner: sp("Ani"), Due: sp("2026-12-01")})
-	a := s2.do("fac", board.Command{Type: "action.add", Text: sp("Survei"), Owner: sp("Budi"), Due: sp("2026-12-20")})
-	s2.do("fac", board.Command{Type: "action.update", ID: a.CreatedID, Done: bp(true)})
+	storetest.Rich(t, db, "s1", "KODE01")
+	s2 := storetest.Create(t, db, "s2", "KODE02")
+	s2.Do("fac", board.Command{Type: "action.add", Text: sp("Sosialisasi"), Owner: sp("Ani"), Due: sp("2026-12-01")})
+	a := s2.Do("fac", board.Command{Type: "action.add", Text: sp("Survei"), Owner: sp("Budi"), Due: sp("2026-12-20")})
+	s2.Do("fac", board.Command{Type: "action.update", ID: a.CreatedID, Done: bp(true)})
 	golden := map[string]json.RawMessage{}
 	for _, id := range fixture12Sessions {
 		golden[id] = dumpSession(t, db, id)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 func testProgramme(id string) board.Programme {
@@ -48,8 +49,8 @@ func TestProgrammeStore(t *testing.T) {
 	}
 
 	// A session in the programme, starting with two copied actions.
-	s1 := createSession(t, db, "s1", "KODE01") // not in the programme
-	s1.do("fac", board.Command{Type: "action.add", Text: sp("Susun SOP"), Owner: sp("Ani"), Due: sp("2026-12-01")})
+	s1 := storetest.Create(t, db, "s1", "KODE01") // not in the programme
+	s1.Do("fac", board.Command{Type: "action.add", Text: sp("Susun SOP"), Owner: sp("Ani"), Due: sp("2026-12-01")})
 	sess, fac, cols := monitoringSession("m1", "KODE02")
 	acts := []board.Action{
 		{ID: "copy-1", Text: "Susun SOP", Owner: "Ani", Due: "2026-12-01", Area: board.Areas[1], Status: board.StatusProses,
@@ -68,8 +69,8 @@ func TestProgrammeStore(t *testing.T) {
 		t.Fatalf("monitoring session loads actions %+v seq %d", st.Actions, st.Seq)
 	}
 	// Its board goes on like any other.
-	ms := &session{tb: t, db: db, st: st, now: t0.Add(2 * time.Hour), newID: func() string { return "pn-2" }}
-	ms.do("fac", board.Command{Type: "action.progress", ID: "copy-1", Status: sp(board.StatusSelesai)})
+	ms := storetest.Resume(t, db, st, t0.Add(2*time.Hour), "pn-")
+	ms.Do("fac", board.Command{Type: "action.progress", ID: "copy-1", Status: sp(board.StatusSelesai)})
 	if st2, _, _ := db.LoadState(ctx, "m1"); st2.Actions["copy-1"].StatusOf() != board.StatusSelesai || len(st2.Actions["copy-1"].Progress) != 2 {
 		t.Errorf("after progress: %+v", st2.Actions["copy-1"])
 	}

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"reflect"
 	"testing"
+	"time"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 // TestCreateSessionAndLoad: what the conformance suite's CreateAndLoad
@@ -19,7 +19,7 @@ import (
 func TestCreateSessionAndLoad(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	createSession(t, db, "s1", "KODE01")
+	storetest.Create(t, db, "s1", "KODE01")
 
 	st, _, err := db.LoadState(ctx, "s1")
 	if err != nil {
@@ -56,72 +56,18 @@ func TestCreateSessionAndLoad(t *testing.T) {
 
 // TestLoadStateRoundTrip: the loaded board is the live one, for every
 // viewer, before and after the file is closed and opened again (the
-// conformance suite's LoadStateRoundTrip checks the first, on a board
-// without richSession's spotlight and votes and records on a deleted note).
+// conformance suite's LoadStateRoundTrip checks the first).
 func TestLoadStateRoundTrip(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	s, changes := richSession(t, db, "s1", "KODE01")
+	s, changes := storetest.Rich(t, db, "s1", "KODE01")
 	check := func(db *DB) {
 		t.Helper()
 		st, refs, err := db.LoadState(ctx, "s1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Seq != s.st.Seq {
-			t.Errorf("loaded seq = %d, want %d", st.Seq, s.st.Seq)
-		}
-		// Every viewer sees the same board from the loaded state as from the live one.
-		for _, id := range []string{"fac", "not", "pa", "pb", "pc"} {
-			v := board.ViewerOf(s.st.Participants[id])
-			live, _ := json.Marshal(s.st.Snapshot(v, nil, t0))
-			loaded, _ := json.Marshal(st.Snapshot(v, nil, t0))
-			if !bytes.Equal(live, loaded) {
-				t.Errorf("snapshot for %s differs\nlive:   %s\nloaded: %s", id, live, loaded)
-			}
-			if st.VotesUsed(id) != s.st.VotesUsed(id) {
-				t.Errorf("VotesUsed(%s) = %d, want %d", id, st.VotesUsed(id), s.st.VotesUsed(id))
-			}
-			if !bytes.Equal(st.Participants[id].TokenHash, s.st.Participants[id].TokenHash) {
-				t.Errorf("token hash of %s = %q, want %q", id, st.Participants[id].TokenHash, s.st.Participants[id].TokenHash)
-			}
-		}
-		if !st.Participants["pc"].Removed || st.Participants["not"].Role != board.RoleNotulis {
-			t.Errorf("participants = %+v", st.Participants)
-		}
-		if !reflect.DeepEqual(st.Session, s.st.Session) {
-			t.Errorf("session = %+v\nwant %+v", st.Session, s.st.Session)
-		}
-		for _, m := range []struct {
-			name      string
-			got, want any
-		}{
-			{"notes", st.Notes, s.st.Notes}, {"groups", st.Groups, s.st.Groups}, {"links", st.Links, s.st.Links},
-			{"actions", st.Actions, s.st.Actions}, {"records", st.Records, s.st.Records},
-			{"votes", st.Votes, s.st.Votes}, {"scores", st.Scores, s.st.Scores}, {"columns", st.Columns, s.st.Columns},
-		} {
-			if !reflect.DeepEqual(m.got, m.want) {
-				g, _ := json.Marshal(m.got)
-				w, _ := json.Marshal(m.want)
-				t.Errorf("%s differ\nloaded: %s\nlive:   %s", m.name, g, w)
-			}
-		}
-		// Every command's first outcome is kept for idempotency.
-		n := 0
-		for _, c := range changes {
-			if c.Ref == "" {
-				continue
-			}
-			n++
-			got, ok := refs[board.RefKey(c.Event.ActorID, c.Ref)]
-			if !ok || got != (board.Ack{Seq: c.Event.Seq, CreatedID: c.CreatedID}) {
-				t.Errorf("ref %s of %s = %+v (%v), want seq %d id %q", c.Ref, c.Event.ActorID, got, ok, c.Event.Seq, c.CreatedID)
-			}
-		}
-		// The setRole of the notulis's join is a command too.
-		if len(refs) != n+1 {
-			t.Errorf("refs = %d, want %d", len(refs), n+1)
-		}
+		storetest.SameRich(t, s.St, changes, st, refs)
 	}
 	check(db)
 	// And the same after closing and opening the file again.
@@ -136,20 +82,20 @@ func TestLoadStateRoundTrip(t *testing.T) {
 func TestSubmitSeqContiguousAndDurable(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	a := createSession(t, db, "sa", "AAAAAA")
+	a := storetest.Create(t, db, "sa", "AAAAAA")
 	// One batch of three gets 1, 2, 3 in order.
 	batch := []*board.Change{
-		a.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("x")}),
-		a.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("y")}),
-		a.decide("fac", board.Command{Type: "phase.set", Phase: "vote"}),
+		a.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("x")}),
+		a.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("y")}),
+		a.Decide("fac", board.Command{Type: "phase.set", Phase: "vote"}),
 	}
-	a.submit(batch...)
+	a.Submit(batch...)
 	for i, c := range batch {
 		if c.Event.Seq != int64(i+1) {
 			t.Errorf("batch[%d].Seq = %d, want %d", i, c.Event.Seq, i+1)
 		}
 	}
-	a.do("fac", board.Command{Type: "timer.stop"})
+	a.Do("fac", board.Command{Type: "timer.stop"})
 	wantGapFree(t, "sa", seqs(t, db, "sa"), 4)
 
 	// Close and reopen: the seq goes on.
@@ -163,8 +109,8 @@ func TestSubmitSeqContiguousAndDurable(t *testing.T) {
 	if st.Seq != 4 {
 		t.Errorf("seq after reopen = %d, want 4", st.Seq)
 	}
-	a.db, a.st = db, st
-	if ch := a.do("fac", board.Command{Type: "timer.stop"}); ch.Event.Seq != 5 {
+	a.DB, a.St = db, st
+	if ch := a.Do("fac", board.Command{Type: "timer.stop"}); ch.Event.Seq != 5 {
 		t.Errorf("first seq after reopen = %d, want 5", ch.Event.Seq)
 	}
 	wantGapFree(t, "sa after reopen", seqs(t, db, "sa"), 5)
@@ -180,8 +126,8 @@ func TestSubmitSeqContiguousAndDurable(t *testing.T) {
 // suite's SubmitUnknownSession checks the error, the log and the health).
 func TestSubmitUnknownSession(t *testing.T) {
 	db := MustOpenDB(t)
-	s := createSession(t, db, "s1", "KODE01")
-	ch := s.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("x")})
+	s := storetest.Create(t, db, "s1", "KODE01")
+	ch := s.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("x")})
 	first, err := db.Submit(context.Background(), "nope", 0, []*board.Change{ch})
 	if err == nil {
 		t.Fatalf("Submit to an unknown session succeeded")
@@ -196,50 +142,26 @@ func TestSubmitUnknownSession(t *testing.T) {
 	}
 }
 
-// TestEventsSince: every change of richSession comes back from the log
+// TestEventsSince: every change of storetest.Rich comes back from the log
 // with its exact time and its typed data. The conformance suite's
-// EventsSince checks paging, the log's order and the other fields on its
-// own board; this one adds richSession's events it lacks (a spotlight, and
-// a vote and a record on a note deleted later) and times kept to the
-// nanosecond (the suite allows a store microseconds).
+// EventsSince checks the same and paging and the log's order; this one
+// adds times kept to the nanosecond (the suite allows a store
+// microseconds).
 func TestEventsSince(t *testing.T) {
 	db := MustOpenDB(t)
-	_, changes := richSession(t, db, "s1", "KODE01")
+	_, changes := storetest.Rich(t, db, "s1", "KODE01")
 	all, err := db.EventsSince(context.Background(), "s1", 0, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bySeq := map[int64]board.Event{}
-	for _, ev := range all {
-		bySeq[ev.Seq] = ev
-	}
-	for _, c := range changes {
-		got, ok := bySeq[c.Event.Seq]
-		if !ok {
-			t.Fatalf("seq %d (%s) not in the log", c.Event.Seq, c.Event.Name)
-		}
-		if got.Name != c.Event.Name || got.ActorID != c.Event.ActorID || !got.At.Equal(c.Event.At) {
-			t.Errorf("seq %d = %s by %s at %v, want %s by %s at %v", got.Seq, got.Name, got.ActorID, got.At,
-				c.Event.Name, c.Event.ActorID, c.Event.At)
-		}
-		// Typed data, equal to what Execute made.
-		if reflect.TypeOf(got.Data) != reflect.TypeOf(c.Event.Data) {
-			t.Errorf("seq %d %s data is %T, want %T", got.Seq, got.Name, got.Data, c.Event.Data)
-			continue
-		}
-		gj, _ := json.Marshal(got.Data)
-		wj, _ := json.Marshal(c.Event.Data)
-		if !bytes.Equal(gj, wj) {
-			t.Errorf("seq %d %s data = %s, want %s", got.Seq, got.Name, gj, wj)
-		}
-	}
+	storetest.SameEvents(t, all, changes, time.Nanosecond)
 }
 
 func TestDeleteSessionCascades(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	richSession(t, db, "s1", "KODE01")
-	richSession(t, db, "s2", "KODE02")
+	storetest.Rich(t, db, "s1", "KODE01")
+	storetest.Rich(t, db, "s2", "KODE02")
 	tables := []string{"sessions", "participants", "entities", "events"}
 	for _, table := range tables {
 		if count(t, db, table, "s1") == 0 {
@@ -271,17 +193,17 @@ func TestDeleteSessionCascades(t *testing.T) {
 		t.Errorf("DeleteSession twice = %v, want ErrNotFound", err)
 	}
 	// The code is free again.
-	createSession(t, db, "s3", "KODE01")
+	storetest.Create(t, db, "s3", "KODE01")
 }
 
 // TestTokenHashWrittenOnce: later puts of a participant (role, removal)
 // carry the hash in memory but never replace the stored one.
 func TestTokenHashWrittenOnce(t *testing.T) {
 	db := MustOpenDB(t)
-	s := createSession(t, db, "s1", "KODE01")
-	s.join("pa", "Ani", board.RoleNotulis)
-	s.st.Participants["pa"].TokenHash = []byte("something else")
-	s.do("fac", board.Command{Type: "participant.setRole", ID: "pa", Role: "participant"})
+	s := storetest.Create(t, db, "s1", "KODE01")
+	s.Join("pa", "Ani", board.RoleNotulis)
+	s.St.Participants["pa"].TokenHash = []byte("something else")
+	s.Do("fac", board.Command{Type: "participant.setRole", ID: "pa", Role: "participant"})
 	st, _, err := db.LoadState(context.Background(), "s1")
 	if err != nil {
 		t.Fatal(err)
@@ -313,7 +235,7 @@ func TestLoadStateCorruptRows(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			db := MustOpenDB(t)
-			createSession(t, db, "s1", "KODE01")
+			storetest.Create(t, db, "s1", "KODE01")
 			if err := db.write(context.Background(), func(tx *sql.Tx) error {
 				_, err := tx.Exec(stmt)
 				return err
@@ -326,7 +248,7 @@ func TestLoadStateCorruptRows(t *testing.T) {
 		})
 	}
 	db := MustOpenDB(t)
-	createSession(t, db, "s1", "KODE01")
+	storetest.Create(t, db, "s1", "KODE01")
 	if err := db.write(context.Background(), func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO events (session_id, seq, type, payload, actor_id, at) VALUES ('s1', 1, 'note.added', '{"note":5}', 'fac', ?)`, t0.Format(timeFormat))
 		return err

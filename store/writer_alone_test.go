@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"rembuk/board"
+	"rembuk/store/storetest"
 )
 
 // A batch of one job runs without a savepoint (runAlone): when its second
@@ -13,16 +14,16 @@ import (
 // right after the last stored event.
 func TestFailedJobAloneRollsBackWholly(t *testing.T) {
 	db := MustOpenDB(t)
-	s := createSession(t, db, "sa", "KODE01")
-	first := s.do("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("pertama"), Ref: "dup"})
-	good := s.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("baik")})
-	bad := s.decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("ulang"), Ref: "dup"})
+	s := storetest.Create(t, db, "sa", "KODE01")
+	first := s.Do("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("pertama"), Ref: "dup"})
+	good := s.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("baik")})
+	bad := s.Decide("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("ulang"), Ref: "dup"})
 	if _, err := db.Submit(context.Background(), "sa", 0, []*board.Change{good, bad}); err == nil {
 		t.Fatal("a batch holding a stored ref again was accepted")
 	}
 	before := first.Event.Seq
 	wantGapFree(t, "sa", seqs(t, db, "sa"), int(before))
-	next := s.decide("fac", board.Command{Type: "timer.stop"})
+	next := s.Decide("fac", board.Command{Type: "timer.stop"})
 	got, err := db.Submit(context.Background(), "sa", 0, []*board.Change{next})
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -26,12 +27,14 @@ func ModuleRoot() (string, error) {
 		return "", err
 	}
 	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		// Rembuk's own go.mod: a tool run from a module nested in it (or a
+		// checkout inside another module) still finds the right root.
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.Contains(string(b), "module rembuk\n") {
 			return dir, nil
 		}
 		up := filepath.Dir(dir)
 		if up == dir {
-			return "", errors.New("no go.mod above the working directory")
+			return "", errors.New("cannot find rembuk's go.mod above the working directory")
 		}
 		dir = up
 	}

@@ -3,6 +3,7 @@ package testenv
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -19,21 +20,42 @@ type NATS struct {
 	URL  string // nats://127.0.0.1:PORT
 }
 
-// StartNATS starts nats-server and waits until it greets a client; the
-// test's cleanup kills it. Without nats-server the test skips (fails when
+// StartNATS starts nats-server (LaunchNATS) for a test; the test's
+// cleanup kills it. Without nats-server the test skips (fails when
 // REMBUK_REQUIRE_TOOLS=1).
 func StartNATS(tb testing.TB) *NATS {
 	tb.Helper()
-	bin := Tool(tb, "nats-server", "/usr/sbin/nats-server", "/usr/bin/nats-server")
-	addr := FreeAddr(tb)
-	host, port, _ := net.SplitHostPort(addr)
-	n := &NATS{
-		Process: &Process{Name: "nats-server", Bin: bin, Args: []string{"-a", host, "-p", port}, StopSignal: syscall.SIGINT},
-		Addr:    addr, URL: "nats://" + addr,
+	n, err := LaunchNATS(nil)
+	if err != nil {
+		SkipOrFail(tb, err)
 	}
 	tb.Cleanup(n.Kill)
-	n.Restart(tb)
 	return n
+}
+
+// LaunchNATS starts nats-server on a free 127.0.0.1 port and waits until
+// it greets a client; the caller stops it (Stop, Kill). Its output is kept
+// for Tail and, when tee is not nil, copied there too. The error wraps
+// ErrMissing when nats-server is not installed. It needs no test: the
+// bench program starts its nats-server with it too.
+func LaunchNATS(tee io.Writer) (*NATS, error) {
+	bin := findTool("nats-server", "/usr/sbin/nats-server", "/usr/bin/nats-server")
+	if bin == "" {
+		return nil, fmt.Errorf("nats-server (Debian package nats-server): %w", ErrMissing)
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	n := &NATS{
+		Process: &Process{Name: "nats-server", Bin: bin, Args: []string{"-a", host, "-p", port}, StopSignal: syscall.SIGINT, Tee: tee},
+		Addr:    addr, URL: "nats://" + addr,
+	}
+	if err := n.Start(); err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
 // Start runs nats-server again (after Stop or Kill) on the same port and

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -85,6 +86,29 @@ func (p *Postgres) StartStandby(synchronous bool) (*Standby, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// StartReplicated starts a throwaway primary with a streaming standby of
+// it (StartStandby) and creates database db on the primary, so on both;
+// url is db's multi-host URL over the two (MultiHostURL). Both servers
+// are removed when tb ends; a missing PostgreSQL skips tb (fails it when
+// required).
+func StartReplicated(tb testing.TB, synchronous bool, db string) (standby *Standby, url string) {
+	tb.Helper()
+	primary, err := StartPostgres()
+	if err != nil {
+		SkipOrFail(tb, err)
+	}
+	tb.Cleanup(func() { primary.Remove() })
+	standby, err = primary.StartStandby(synchronous)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { standby.Remove() })
+	if _, err := primary.NewDatabase(db); err != nil {
+		tb.Fatal(err)
+	}
+	return standby, MultiHostURL(db, primary, standby.Postgres)
 }
 
 // waitState waits until the primary shows the standby streaming with

@@ -14,20 +14,8 @@ import (
 // primary's power cut is promoted and found through the multi-host URL.
 func TestSynchronousStandbyPromotion(t *testing.T) {
 	ctx := context.Background()
-	pg, err := StartPostgres()
-	if err != nil {
-		SkipOrFail(t, err)
-	}
-	t.Cleanup(func() { pg.Remove() })
-	sb, err := pg.StartStandby(true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Remove() })
-	if _, err := pg.NewDatabase("standby"); err != nil {
-		t.Fatal(err)
-	}
-	url := MultiHostURL("standby", pg, sb.Postgres)
+	sb, url := StartReplicated(t, true, "standby")
+	pg := sb.Primary
 	c, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"testing"
 )
 
@@ -23,6 +24,16 @@ func Missing(tb testing.TB, format string, args ...any) {
 // or calls Missing.
 func Tool(tb testing.TB, name string, paths ...string) string {
 	tb.Helper()
+	p := findTool(name, paths...)
+	if p == "" {
+		Missing(tb, "%s not found (Debian package: see .ci/run)", name)
+	}
+	return p
+}
+
+// findTool is Tool's search: name on PATH, else the first of paths that
+// is an executable file, else "".
+func findTool(name string, paths ...string) string {
 	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}
@@ -31,7 +42,6 @@ func Tool(tb testing.TB, name string, paths ...string) string {
 			return p
 		}
 	}
-	Missing(tb, "%s not found (Debian package: see .ci/run)", name)
 	return ""
 }
 
@@ -40,20 +50,39 @@ func Tool(tb testing.TB, name string, paths ...string) string {
 // bind it within milliseconds.
 func FreeAddr(tb testing.TB) string {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	return addr
+}
+
+// freeAddr is FreeAddr without a test.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }
 
 // FreePort is FreeAddr's port.
 func FreePort(tb testing.TB) int {
 	tb.Helper()
-	_, port, _ := net.SplitHostPort(FreeAddr(tb))
-	var n int
-	fmt.Sscan(port, &n)
-	return n
+	port, err := freePort()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return port
+}
+
+// freePort is FreePort without a test.
+func freePort() (int, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return 0, err
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	return strconv.Atoi(port)
 }

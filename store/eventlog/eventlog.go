@@ -6,9 +6,11 @@
 package eventlog
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"rembuk/board"
 )
@@ -29,22 +31,84 @@ func Encode(puts []board.Put) ([]Put, []byte, error) {
 		return nil, nil, nil
 	}
 	out := make([]Put, len(puts))
+	// The column's JSON is written here as each put is encoded: marshalling
+	// out would copy and re-scan every value (a RawMessage is compacted).
+	size := 2
 	for i, p := range puts {
 		out[i] = Put{Kind: p.Kind, ID: p.ID}
-		if p.Value == nil {
-			continue
+		if p.Value != nil {
+			b, err := json.Marshal(p.Value)
+			if err != nil {
+				return nil, nil, err
+			}
+			out[i].Value = b
+			if pp, ok := p.Value.(*board.Participant); ok {
+				out[i].Hash = pp.TokenHash
+			}
 		}
-		b, err := json.Marshal(p.Value)
-		if err != nil {
-			return nil, nil, err
+		// The tags, quotes and commas: 24 bytes; the hash in base64.
+		size += len(p.Kind) + len(p.ID) + len(out[i].Value) + 4*len(out[i].Hash)/3 + 32
+	}
+	col := append(make([]byte, 0, size), '[')
+	for i := range out {
+		if i > 0 {
+			col = append(col, ',')
 		}
-		out[i].Value = b
-		if pp, ok := p.Value.(*board.Participant); ok {
-			out[i].Hash = pp.TokenHash
+		col = out[i].appendJSON(col)
+	}
+	return out, append(col, ']'), nil
+}
+
+// appendJSON appends p as encoding/json writes it (the tags of Put).
+func (p *Put) appendJSON(b []byte) []byte {
+	b = append(b, `{"k":`...)
+	b = appendString(b, p.Kind)
+	if p.ID != "" {
+		b = append(b, `,"i":`...)
+		b = appendString(b, p.ID)
+	}
+	if len(p.Value) > 0 {
+		b = append(b, `,"v":`...)
+		b = append(b, p.Value...)
+	}
+	if len(p.Hash) > 0 {
+		b = append(b, `,"h":"`...)
+		b = base64.StdEncoding.AppendEncode(b, p.Hash)
+		b = append(b, '"')
+	}
+	return append(b, '}')
+}
+
+// appendString appends s as a JSON string, escaped as encoding/json
+// escapes it. Kinds and ids are the board's own (kind names, UUIDs), but
+// the column must not depend on it.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20 || c == '<' || c == '>' || c == '&':
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		case c >= utf8.RuneSelf:
+			// Invalid UTF-8 becomes U+FFFD, as encoding/json writes it
+			// (PostgreSQL refuses invalid text).
+			r, n := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && n == 1:
+				b = append(b, `\ufffd`...)
+			case r == '\u2028' || r == '\u2029':
+				b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			default:
+				b = append(b, s[i:i+n]...)
+			}
+			i += n - 1
+		default:
+			b = append(b, c)
 		}
 	}
-	b, err := json.Marshal(out)
-	return out, b, err
+	return append(b, '"')
 }
 
 // Rows is the last put of each row, as a snapshot plus a log replay

@@ -80,20 +80,9 @@ func TestHungFirstHost(t *testing.T) {
 func TestHungPrimaryPromoted(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	primary, err := testenv.StartPostgres()
-	if err != nil {
-		testenv.SkipOrFail(t, err)
-	}
-	t.Cleanup(func() { primary.Remove() })
-	standby, err := primary.StartStandby(true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { standby.Remove() })
-	if _, err := primary.NewDatabase("hung"); err != nil {
-		t.Fatal(err)
-	}
-	db, err := Open(ctx, testenv.MultiHostURL("hung", primary, standby.Postgres)+"&connect_timeout=1", nil)
+	standby, url := testenv.StartReplicated(t, true, "hung")
+	primary := standby.Primary
+	db, err := Open(ctx, url+"&connect_timeout=1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,10 +38,8 @@ func BenchW2(b *testing.B, db Store, rate int) {
 			for k := 0; k < per; k++ {
 				time.Sleep(time.Until(next)) // the load's schedule, not synchronisation
 				next = next.Add(period)
-				s.now = s.now.Add(time.Second)
 				text := fmt.Sprintf("catatan nomor %d dari ruang %d, enam puluh huruf kira-kira", k, i)
-				ch, err := s.St.Execute("fac", board.Command{Type: "note.add", Ref: fmt.Sprint("r", k), ColumnID: "c1", Text: &text},
-					s.now, func() string { s.objs++; return fmt.Sprintf("%s-n%d", s.St.Session.ID, s.objs) })
+				ch, err := s.Execute("fac", board.Command{Type: "note.add", Ref: fmt.Sprint("r", k), ColumnID: "c1", Text: &text})
 				if err != nil {
 					errc <- err
 					return

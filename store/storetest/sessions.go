@@ -72,9 +72,10 @@ func testCreateAndLoad(t *testing.T, db Store) {
 	}
 }
 
-// rich drives a session through every kind of row and returns every
-// change stored.
-func rich(t *testing.T, db Store, id, code string) (*Session, []*board.Change) {
+// Rich drives a session through every kind of row (votes, a score, a
+// record, an action and the spotlight on a note deleted later among them)
+// and returns every change stored.
+func Rich(t *testing.T, db Store, id, code string) (*Session, []*board.Change) {
 	t.Helper()
 	s := Create(t, db, id, code)
 	var all []*board.Change
@@ -105,13 +106,18 @@ func rich(t *testing.T, db Store, id, code string) (*Session, []*board.Change) {
 		do(who, board.Command{Type: "vote.cast", TargetID: board.Str(g)})
 		do(who, board.Command{Type: "usg.score", TargetID: board.Str(n1), U: 4, S: 3, G: 5})
 	}
+	do("pa", board.Command{Type: "vote.cast", TargetID: board.Str(gone)})
+	do("pa", board.Command{Type: "vote.cast", TargetID: board.Str(n1)})
 	do("pa", board.Command{Type: "vote.retract", TargetID: board.Str(g)})
+	do("pb", board.Command{Type: "usg.score", TargetID: board.Str(g), U: 1, S: 2, G: 3})
 	do("pa", board.Command{Type: "link.add", FromID: inno, ToID: n1})
 	do("pa", board.Command{Type: "link.add", FromID: inno, ToID: gone})
 	do("fac", board.Command{Type: "phase.set", Phase: "discuss"})
 	do("not", board.Command{Type: "record.set", Text: sp("Kesimpulan sesi")})
 	do("not", board.Command{Type: "record.set", TargetID: board.Str(g), Text: sp("Prioritas")})
+	do("not", board.Command{Type: "record.set", TargetID: board.Str(gone), Text: sp("hilang")})
 	do("not", board.Command{Type: "action.add", Text: sp("Susun SOP"), Owner: sp("Budi"), Due: sp("2026-12-31"), TargetID: board.Str(gone)})
+	do("fac", board.Command{Type: "spotlight.set", TargetID: board.Str(gone)})
 	do("fac", board.Command{Type: "timer.start", Seconds: 300})
 	do("pc", board.Command{Type: "note.delete", ID: gone})
 	do("fac", board.Command{Type: "participant.remove", ID: "pc"})
@@ -161,12 +167,20 @@ func sameState(t *testing.T, live, loaded *board.State) {
 }
 
 func testRoundTrip(t *testing.T, db Store) {
-	s, changes := rich(t, db, "s1", "KODE01")
+	s, changes := Rich(t, db, "s1", "KODE01")
 	st, refs, err := db.LoadState(context.Background(), "s1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameState(t, s.St, st)
+	SameRich(t, s.St, changes, st, refs)
+}
+
+// SameRich fails unless st and refs, loaded back, are Rich's live session
+// live after its changes: the same board for every viewer, and every
+// command's first outcome kept under its ref.
+func SameRich(t *testing.T, live *board.State, changes []*board.Change, st *board.State, refs map[string]board.Ack) {
+	t.Helper()
+	sameState(t, live, st)
 	if !st.Participants["pc"].Removed || st.Participants["not"].Role != board.RoleNotulis {
 		t.Errorf("participants = %+v", st.Participants)
 	}
@@ -209,7 +223,7 @@ func testRotateCode(t *testing.T, db Store) {
 
 func testDelete(t *testing.T, db Store) {
 	ctx := context.Background()
-	rich(t, db, "s1", "KODE01")
+	Rich(t, db, "s1", "KODE01")
 	Create(t, db, "s2", "KODE02").Do("fac", board.Command{Type: "note.add", ColumnID: "c1", Text: sp("tetap")})
 	if _, _, err := db.AcquireLease(ctx, "s1", "A", time.Minute); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -88,6 +89,7 @@ type Session struct {
 	Epoch int64
 	refs  int
 	objs  int
+	ids   string // new objects are ids1, ids2, …
 	now   time.Time
 }
 
@@ -112,26 +114,40 @@ func Create(tb testing.TB, db Store, id, code string) *Session {
 	if err != nil {
 		tb.Fatalf("LoadState(%s): %v", id, err)
 	}
-	return &Session{TB: tb, DB: db, St: st, now: T0}
+	return &Session{TB: tb, DB: db, St: st, ids: id + "-obj-", now: T0}
+}
+
+// Resume drives a session already stored, st as loaded, from the time now
+// on; its new objects are ids1, ids2, … (apart from the ones the store
+// holds).
+func Resume(tb testing.TB, db Store, st *board.State, now time.Time, ids string) *Session {
+	return &Session{TB: tb, DB: db, St: st, ids: ids, now: now}
 }
 
 // Decide executes cmd as actor on the live state without storing it (a
 // ref is made up when cmd has none).
 func (s *Session) Decide(actor string, cmd board.Command) *board.Change {
 	s.TB.Helper()
+	ch, err := s.Execute(actor, cmd)
+	if err != nil {
+		s.TB.Fatalf("%s by %s: %v", cmd.Type, actor, err)
+	}
+	return ch
+}
+
+// Execute is Decide returning the board's error instead of failing the
+// test: for a goroutine, which must not end the test. Each call is a
+// second after the last; new objects are numbered per session.
+func (s *Session) Execute(actor string, cmd board.Command) (*board.Change, error) {
 	if cmd.Ref == "" {
 		s.refs++
 		cmd.Ref = fmt.Sprintf("ref-%d", s.refs)
 	}
 	s.now = s.now.Add(time.Second)
-	ch, err := s.St.Execute(actor, cmd, s.now, func() string {
+	return s.St.Execute(actor, cmd, s.now, func() string {
 		s.objs++
-		return fmt.Sprintf("%s-obj-%d", s.St.Session.ID, s.objs)
+		return s.ids + strconv.Itoa(s.objs)
 	})
-	if err != nil {
-		s.TB.Fatalf("%s by %s: %v", cmd.Type, actor, err)
-	}
-	return ch
 }
 
 // Submit stores changes as one room batch under the session's epoch,
