@@ -100,7 +100,8 @@ type cluster struct {
 	lastOK   atomic.Int64 // unix nanos of the last successful renewal
 	frozen   atomic.Bool  // tests: a node that stopped answering (SIGSTOP)
 	renewing sync.Mutex
-	inboxMax int // bytes one session's link messages may wait (maxInbox; tests make it small)
+	in       inboxes // what the sessions' inboxes hold (cluster_inbox.go)
+	inboxMax int     // bytes the inboxes may hold together (maxInbox; tests make it small)
 }
 
 func newCluster(srv *Server, cfg ClusterConfig) *cluster {

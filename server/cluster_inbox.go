@@ -9,8 +9,8 @@ import "sync"
 // and mostly written straight into, every listed socket — put every
 // session of the node behind one goroutine: in W2 (50 sessions of 20 on
 // the node) a thousand messages a second of 20 write(2)s each, 58 % of
-// the node's CPU, with three in four messages queued behind the one
-// before and any one of them descheduled holding up all the others. An
+// the node's CPU, with half or more of the messages queued behind the
+// one before and any one of them descheduled holding up all the others. An
 // owner makes the same writes from 50 room goroutines at once.
 //
 // Now the subscription only reads a message's header and appends the
@@ -23,12 +23,16 @@ import "sync"
 // event comes before its ack, and its close after its frames. Sessions
 // no longer wait for one another.
 
-// maxInbox bounds the bytes waiting in one session's inbox. Past it the
-// subscription waits for that session's goroutine to take them (a
-// message is never dropped here): the broker's own buffer then fills,
-// and what it drops is a gap that resumes, as for any slow consumer. A
-// message is always taken into an empty inbox, however big.
-const maxInbox = 16 << 20
+// maxInbox bounds the bytes of link messages a node holds undelivered,
+// all its sessions' inboxes together (the same as NATS' own default
+// pending limit): a node far behind holds as much as it did when the
+// subscription delivered everything itself, however many sessions it
+// serves. Past it the subscription waits until the sessions' goroutines
+// have delivered enough (a message is never dropped here): the broker's
+// own buffer then fills, and what it drops is a gap that resumes, as for
+// any slow consumer. A message is always taken when nothing waits,
+// however big.
+const maxInbox = 64 << 20
 
 // linkMsg is a link message waiting for delivery: its header and payload
 // (the broker's, which the handler may keep).
@@ -43,44 +47,78 @@ type inbox struct {
 	mu      sync.Mutex
 	msgs    []linkMsg
 	spare   []linkMsg
-	bytes   int
-	running bool          // a goroutine is delivering them
-	space   chan struct{} // a full inbox's waiter is told the goroutine took what waited
-	waits   int           // how often the subscription waited for a full inbox
+	running bool // a goroutine is delivering them
 }
 
+// inboxes is the node's account of what all its inboxes hold.
+type inboxes struct {
+	mu    sync.Mutex
+	bytes int           // taken by the subscription, not yet delivered
+	space chan struct{} // the waiting subscription is told some were delivered
+	waits int           // how often the subscription waited (tests)
+}
+
+// msgBytes is what a message counts against maxInbox.
+func msgBytes(payload []byte) int { return len(payload) + linkHeaderMax }
+
 // enqueue hands a link message to the session's delivering goroutine,
-// starting one if none runs. It waits while the inbox is full, and drops
-// the message only when the node is shutting down (its connections are
-// closing).
+// starting one if none runs. It waits while the node's inboxes are full,
+// and drops the message only when the node is shutting down (its
+// connections are closing).
 func (p *proxy) enqueue(h linkHeader, payload []byte) {
+	if !p.c.in.take(msgBytes(payload), p.c.inboxMax, p.c.stop) {
+		return
+	}
 	q := &p.in
-	n := len(payload) + linkHeaderMax
 	q.mu.Lock()
-	if q.space == nil {
-		q.space = make(chan struct{}, 1)
-	}
-	for q.bytes > 0 && q.bytes+n > p.c.inboxMax {
-		q.waits++
-		space := q.space
-		q.mu.Unlock()
-		select {
-		case <-space:
-		case <-p.c.stop:
-			return
-		}
-		q.mu.Lock()
-	}
 	q.msgs = append(q.msgs, linkMsg{h, payload})
-	q.bytes += n
 	start := !q.running
 	q.running = true
 	q.mu.Unlock()
 	if start && !p.c.spawn(p.drain) {
 		q.mu.Lock()
+		for _, m := range q.msgs {
+			p.c.in.done(msgBytes(m.payload))
+		}
 		clear(q.msgs)
-		q.msgs, q.bytes, q.running = q.msgs[:0], 0, false
+		q.msgs, q.running = q.msgs[:0], false
 		q.mu.Unlock()
+	}
+}
+
+// take counts n more bytes held, first waiting while that would pass
+// limit and something is held; false when stop closed meanwhile.
+func (a *inboxes) take(n, limit int, stop <-chan struct{}) bool {
+	a.mu.Lock()
+	if a.space == nil {
+		a.space = make(chan struct{}, 1)
+	}
+	for a.bytes > 0 && a.bytes+n > limit {
+		a.waits++
+		space := a.space
+		a.mu.Unlock()
+		select {
+		case <-space:
+		case <-stop:
+			return false
+		}
+		a.mu.Lock()
+	}
+	a.bytes += n
+	a.mu.Unlock()
+	return true
+}
+
+// done counts n bytes delivered (or dropped), waking a waiting
+// subscription.
+func (a *inboxes) done(n int) {
+	a.mu.Lock()
+	a.bytes -= n
+	space := a.space
+	a.mu.Unlock()
+	select {
+	case space <- struct{}{}:
+	default:
 	}
 }
 
@@ -97,17 +135,13 @@ func (p *proxy) drain() {
 			q.mu.Unlock()
 			return
 		}
-		q.msgs, q.spare, q.bytes = q.spare[:0], nil, 0
-		space := q.space
+		q.msgs, q.spare = q.spare[:0], nil
 		q.mu.Unlock()
-		select {
-		case space <- struct{}{}:
-		default:
-		}
 		for i, m := range msgs {
 			if !p.c.frozen.Load() && !p.c.stopping() {
 				p.deliver(m.h, m.payload)
 			}
+			p.c.in.done(msgBytes(m.payload))
 			msgs[i] = linkMsg{}
 		}
 		q.mu.Lock()
